@@ -1,0 +1,11 @@
+DROP TABLE audit_log;
+DROP TABLE access_links;
+DROP TABLE sites;
+DROP TABLE customers;
+DROP TABLE operator_preferences;
+DROP TABLE web_sessions;
+DROP TABLE operators;
+DROP TABLE branding_profiles;
+DROP TABLE tariffs;
+DROP TABLE service_providers;
+DROP TABLE app_settings;

@@ -1,0 +1,11 @@
+//! Who is asking: password hashing, sessions, sign-in throttling, CSRF and route guards.
+
+pub mod csrf;
+pub mod guard;
+pub mod password;
+pub mod session_keys;
+pub mod session_store;
+pub mod throttle;
+
+pub use csrf::{CsrfField, CsrfForm};
+pub use guard::{CurrentOperator, Editor};

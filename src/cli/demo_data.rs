@@ -1,0 +1,263 @@
+//! `selfcare demo-data --customers N`: realistic generated customers with 1–5 sites each and
+//! 1–3 access links per site, written in multi-row batches so 100k customers take seconds.
+
+use crate::config::Settings;
+use crate::db::{self, DbConnection};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const BATCH: u64 = 500;
+/// Every demo customer signs in with this password (hashing 100k distinct ones would take an hour).
+pub const DEMO_PASSWORD: &str = "Demo1234!";
+
+const FIRST: &[&str] = &[
+    "Anna", "Lars", "Ingrid", "Ola", "Maria", "Jonas", "Sofia", "Erik", "Nora", "Henrik", "Emma",
+    "Lukas", "Julia", "Mateo", "Aisha", "Kenji", "Priya", "Omar", "Chloe", "Diego", "Fatima",
+    "Liam", "Mei", "Noah", "Sara", "Tomás", "Zoë", "Björn", "Élodie", "Marek",
+];
+const LAST: &[&str] = &[
+    "Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Dahl", "Smith", "Garcia", "Müller", "Rossi",
+    "Kowalski", "Novak", "Tanaka", "Patel", "Haddad", "Dubois", "Jensen", "Lindqvist", "Silva",
+    "O'Brien", "Nguyen", "Kim", "Andersen", "Virtanen", "Costa",
+];
+const WORD1: &[&str] = &[
+    "Nordic", "Atlas", "Blue", "Polar", "Summit", "Harbor", "Granite", "Aurora", "Coastal", "Metro",
+    "Pioneer", "Vertex", "Fjord", "Redwood", "Silver", "Northern", "Union", "Crescent", "Alpine",
+    "Lakeside",
+];
+const WORD2: &[&str] = &[
+    "Logistics", "Foods", "Health", "Energy", "Retail", "Shipping", "Dental", "Legal", "Media",
+    "Builders", "Insurance", "Hotels", "Pharma", "Analytics", "Farms", "Motors", "Textiles",
+    "Telecom", "Consulting", "Labs",
+];
+const SUFFIX: &[&str] = &["AS", "AB", "Ltd", "GmbH", "Inc", "SA", "Oy", "BV", "LLC", "ApS"];
+const CITIES: &[(&str, &str, &str)] = &[
+    ("Oslo", "NO", "Europe/Oslo"),
+    ("Bergen", "NO", "Europe/Oslo"),
+    ("Stockholm", "SE", "Europe/Stockholm"),
+    ("Copenhagen", "DK", "Europe/Copenhagen"),
+    ("Helsinki", "FI", "Europe/Helsinki"),
+    ("Berlin", "DE", "Europe/Berlin"),
+    ("London", "GB", "Europe/London"),
+    ("Paris", "FR", "Europe/Paris"),
+    ("Madrid", "ES", "Europe/Madrid"),
+    ("New York", "US", "America/New_York"),
+    ("Chicago", "US", "America/Chicago"),
+    ("Toronto", "CA", "America/Toronto"),
+    ("Singapore", "SG", "Asia/Singapore"),
+    ("Sydney", "AU", "Australia/Sydney"),
+    ("Tokyo", "JP", "Asia/Tokyo"),
+];
+const SITE_KIND: &[&str] = &["HQ", "Branch", "Warehouse", "Datacenter", "Store", "Office", "Depot", "Lab"];
+const TAX_FLAGS: &[&str] = &["NONE", "VAT", "TAX"];
+const LINK_TYPES: &[&str] = &["FIBER", "DSL", "LTE", "MPLS", "INTERNET", "OTHER"];
+const STATUSES: &[&str] = &["active", "active", "active", "active", "active", "active", "suspended", "blocked", "closed", "pending_review"];
+
+fn q(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.gen_range(0..items.len())]
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                Some(c.to_ascii_lowercase())
+            } else if c == ' ' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct M {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        m: i64,
+    }
+    let row: M = diesel::sql_query(format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"))
+        .get_result(conn)?;
+    Ok(row.m)
+}
+
+pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> anyhow::Result<()> {
+    if subscribers > 0 {
+        eprintln!("note: subscribers are not part of this version yet; generating customers only");
+    }
+    let (pool, _) = crate::startup::prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let conn: &mut DbConnection = &mut conn;
+    let hash = crate::auth::password::hash(DEMO_PASSWORD)?;
+    let sp: i64 = crate::db::schema::service_providers::table
+        .select(crate::db::schema::service_providers::id)
+        .order(crate::db::schema::service_providers::id)
+        .first(conn)?;
+    let tariff: i64 = crate::db::schema::tariffs::table
+        .select(crate::db::schema::tariffs::id)
+        .order(crate::db::schema::tariffs::id)
+        .first(conn)?;
+    let branding: i64 = crate::db::schema::branding_profiles::table
+        .select(crate::db::schema::branding_profiles::id)
+        .order(crate::db::schema::branding_profiles::id)
+        .first(conn)?;
+    let mut next_customer = max_id(conn, "customers")? + 1;
+    let mut next_site = max_id(conn, "sites")? + 1;
+    let mut next_link = max_id(conn, "access_links")? + 1;
+    let (first_site, first_link) = (next_site, next_link);
+    let mut rng = StdRng::seed_from_u64(seed ^ next_customer as u64);
+    let now = db::now();
+
+    let bar = ProgressBar::new(customers);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} customers {pos}/{len} [{bar:40}] {per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let mut done = 0u64;
+    while done < customers {
+        let n = BATCH.min(customers - done);
+        let mut c_rows = Vec::with_capacity(n as usize);
+        let mut s_rows = Vec::new();
+        let mut l_rows = Vec::new();
+        for _ in 0..n {
+            let id = next_customer;
+            next_customer += 1;
+            let first = pick(&mut rng, FIRST);
+            let last = pick(&mut rng, LAST);
+            let company = format!(
+                "{} {} {}",
+                pick(&mut rng, WORD1),
+                pick(&mut rng, WORD2),
+                pick(&mut rng, SUFFIX)
+            );
+            let (city, country, tz) = *pick(&mut rng, CITIES);
+            let username = format!("{}{}", slug(last).replace('-', ""), id);
+            let mut email = format!("{}@{}.example", slug(first), id);
+            email.truncate(30);
+            let webid = format!("{}-{}", slug(&company), id);
+            let webid: String = webid.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+            let webid = webid.trim_start_matches('-').to_string();
+            let phone = format!("{:010}", rng.gen_range(2_000_000_000u64..9_999_999_999));
+            let status = pick(&mut rng, STATUSES);
+            let created = now - rng.gen_range(0..3 * 365 * 86400);
+            c_rows.push(format!(
+                "({id},{sp},{},{},{},{},{},{tariff},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{branding},{},1,{created},{created})",
+                q(&format!("9{id:011}")),
+                q(if rng.gen_bool(0.95) { "LIVE" } else { "DEMO" }),
+                q(&username),
+                q(&username.to_lowercase()),
+                q(&hash),
+                q(if rng.gen_bool(0.6) { "PREPAID" } else { "POSTPAID" }),
+                rng.gen_range(1..=30),
+                rng.gen_range(0..1_000_000i64) * 100,
+                rng.gen_range(0..=6),
+                q(*pick(&mut rng, TAX_FLAGS)),
+                rng.gen_range(1..200),
+                rng.gen_range(1..50),
+                if rng.gen_bool(0.5) { "TRUE" } else { "FALSE" },
+                q("G711,G729"),
+                "NULL",
+                q(&format!("{first} {last}")),
+                q(&company),
+                q(""),
+                q(&email),
+                q(&format!("{} Street {}, {city}", pick(&mut rng, LAST), rng.gen_range(1..200))),
+                q(&phone),
+                q(country),
+                q(&format!("{:04}", rng.gen_range(100..9999))),
+                q(&webid),
+                q(status),
+            ));
+            for s in 0..rng.gen_range(1..=5) {
+                let sid = next_site;
+                next_site += 1;
+                let kind = pick(&mut rng, SITE_KIND);
+                s_rows.push(format!(
+                    "({sid},{id},{},{},{},{},{},1,{created},{created})",
+                    q(&format!("{city} {kind} {}", s + 1)),
+                    q(&format!("{kind} of {company}")),
+                    q(&format!("{} Road {}, {city}", pick(&mut rng, LAST), rng.gen_range(1..300))),
+                    q(country),
+                    q(tz),
+                ));
+                for l in 0..rng.gen_range(1..=3) {
+                    let lid = next_link;
+                    next_link += 1;
+                    let lt = pick(&mut rng, LINK_TYPES);
+                    let down = *pick(&mut rng, &[10_000i64, 50_000, 100_000, 500_000, 1_000_000]);
+                    l_rows.push(format!(
+                        "({lid},{sid},{},{},{},{down},{},{},{},{},1,{created},{created})",
+                        q(&format!("{lt}-{}", l + 1)),
+                        q(&format!("{} uplink", if l == 0 { "Primary" } else { "Backup" })),
+                        q(lt),
+                        down / rng.gen_range(1..=10),
+                        q(&format!(
+                            "10.{}.{}.{}/30",
+                            (lid >> 14) & 255,
+                            (lid >> 6) & 255,
+                            (lid & 63) * 4
+                        )),
+                        q(&format!("CKT-{:08}", lid)),
+                        q(if rng.gen_bool(0.9) { "ACTIVE" } else { "INACTIVE" }),
+                    ));
+                }
+            }
+        }
+        db::write_transaction(conn, |conn| -> QueryResult<()> {
+            conn.batch_execute(&format!(
+                "INSERT INTO customers (id, service_provider_id, account_code, customer_type, username, \
+                 username_key, password_hash, tariff_id, billing_type, payment_term_days, credit_limit_cents, \
+                 billing_decimals, tax_flag, max_call_sessions, calls_per_second, call_with_media, codec_list, \
+                 max_call_duration_secs, name, company, description, email, address, phone, country, pin, webid, \
+                 branding_id, status, version, created_at, updated_at) VALUES {}",
+                c_rows.join(",")
+            ))?;
+            for chunk in s_rows.chunks(1000) {
+                conn.batch_execute(&format!(
+                    "INSERT INTO sites (id, customer_id, name, description, address, country, time_zone, \
+                     version, created_at, updated_at) VALUES {}",
+                    chunk.join(",")
+                ))?;
+            }
+            for chunk in l_rows.chunks(1000) {
+                conn.batch_execute(&format!(
+                    "INSERT INTO access_links (id, site_id, name, description, link_type, bandwidth_down_kbps, \
+                     bandwidth_up_kbps, ip_address, circuit_id, status, version, created_at, updated_at) VALUES {}",
+                    chunk.join(",")
+                ))?;
+            }
+            Ok(())
+        })?;
+        done += n;
+        bar.set_position(done);
+    }
+    bar.finish();
+    if let DbConnection::Postgresql(_) = conn {
+        // Explicit ids bypass the identity sequences; move them past what was written.
+        conn.batch_execute(
+            "SELECT setval(pg_get_serial_sequence('customers','id'), (SELECT MAX(id) FROM customers)); \
+             SELECT setval(pg_get_serial_sequence('sites','id'), (SELECT MAX(id) FROM sites)); \
+             SELECT setval(pg_get_serial_sequence('access_links','id'), (SELECT MAX(id) FROM access_links)); \
+             ANALYZE customers; ANALYZE sites; ANALYZE access_links;",
+        )?;
+    } else {
+        conn.batch_execute("ANALYZE;")?;
+    }
+    println!(
+        "Added {customers} customers, {} sites and {} access links (password of every demo customer: {DEMO_PASSWORD}).",
+        next_site - first_site,
+        next_link - first_link,
+    );
+    Ok(())
+}

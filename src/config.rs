@@ -1,0 +1,68 @@
+//! Settings from the environment (and flags): the CLI and what the server needs to start.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "selfcare", version, about = "Selfcare portal for service providers")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web portal (the default).
+    Serve,
+    /// Create an operator account; the password is read from stdin or asked for.
+    CreateOperator {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "operator")]
+        role: String,
+    },
+    /// Fill the database with realistic generated customers, sites and links.
+    DemoData {
+        #[arg(long, default_value_t = 100)]
+        customers: u64,
+        #[arg(long, default_value_t = 0)]
+        subscribers: u64,
+        /// Seed of the generator, so two runs make the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database URL: `sqlite://path` (default) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/selfcare.db")]
+    pub database_url: String,
+    /// Address to listen on.
+    #[arg(long, env = "SELFCARE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Public URL of the portal; `https://…` makes cookies Secure and sends HSTS.
+    #[arg(long, env = "SELFCARE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Password of the first `admin` operator (generated and printed once when absent).
+    #[arg(long, env = "SELFCARE_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Database connections per instance.
+    #[arg(long, env = "SELFCARE_DB_POOL", default_value_t = 16)]
+    pub db_pool_size: u32,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "SELFCARE_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+impl Settings {
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}

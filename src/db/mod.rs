@@ -1,0 +1,100 @@
+//! Database access: one connection type over both engines, the pool, migrations and seed data.
+//!
+//! Query code lives in `models/`, grouped per table; it returns `QueryResult` and knows nothing
+//! of HTTP.
+
+pub mod models;
+pub mod pool;
+pub mod schema;
+
+pub use pool::{build_pool, DbPool, PooledConn};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Either engine behind one type, so queries are written once (diesel `MultiConnection`).
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which engine a `DATABASE_URL` names; decided by its scheme, never by trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Postgres,
+    Sqlite,
+}
+
+impl Engine {
+    pub fn from_url(url: &str) -> Engine {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    }
+}
+
+/// Strips the `sqlite://` scheme that SQLite itself does not understand.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+/// Opens one connection of the engine the URL names, with SQLite's pragmas set.
+pub fn establish(url: &str) -> ConnectionResult<DbConnection> {
+    match Engine::from_url(url) {
+        Engine::Postgres => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(
+            url,
+        )?)),
+        Engine::Sqlite => {
+            let mut conn = diesel::SqliteConnection::establish(sqlite_path(url))?;
+            conn.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                 PRAGMA cache_size = -32000; PRAGMA temp_store = MEMORY;",
+            )
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            Ok(DbConnection::Sqlite(conn))
+        }
+    }
+}
+
+/// Applies the embedded migrations of the connection's engine.
+pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let result = match conn {
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| anyhow::anyhow!("running migrations: {e}"))
+}
+
+/// Runs `f` in a transaction that holds the write lock from its first statement.
+///
+/// SQLite upgrades a read transaction to a write one lazily, and two such upgrades at once fail
+/// with "database is locked" instead of waiting; taking the lock first makes writers queue
+/// behind `busy_timeout`. PostgreSQL needs nothing of the kind.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if matches!(conn, DbConnection::Sqlite(_)) {
+            diesel::sql_query("UPDATE app_settings SET value = value WHERE name = 'write_lock'")
+                .execute(conn)?;
+        }
+        f(conn)
+    })
+}
+
+/// Current time as UTC seconds since the epoch, the unit every timestamp column uses.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -1,0 +1,291 @@
+//! `customers`: rows, insert form, pane listing with filters/sort/pagination, inline updates.
+
+use super::{contains_pattern, lower, Page, SortDir};
+use crate::db::schema::{access_links, customers, sites};
+use crate::db::DbConnection;
+use diesel::prelude::*;
+use serde::Serialize;
+
+/// Identifies a customer; kept apart from other ids so they cannot be mixed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct CustomerId(pub i64);
+
+/// The whole stored customer.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = customers)]
+pub struct Customer {
+    pub id: i64,
+    pub service_provider_id: i64,
+    pub account_code: String,
+    pub customer_type: String,
+    pub username: String,
+    #[serde(skip)]
+    pub username_key: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub tariff_id: i64,
+    pub billing_type: String,
+    pub payment_term_days: i32,
+    pub credit_limit_cents: i64,
+    pub billing_decimals: i32,
+    pub tax_flag: String,
+    pub max_call_sessions: i32,
+    pub calls_per_second: i32,
+    pub call_with_media: bool,
+    pub codec_list: String,
+    pub max_call_duration_secs: Option<i32>,
+    pub name: String,
+    pub company: String,
+    pub description: String,
+    pub email: String,
+    pub address: String,
+    pub phone: String,
+    pub country: String,
+    pub pin: String,
+    pub webid: String,
+    pub branding_id: i64,
+    pub status: String,
+    pub version: i32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What the customers pane shows of each row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = customers)]
+pub struct CustomerListRow {
+    pub id: i64,
+    pub service_provider_id: i64,
+    pub account_code: String,
+    pub name: String,
+    pub company: String,
+    pub description: String,
+    pub username: String,
+    pub email: String,
+    pub phone: String,
+    pub country: String,
+    pub status: String,
+    pub customer_type: String,
+    pub billing_type: String,
+    pub webid: String,
+    pub created_at: i64,
+    pub version: i32,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = customers)]
+pub struct NewCustomer {
+    pub service_provider_id: i64,
+    pub account_code: String,
+    pub customer_type: String,
+    pub username: String,
+    pub username_key: String,
+    pub password_hash: String,
+    pub tariff_id: i64,
+    pub billing_type: String,
+    pub payment_term_days: i32,
+    pub credit_limit_cents: i64,
+    pub billing_decimals: i32,
+    pub tax_flag: String,
+    pub max_call_sessions: i32,
+    pub calls_per_second: i32,
+    pub call_with_media: bool,
+    pub codec_list: String,
+    pub max_call_duration_secs: Option<i32>,
+    pub name: String,
+    pub company: String,
+    pub description: String,
+    pub email: String,
+    pub address: String,
+    pub phone: String,
+    pub country: String,
+    pub pin: String,
+    pub webid: String,
+    pub branding_id: i64,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Filters of the customers pane (`q_*` in the URL); empty means "any".
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    pub company: String,
+    pub username: String,
+    pub name: String,
+    pub ip: String,
+    pub account: String,
+    pub sip_user: String,
+    pub status: String,
+    /// Operators limited to one service provider see only its customers.
+    pub service_provider_id: Option<i64>,
+}
+
+/// Columns the customers pane can be sorted by (the allow-list).
+pub const SORT_COLUMNS: &[&str] = &[
+    "account_code",
+    "name",
+    "company",
+    "username",
+    "email",
+    "phone",
+    "country",
+    "status",
+    "customer_type",
+    "billing_type",
+    "created_at",
+];
+
+type Boxed<'a> = customers::BoxedQuery<'a, crate::db::MultiBackend>;
+
+fn filtered<'a>(f: &'a CustomerFilter) -> Boxed<'a> {
+    let mut q = customers::table.into_boxed();
+    if let Some(sp) = f.service_provider_id {
+        q = q.filter(customers::service_provider_id.eq(sp));
+    }
+    if !f.company.trim().is_empty() {
+        q = q.filter(lower(customers::company).like(contains_pattern(&f.company)).escape('\\'));
+    }
+    if !f.username.trim().is_empty() {
+        q = q.filter(customers::username_key.like(contains_pattern(&f.username)).escape('\\'));
+    }
+    if !f.name.trim().is_empty() {
+        q = q.filter(lower(customers::name).like(contains_pattern(&f.name)).escape('\\'));
+    }
+    if !f.account.trim().is_empty() {
+        q = q.filter(lower(customers::account_code).like(contains_pattern(&f.account)).escape('\\'));
+    }
+    if !f.status.trim().is_empty() {
+        q = q.filter(customers::status.eq(f.status.trim().to_string()));
+    }
+    if !f.ip.trim().is_empty() {
+        let pattern = contains_pattern(&f.ip);
+        q = q.filter(diesel::dsl::exists(
+            access_links::table
+                .inner_join(sites::table)
+                .filter(sites::customer_id.eq(customers::id))
+                .filter(lower(access_links::ip_address).like(pattern).escape('\\')),
+        ));
+    }
+    if !f.sip_user.trim().is_empty() {
+        // SIP devices arrive with the telephony configuration; until then nothing matches.
+        q = q.filter(customers::id.eq(-1));
+    }
+    q
+}
+
+macro_rules! order_by {
+    ($q:expr, $col:expr, $dir:expr) => {
+        match $dir {
+            SortDir::Asc => $q.order(($col.asc(), customers::id.asc())),
+            SortDir::Desc => $q.order(($col.desc(), customers::id.desc())),
+        }
+    };
+}
+
+/// One page of the customers pane.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    sort: &str,
+    dir: SortDir,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<Page<CustomerListRow>> {
+    let q = filtered(filter);
+    let q = match sort {
+        "account_code" => order_by!(q, customers::account_code, dir),
+        "name" => order_by!(q, customers::name, dir),
+        "username" => order_by!(q, customers::username_key, dir),
+        "email" => order_by!(q, customers::email, dir),
+        "phone" => order_by!(q, customers::phone, dir),
+        "country" => order_by!(q, customers::country, dir),
+        "status" => order_by!(q, customers::status, dir),
+        "customer_type" => order_by!(q, customers::customer_type, dir),
+        "billing_type" => order_by!(q, customers::billing_type, dir),
+        "created_at" => order_by!(q, customers::created_at, dir),
+        _ => order_by!(q, customers::company, dir),
+    };
+    let rows = q
+        .select(CustomerListRow::as_select())
+        .limit(per_page + 1)
+        .offset(page.max(0) * per_page)
+        .load(conn)?;
+    Ok(Page::from_overfetch(rows, per_page))
+}
+
+pub fn find(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<Customer>> {
+    customers::table
+        .find(id.0)
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_list_row(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<CustomerListRow>> {
+    customers::table
+        .find(id.0)
+        .select(CustomerListRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewCustomer) -> QueryResult<Customer> {
+    let id: i64 = diesel::insert_into(customers::table)
+        .values(new)
+        .returning(customers::id)
+        .get_result(conn)?;
+    customers::table.find(id).select(Customer::as_select()).first(conn)
+}
+
+pub fn username_taken(conn: &mut DbConnection, key: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customers::table.filter(customers::username_key.eq(key)),
+    ))
+    .get_result(conn)
+}
+
+pub fn webid_taken(conn: &mut DbConnection, webid: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customers::table.filter(customers::webid.eq(webid)),
+    ))
+    .get_result(conn)
+}
+
+pub fn account_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customers::table.filter(customers::account_code.eq(code)),
+    ))
+    .get_result(conn)
+}
+
+/// Renames/redescribes a row if it still has `version`; returns whether it did.
+pub fn update_name_description(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    name: &str,
+    description: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        customers::table
+            .filter(customers::id.eq(id))
+            .filter(customers::version.eq(version)),
+    )
+    .set((
+        customers::name.eq(name),
+        customers::description.eq(description),
+        customers::version.eq(version + 1),
+        customers::updated_at.eq(crate::db::now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn delete(conn: &mut DbConnection, id: CustomerId) -> QueryResult<usize> {
+    diesel::delete(customers::table.find(id.0)).execute(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    customers::table.count().get_result(conn)
+}

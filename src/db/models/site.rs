@@ -1,0 +1,140 @@
+//! `sites`: rows, insert and update forms, the sites pane listing.
+
+use super::{Page, SortDir};
+use crate::db::schema::sites;
+use crate::db::DbConnection;
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = sites)]
+pub struct Site {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub description: String,
+    pub address: String,
+    pub country: String,
+    pub time_zone: String,
+    pub version: i32,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = sites)]
+pub struct NewSite {
+    pub customer_id: i64,
+    pub name: String,
+    pub description: String,
+    pub address: String,
+    pub country: String,
+    pub time_zone: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The editable fields of a site (the edit form).
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = sites)]
+pub struct SiteUpdate {
+    pub name: String,
+    pub description: String,
+    pub address: String,
+    pub country: String,
+    pub time_zone: String,
+    pub updated_at: i64,
+}
+
+pub const SORT_COLUMNS: &[&str] = &["name", "description", "address", "country", "time_zone", "created_at"];
+
+macro_rules! order_by {
+    ($q:expr, $col:expr, $dir:expr) => {
+        match $dir {
+            SortDir::Asc => $q.order(($col.asc(), sites::id.asc())),
+            SortDir::Desc => $q.order(($col.desc(), sites::id.desc())),
+        }
+    };
+}
+
+pub fn list_for_customer(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    sort: &str,
+    dir: SortDir,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<Page<Site>> {
+    let q = sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .into_boxed::<crate::db::MultiBackend>();
+    let q = match sort {
+        "description" => order_by!(q, sites::description, dir),
+        "address" => order_by!(q, sites::address, dir),
+        "country" => order_by!(q, sites::country, dir),
+        "time_zone" => order_by!(q, sites::time_zone, dir),
+        "created_at" => order_by!(q, sites::created_at, dir),
+        _ => order_by!(q, sites::name, dir),
+    };
+    let rows = q
+        .select(Site::as_select())
+        .limit(per_page + 1)
+        .offset(page.max(0) * per_page)
+        .load(conn)?;
+    Ok(Page::from_overfetch(rows, per_page))
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Site>> {
+    sites::table
+        .find(id)
+        .select(Site::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewSite) -> QueryResult<Site> {
+    let id: i64 = diesel::insert_into(sites::table)
+        .values(new)
+        .returning(sites::id)
+        .get_result(conn)?;
+    sites::table.find(id).select(Site::as_select()).first(conn)
+}
+
+/// Applies the edit form if the row still has `version`; returns the new row if it did.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    changes: &SiteUpdate,
+) -> QueryResult<Option<Site>> {
+    let n = diesel::update(sites::table.filter(sites::id.eq(id)).filter(sites::version.eq(version)))
+        .set((changes, sites::version.eq(version + 1)))
+        .execute(conn)?;
+    if n == 1 {
+        find(conn, id)
+    } else {
+        Ok(None)
+    }
+}
+
+pub fn update_name_description(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    name: &str,
+    description: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(sites::table.filter(sites::id.eq(id)).filter(sites::version.eq(version)))
+        .set((
+            sites::name.eq(name),
+            sites::description.eq(description),
+            sites::version.eq(version + 1),
+            sites::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::delete(sites::table.find(id)).execute(conn)
+}

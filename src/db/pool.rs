@@ -1,0 +1,45 @@
+//! r2d2 pool whose manager picks the engine from the URL scheme.
+
+use super::{establish, DbConnection};
+use diesel::connection::SimpleConnection;
+use std::time::Duration;
+
+pub type DbPool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Connection manager for `DbConnection` (diesel's own would try each engine in turn).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool without connecting yet, so the portal starts even while the database is down
+/// and answers with the "database unavailable" page until it comes back.
+pub fn build_pool(url: &str, max_size: u32) -> DbPool {
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(0))
+        .connection_timeout(Duration::from_secs(3))
+        .test_on_check_out(true)
+        .build_unchecked(Manager {
+            url: url.to_string(),
+        })
+}

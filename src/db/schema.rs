@@ -1,0 +1,170 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    access_links (id) {
+        id -> Int8,
+        site_id -> Int8,
+        name -> Text,
+        description -> Text,
+        link_type -> Text,
+        bandwidth_down_kbps -> Int8,
+        bandwidth_up_kbps -> Int8,
+        ip_address -> Text,
+        circuit_id -> Text,
+        status -> Text,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    app_settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        at -> Int8,
+        actor -> Text,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Int8,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    branding_profiles (id) {
+        id -> Int8,
+        name -> Text,
+        primary_color -> Text,
+        footer_text -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        account_code -> Text,
+        customer_type -> Text,
+        username -> Text,
+        username_key -> Text,
+        password_hash -> Text,
+        tariff_id -> Int8,
+        billing_type -> Text,
+        payment_term_days -> Int4,
+        credit_limit_cents -> Int8,
+        billing_decimals -> Int4,
+        tax_flag -> Text,
+        max_call_sessions -> Int4,
+        calls_per_second -> Int4,
+        call_with_media -> Bool,
+        codec_list -> Text,
+        max_call_duration_secs -> Nullable<Int4>,
+        name -> Text,
+        company -> Text,
+        description -> Text,
+        email -> Text,
+        address -> Text,
+        phone -> Text,
+        country -> Text,
+        pin -> Text,
+        webid -> Text,
+        branding_id -> Int8,
+        status -> Text,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    operator_preferences (operator_id, pref_key) {
+        operator_id -> Int8,
+        pref_key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    operators (id) {
+        id -> Int8,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        service_provider_id -> Nullable<Int8>,
+        disabled -> Bool,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    service_providers (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        name -> Text,
+        description -> Text,
+        address -> Text,
+        country -> Text,
+        time_zone -> Text,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    tariffs (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    web_sessions (id) {
+        id -> Text,
+        state -> Text,
+        principal -> Nullable<Text>,
+        expires_at -> Int8,
+    }
+}
+
+diesel::joinable!(access_links -> sites (site_id));
+diesel::joinable!(customers -> branding_profiles (branding_id));
+diesel::joinable!(customers -> service_providers (service_provider_id));
+diesel::joinable!(customers -> tariffs (tariff_id));
+diesel::joinable!(operator_preferences -> operators (operator_id));
+diesel::joinable!(operators -> service_providers (service_provider_id));
+diesel::joinable!(sites -> customers (customer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    access_links,
+    app_settings,
+    audit_log,
+    branding_profiles,
+    customers,
+    operator_preferences,
+    operators,
+    service_providers,
+    sites,
+    tariffs,
+    web_sessions,
+);

@@ -1,0 +1,48 @@
+//! Validated values: each type can only be built by `parse`, which answers a message a person
+//! understands when the input is not acceptable.
+
+mod choices;
+mod contact;
+pub mod country_list;
+mod credentials;
+mod money;
+mod network;
+mod text;
+pub mod time_zone_list;
+
+pub use choices::{
+    BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
+};
+pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
+pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
+pub use money::CreditLimit;
+pub use network::IpNet;
+pub use text::{Description, LongText, ObjectName, PartyName, ShortList};
+
+/// Parses a whole number in `min..=max`, naming the range when it is not.
+pub fn parse_int_in(input: &str, min: i64, max: i64) -> Result<i64, String> {
+    let t = input.trim();
+    if t.is_empty() {
+        return Err("Enter a value.".into());
+    }
+    match t.parse::<i64>() {
+        Ok(n) if n >= min && n <= max => Ok(n),
+        Ok(_) => Err(format!("Enter a whole number from {min} to {max}.")),
+        Err(_) => Err(format!("Enter a whole number from {min} to {max}.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_int_in;
+
+    #[test]
+    fn ints_at_their_edges() {
+        assert_eq!(parse_int_in("1", 1, 30), Ok(1));
+        assert_eq!(parse_int_in(" 30 ", 1, 30), Ok(30));
+        assert!(parse_int_in("0", 1, 30).is_err());
+        assert!(parse_int_in("31", 1, 30).is_err());
+        assert!(parse_int_in("1.5", 1, 30).is_err());
+        assert!(parse_int_in("", 1, 30).is_err());
+    }
+}

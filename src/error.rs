@@ -1,0 +1,130 @@
+//! One error type for request handlers, mapped to an HTTP response in one place.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// Not signed in: send the browser to this sign-in page.
+    #[error("sign-in required")]
+    SignIn(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("the form has expired")]
+    Csrf,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<r2d2::Error> for AppError {
+    fn from(e: r2d2::Error) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl AppError {
+    /// True for errors that mean the database cannot be reached right now.
+    fn is_unavailable(&self) -> bool {
+        match self {
+            AppError::Unavailable(_) => true,
+            AppError::Db(diesel::result::Error::DatabaseError(kind, info)) => {
+                matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection)
+                    || info.message().contains("database is locked")
+                    || info.message().contains("terminating connection")
+            }
+            _ => false,
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::SignIn(_) => StatusCode::SEE_OTHER,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Csrf => StatusCode::FORBIDDEN,
+            _ if self.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::SignIn(to) = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, to.as_str()))
+                .finish();
+        }
+        let status = self.status_code();
+        let (title, message): (&str, String) = match self {
+            AppError::NotFound => (
+                "Page not found",
+                "There is nothing at this address. It may have been deleted, or the link is wrong."
+                    .into(),
+            ),
+            AppError::Forbidden => (
+                "Not allowed",
+                "Your account does not have permission to do this.".into(),
+            ),
+            AppError::BadRequest(m) => ("Request not understood", m.clone()),
+            AppError::Csrf => (
+                "Form expired",
+                "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
+                    .into(),
+            ),
+            _ if self.is_unavailable() => {
+                tracing::error!(error = %self, "database unavailable");
+                (
+                    "Service temporarily unavailable",
+                    "The database cannot be reached just now. Please try again in a moment.".into(),
+                )
+            }
+            _ => {
+                tracing::error!(error = ?self, "request failed");
+                (
+                    "Something went wrong",
+                    "The request could not be completed. It has been logged; please try again."
+                        .into(),
+                )
+            }
+        };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title,
+            message: &message,
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("{} {}", status.as_u16(), title));
+        HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body)
+    }
+}

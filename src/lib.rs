@@ -1,0 +1,11 @@
+//! Selfcare: the service provider's portal for customers, sites, access links and subscribers.
+
+pub mod auth; // sessions, passwords, throttling, CSRF, guards
+pub mod cli; // commands besides `serve`: create-operator, demo-data
+pub mod config; // settings and the command line
+pub mod db; // connection over SQLite/PostgreSQL, pool, migrations, models
+pub mod domain; // validated values
+pub mod error; // AppError -> HTTP
+pub mod routes; // HTTP handlers and their page structs, one module per area
+pub mod startup; // building and binding the application
+pub mod telemetry; // logging

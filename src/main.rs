@@ -1,0 +1,23 @@
+use clap::Parser;
+use selfcare::config::{Cli, Command};
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    selfcare::telemetry::init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = selfcare::startup::Application::build(cli.settings).await?;
+            app.run_until_stopped().await?;
+        }
+        Command::CreateOperator { username, role } => {
+            selfcare::cli::create_operator::run(&cli.settings, &username, &role)?
+        }
+        Command::DemoData {
+            customers,
+            subscribers,
+            seed,
+        } => selfcare::cli::demo_data::run(&cli.settings, customers, subscribers, seed)?,
+    }
+    Ok(())
+}

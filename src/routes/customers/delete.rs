@@ -1,0 +1,68 @@
+//! Deleting a customer with everything it owns: confirmation page, then POST.
+
+use crate::auth::csrf::Fields;
+use crate::auth::session_keys;
+use crate::auth::{CsrfForm, Editor};
+use crate::db::models::audit::{self, Change};
+use crate::db::models::{customer, session};
+use crate::db::write_transaction;
+use crate::error::{AppError, AppResult};
+use crate::routes::confirm::ConfirmDeletePage;
+use crate::routes::sites::ensure_customer_visible;
+use crate::routes::{see_other, with_conn, Layout};
+use crate::startup::AppState;
+use actix_web::{web, HttpResponse};
+use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<i64>,
+    flashes: IncomingFlashMessages,
+) -> AppResult<ConfirmDeletePage> {
+    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
+    Ok(ConfirmDeletePage {
+        layout: Layout::for_operator(&editor.0, &flashes),
+        title: format!("Delete customer {}?", c.company),
+        message: format!("The customer {} (account {}) will be deleted.", c.company, c.account_code),
+        consequences: vec![
+            "All of its sites and their access links are deleted with it.".into(),
+            "Its administrators are signed out and can no longer sign in.".into(),
+        ],
+        action: format!("/customers/{}/delete", c.id),
+        cancel_href: format!("/customers?customer={}", c.id),
+    })
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<i64>,
+    _form: CsrfForm<Fields>,
+) -> AppResult<HttpResponse> {
+    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
+    let actor = editor.0.actor();
+    let company = c.company.clone();
+    with_conn(&state, move |conn| {
+        write_transaction(conn, |conn| {
+            customer::delete(conn, customer::CustomerId(c.id))?;
+            session::delete_for_principal(conn, &session_keys::customer_principal(c.id))?;
+            audit::record(
+                conn,
+                Change {
+                    actor: &actor,
+                    action: "delete",
+                    object_type: "customer",
+                    object_id: c.id,
+                    before: audit::image(&c),
+                    after: None,
+                    reason: None,
+                },
+            )?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    FlashMessage::success(format!("Customer {company} and everything it owned were deleted.")).send();
+    Ok(see_other("/customers"))
+}

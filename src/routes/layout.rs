@@ -1,0 +1,96 @@
+//! What every page's frame needs (who is signed in, CSRF token, flash messages), and the state
+//! of a form being filled in (typed values and messages per field).
+
+use crate::auth::CurrentOperator;
+use actix_web_flash_messages::{IncomingFlashMessages, Level};
+use std::collections::HashMap;
+
+pub struct Flash {
+    pub level: &'static str,
+    pub text: String,
+}
+
+pub struct UserView {
+    pub username: String,
+    pub role: &'static str,
+}
+
+pub struct Layout {
+    pub user: Option<UserView>,
+    pub csrf_token: String,
+    pub flashes: Vec<Flash>,
+}
+
+impl Layout {
+    pub fn for_operator(op: &CurrentOperator, flashes: &IncomingFlashMessages) -> Layout {
+        Layout {
+            user: Some(UserView {
+                username: op.username.clone(),
+                role: op.role.label(),
+            }),
+            csrf_token: op.csrf_token.clone(),
+            flashes: collect(flashes),
+        }
+    }
+
+    pub fn anonymous(csrf_token: String, flashes: &IncomingFlashMessages) -> Layout {
+        Layout {
+            user: None,
+            csrf_token,
+            flashes: collect(flashes),
+        }
+    }
+}
+
+fn collect(flashes: &IncomingFlashMessages) -> Vec<Flash> {
+    flashes
+        .iter()
+        .map(|m| Flash {
+            level: match m.level() {
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::Success => "success",
+                _ => "info",
+            },
+            text: m.content().to_string(),
+        })
+        .collect()
+}
+
+/// Typed values and per-field messages of a form.
+#[derive(Default)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+}
+
+impl FormState {
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.values.insert(name.to_string(), value.into());
+    }
+    pub fn error(&mut self, name: &str, message: impl Into<String>) {
+        self.errors.entry(name.to_string()).or_insert_with(|| message.into());
+    }
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+    pub fn message(&self, name: &str) -> &str {
+        self.errors.get(name).map(String::as_str).unwrap_or("")
+    }
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+    /// Takes the result of a `parse`, recording its message against the field on failure.
+    pub fn check<T>(&mut self, name: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.error(name, m);
+                None
+            }
+        }
+    }
+    pub fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+}

@@ -1,0 +1,63 @@
+//! Deleting an access link: confirmation page, then POST.
+
+use super::ensure_link_visible;
+use crate::auth::csrf::Fields;
+use crate::auth::{CsrfForm, Editor};
+use crate::db::models::audit::{self, Change};
+use crate::db::models::link;
+use crate::db::write_transaction;
+use crate::error::{AppError, AppResult};
+use crate::routes::confirm::ConfirmDeletePage;
+use crate::routes::{see_other, with_conn, Layout};
+use crate::startup::AppState;
+use actix_web::{web, HttpResponse};
+use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
+
+pub async fn confirm(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<i64>,
+    flashes: IncomingFlashMessages,
+) -> AppResult<ConfirmDeletePage> {
+    let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
+    Ok(ConfirmDeletePage {
+        layout: Layout::for_operator(&editor.0, &flashes),
+        title: format!("Delete access link {}?", l.name),
+        message: format!("The access link “{}” of site {} ({}) will be deleted.", l.name, s.name, c.company),
+        consequences: Vec::new(),
+        action: format!("/links/{}/delete", l.id),
+        cancel_href: format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
+    })
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<i64>,
+    _form: CsrfForm<Fields>,
+) -> AppResult<HttpResponse> {
+    let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
+    let actor = editor.0.actor();
+    let name = l.name.clone();
+    with_conn(&state, move |conn| {
+        write_transaction(conn, |conn| {
+            link::delete(conn, l.id)?;
+            audit::record(
+                conn,
+                Change {
+                    actor: &actor,
+                    action: "delete",
+                    object_type: "access_link",
+                    object_id: l.id,
+                    before: audit::image(&l),
+                    after: None,
+                    reason: None,
+                },
+            )?;
+            Ok::<_, AppError>(())
+        })
+    })
+    .await?;
+    FlashMessage::success(format!("Access link “{name}” was deleted.")).send();
+    Ok(see_other(&format!("/customers?customer={}&site={}", c.id, s.id)))
+}

@@ -1,0 +1,126 @@
+//! The three-pane page's state as it lives in the URL, and links that change one part of it.
+
+use serde::Deserialize;
+
+/// Every parameter `/customers` understands; anything unparsable is treated as absent.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PanesQuery {
+    pub customer: Option<String>,
+    pub site: Option<String>,
+    pub link: Option<String>,
+    pub c_sort: Option<String>,
+    pub c_dir: Option<String>,
+    pub c_page: Option<String>,
+    pub s_sort: Option<String>,
+    pub s_dir: Option<String>,
+    pub s_page: Option<String>,
+    pub l_sort: Option<String>,
+    pub l_dir: Option<String>,
+    pub l_page: Option<String>,
+    pub q_company: Option<String>,
+    pub q_username: Option<String>,
+    pub q_name: Option<String>,
+    pub q_ip: Option<String>,
+    pub q_account: Option<String>,
+    pub q_sip_user: Option<String>,
+    pub q_status: Option<String>,
+}
+
+/// Parameter order in generated links (stable, so links compare equal).
+const ORDER: &[&str] = &[
+    "customer", "site", "link", "c_sort", "c_dir", "c_page", "s_sort", "s_dir", "s_page", "l_sort",
+    "l_dir", "l_page", "q_company", "q_username", "q_name", "q_ip", "q_account", "q_sip_user",
+    "q_status",
+];
+
+impl PanesQuery {
+    fn get(&self, key: &str) -> Option<&String> {
+        match key {
+            "customer" => self.customer.as_ref(),
+            "site" => self.site.as_ref(),
+            "link" => self.link.as_ref(),
+            "c_sort" => self.c_sort.as_ref(),
+            "c_dir" => self.c_dir.as_ref(),
+            "c_page" => self.c_page.as_ref(),
+            "s_sort" => self.s_sort.as_ref(),
+            "s_dir" => self.s_dir.as_ref(),
+            "s_page" => self.s_page.as_ref(),
+            "l_sort" => self.l_sort.as_ref(),
+            "l_dir" => self.l_dir.as_ref(),
+            "l_page" => self.l_page.as_ref(),
+            "q_company" => self.q_company.as_ref(),
+            "q_username" => self.q_username.as_ref(),
+            "q_name" => self.q_name.as_ref(),
+            "q_ip" => self.q_ip.as_ref(),
+            "q_account" => self.q_account.as_ref(),
+            "q_sip_user" => self.q_sip_user.as_ref(),
+            "q_status" => self.q_status.as_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn id(value: &Option<String>) -> Option<i64> {
+        value.as_deref().and_then(|v| v.trim().parse::<i64>().ok()).filter(|v| *v > 0)
+    }
+
+    pub fn page(value: &Option<String>) -> i64 {
+        value
+            .as_deref()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .map(|p| (p - 1).clamp(0, 1_000_000))
+            .unwrap_or(0)
+    }
+
+    pub fn text(value: &Option<String>) -> String {
+        value.as_deref().unwrap_or("").trim().chars().take(100).collect()
+    }
+
+    /// `/customers?…` with `changes` applied (`None` removes a parameter).
+    pub fn href(&self, changes: &[(&str, Option<String>)]) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for key in ORDER {
+            let value = match changes.iter().find(|(k, _)| k == key) {
+                Some((_, v)) => v.clone(),
+                None => self.get(key).cloned(),
+            };
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                pairs.push((key, v));
+            }
+        }
+        if pairs.is_empty() {
+            return "/customers".into();
+        }
+        let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        format!("/customers?{qs}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn href_changes_only_what_is_asked() {
+        let q = PanesQuery {
+            customer: Some("5".into()),
+            site: Some("9".into()),
+            q_company: Some("a&b".into()),
+            ..Default::default()
+        };
+        assert_eq!(q.href(&[]), "/customers?customer=5&site=9&q_company=a%26b");
+        assert_eq!(
+            q.href(&[("customer", Some("6".into())), ("site", None)]),
+            "/customers?customer=6&q_company=a%26b"
+        );
+    }
+
+    #[test]
+    fn ids_and_pages_parse_leniently() {
+        assert_eq!(PanesQuery::id(&Some("12".into())), Some(12));
+        assert_eq!(PanesQuery::id(&Some("x".into())), None);
+        assert_eq!(PanesQuery::id(&Some("-3".into())), None);
+        assert_eq!(PanesQuery::page(&Some("3".into())), 2);
+        assert_eq!(PanesQuery::page(&Some("0".into())), 0);
+        assert_eq!(PanesQuery::page(&None), 0);
+    }
+}

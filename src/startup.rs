@@ -1,0 +1,195 @@
+//! Builds the application: database preparation, shared state, middleware, routes, binding.
+
+use crate::auth::session_store::DbSessionStore;
+use crate::auth::throttle::{LoginThrottle, ThrottlePolicy};
+use crate::config::Settings;
+use crate::db::models::{operator, reference, settings as app_settings};
+use crate::db::{self, DbPool, Engine};
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpServer};
+use actix_web_flash_messages::storage::CookieMessageStore;
+use actix_web_flash_messages::FlashMessagesFramework;
+use rand::RngCore;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    pub throttle: LoginThrottle,
+    pub engine: Engine,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Prepares the database, then binds `settings.bind` (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with(settings, ThrottlePolicy::default()).await
+    }
+
+    pub async fn build_with(settings: Settings, policy: ThrottlePolicy) -> anyhow::Result<Application> {
+        let s = settings.clone();
+        let (pool, key) = web::block(move || prepare_database(&s)).await??;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::from(Arc::new(AppState {
+            pool,
+            throttle: LoginThrottle::new(policy),
+            engine: Engine::from_url(&settings.database_url),
+        }));
+        let server = run(listener, state, key, &settings)?;
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Migrates and seeds the database, makes sure an operator exists, and returns the pool with
+/// the cookie key all instances share.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key)> {
+    if Engine::from_url(&settings.database_url) == Engine::Sqlite {
+        let path = std::path::Path::new(db::sqlite_path(&settings.database_url));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        }
+    }
+    let pool = db::build_pool(&settings.database_url, settings.db_pool_size);
+    let mut conn = pool
+        .get()
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&settings.database_url)))?;
+    db::run_migrations(&mut conn)?;
+    reference::seed(&mut conn)?;
+    app_settings::get_or_insert(&mut conn, "write_lock", "0")?;
+    let mut fresh = [0u8; 64];
+    rand::thread_rng().fill_bytes(&mut fresh);
+    let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+    let stored = app_settings::get_or_insert(&mut conn, "cookie_key", &hex)?;
+    let bytes: Vec<u8> = (0..stored.len() / 2)
+        .filter_map(|i| u8::from_str_radix(&stored[2 * i..2 * i + 2], 16).ok())
+        .collect();
+    let key = Key::try_from(bytes.as_slice()).map_err(|e| anyhow::anyhow!("cookie key: {e}"))?;
+    ensure_admin(&mut conn, settings)?;
+    Ok((pool, key))
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+/// First run: create `admin` with `SELFCARE_ADMIN_PASSWORD`, or a generated password printed once.
+fn ensure_admin(conn: &mut db::DbConnection, settings: &Settings) -> anyhow::Result<()> {
+    if operator::count(conn)? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match &settings.admin_password {
+        Some(p) if !p.is_empty() => (p.clone(), false),
+        _ => (crate::cli::generate_password(), true),
+    };
+    let now = db::now();
+    operator::insert(
+        conn,
+        &operator::NewOperator {
+            username: "admin".into(),
+            password_hash: crate::auth::password::hash(&password)?,
+            role: "admin".into(),
+            service_provider_id: None,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    if generated {
+        println!("First run: created operator \"admin\" with password: {password}");
+        println!("(shown once; set SELFCARE_ADMIN_PASSWORD to choose it yourself)");
+    } else {
+        println!("First run: created operator \"admin\" with the password from SELFCARE_ADMIN_PASSWORD");
+    }
+    Ok(())
+}
+
+fn security_headers(https: bool) -> DefaultHeaders {
+    let mut h = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("Cache-Control", "no-store"));
+    if https {
+        h = h.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
+    }
+    h
+}
+
+fn run(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    key: Key,
+    settings: &Settings,
+) -> anyhow::Result<Server> {
+    let https = settings.is_https();
+    let store = DbSessionStore::new(state.pool.clone());
+    let workers = settings.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(store.clone(), key.clone())
+            .cookie_name("selfcare_session".into())
+            .cookie_secure(https)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .session_lifecycle(
+                BrowserSession::default()
+                    .state_ttl(actix_web::cookie::time::Duration::seconds(
+                        crate::auth::session_keys::ABSOLUTE_TIMEOUT_SECS,
+                    ))
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnStateChanges),
+            )
+            .build();
+        let flash = FlashMessagesFramework::builder(
+            CookieMessageStore::builder(key.clone())
+                .cookie_name("selfcare_flash".into())
+                .build(),
+        )
+        .build();
+        App::new()
+            .wrap(sessions)
+            .wrap(flash)
+            .wrap(security_headers(https))
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(crate::routes::form_config())
+            .app_data(crate::routes::query_config())
+            .configure(crate::routes::configure)
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
