@@ -62,6 +62,24 @@ impl AppError {
     }
 }
 
+/// Translates an error raised by middleware (the session store) rather than a handler, so that
+/// a database out of reach answers with the "temporarily unavailable" page, not a bare 500.
+pub fn translate_middleware_error(e: actix_web::Error) -> actix_web::Error {
+    if e.as_error::<AppError>().is_some() {
+        return e;
+    }
+    // The session store's message sits inside its error; Debug shows the whole chain.
+    let cause = format!("{e:?}");
+    if cause.contains(DB_UNAVAILABLE) {
+        AppError::Unavailable(cause).into()
+    } else {
+        AppError::Internal(anyhow::anyhow!("middleware failure: {cause}")).into()
+    }
+}
+
+/// Marker the session store puts in its errors when the database cannot be reached.
+pub const DB_UNAVAILABLE: &str = "database unavailable";
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {

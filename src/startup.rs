@@ -10,6 +10,7 @@ use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::DefaultHeaders;
+use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
 use actix_web_flash_messages::storage::CookieMessageStore;
 use actix_web_flash_messages::FlashMessagesFramework;
@@ -181,11 +182,18 @@ fn run(
         App::new()
             .wrap(sessions)
             .wrap(flash)
+            .wrap_fn(|req, srv| {
+                // Errors of the session middleware come back as Err, not as a response: give
+                // them the proper page too.
+                let fut = srv.call(req);
+                async move { fut.await.map_err(crate::error::translate_middleware_error) }
+            })
             .wrap(security_headers(https))
             .wrap(TracingLogger::default())
             .app_data(state.clone())
             .app_data(crate::routes::form_config())
             .app_data(crate::routes::query_config())
+            .app_data(crate::routes::path_config())
             .configure(crate::routes::configure)
     })
     .workers(workers)

@@ -46,7 +46,7 @@ impl SessionStore for DbSessionStore {
         let pool = self.pool.clone();
         let key = session_key.as_ref().to_string();
         let found = web::block(move || -> anyhow::Result<Option<String>> {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::load(&mut conn, &key, crate::db::now())?)
         })
         .await
@@ -68,7 +68,7 @@ impl SessionStore for DbSessionStore {
         let expires = expiry(ttl);
         let k = key.clone();
         web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::insert(&mut conn, &k, &text, principal.as_deref(), expires)?)
         })
         .await
@@ -90,7 +90,7 @@ impl SessionStore for DbSessionStore {
         let expires = expiry(ttl);
         let k = session_key.as_ref().to_string();
         let updated = web::block(move || -> anyhow::Result<bool> {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::update(&mut conn, &k, &text, principal.as_deref(), expires)?)
         })
         .await
@@ -117,7 +117,7 @@ impl SessionStore for DbSessionStore {
         let k = session_key.as_ref().to_string();
         let expires = expiry(ttl);
         web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::touch(&mut conn, &k, expires)?)
         })
         .await
@@ -128,7 +128,7 @@ impl SessionStore for DbSessionStore {
         let pool = self.pool.clone();
         let k = session_key.as_ref().to_string();
         web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
+            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::delete(&mut conn, &k)?)
         })
         .await

@@ -71,6 +71,11 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
+/// An id in the path that is not a number names nothing: 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into())
+}
+
 /// Runs blocking database work on the thread pool with a pooled connection.
 pub async fn with_conn<T, F>(state: &web::Data<AppState>, f: F) -> AppResult<T>
 where

@@ -26,11 +26,9 @@ fn unique_name() -> String {
 pub fn fresh_database_url() -> String {
     match std::env::var("SELFCARE_TEST_PG_URL") {
         Ok(base) if !base.is_empty() => {
-            let base = base.trim_end_matches('/');
-            let (server, maintenance) = match base.rsplit_once('/') {
-                Some((s, db)) if s.contains("://") && !s.ends_with('/') && !db.contains('@') && s.matches('/').count() > 2 => (s.to_string(), base.to_string()),
-                _ => (base.to_string(), format!("{base}/postgres")),
-            };
+            // The server's URL without a database name, e.g. postgres://postgres@127.0.0.1:5432
+            let server = base.trim_end_matches('/').to_string();
+            let maintenance = format!("{server}/postgres");
             let name = unique_name();
             let mut conn = diesel::PgConnection::establish(&maintenance)
                 .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {maintenance}: {e}"));

@@ -1,0 +1,13 @@
+//! Integration tests over real HTTP: one binary, one module per area.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod customers_create;
+mod database;
+mod delete;
+mod health_and_errors;
+mod login;
+mod panes;
+mod save;
+mod sites_links;
