@@ -3,7 +3,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "selfcare", version, about = "Selfcare portal for service providers")]
+#[command(
+    name = "selfcare",
+    version,
+    about = "Selfcare portal for service providers"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub settings: Settings,
@@ -37,7 +41,11 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Database URL: `sqlite://path` (default) or `postgres://…`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/selfcare.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/selfcare.db"
+    )]
     pub database_url: String,
     /// Address to listen on.
     #[arg(long, env = "SELFCARE_BIND", default_value = "127.0.0.1:8080")]

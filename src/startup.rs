@@ -9,8 +9,8 @@ use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionP
 use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::DefaultHeaders;
 use actix_web::dev::Service;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpServer};
 use actix_web_flash_messages::storage::CookieMessageStore;
 use actix_web_flash_messages::FlashMessagesFramework;
@@ -37,7 +37,10 @@ impl Application {
         Self::build_with(settings, ThrottlePolicy::default()).await
     }
 
-    pub async fn build_with(settings: Settings, policy: ThrottlePolicy) -> anyhow::Result<Application> {
+    pub async fn build_with(
+        settings: Settings,
+        policy: ThrottlePolicy,
+    ) -> anyhow::Result<Application> {
         let s = settings.clone();
         let (pool, key) = web::block(move || prepare_database(&s)).await??;
         let listener = TcpListener::bind(&settings.bind)
@@ -72,9 +75,12 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key)> {
         }
     }
     let pool = db::build_pool(&settings.database_url, settings.db_pool_size);
-    let mut conn = pool
-        .get()
-        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&settings.database_url)))?;
+    let mut conn = pool.get().map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the database {}: {e}",
+            redact(&settings.database_url)
+        )
+    })?;
     db::run_migrations(&mut conn)?;
     reference::seed(&mut conn)?;
     app_settings::get_or_insert(&mut conn, "write_lock", "0")?;
@@ -123,7 +129,9 @@ fn ensure_admin(conn: &mut db::DbConnection, settings: &Settings) -> anyhow::Res
         println!("First run: created operator \"admin\" with password: {password}");
         println!("(shown once; set SELFCARE_ADMIN_PASSWORD to choose it yourself)");
     } else {
-        println!("First run: created operator \"admin\" with the password from SELFCARE_ADMIN_PASSWORD");
+        println!(
+            "First run: created operator \"admin\" with the password from SELFCARE_ADMIN_PASSWORD"
+        );
     }
     Ok(())
 }
@@ -140,7 +148,10 @@ fn security_headers(https: bool) -> DefaultHeaders {
         .add(("Referrer-Policy", "same-origin"))
         .add(("Cache-Control", "no-store"));
     if https {
-        h = h.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
+        h = h.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ));
     }
     h
 }

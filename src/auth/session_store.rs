@@ -46,7 +46,9 @@ impl SessionStore for DbSessionStore {
         let pool = self.pool.clone();
         let key = session_key.as_ref().to_string();
         let found = web::block(move || -> anyhow::Result<Option<String>> {
-            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::load(&mut conn, &key, crate::db::now())?)
         })
         .await
@@ -68,8 +70,16 @@ impl SessionStore for DbSessionStore {
         let expires = expiry(ttl);
         let k = key.clone();
         web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
-            Ok(sessions::insert(&mut conn, &k, &text, principal.as_deref(), expires)?)
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
+            Ok(sessions::insert(
+                &mut conn,
+                &k,
+                &text,
+                principal.as_deref(),
+                expires,
+            )?)
         })
         .await
         .map_err(|e| SaveError::Other(anyhow::anyhow!(e.to_string())))?
@@ -90,8 +100,16 @@ impl SessionStore for DbSessionStore {
         let expires = expiry(ttl);
         let k = session_key.as_ref().to_string();
         let updated = web::block(move || -> anyhow::Result<bool> {
-            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
-            Ok(sessions::update(&mut conn, &k, &text, principal.as_deref(), expires)?)
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
+            Ok(sessions::update(
+                &mut conn,
+                &k,
+                &text,
+                principal.as_deref(),
+                expires,
+            )?)
         })
         .await
         .map_err(|e| UpdateError::Other(anyhow::anyhow!(e.to_string())))?
@@ -117,7 +135,9 @@ impl SessionStore for DbSessionStore {
         let k = session_key.as_ref().to_string();
         let expires = expiry(ttl);
         web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::touch(&mut conn, &k, expires)?)
         })
         .await
@@ -128,7 +148,9 @@ impl SessionStore for DbSessionStore {
         let pool = self.pool.clone();
         let k = session_key.as_ref().to_string();
         web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool.get().map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
             Ok(sessions::delete(&mut conn, &k)?)
         })
         .await

@@ -47,7 +47,9 @@ struct Failures {
 pub enum Verdict {
     Allowed,
     /// Locked: minutes left (rounded up).
-    Locked { minutes: u64 },
+    Locked {
+        minutes: u64,
+    },
 }
 
 pub struct LoginThrottle {
@@ -98,7 +100,9 @@ impl LoginThrottle {
             return (Duration::ZERO, false);
         };
         if map.len() > 100_000 {
-            map.retain(|_, f| now.duration_since(f.since) < p.window || f.locked_until.is_some_and(|u| u > now));
+            map.retain(|_, f| {
+                now.duration_since(f.since) < p.window || f.locked_until.is_some_and(|u| u > now)
+            });
         }
         let mut worst = 0;
         let mut locked = false;
@@ -166,7 +170,10 @@ mod tests {
         assert_eq!(t.check("admin", "10.0.0.2"), Verdict::Allowed);
         let (_, locked) = t.record_failure("ADMIN", "10.0.0.1");
         assert!(locked);
-        assert_eq!(t.check("admin", "10.0.0.2"), Verdict::Locked { minutes: 15 });
+        assert_eq!(
+            t.check("admin", "10.0.0.2"),
+            Verdict::Locked { minutes: 15 }
+        );
         assert_eq!(t.check("other", "10.0.0.2"), Verdict::Allowed);
     }
 
@@ -176,7 +183,10 @@ mod tests {
         for i in 0..20 {
             t.record_failure(&format!("user{i}"), "10.0.0.9");
         }
-        assert!(matches!(t.check("fresh", "10.0.0.9"), Verdict::Locked { .. }));
+        assert!(matches!(
+            t.check("fresh", "10.0.0.9"),
+            Verdict::Locked { .. }
+        ));
         assert_eq!(t.check("fresh", "10.0.0.8"), Verdict::Allowed);
     }
 

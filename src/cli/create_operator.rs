@@ -40,7 +40,11 @@ pub fn run(settings: &Settings, username: &str, role: &str) -> anyhow::Result<()
             reason: None,
         },
     )?;
-    println!("Created operator {} with role {}.", row.username, role.code());
+    println!(
+        "Created operator {} with role {}.",
+        row.username,
+        role.code()
+    );
     Ok(())
 }
 

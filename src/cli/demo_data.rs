@@ -19,21 +19,62 @@ const FIRST: &[&str] = &[
     "Liam", "Mei", "Noah", "Sara", "Tomás", "Zoë", "Björn", "Élodie", "Marek",
 ];
 const LAST: &[&str] = &[
-    "Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Dahl", "Smith", "Garcia", "Müller", "Rossi",
-    "Kowalski", "Novak", "Tanaka", "Patel", "Haddad", "Dubois", "Jensen", "Lindqvist", "Silva",
-    "O'Brien", "Nguyen", "Kim", "Andersen", "Virtanen", "Costa",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Berg",
+    "Dahl",
+    "Smith",
+    "Garcia",
+    "Müller",
+    "Rossi",
+    "Kowalski",
+    "Novak",
+    "Tanaka",
+    "Patel",
+    "Haddad",
+    "Dubois",
+    "Jensen",
+    "Lindqvist",
+    "Silva",
+    "O'Brien",
+    "Nguyen",
+    "Kim",
+    "Andersen",
+    "Virtanen",
+    "Costa",
 ];
 const WORD1: &[&str] = &[
-    "Nordic", "Atlas", "Blue", "Polar", "Summit", "Harbor", "Granite", "Aurora", "Coastal", "Metro",
-    "Pioneer", "Vertex", "Fjord", "Redwood", "Silver", "Northern", "Union", "Crescent", "Alpine",
-    "Lakeside",
+    "Nordic", "Atlas", "Blue", "Polar", "Summit", "Harbor", "Granite", "Aurora", "Coastal",
+    "Metro", "Pioneer", "Vertex", "Fjord", "Redwood", "Silver", "Northern", "Union", "Crescent",
+    "Alpine", "Lakeside",
 ];
 const WORD2: &[&str] = &[
-    "Logistics", "Foods", "Health", "Energy", "Retail", "Shipping", "Dental", "Legal", "Media",
-    "Builders", "Insurance", "Hotels", "Pharma", "Analytics", "Farms", "Motors", "Textiles",
-    "Telecom", "Consulting", "Labs",
+    "Logistics",
+    "Foods",
+    "Health",
+    "Energy",
+    "Retail",
+    "Shipping",
+    "Dental",
+    "Legal",
+    "Media",
+    "Builders",
+    "Insurance",
+    "Hotels",
+    "Pharma",
+    "Analytics",
+    "Farms",
+    "Motors",
+    "Textiles",
+    "Telecom",
+    "Consulting",
+    "Labs",
 ];
-const SUFFIX: &[&str] = &["AS", "AB", "Ltd", "GmbH", "Inc", "SA", "Oy", "BV", "LLC", "ApS"];
+const SUFFIX: &[&str] = &[
+    "AS", "AB", "Ltd", "GmbH", "Inc", "SA", "Oy", "BV", "LLC", "ApS",
+];
 const CITIES: &[(&str, &str, &str)] = &[
     ("Oslo", "NO", "Europe/Oslo"),
     ("Bergen", "NO", "Europe/Oslo"),
@@ -51,10 +92,30 @@ const CITIES: &[(&str, &str, &str)] = &[
     ("Sydney", "AU", "Australia/Sydney"),
     ("Tokyo", "JP", "Asia/Tokyo"),
 ];
-const SITE_KIND: &[&str] = &["HQ", "Branch", "Warehouse", "Datacenter", "Store", "Office", "Depot", "Lab"];
+const SITE_KIND: &[&str] = &[
+    "HQ",
+    "Branch",
+    "Warehouse",
+    "Datacenter",
+    "Store",
+    "Office",
+    "Depot",
+    "Lab",
+];
 const TAX_FLAGS: &[&str] = &["NONE", "VAT", "TAX"];
 const LINK_TYPES: &[&str] = &["FIBER", "DSL", "LTE", "MPLS", "INTERNET", "OTHER"];
-const STATUSES: &[&str] = &["active", "active", "active", "active", "active", "active", "suspended", "blocked", "closed", "pending_review"];
+const STATUSES: &[&str] = &[
+    "active",
+    "active",
+    "active",
+    "active",
+    "active",
+    "active",
+    "suspended",
+    "blocked",
+    "closed",
+    "pending_review",
+];
 
 fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -146,7 +207,14 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
             let mut email = format!("{}@{}.example", slug(first), id);
             email.truncate(30);
             let webid = format!("{}-{}", slug(&company), id);
-            let webid: String = webid.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+            let webid: String = webid
+                .chars()
+                .rev()
+                .take(30)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             let webid = webid.trim_start_matches('-').to_string();
             let phone = format!("{:010}", rng.gen_range(2_000_000_000u64..9_999_999_999));
             let status = pick(&mut rng, STATUSES);
@@ -162,7 +230,7 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 rng.gen_range(1..=30),
                 rng.gen_range(0..1_000_000i64) * 100,
                 rng.gen_range(0..=6),
-                q(*pick(&mut rng, TAX_FLAGS)),
+                q(pick::<&str>(&mut rng, TAX_FLAGS)),
                 rng.gen_range(1..200),
                 rng.gen_range(1..50),
                 if rng.gen_bool(0.5) { "TRUE" } else { "FALSE" },
@@ -187,7 +255,11 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                     "({sid},{id},{},{},{},{},{},1,{created},{created})",
                     q(&format!("{city} {kind} {}", s + 1)),
                     q(&format!("{kind} of {company}")),
-                    q(&format!("{} Road {}, {city}", pick(&mut rng, LAST), rng.gen_range(1..300))),
+                    q(&format!(
+                        "{} Road {}, {city}",
+                        pick(&mut rng, LAST),
+                        rng.gen_range(1..300)
+                    )),
                     q(country),
                     q(tz),
                 ));
@@ -199,7 +271,10 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                     l_rows.push(format!(
                         "({lid},{sid},{},{},{},{down},{},{},{},{},1,{created},{created})",
                         q(&format!("{lt}-{}", l + 1)),
-                        q(&format!("{} uplink", if l == 0 { "Primary" } else { "Backup" })),
+                        q(&format!(
+                            "{} uplink",
+                            if l == 0 { "Primary" } else { "Backup" }
+                        )),
                         q(lt),
                         down / rng.gen_range(1..=10),
                         q(&format!(
@@ -209,7 +284,11 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                             (lid & 63) * 4
                         )),
                         q(&format!("CKT-{:08}", lid)),
-                        q(if rng.gen_bool(0.9) { "ACTIVE" } else { "INACTIVE" }),
+                        q(if rng.gen_bool(0.9) {
+                            "ACTIVE"
+                        } else {
+                            "INACTIVE"
+                        }),
                     ));
                 }
             }

@@ -37,8 +37,7 @@ impl Phone {
         if t.is_empty() {
             return Err("Enter a phone number.".into());
         }
-        if t
-            .chars()
+        if t.chars()
             .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.')))
         {
             return Err("A phone number has digits only (exactly 10).".into());
@@ -152,7 +151,10 @@ mod tests {
 
     #[test]
     fn phone_has_ten_digits() {
-        assert_eq!(Phone::parse("(555) 123-4567").unwrap().as_str(), "5551234567");
+        assert_eq!(
+            Phone::parse("(555) 123-4567").unwrap().as_str(),
+            "5551234567"
+        );
         assert!(Phone::parse("555123456").is_err());
         assert!(Phone::parse("55512345678").is_err());
         assert!(Phone::parse("555123456x").is_err());

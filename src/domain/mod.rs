@@ -10,9 +10,7 @@ mod network;
 mod text;
 pub mod time_zone_list;
 
-pub use choices::{
-    BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
-};
+pub use choices::{BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag};
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
 pub use money::CreditLimit;

@@ -43,8 +43,14 @@ mod tests {
     #[test]
     fn addresses_and_prefixes() {
         assert_eq!(IpNet::parse("192.0.2.1").unwrap().as_str(), "192.0.2.1");
-        assert_eq!(IpNet::parse("192.0.2.0/24").unwrap().as_str(), "192.0.2.0/24");
-        assert_eq!(IpNet::parse("2001:DB8::/48").unwrap().as_str(), "2001:db8::/48");
+        assert_eq!(
+            IpNet::parse("192.0.2.0/24").unwrap().as_str(),
+            "192.0.2.0/24"
+        );
+        assert_eq!(
+            IpNet::parse("2001:DB8::/48").unwrap().as_str(),
+            "2001:db8::/48"
+        );
         assert!(IpNet::parse("192.0.2.0/33").is_err());
         assert!(IpNet::parse("300.1.1.1").is_err());
         assert!(IpNet::parse("10.0.0.1/x").is_err());

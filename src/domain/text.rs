@@ -3,7 +3,9 @@
 fn bounded(input: &str, min: usize, max: usize, what: &str) -> Result<String, String> {
     let t = input.trim();
     let n = t.chars().count();
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(format!("{what} contains characters that are not allowed."));
     }
     if n < min {
@@ -13,7 +15,9 @@ fn bounded(input: &str, min: usize, max: usize, what: &str) -> Result<String, St
         return Err(format!("{what} needs at least {min} characters."));
     }
     if n > max {
-        return Err(format!("{what} can be at most {max} characters (you typed {n})."));
+        return Err(format!(
+            "{what} can be at most {max} characters (you typed {n})."
+        ));
     }
     Ok(t.to_string())
 }

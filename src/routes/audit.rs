@@ -64,16 +64,25 @@ pub async fn page(
         .map(|p| (p - 1).clamp(0, 100_000))
         .unwrap_or(0);
     let f = filter.clone();
-    let result = with_conn(&state, move |conn| Ok(audit::search(conn, &f, page, PER_PAGE)?)).await?;
+    let result = with_conn(&state, move |conn| {
+        Ok(audit::search(conn, &f, page, PER_PAGE)?)
+    })
+    .await?;
     let href = |p: i64| {
         let pairs = [
             ("actor", filter.actor.clone()),
             ("object_type", filter.object_type.clone()),
-            ("object_id", filter.object_id.map(|i| i.to_string()).unwrap_or_default()),
+            (
+                "object_id",
+                filter.object_id.map(|i| i.to_string()).unwrap_or_default(),
+            ),
             ("page", p.to_string()),
         ];
         let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-        format!("/audit?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+        format!(
+            "/audit?{}",
+            serde_urlencoded::to_string(kept).unwrap_or_default()
+        )
     };
     Ok(AuditPage {
         layout: Layout::for_operator(&op, &flashes),

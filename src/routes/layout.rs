@@ -69,7 +69,9 @@ impl FormState {
         self.values.insert(name.to_string(), value.into());
     }
     pub fn error(&mut self, name: &str, message: impl Into<String>) {
-        self.errors.entry(name.to_string()).or_insert_with(|| message.into());
+        self.errors
+            .entry(name.to_string())
+            .or_insert_with(|| message.into());
     }
     pub fn value(&self, name: &str) -> &str {
         self.values.get(name).map(String::as_str).unwrap_or("")

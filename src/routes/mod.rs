@@ -30,24 +30,48 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/customers", web::get().to(customers::panes::page))
         .route("/customers", web::post().to(customers::create::create))
         .route("/customers/new", web::get().to(customers::create::form))
-        .route("/customers/save", web::post().to(customers::save::save_customers))
-        .route("/customers/{id}/delete", web::get().to(customers::delete::confirm))
-        .route("/customers/{id}/delete", web::post().to(customers::delete::delete))
+        .route(
+            "/customers/save",
+            web::post().to(customers::save::save_customers),
+        )
+        .route(
+            "/customers/{id}/delete",
+            web::get().to(customers::delete::confirm),
+        )
+        .route(
+            "/customers/{id}/delete",
+            web::post().to(customers::delete::delete),
+        )
         .route("/customers/{id}/sites", web::post().to(sites::form::create))
-        .route("/customers/{id}/sites/new", web::get().to(sites::form::new_form))
-        .route("/customers/{id}/sites/save", web::post().to(customers::save::save_sites))
+        .route(
+            "/customers/{id}/sites/new",
+            web::get().to(sites::form::new_form),
+        )
+        .route(
+            "/customers/{id}/sites/save",
+            web::post().to(customers::save::save_sites),
+        )
         .route("/sites/{id}/edit", web::get().to(sites::form::edit_form))
         .route("/sites/{id}", web::post().to(sites::form::update))
         .route("/sites/{id}/delete", web::get().to(sites::delete::confirm))
         .route("/sites/{id}/delete", web::post().to(sites::delete::delete))
         .route("/sites/{id}/links", web::post().to(links::form::create))
-        .route("/sites/{id}/links/new", web::get().to(links::form::new_form))
-        .route("/sites/{id}/links/save", web::post().to(customers::save::save_links))
+        .route(
+            "/sites/{id}/links/new",
+            web::get().to(links::form::new_form),
+        )
+        .route(
+            "/sites/{id}/links/save",
+            web::post().to(customers::save::save_links),
+        )
         .route("/links/{id}/edit", web::get().to(links::form::edit_form))
         .route("/links/{id}", web::post().to(links::form::update))
         .route("/links/{id}/delete", web::get().to(links::delete::confirm))
         .route("/links/{id}/delete", web::post().to(links::delete::delete))
-        .route("/preferences/columns", web::post().to(preferences::save_columns))
+        .route(
+            "/preferences/columns",
+            web::post().to(preferences::save_columns),
+        )
         .route("/audit", web::get().to(audit::page))
         .default_service(web::to(not_found));
 }
@@ -91,7 +115,10 @@ where
 }
 
 /// Renders a page with a status other than 200 (422 for a form with mistakes).
-pub fn render<T: askama::Template>(status: actix_web::http::StatusCode, page: &T) -> AppResult<HttpResponse> {
+pub fn render<T: askama::Template>(
+    status: actix_web::http::StatusCode,
+    page: &T,
+) -> AppResult<HttpResponse> {
     let body = page
         .render()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("rendering: {e}")))?;
@@ -139,7 +166,10 @@ mod tests {
 
     #[test]
     fn return_to_stays_on_the_customers_page() {
-        assert_eq!(safe_return(Some("/customers?customer=3")), "/customers?customer=3");
+        assert_eq!(
+            safe_return(Some("/customers?customer=3")),
+            "/customers?customer=3"
+        );
         assert_eq!(safe_return(Some("https://evil.example/")), "/customers");
         assert_eq!(safe_return(Some("/customers//evil")), "/customers");
         assert_eq!(safe_return(None), "/customers");

@@ -28,6 +28,9 @@ pub async fn save_columns(
     };
     let key = columns::pref_key(&pane);
     let op_id = op.id;
-    with_conn(&state, move |conn| Ok(preference::set(conn, op_id, &key, &value)?)).await?;
+    with_conn(&state, move |conn| {
+        Ok(preference::set(conn, op_id, &key, &value)?)
+    })
+    .await?;
     Ok(see_other(&return_to))
 }

@@ -28,8 +28,24 @@ pub struct PanesQuery {
 
 /// Parameter order in generated links (stable, so links compare equal).
 const ORDER: &[&str] = &[
-    "customer", "site", "link", "c_sort", "c_dir", "c_page", "s_sort", "s_dir", "s_page", "l_sort",
-    "l_dir", "l_page", "q_company", "q_username", "q_name", "q_ip", "q_account", "q_sip_user",
+    "customer",
+    "site",
+    "link",
+    "c_sort",
+    "c_dir",
+    "c_page",
+    "s_sort",
+    "s_dir",
+    "s_page",
+    "l_sort",
+    "l_dir",
+    "l_page",
+    "q_company",
+    "q_username",
+    "q_name",
+    "q_ip",
+    "q_account",
+    "q_sip_user",
     "q_status",
 ];
 
@@ -60,7 +76,10 @@ impl PanesQuery {
     }
 
     pub fn id(value: &Option<String>) -> Option<i64> {
-        value.as_deref().and_then(|v| v.trim().parse::<i64>().ok()).filter(|v| *v > 0)
+        value
+            .as_deref()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .filter(|v| *v > 0)
     }
 
     pub fn page(value: &Option<String>) -> i64 {
@@ -72,7 +91,13 @@ impl PanesQuery {
     }
 
     pub fn text(value: &Option<String>) -> String {
-        value.as_deref().unwrap_or("").trim().chars().take(100).collect()
+        value
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(100)
+            .collect()
     }
 
     /// `/customers?…` with `changes` applied (`None` removes a parameter).

@@ -36,7 +36,10 @@ async fn the_form_offers_every_field() {
     app.login_admin().await;
     let page = app.get_html("/customers/new").await;
     for (name, _) in valid_customer_fields() {
-        assert!(page.contains(&format!("name=\"{name}\"")), "field {name} is on the form");
+        assert!(
+            page.contains(&format!("name=\"{name}\"")),
+            "field {name} is on the form"
+        );
     }
     assert!(page.contains("Norway"));
 }
@@ -85,12 +88,19 @@ async fn each_rule_is_answered_next_to_its_field_with_values_kept() {
         let r = post_customer(&app, &fields).await;
         assert_eq!(r.status().as_u16(), 422, "{field}={bad:?} is refused");
         let html = r.text().await.unwrap();
-        let message = field_error(&html, field).unwrap_or_else(|| panic!("message next to {field} for {bad:?}"));
+        let message = field_error(&html, field)
+            .unwrap_or_else(|| panic!("message next to {field} for {bad:?}"));
         assert!(!message.is_empty());
         if *field != "company" {
-            assert!(html.contains("value=\"Acme AS\""), "typed values are kept ({field})");
+            assert!(
+                html.contains("value=\"Acme AS\""),
+                "typed values are kept ({field})"
+            );
         }
-        assert!(!html.contains("Secret1!x"), "passwords are not echoed ({field})");
+        assert!(
+            !html.contains("Secret1!x"),
+            "passwords are not echoed ({field})"
+        );
     }
     let page = app.get_html("/customers").await;
     assert!(!page.contains("Acme AS"), "nothing was created");
@@ -109,7 +119,10 @@ async fn several_mistakes_are_all_reported_at_once() {
     let html = r.text().await.unwrap();
     assert!(field_error(&html, "phone").is_some());
     assert!(field_error(&html, "email").is_some());
-    assert_eq!(field_error(&html, "password_confirm").as_deref(), Some("The two passwords differ."));
+    assert_eq!(
+        field_error(&html, "password_confirm").as_deref(),
+        Some("The two passwords differ.")
+    );
     assert!(html.contains("Please correct the 3 marked field(s)"));
 }
 
@@ -117,7 +130,13 @@ async fn several_mistakes_are_all_reported_at_once() {
 async fn username_and_webid_must_be_unique() {
     let app = spawn_app().await;
     app.login_admin().await;
-    assert_eq!(post_customer(&app, &valid_customer_fields()).await.status().as_u16(), 303);
+    assert_eq!(
+        post_customer(&app, &valid_customer_fields())
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let mut again = valid_customer_fields();
     set(&mut again, "username", "ACME01");
     let r = post_customer(&app, &again).await;
@@ -136,9 +155,12 @@ async fn money_is_kept_exactly_and_the_account_code_is_generated() {
     let id = param(&location(&post_customer(&app, &fields).await), "customer").unwrap();
     let pool = selfcare::db::build_pool(&app.database_url, 1);
     let mut conn = pool.get().unwrap();
-    let c = selfcare::db::models::customer::find(&mut conn, selfcare::db::models::customer::CustomerId(id))
-        .unwrap()
-        .unwrap();
+    let c = selfcare::db::models::customer::find(
+        &mut conn,
+        selfcare::db::models::customer::CustomerId(id),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(c.credit_limit_cents, 7);
     assert_eq!(c.account_code.len(), 12);
     assert!(c.account_code.chars().all(|ch| ch.is_ascii_digit()));
@@ -152,9 +174,14 @@ async fn creation_is_audited() {
     let app = spawn_app().await;
     app.login_admin().await;
     let id = app.create_customer("audited", "Audited Ltd").await;
-    let log = app.get_html(&format!("/audit?object_type=customer&object_id={id}")).await;
+    let log = app
+        .get_html(&format!("/audit?object_type=customer&object_id={id}"))
+        .await;
     assert!(log.contains("operator:admin"));
     assert!(log.contains("create"));
     assert!(log.contains("Audited Ltd"));
-    assert!(!log.contains("argon2"), "password hashes never reach the log");
+    assert!(
+        !log.contains("argon2"),
+        "password hashes never reach the log"
+    );
 }

@@ -12,7 +12,12 @@ async fn deleting_a_customer_takes_its_sites_and_links_and_it_can_be_created_aga
     assert_eq!(confirm.status().as_u16(), 200);
     let html = confirm.text().await.unwrap();
     assert!(html.contains("Delete customer Gone AS?"));
-    assert!(app.get_html(&format!("/customers?customer={c}")).await.contains("Gone AS"), "GET did not delete");
+    assert!(
+        app.get_html(&format!("/customers?customer={c}"))
+            .await
+            .contains("Gone AS"),
+        "GET did not delete"
+    );
 
     let r = app.post_form(&format!("/customers/{c}/delete"), &[]).await;
     assert_eq!(r.status().as_u16(), 303);
@@ -20,9 +25,17 @@ async fn deleting_a_customer_takes_its_sites_and_links_and_it_can_be_created_aga
     let page = app.get_html("/customers").await;
     assert!(page.contains("were deleted"));
     assert!(!page.contains(&format!("data-id=\"{c}\"")));
-    assert_eq!(app.get(&format!("/sites/{s}/edit")).await.status().as_u16(), 404);
-    assert_eq!(app.get(&format!("/links/{l}/edit")).await.status().as_u16(), 404);
-    let log = app.get_html(&format!("/audit?object_type=customer&object_id={c}")).await;
+    assert_eq!(
+        app.get(&format!("/sites/{s}/edit")).await.status().as_u16(),
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/links/{l}/edit")).await.status().as_u16(),
+        404
+    );
+    let log = app
+        .get_html(&format!("/audit?object_type=customer&object_id={c}"))
+        .await;
     assert!(log.contains("delete"));
 
     let again = app.create_customer("gone", "Gone AS").await;
@@ -38,21 +51,50 @@ async fn deleting_a_site_takes_its_links_and_leaves_the_others() {
     let s2 = app.create_site(c, "Bergen").await;
     let l1 = app.create_link(s1, "A", "").await;
     let l2 = app.create_link(s2, "B", "").await;
-    assert!(app.get_html(&format!("/sites/{s1}/delete")).await.contains("All access links of this site"));
+    assert!(app
+        .get_html(&format!("/sites/{s1}/delete"))
+        .await
+        .contains("All access links of this site"));
     let r = app.post_form(&format!("/sites/{s1}/delete"), &[]).await;
     assert_eq!(location(&r), format!("/customers?customer={c}"));
-    assert_eq!(app.get(&format!("/links/{l1}/edit")).await.status().as_u16(), 404);
-    assert_eq!(app.get(&format!("/links/{l2}/edit")).await.status().as_u16(), 200);
+    assert_eq!(
+        app.get(&format!("/links/{l1}/edit"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/links/{l2}/edit"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
     let r = app.post_form(&format!("/links/{l2}/delete"), &[]).await;
     assert_eq!(location(&r), format!("/customers?customer={c}&site={s2}"));
-    assert_eq!(app.get(&format!("/links/{l2}/edit")).await.status().as_u16(), 404);
+    assert_eq!(
+        app.get(&format!("/links/{l2}/edit"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
 }
 
 #[tokio::test]
 async fn deleting_what_does_not_exist_is_a_404() {
     let app = spawn_app().await;
     app.login_admin().await;
-    for path in ["/customers/424242/delete", "/sites/424242/delete", "/links/424242/delete"] {
-        assert_eq!(app.post_form(path, &[]).await.status().as_u16(), 404, "{path}");
+    for path in [
+        "/customers/424242/delete",
+        "/sites/424242/delete",
+        "/links/424242/delete",
+    ] {
+        assert_eq!(
+            app.post_form(path, &[]).await.status().as_u16(),
+            404,
+            "{path}"
+        );
     }
 }

@@ -29,7 +29,10 @@ async fn pages_carry_security_headers() {
     assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
     assert_eq!(h.get("referrer-policy").unwrap(), "same-origin");
     assert_eq!(h.get("cache-control").unwrap(), "no-store");
-    let cookie = h.get("set-cookie").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let cookie = h
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
     let session_cookie = r
         .headers()
         .get_all("set-cookie")
@@ -46,32 +49,57 @@ async fn static_files_are_served_from_the_binary() {
     let app = spawn_app().await;
     let r = app.get("/static/app.css").await;
     assert_eq!(r.status().as_u16(), 200);
-    assert!(r.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/css"));
+    assert!(r
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
     assert_eq!(app.get("/static/nope.css").await.status().as_u16(), 404);
 }
 
 #[tokio::test]
 async fn signed_out_visitors_are_sent_to_sign_in() {
     let app = spawn_app().await;
-    for path in ["/customers", "/customers/new", "/audit", "/customers/1/sites/new", "/sites/1/edit", "/links/1/edit"] {
+    for path in [
+        "/customers",
+        "/customers/new",
+        "/audit",
+        "/customers/1/sites/new",
+        "/sites/1/edit",
+        "/links/1/edit",
+    ] {
         let r = app.get(path).await;
         assert_eq!(r.status().as_u16(), 303, "{path}");
         assert_eq!(crate::common::location(&r), "/login", "{path}");
     }
     let r = app.post_raw("/customers", &[("company", "x")]).await;
-    assert!(matches!(r.status().as_u16(), 303 | 403), "POST without session is refused");
+    assert!(
+        matches!(r.status().as_u16(), 303 | 403),
+        "POST without session is refused"
+    );
 }
 
 #[tokio::test]
 async fn malformed_input_gets_a_clear_4xx_not_a_500() {
     let app = spawn_app().await;
     app.login_admin().await;
-    for path in ["/customers?customer=abc&site=-1&c_page=zzz&c_sort=drop%20table", "/customers?c_dir=sideways"] {
+    for path in [
+        "/customers?customer=abc&site=-1&c_page=zzz&c_sort=drop%20table",
+        "/customers?c_dir=sideways",
+    ] {
         let r = app.get(path).await;
         assert_eq!(r.status().as_u16(), 200, "{path}");
     }
-    assert_eq!(app.get("/sites/notanumber/edit").await.status().as_u16(), 404);
-    assert_eq!(app.get("/customers/999999/delete").await.status().as_u16(), 404);
+    assert_eq!(
+        app.get("/sites/notanumber/edit").await.status().as_u16(),
+        404
+    );
+    assert_eq!(
+        app.get("/customers/999999/delete").await.status().as_u16(),
+        404
+    );
     let r = app
         .client
         .post(app.url("/customers"))

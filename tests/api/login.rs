@@ -22,8 +22,15 @@ async fn wrong_password_and_unknown_user_get_the_same_message() {
     let b = b.text().await.unwrap();
     let msg = "Unknown username or wrong password.";
     assert!(a.contains(msg) && b.contains(msg));
-    assert!(!a.contains("Wrong-password1!"), "the password is never shown back");
-    assert_eq!(app.get("/customers").await.status().as_u16(), 303, "still signed out");
+    assert!(
+        !a.contains("Wrong-password1!"),
+        "the password is never shown back"
+    );
+    assert_eq!(
+        app.get("/customers").await.status().as_u16(),
+        303,
+        "still signed out"
+    );
 }
 
 #[tokio::test]
@@ -39,7 +46,11 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
     assert_eq!(statuses, [401, 401, 401, 401, 429]);
     assert!(last.contains("locked"), "{last}");
     let r = app.login("admin", ADMIN_PASSWORD).await;
-    assert_eq!(r.status().as_u16(), 429, "locked even with the right password");
+    assert_eq!(
+        r.status().as_u16(),
+        429,
+        "locked even with the right password"
+    );
     assert!(r.text().await.unwrap().contains("minutes"));
     assert_eq!(app.get("/customers").await.status().as_u16(), 303);
 }
@@ -48,10 +59,22 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 async fn sign_in_without_a_csrf_token_is_refused() {
     let app = spawn_app().await;
     let _ = app.get_html("/login").await;
-    let r = app.post_raw("/login", &[("username", "admin"), ("password", ADMIN_PASSWORD)]).await;
+    let r = app
+        .post_raw(
+            "/login",
+            &[("username", "admin"), ("password", ADMIN_PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 403);
     let r = app
-        .post_raw("/login", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("csrf_token", &"0".repeat(64))])
+        .post_raw(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("csrf_token", &"0".repeat(64)),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 403);
     assert_eq!(app.get("/customers").await.status().as_u16(), 303);
@@ -75,7 +98,11 @@ async fn sign_in_issues_a_new_session_and_sign_out_ends_it_on_the_server() {
     let r = app
         .client
         .post(app.url("/login"))
-        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD), ("csrf_token", token.as_str())])
+        .form(&[
+            ("username", "admin"),
+            ("password", ADMIN_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -85,15 +112,29 @@ async fn sign_in_issues_a_new_session_and_sign_out_ends_it_on_the_server() {
 
     // A copy of the cookie works while the session lives...
     let thief = new_client();
-    let page = thief.get(app.url("/customers")).header("cookie", &after).send().await.unwrap();
+    let page = thief
+        .get(app.url("/customers"))
+        .header("cookie", &after)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status().as_u16(), 200);
 
     // ...and stops working once the owner signs out.
     let r = app.post_form("/logout", &[]).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), "/login");
-    let page = thief.get(app.url("/customers")).header("cookie", &after).send().await.unwrap();
-    assert_eq!(page.status().as_u16(), 303, "copied cookie no longer signs in");
+    let page = thief
+        .get(app.url("/customers"))
+        .header("cookie", &after)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status().as_u16(),
+        303,
+        "copied cookie no longer signs in"
+    );
     assert_eq!(app.get("/customers").await.status().as_u16(), 303);
 }
 
@@ -110,13 +151,31 @@ async fn viewer_sees_everything_and_changes_nothing() {
         client: new_client(),
         database_url: app.database_url.clone(),
     };
-    assert_eq!(viewer.login("vera", "Viewer-Passw0rd!").await.status().as_u16(), 303);
-    let page = viewer.get_html(&format!("/customers?customer={customer}&site={site}")).await;
+    assert_eq!(
+        viewer
+            .login("vera", "Viewer-Passw0rd!")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let page = viewer
+        .get_html(&format!("/customers?customer={customer}&site={site}"))
+        .await;
     assert!(page.contains("Viewable AS"));
     assert!(page.contains("Oslo"));
-    assert!(!page.contains("data-action=\"save\""), "no save button for viewers");
-    assert!(!page.contains("/customers/new"), "no add button for viewers");
-    assert!(!page.contains(&format!("name=\"name_{customer}\"")), "no inline inputs");
+    assert!(
+        !page.contains("data-action=\"save\""),
+        "no save button for viewers"
+    );
+    assert!(
+        !page.contains("/customers/new"),
+        "no add button for viewers"
+    );
+    assert!(
+        !page.contains(&format!("name=\"name_{customer}\"")),
+        "no inline inputs"
+    );
 
     assert_eq!(viewer.get("/customers/new").await.status().as_u16(), 403);
     let token = csrf_of(&page);
@@ -124,16 +183,27 @@ async fn viewer_sees_everything_and_changes_nothing() {
         ("/customers".to_string(), vec![("company", "X")]),
         (format!("/customers/{customer}/delete"), vec![]),
         (format!("/sites/{site}/delete"), vec![]),
-        (format!("/customers/{customer}/sites"), vec![("name", "New")]),
-        ("/customers/save".to_string(), vec![(&*format!("v_{customer}"), "1")]),
+        (
+            format!("/customers/{customer}/sites"),
+            vec![("name", "New")],
+        ),
+        (
+            "/customers/save".to_string(),
+            vec![(&*format!("v_{customer}"), "1")],
+        ),
     ] {
         let mut all = fields.clone();
         all.push(("csrf_token", &token));
         let r = viewer.post_raw(&path, &all).await;
         assert_eq!(r.status().as_u16(), 403, "{path}");
     }
-    let page = app.get_html(&format!("/customers?customer={customer}&site={site}")).await;
-    assert!(page.contains("Viewable AS") && page.contains("Oslo"), "nothing changed");
+    let page = app
+        .get_html(&format!("/customers?customer={customer}&site={site}"))
+        .await;
+    assert!(
+        page.contains("Viewable AS") && page.contains("Oslo"),
+        "nothing changed"
+    );
 }
 
 #[tokio::test]

@@ -41,10 +41,14 @@ async fn selecting_customer_site_and_link_fills_the_panes() {
     assert_eq!(row_ids(&page, "sites"), vec![s], "only Alpha's sites");
     assert!(!page.contains("Bergen Depot"));
 
-    let page = app.get_html(&format!("/customers?customer={a}&site={s}")).await;
+    let page = app
+        .get_html(&format!("/customers?customer={a}&site={s}"))
+        .await;
     assert_eq!(row_ids(&page, "links"), vec![l]);
 
-    let page = app.get_html(&format!("/customers?customer={a}&site={s}&link={l}")).await;
+    let page = app
+        .get_html(&format!("/customers?customer={a}&site={s}&link={l}"))
+        .await;
     assert!(page.contains(&format!("<tr data-id=\"{l}\" data-href=")));
     assert!(page.contains("id=\"link-details\""));
     assert!(page.contains("192.0.2.0/30"));
@@ -65,7 +69,9 @@ async fn a_bookmarked_link_alone_brings_its_site_and_customer() {
 async fn a_site_of_another_customer_is_not_shown_under_the_wrong_one() {
     let app = spawn_app().await;
     let (_, b, s, _) = seed(&app).await;
-    let page = app.get_html(&format!("/customers?customer={b}&site={s}")).await;
+    let page = app
+        .get_html(&format!("/customers?customer={b}&site={s}"))
+        .await;
     assert!(row_ids(&page, "links").is_empty());
     assert!(!page.contains("Oslo HQ"));
 }
@@ -82,7 +88,9 @@ async fn sorting_by_a_column_both_ways() {
     let by_user = app.get_html("/customers?c_sort=username&c_dir=desc").await;
     assert_eq!(row_ids(&by_user, "customers"), vec![b, a]);
     // Unknown sort columns fall back to the default instead of reaching SQL.
-    let bogus = app.get_html("/customers?c_sort=password_hash&c_dir=desc").await;
+    let bogus = app
+        .get_html("/customers?c_sort=password_hash&c_dir=desc")
+        .await;
     assert_eq!(row_ids(&bogus, "customers"), vec![b, a]);
 }
 
@@ -106,7 +114,8 @@ async fn filters_narrow_the_customers_pane() {
         assert_eq!(row_ids(&page, "customers"), expected, "{q}");
     }
     let page = app.get_html("/customers").await;
-    let code_start = page.find("<td data-col=\"account_code\">").unwrap() + "<td data-col=\"account_code\">".len();
+    let code_start = page.find("<td data-col=\"account_code\">").unwrap()
+        + "<td data-col=\"account_code\">".len();
     let code = &page[code_start..code_start + 12];
     let page = app.get_html(&format!("/customers?q_account={code}")).await;
     assert_eq!(row_ids(&page, "customers").len(), 1);
@@ -127,7 +136,9 @@ async fn panes_paginate() {
     let second = app.get_html("/customers?c_page=2").await;
     let ids2 = row_ids(&second, "customers");
     assert_eq!(ids2.len(), 10);
-    assert!(ids2.iter().all(|id| !row_ids(&first, "customers").contains(id)));
+    assert!(ids2
+        .iter()
+        .all(|id| !row_ids(&first, "customers").contains(id)));
     assert!(second.contains("rel=\"prev\""));
     assert!(!second.contains("rel=\"next\""));
 }
@@ -141,13 +152,25 @@ async fn column_choice_is_remembered_per_operator() {
     let r = app
         .post_form(
             "/preferences/columns",
-            &[("pane", "customers"), ("col", "company"), ("col", "name"), ("col", "phone"), ("return_to", "/customers")],
+            &[
+                ("pane", "customers"),
+                ("col", "company"),
+                ("col", "name"),
+                ("col", "phone"),
+                ("return_to", "/customers"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let page = app.get_html("/customers").await;
-    assert!(!page.contains("data-col=\"status\">"), "status column hidden");
-    assert!(page.contains("data-col=\"phone\">5551234567"), "phone column shown");
+    assert!(
+        !page.contains("data-col=\"status\">"),
+        "status column hidden"
+    );
+    assert!(
+        page.contains("data-col=\"phone\">5551234567"),
+        "phone column shown"
+    );
 
     // Survives signing out and in again.
     app.post_form("/logout", &[]).await;
@@ -163,9 +186,14 @@ async fn column_choice_is_remembered_per_operator() {
         database_url: app.database_url.clone(),
     };
     other.login("olga", "Operator-Passw0rd!").await;
-    assert!(other.get_html("/customers").await.contains("data-col=\"status\">"));
+    assert!(other
+        .get_html("/customers")
+        .await
+        .contains("data-col=\"status\">"));
 
     // Unknown panes and columns are refused or ignored.
-    let r = app.post_form("/preferences/columns", &[("pane", "secrets"), ("col", "x")]).await;
+    let r = app
+        .post_form("/preferences/columns", &[("pane", "secrets"), ("col", "x")])
+        .await;
     assert_eq!(r.status().as_u16(), 400);
 }

@@ -21,28 +21,56 @@ async fn saving_a_pane_updates_every_changed_row_together() {
     let app = spawn_app().await;
     let (c, s1, s2) = two_sites(&app).await;
     let page = app.get_html(&format!("/customers?customer={c}")).await;
-    let (v1, v2) = (input_value(&page, "sites", &format!("v_{s1}")).unwrap(), input_value(&page, "sites", &format!("v_{s2}")).unwrap());
-    let (n1, n2, d1) = (format!("name_{s1}"), format!("name_{s2}"), format!("description_{s1}"));
-    let (on1, on2, od1) = (format!("o_name_{s1}"), format!("o_name_{s2}"), format!("o_description_{s1}"));
+    let (v1, v2) = (
+        input_value(&page, "sites", &format!("v_{s1}")).unwrap(),
+        input_value(&page, "sites", &format!("v_{s2}")).unwrap(),
+    );
+    let (n1, n2, d1) = (
+        format!("name_{s1}"),
+        format!("name_{s2}"),
+        format!("description_{s1}"),
+    );
+    let (on1, on2, od1) = (
+        format!("o_name_{s1}"),
+        format!("o_name_{s2}"),
+        format!("o_description_{s1}"),
+    );
     let (vk1, vk2) = (format!("v_{s1}"), format!("v_{s2}"));
     let r = app
         .post_form(
             &format!("/customers/{c}/sites/save"),
             &[
-                (&vk1, &v1), (&n1, "Oslo HQ"), (&on1, "Oslo"), (&d1, "Head office"), (&od1, "A site"),
-                (&vk2, &v2), (&n2, "Bergen Branch"), (&on2, "Bergen"),
+                (&vk1, &v1),
+                (&n1, "Oslo HQ"),
+                (&on1, "Oslo"),
+                (&d1, "Head office"),
+                (&od1, "A site"),
+                (&vk2, &v2),
+                (&n2, "Bergen Branch"),
+                (&on2, "Bergen"),
                 ("return_to", &format!("/customers?customer={c}")),
             ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(crate::common::location(&r), format!("/customers?customer={c}"));
+    assert_eq!(
+        crate::common::location(&r),
+        format!("/customers?customer={c}")
+    );
     let page = app.get_html(&format!("/customers?customer={c}")).await;
     assert!(page.contains("Saved 2 changes."));
     assert_eq!(input_value(&page, "sites", &n1).as_deref(), Some("Oslo HQ"));
-    assert_eq!(input_value(&page, "sites", &d1).as_deref(), Some("Head office"));
-    assert_eq!(input_value(&page, "sites", &n2).as_deref(), Some("Bergen Branch"));
-    let log = app.get_html(&format!("/audit?object_type=site&object_id={s1}")).await;
+    assert_eq!(
+        input_value(&page, "sites", &d1).as_deref(),
+        Some("Head office")
+    );
+    assert_eq!(
+        input_value(&page, "sites", &n2).as_deref(),
+        Some("Bergen Branch")
+    );
+    let log = app
+        .get_html(&format!("/audit?object_type=site&object_id={s1}"))
+        .await;
     assert!(log.contains("update") && log.contains("Oslo HQ"));
 }
 
@@ -58,7 +86,14 @@ async fn a_stale_save_is_refused_naming_the_row_and_nothing_is_overwritten() {
     let r = app
         .post_form(
             &format!("/sites/{s2}"),
-            &[("name", "Bergen (theirs)"), ("description", ""), ("address", ""), ("country", "NO"), ("time_zone", "Europe/Oslo"), ("version", &v2)],
+            &[
+                ("name", "Bergen (theirs)"),
+                ("description", ""),
+                ("address", ""),
+                ("country", "NO"),
+                ("time_zone", "Europe/Oslo"),
+                ("version", &v2),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
@@ -69,15 +104,33 @@ async fn a_stale_save_is_refused_naming_the_row_and_nothing_is_overwritten() {
     let r = app
         .post_form(
             &format!("/customers/{c}/sites/save"),
-            &[(&vk1, &v1), (&n1, "Oslo (mine)"), (&on1, "Oslo"), (&vk2, &v2), (&n2, "Bergen (mine)"), (&on2, "Bergen")],
+            &[
+                (&vk1, &v1),
+                (&n1, "Oslo (mine)"),
+                (&on1, "Oslo"),
+                (&vk2, &v2),
+                (&n2, "Bergen (mine)"),
+                (&on2, "Bergen"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let page = app.get_html(&format!("/customers?customer={c}")).await;
-    assert!(page.contains("was changed by someone else"), "refusal explained");
+    assert!(
+        page.contains("was changed by someone else"),
+        "refusal explained"
+    );
     assert!(page.contains("“Bergen (theirs)”"), "the row is named");
-    assert_eq!(input_value(&page, "sites", &n1).as_deref(), Some("Oslo"), "the fresh row was not saved either");
-    assert_eq!(input_value(&page, "sites", &n2).as_deref(), Some("Bergen (theirs)"), "their change stands");
+    assert_eq!(
+        input_value(&page, "sites", &n1).as_deref(),
+        Some("Oslo"),
+        "the fresh row was not saved either"
+    );
+    assert_eq!(
+        input_value(&page, "sites", &n2).as_deref(),
+        Some("Bergen (theirs)"),
+        "their change stands"
+    );
 }
 
 #[tokio::test]
@@ -93,7 +146,14 @@ async fn invalid_inline_values_are_refused_whole() {
     let (vk1, vk2) = (format!("v_{s1}"), format!("v_{s2}"));
     app.post_form(
         &format!("/customers/{c}/sites/save"),
-        &[(&vk1, &v1), (&n1, "Fine"), (&on1, "Oslo"), (&vk2, &v2), (&n2, &long), (&on2, "Bergen")],
+        &[
+            (&vk1, &v1),
+            (&n1, "Fine"),
+            (&on1, "Oslo"),
+            (&vk2, &v2),
+            (&n2, &long),
+            (&on2, "Bergen"),
+        ],
     )
     .await;
     let page = app.get_html(&format!("/customers?customer={c}")).await;
@@ -106,23 +166,45 @@ async fn customer_and_link_panes_save_too() {
     let app = spawn_app().await;
     let (c, s1, _) = two_sites(&app).await;
     let l = app.create_link(s1, "DSL-1", "").await;
-    let page = app.get_html(&format!("/customers?customer={c}&site={s1}")).await;
+    let page = app
+        .get_html(&format!("/customers?customer={c}&site={s1}"))
+        .await;
     let vc = input_value(&page, "customers", &format!("v_{c}")).unwrap();
     let vl = input_value(&page, "links", &format!("v_{l}")).unwrap();
     let (kc, kl) = (format!("v_{c}"), format!("v_{l}"));
     let (nc, onc) = (format!("name_{c}"), format!("o_name_{c}"));
     let (nl, onl) = (format!("name_{l}"), format!("o_name_{l}"));
     assert_eq!(
-        app.post_form("/customers/save", &[(&kc, &vc), (&nc, "Kari Nordmann"), (&onc, "Ann Berg")]).await.status().as_u16(),
+        app.post_form(
+            "/customers/save",
+            &[(&kc, &vc), (&nc, "Kari Nordmann"), (&onc, "Ann Berg")]
+        )
+        .await
+        .status()
+        .as_u16(),
         303
     );
     assert_eq!(
-        app.post_form(&format!("/sites/{s1}/links/save"), &[(&kl, &vl), (&nl, "DSL-primary"), (&onl, "DSL-1")]).await.status().as_u16(),
+        app.post_form(
+            &format!("/sites/{s1}/links/save"),
+            &[(&kl, &vl), (&nl, "DSL-primary"), (&onl, "DSL-1")]
+        )
+        .await
+        .status()
+        .as_u16(),
         303
     );
-    let page = app.get_html(&format!("/customers?customer={c}&site={s1}")).await;
-    assert_eq!(input_value(&page, "customers", &nc).as_deref(), Some("Kari Nordmann"));
-    assert_eq!(input_value(&page, "links", &nl).as_deref(), Some("DSL-primary"));
+    let page = app
+        .get_html(&format!("/customers?customer={c}&site={s1}"))
+        .await;
+    assert_eq!(
+        input_value(&page, "customers", &nc).as_deref(),
+        Some("Kari Nordmann")
+    );
+    assert_eq!(
+        input_value(&page, "links", &nl).as_deref(),
+        Some("DSL-primary")
+    );
 }
 
 #[tokio::test]
@@ -132,8 +214,16 @@ async fn a_pane_cannot_save_rows_of_another_parent() {
     let other = app.create_customer("other", "Other AS").await;
     let page = app.get_html(&format!("/customers?customer={c}")).await;
     let v1 = input_value(&page, "sites", &format!("v_{s1}")).unwrap();
-    let (vk, n, on) = (format!("v_{s1}"), format!("name_{s1}"), format!("o_name_{s1}"));
-    app.post_form(&format!("/customers/{other}/sites/save"), &[(&vk, &v1), (&n, "Hijacked"), (&on, "Oslo")]).await;
+    let (vk, n, on) = (
+        format!("v_{s1}"),
+        format!("name_{s1}"),
+        format!("o_name_{s1}"),
+    );
+    app.post_form(
+        &format!("/customers/{other}/sites/save"),
+        &[(&vk, &v1), (&n, "Hijacked"), (&on, "Oslo")],
+    )
+    .await;
     let page = app.get_html(&format!("/customers?customer={c}")).await;
     assert_eq!(input_value(&page, "sites", &n).as_deref(), Some("Oslo"));
 }
@@ -142,8 +232,17 @@ async fn a_pane_cannot_save_rows_of_another_parent() {
 async fn saving_without_the_csrf_token_is_refused() {
     let app = spawn_app().await;
     let (c, s1, _) = two_sites(&app).await;
-    let (vk, n, on) = (format!("v_{s1}"), format!("name_{s1}"), format!("o_name_{s1}"));
-    let r = app.post_raw(&format!("/customers/{c}/sites/save"), &[(&vk, "1"), (&n, "Nope"), (&on, "Oslo")]).await;
+    let (vk, n, on) = (
+        format!("v_{s1}"),
+        format!("name_{s1}"),
+        format!("o_name_{s1}"),
+    );
+    let r = app
+        .post_raw(
+            &format!("/customers/{c}/sites/save"),
+            &[(&vk, "1"), (&n, "Nope"), (&on, "Oslo")],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 403);
     let page = app.get_html(&format!("/customers?customer={c}")).await;
     assert_eq!(input_value(&page, "sites", &n).as_deref(), Some("Oslo"));

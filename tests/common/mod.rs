@@ -120,12 +120,22 @@ impl TestApp {
         let token = self.csrf_token().await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        self.client.post(self.url(path)).form(&all).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
     }
 
     /// POSTs exactly these fields (no token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(self.url(path)).form(fields).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn csrf_token(&self) -> String {
@@ -140,7 +150,11 @@ impl TestApp {
         let token = csrf_of(&self.get_html("/login").await);
         self.client
             .post(self.url("/login"))
-            .form(&[("username", username), ("password", password), ("csrf_token", &token)])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
             .send()
             .await
             .expect("POST /login")
@@ -189,7 +203,13 @@ impl TestApp {
         let r = self
             .post_form(
                 &format!("/customers/{customer_id}/sites"),
-                &[("name", name), ("description", "A site"), ("address", "Main street 1"), ("country", "NO"), ("time_zone", "Europe/Oslo")],
+                &[
+                    ("name", name),
+                    ("description", "A site"),
+                    ("address", "Main street 1"),
+                    ("country", "NO"),
+                    ("time_zone", "Europe/Oslo"),
+                ],
             )
             .await;
         assert_eq!(r.status().as_u16(), 303, "site {name} is created");

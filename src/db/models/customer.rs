@@ -144,16 +144,32 @@ fn filtered<'a>(f: &'a CustomerFilter) -> Boxed<'a> {
         q = q.filter(customers::service_provider_id.eq(sp));
     }
     if !f.company.trim().is_empty() {
-        q = q.filter(lower(customers::company).like(contains_pattern(&f.company)).escape('\\'));
+        q = q.filter(
+            lower(customers::company)
+                .like(contains_pattern(&f.company))
+                .escape('\\'),
+        );
     }
     if !f.username.trim().is_empty() {
-        q = q.filter(customers::username_key.like(contains_pattern(&f.username)).escape('\\'));
+        q = q.filter(
+            customers::username_key
+                .like(contains_pattern(&f.username))
+                .escape('\\'),
+        );
     }
     if !f.name.trim().is_empty() {
-        q = q.filter(lower(customers::name).like(contains_pattern(&f.name)).escape('\\'));
+        q = q.filter(
+            lower(customers::name)
+                .like(contains_pattern(&f.name))
+                .escape('\\'),
+        );
     }
     if !f.account.trim().is_empty() {
-        q = q.filter(lower(customers::account_code).like(contains_pattern(&f.account)).escape('\\'));
+        q = q.filter(
+            lower(customers::account_code)
+                .like(contains_pattern(&f.account))
+                .escape('\\'),
+        );
     }
     if !f.status.trim().is_empty() {
         q = q.filter(customers::status.eq(f.status.trim().to_string()));
@@ -222,7 +238,10 @@ pub fn find(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<Custo
         .optional()
 }
 
-pub fn find_list_row(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<CustomerListRow>> {
+pub fn find_list_row(
+    conn: &mut DbConnection,
+    id: CustomerId,
+) -> QueryResult<Option<CustomerListRow>> {
     customers::table
         .find(id.0)
         .select(CustomerListRow::as_select())
@@ -235,7 +254,10 @@ pub fn insert(conn: &mut DbConnection, new: &NewCustomer) -> QueryResult<Custome
         .values(new)
         .returning(customers::id)
         .get_result(conn)?;
-    customers::table.find(id).select(Customer::as_select()).first(conn)
+    customers::table
+        .find(id)
+        .select(Customer::as_select())
+        .first(conn)
 }
 
 pub fn username_taken(conn: &mut DbConnection, key: &str) -> QueryResult<bool> {

@@ -116,7 +116,10 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccessLink) -> QueryResult<Acces
         .values(new)
         .returning(access_links::id)
         .get_result(conn)?;
-    access_links::table.find(id).select(AccessLink::as_select()).first(conn)
+    access_links::table
+        .find(id)
+        .select(AccessLink::as_select())
+        .first(conn)
 }
 
 pub fn update(

@@ -29,7 +29,10 @@ pub struct NewOperator {
     pub updated_at: i64,
 }
 
-pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<OperatorRow>> {
+pub fn find_by_username(
+    conn: &mut DbConnection,
+    username: &str,
+) -> QueryResult<Option<OperatorRow>> {
     operators::table
         .filter(operators::username.eq(username))
         .select(OperatorRow::as_select())
@@ -42,7 +45,10 @@ pub fn insert(conn: &mut DbConnection, new: &NewOperator) -> QueryResult<Operato
         .values(new)
         .returning(operators::id)
         .get_result(conn)?;
-    operators::table.find(id).select(OperatorRow::as_select()).first(conn)
+    operators::table
+        .find(id)
+        .select(OperatorRow::as_select())
+        .first(conn)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

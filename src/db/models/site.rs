@@ -46,7 +46,14 @@ pub struct SiteUpdate {
     pub updated_at: i64,
 }
 
-pub const SORT_COLUMNS: &[&str] = &["name", "description", "address", "country", "time_zone", "created_at"];
+pub const SORT_COLUMNS: &[&str] = &[
+    "name",
+    "description",
+    "address",
+    "country",
+    "time_zone",
+    "created_at",
+];
 
 macro_rules! order_by {
     ($q:expr, $col:expr, $dir:expr) => {
@@ -107,9 +114,13 @@ pub fn update(
     version: i32,
     changes: &SiteUpdate,
 ) -> QueryResult<Option<Site>> {
-    let n = diesel::update(sites::table.filter(sites::id.eq(id)).filter(sites::version.eq(version)))
-        .set((changes, sites::version.eq(version + 1)))
-        .execute(conn)?;
+    let n = diesel::update(
+        sites::table
+            .filter(sites::id.eq(id))
+            .filter(sites::version.eq(version)),
+    )
+    .set((changes, sites::version.eq(version + 1)))
+    .execute(conn)?;
     if n == 1 {
         find(conn, id)
     } else {
@@ -124,14 +135,18 @@ pub fn update_name_description(
     name: &str,
     description: &str,
 ) -> QueryResult<bool> {
-    let n = diesel::update(sites::table.filter(sites::id.eq(id)).filter(sites::version.eq(version)))
-        .set((
-            sites::name.eq(name),
-            sites::description.eq(description),
-            sites::version.eq(version + 1),
-            sites::updated_at.eq(crate::db::now()),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        sites::table
+            .filter(sites::id.eq(id))
+            .filter(sites::version.eq(version)),
+    )
+    .set((
+        sites::name.eq(name),
+        sites::description.eq(description),
+        sites::version.eq(version + 1),
+        sites::updated_at.eq(crate::db::now()),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

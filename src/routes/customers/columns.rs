@@ -8,7 +8,12 @@ pub struct ColumnSpec {
     pub default_visible: bool,
 }
 
-const fn col(key: &'static str, label: &'static str, editable: bool, default_visible: bool) -> ColumnSpec {
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    editable: bool,
+    default_visible: bool,
+) -> ColumnSpec {
     ColumnSpec {
         key,
         label,
@@ -108,14 +113,26 @@ mod tests {
     #[test]
     fn defaults_when_nothing_stored_or_nothing_valid() {
         let d = visible("sites", None);
-        assert_eq!(d.iter().map(|c| c.key).collect::<Vec<_>>(), ["name", "description", "country", "time_zone"]);
+        assert_eq!(
+            d.iter().map(|c| c.key).collect::<Vec<_>>(),
+            ["name", "description", "country", "time_zone"]
+        );
         assert_eq!(visible("sites", Some("bogus")).len(), d.len());
-        assert_eq!(visible("sites", Some("address,name")).iter().map(|c| c.key).collect::<Vec<_>>(), ["name", "address"]);
+        assert_eq!(
+            visible("sites", Some("address,name"))
+                .iter()
+                .map(|c| c.key)
+                .collect::<Vec<_>>(),
+            ["name", "address"]
+        );
     }
 
     #[test]
     fn sanitize_drops_unknown_keys() {
-        assert_eq!(sanitize("links", ["status", "evil", "name"].into_iter()), Some("name,status".into()));
+        assert_eq!(
+            sanitize("links", ["status", "evil", "name"].into_iter()),
+            Some("name,status".into())
+        );
         assert_eq!(sanitize("links", ["evil"].into_iter()), None);
         assert_eq!(sanitize("nope", ["name"].into_iter()), None);
     }

@@ -8,8 +8,8 @@ use crate::db::models::reference;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::country_list::COUNTRIES;
 use crate::domain::{
-    parse_int_in, BillingType, Country, CreditLimit, CustomerStatus, CustomerType, Email, PartyName,
-    Phone, PostalPin, ShortList, TaxFlag, WebId, WebPassword, WebUsername,
+    parse_int_in, BillingType, Country, CreditLimit, CustomerStatus, CustomerType, Email,
+    PartyName, Phone, PostalPin, ShortList, TaxFlag, WebId, WebPassword, WebUsername,
 };
 use crate::error::{AppError, AppResult};
 use crate::routes::{render, see_other, with_conn, FormState, Layout};
@@ -96,8 +96,14 @@ pub struct Choices {
 
 fn load_choices(conn: &mut DbConnection) -> AppResult<Choices> {
     Ok(Choices {
-        tariffs: reference::tariffs(conn)?.into_iter().map(|t| (t.id.to_string(), t.name)).collect(),
-        brandings: reference::brandings(conn)?.into_iter().map(|b| (b.id.to_string(), b.name)).collect(),
+        tariffs: reference::tariffs(conn)?
+            .into_iter()
+            .map(|t| (t.id.to_string(), t.name))
+            .collect(),
+        brandings: reference::brandings(conn)?
+            .into_iter()
+            .map(|b| (b.id.to_string(), b.name))
+            .collect(),
     })
 }
 
@@ -159,14 +165,29 @@ impl CustomerForm {
         if password.is_some() && self.password != self.password_confirm {
             f.error("password_confirm", "The two passwords differ.");
         }
-        let tariff_id = f.check("tariff_id", pick_id(&self.tariff_id, &choices.tariffs, "tariff"));
+        let tariff_id = f.check(
+            "tariff_id",
+            pick_id(&self.tariff_id, &choices.tariffs, "tariff"),
+        );
         let billing_type = f.check("billing_type", BillingType::parse(&self.billing_type));
-        let payment_term_days = f.check("payment_term_days", parse_int_in(&self.payment_term_days, 1, 30));
+        let payment_term_days = f.check(
+            "payment_term_days",
+            parse_int_in(&self.payment_term_days, 1, 30),
+        );
         let credit_limit = f.check("credit_limit", CreditLimit::parse(&self.credit_limit));
-        let billing_decimals = f.check("billing_decimals", parse_int_in(&self.billing_decimals, 0, 6));
+        let billing_decimals = f.check(
+            "billing_decimals",
+            parse_int_in(&self.billing_decimals, 0, 6),
+        );
         let tax_flag = f.check("tax_flag", TaxFlag::parse(&self.tax_flag));
-        let max_call_sessions = f.check("max_call_sessions", parse_int_in(&self.max_call_sessions, 0, 1_000_000));
-        let calls_per_second = f.check("calls_per_second", parse_int_in(&self.calls_per_second, 0, 100_000));
+        let max_call_sessions = f.check(
+            "max_call_sessions",
+            parse_int_in(&self.max_call_sessions, 0, 1_000_000),
+        );
+        let calls_per_second = f.check(
+            "calls_per_second",
+            parse_int_in(&self.calls_per_second, 0, 100_000),
+        );
         let call_with_media = match self.call_with_media.trim() {
             "" | "no" | "0" | "false" => Some(false),
             "yes" | "1" | "true" | "on" => Some(true),
@@ -176,32 +197,87 @@ impl CustomerForm {
             }
         };
         let codec_list = f.check("codec_list", ShortList::parse(&self.codec_list));
-        let max_call_duration = f.check("max_call_duration", optional_int(&self.max_call_duration, 1, 86_400));
-        let name = f.check("name", PartyName::parse(&self.name).map_err(|_| name_message(&self.name, "a name")));
-        let company = f.check("company", PartyName::parse(&self.company).map_err(|_| name_message(&self.company, "the company name")));
-        let description = f.check("description", crate::domain::Description::parse(&self.description));
+        let max_call_duration = f.check(
+            "max_call_duration",
+            optional_int(&self.max_call_duration, 1, 86_400),
+        );
+        let name = f.check(
+            "name",
+            PartyName::parse(&self.name).map_err(|_| name_message(&self.name, "a name")),
+        );
+        let company = f.check(
+            "company",
+            PartyName::parse(&self.company)
+                .map_err(|_| name_message(&self.company, "the company name")),
+        );
+        let description = f.check(
+            "description",
+            crate::domain::Description::parse(&self.description),
+        );
         let email = f.check("email", Email::parse(&self.email));
         let address = f.check("address", crate::domain::LongText::parse(&self.address));
         let phone = f.check("phone", Phone::parse(&self.phone));
         let country = f.check("country", Country::parse(&self.country));
         let pin = f.check("pin", PostalPin::parse(&self.pin));
         let webid = f.check("webid", WebId::parse(&self.webid));
-        let branding_id = f.check("branding_id", pick_id(&self.branding_id, &choices.brandings, "branding profile"));
+        let branding_id = f.check(
+            "branding_id",
+            pick_id(&self.branding_id, &choices.brandings, "branding profile"),
+        );
         if f.has_errors() {
             return Err(f);
         }
         match (
-            customer_type, username, password, tariff_id, billing_type, payment_term_days, credit_limit,
-            billing_decimals, tax_flag, max_call_sessions, calls_per_second, call_with_media, codec_list,
-            max_call_duration, name, company, description, email, address, phone, country, pin, webid,
+            customer_type,
+            username,
+            password,
+            tariff_id,
+            billing_type,
+            payment_term_days,
+            credit_limit,
+            billing_decimals,
+            tax_flag,
+            max_call_sessions,
+            calls_per_second,
+            call_with_media,
+            codec_list,
+            max_call_duration,
+            name,
+            company,
+            description,
+            email,
+            address,
+            phone,
+            country,
+            pin,
+            webid,
             branding_id,
         ) {
             (
-                Some(customer_type), Some(username), Some(password), Some(tariff_id), Some(billing_type),
-                Some(payment_term_days), Some(credit_limit), Some(billing_decimals), Some(tax_flag),
-                Some(max_call_sessions), Some(calls_per_second), Some(call_with_media), Some(codec_list),
-                Some(max_call_duration), Some(name), Some(company), Some(description), Some(email),
-                Some(address), Some(phone), Some(country), Some(pin), Some(webid), Some(branding_id),
+                Some(customer_type),
+                Some(username),
+                Some(password),
+                Some(tariff_id),
+                Some(billing_type),
+                Some(payment_term_days),
+                Some(credit_limit),
+                Some(billing_decimals),
+                Some(tax_flag),
+                Some(max_call_sessions),
+                Some(calls_per_second),
+                Some(call_with_media),
+                Some(codec_list),
+                Some(max_call_duration),
+                Some(name),
+                Some(company),
+                Some(description),
+                Some(email),
+                Some(address),
+                Some(phone),
+                Some(country),
+                Some(pin),
+                Some(webid),
+                Some(branding_id),
             ) => Ok(ValidCustomer {
                 customer_type,
                 username,
@@ -255,8 +331,14 @@ pub struct NewCustomerPage {
     pub yes_no: Vec<(String, String)>,
 }
 
-fn pairs<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|t| (code(*t).to_string(), label(*t).to_string())).collect()
+fn pairs<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|t| (code(*t).to_string(), label(*t).to_string()))
+        .collect()
 }
 
 fn page(layout: Layout, form: FormState, choices: Choices) -> NewCustomerPage {
@@ -265,7 +347,10 @@ fn page(layout: Layout, form: FormState, choices: Choices) -> NewCustomerPage {
         form,
         tariffs: choices.tariffs,
         brandings: choices.brandings,
-        countries: COUNTRIES.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect(),
+        countries: COUNTRIES
+            .iter()
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+            .collect(),
         customer_types: pairs(CustomerType::ALL, CustomerType::code, CustomerType::code),
         billing_types: pairs(BillingType::ALL, BillingType::code, BillingType::label),
         tax_flags: pairs(TaxFlag::ALL, TaxFlag::code, TaxFlag::code),
@@ -311,7 +396,9 @@ fn new_account_code(conn: &mut DbConnection) -> AppResult<String> {
             return Ok(code);
         }
     }
-    Err(AppError::Internal(anyhow::anyhow!("no free account code after 10 tries")))
+    Err(AppError::Internal(anyhow::anyhow!(
+        "no free account code after 10 tries"
+    )))
 }
 
 pub async fn create(
@@ -325,7 +412,12 @@ pub async fn create(
     let choices = with_conn(&state, load_choices).await?;
     let valid = match form.parse(&choices) {
         Ok(v) => v,
-        Err(f) => return render(StatusCode::UNPROCESSABLE_ENTITY, &page(Layout::for_operator(&op, &flashes), f, choices)),
+        Err(f) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(Layout::for_operator(&op, &flashes), f, choices),
+            )
+        }
     };
     let password = valid.password.clone();
     let hash = web::block(move || crate::auth::password::hash(password.expose())).await??;
@@ -349,7 +441,9 @@ pub async fn create(
                 None => reference::service_providers(conn)?
                     .first()
                     .map(|s| s.id)
-                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no service provider on file")))?,
+                    .ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("no service provider on file"))
+                    })?,
             };
             let now = crate::db::now();
             let new = NewCustomer {
@@ -406,13 +500,25 @@ pub async fn create(
             FlashMessage::success("Customer created.").send();
             Ok(see_other(&format!("/customers?customer={id}")))
         }
-        Ok(Created::Invalid(f, choices)) => render(StatusCode::UNPROCESSABLE_ENTITY, &page(Layout::for_operator(&op, &flashes), f, choices)),
+        Ok(Created::Invalid(f, choices)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(Layout::for_operator(&op, &flashes), f, choices),
+        ),
         // Two people creating the same username or WebID at once: the index decides.
-        Err(AppError::Db(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))) => {
+        Err(AppError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => {
             let mut f = form.state();
-            f.error("username", "This username or WebID was just taken by someone else; check both.");
+            f.error(
+                "username",
+                "This username or WebID was just taken by someone else; check both.",
+            );
             let choices = with_conn(&state, load_choices).await?;
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page(Layout::for_operator(&op, &flashes), f, choices))
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(Layout::for_operator(&op, &flashes), f, choices),
+            )
         }
         Err(e) => Err(e),
     }

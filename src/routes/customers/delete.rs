@@ -24,7 +24,10 @@ pub async fn confirm(
     Ok(ConfirmDeletePage {
         layout: Layout::for_operator(&editor.0, &flashes),
         title: format!("Delete customer {}?", c.company),
-        message: format!("The customer {} (account {}) will be deleted.", c.company, c.account_code),
+        message: format!(
+            "The customer {} (account {}) will be deleted.",
+            c.company, c.account_code
+        ),
         consequences: vec![
             "All of its sites and their access links are deleted with it.".into(),
             "Its administrators are signed out and can no longer sign in.".into(),
@@ -63,6 +66,9 @@ pub async fn delete(
         })
     })
     .await?;
-    FlashMessage::success(format!("Customer {company} and everything it owned were deleted.")).send();
+    FlashMessage::success(format!(
+        "Customer {company} and everything it owned were deleted."
+    ))
+    .send();
     Ok(see_other("/customers"))
 }

@@ -5,9 +5,9 @@ use crate::db::models::customer::CustomerListRow;
 use crate::db::models::link::AccessLink;
 use crate::db::models::site::Site;
 use crate::db::models::{Page, SortDir};
-use crate::domain::{Country, CustomerStatus, CustomerType, BillingType, LinkStatus, LinkType};
-use crate::routes::query_url::PanesQuery;
+use crate::domain::{BillingType, Country, CustomerStatus, CustomerType, LinkStatus, LinkType};
 use crate::routes::format_date;
+use crate::routes::query_url::PanesQuery;
 
 pub struct ColumnView {
     pub key: &'static str,
@@ -64,9 +64,21 @@ struct PaneParams {
     page: &'static str,
 }
 
-const CUSTOMERS: PaneParams = PaneParams { sort: "c_sort", dir: "c_dir", page: "c_page" };
-const SITES: PaneParams = PaneParams { sort: "s_sort", dir: "s_dir", page: "s_page" };
-const LINKS: PaneParams = PaneParams { sort: "l_sort", dir: "l_dir", page: "l_page" };
+const CUSTOMERS: PaneParams = PaneParams {
+    sort: "c_sort",
+    dir: "c_dir",
+    page: "c_page",
+};
+const SITES: PaneParams = PaneParams {
+    sort: "s_sort",
+    dir: "s_dir",
+    page: "s_page",
+};
+const LINKS: PaneParams = PaneParams {
+    sort: "l_sort",
+    dir: "l_dir",
+    page: "l_page",
+};
 
 fn column_views(
     q: &PanesQuery,
@@ -79,7 +91,11 @@ fn column_views(
         .iter()
         .map(|c| {
             let active = c.key == sort;
-            let next_dir = if active && dir == SortDir::Asc { "desc" } else { "asc" };
+            let next_dir = if active && dir == SortDir::Asc {
+                "desc"
+            } else {
+                "asc"
+            };
             ColumnView {
                 key: c.key,
                 label: c.label,
@@ -115,10 +131,13 @@ fn chooser(pane: &str, visible: &[&'static ColumnSpec]) -> Vec<ChooserItem> {
         .collect()
 }
 
-fn pager(q: &PanesQuery, params: &PaneParams, page: i64, has_more: bool) -> (Option<String>, Option<String>) {
-    let prev = (page > 0).then(|| {
-        q.href(&[(params.page, (page > 1).then(|| page.to_string()))])
-    });
+fn pager(
+    q: &PanesQuery,
+    params: &PaneParams,
+    page: i64,
+    has_more: bool,
+) -> (Option<String>, Option<String>) {
+    let prev = (page > 0).then(|| q.href(&[(params.page, (page > 1).then(|| page.to_string()))]));
     let next = has_more.then(|| q.href(&[(params.page, Some((page + 2).to_string()))]));
     (prev, next)
 }
@@ -135,7 +154,13 @@ fn cells(
             key: c.key,
             text: text_of(c.key),
             input: (c.editable && can_edit).then(|| format!("{}_{id}", c.key)),
-            maxlength: if c.key == "description" { 200 } else if c.key == "name" { 100 } else { 0 },
+            maxlength: if c.key == "description" {
+                200
+            } else if c.key == "name" {
+                100
+            } else {
+                0
+            },
         })
         .collect()
 }
@@ -151,9 +176,15 @@ fn customer_text(r: &CustomerListRow, key: &str) -> String {
         "email" => r.email.clone(),
         "phone" => r.phone.clone(),
         "country" => Country::name_of(&r.country).to_string(),
-        "status" => CustomerStatus::parse(&r.status).map(|s| s.label().to_string()).unwrap_or_else(|_| r.status.clone()),
-        "customer_type" => CustomerType::parse(&r.customer_type).map(|s| s.label().to_string()).unwrap_or_default(),
-        "billing_type" => BillingType::parse(&r.billing_type).map(|s| s.label().to_string()).unwrap_or_default(),
+        "status" => CustomerStatus::parse(&r.status)
+            .map(|s| s.label().to_string())
+            .unwrap_or_else(|_| r.status.clone()),
+        "customer_type" => CustomerType::parse(&r.customer_type)
+            .map(|s| s.label().to_string())
+            .unwrap_or_default(),
+        "billing_type" => BillingType::parse(&r.billing_type)
+            .map(|s| s.label().to_string())
+            .unwrap_or_default(),
         "created_at" => format_date(r.created_at),
         _ => String::new(),
     }
@@ -175,18 +206,26 @@ pub fn link_text(r: &AccessLink, key: &str) -> String {
     match key {
         "name" => r.name.clone(),
         "description" => r.description.clone(),
-        "link_type" => LinkType::parse(&r.link_type).map(|t| t.label().to_string()).unwrap_or_default(),
+        "link_type" => LinkType::parse(&r.link_type)
+            .map(|t| t.label().to_string())
+            .unwrap_or_default(),
         "bandwidth_down_kbps" => r.bandwidth_down_kbps.to_string(),
         "bandwidth_up_kbps" => r.bandwidth_up_kbps.to_string(),
         "ip_address" => r.ip_address.clone(),
         "circuit_id" => r.circuit_id.clone(),
-        "status" => LinkStatus::parse(&r.status).map(|t| t.label().to_string()).unwrap_or_default(),
+        "status" => LinkStatus::parse(&r.status)
+            .map(|t| t.label().to_string())
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
 
 /// Sort key from the URL if it is in the allow-list, else the pane's default.
-pub fn sort_key(value: &Option<String>, allowed: &[&'static str], default: &'static str) -> &'static str {
+pub fn sort_key(
+    value: &Option<String>,
+    allowed: &[&'static str],
+    default: &'static str,
+) -> &'static str {
     value
         .as_deref()
         .and_then(|v| allowed.iter().find(|a| **a == v).copied())
@@ -205,7 +244,16 @@ pub struct PaneInput<'a, T> {
 }
 
 pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
-    let PaneInput { q, page, page_index, visible, sort, dir, selected, can_edit } = input;
+    let PaneInput {
+        q,
+        page,
+        page_index,
+        visible,
+        sort,
+        dir,
+        selected,
+        can_edit,
+    } = input;
     let (prev_href, next_href) = pager(q, &CUSTOMERS, page_index, page.has_more);
     PaneView {
         key: "customers",
@@ -231,7 +279,9 @@ pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
             .collect(),
         add_href: can_edit.then(|| "/customers/new".to_string()),
         edit_href: None,
-        delete_href: selected.filter(|_| can_edit).map(|id| format!("/customers/{id}/delete")),
+        delete_href: selected
+            .filter(|_| can_edit)
+            .map(|id| format!("/customers/{id}/delete")),
         save_action: can_edit.then(|| "/customers/save".to_string()),
         prev_href,
         next_href,
@@ -242,7 +292,16 @@ pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
 }
 
 pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: &str) -> PaneView {
-    let PaneInput { q, page, page_index, visible, sort, dir, selected, can_edit } = input;
+    let PaneInput {
+        q,
+        page,
+        page_index,
+        visible,
+        sort,
+        dir,
+        selected,
+        can_edit,
+    } = input;
     let (prev_href, next_href) = pager(q, &SITES, page_index, page.has_more);
     PaneView {
         key: "sites",
@@ -254,15 +313,23 @@ pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: 
             .map(|r| RowView {
                 id: r.id,
                 version: r.version,
-                href: q.href(&[("site", Some(r.id.to_string())), ("link", None), ("l_page", None)]),
+                href: q.href(&[
+                    ("site", Some(r.id.to_string())),
+                    ("link", None),
+                    ("l_page", None),
+                ]),
                 selected: selected == Some(r.id),
                 label: r.name.clone(),
                 cells: cells(visible, r.id, can_edit, |k| site_text(r, k)),
             })
             .collect(),
         add_href: can_edit.then(|| format!("/customers/{customer_id}/sites/new")),
-        edit_href: selected.filter(|_| can_edit).map(|id| format!("/sites/{id}/edit")),
-        delete_href: selected.filter(|_| can_edit).map(|id| format!("/sites/{id}/delete")),
+        edit_href: selected
+            .filter(|_| can_edit)
+            .map(|id| format!("/sites/{id}/edit")),
+        delete_href: selected
+            .filter(|_| can_edit)
+            .map(|id| format!("/sites/{id}/delete")),
         save_action: can_edit.then(|| format!("/customers/{customer_id}/sites/save")),
         prev_href,
         next_href,
@@ -273,7 +340,16 @@ pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: 
 }
 
 pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &str) -> PaneView {
-    let PaneInput { q, page, page_index, visible, sort, dir, selected, can_edit } = input;
+    let PaneInput {
+        q,
+        page,
+        page_index,
+        visible,
+        sort,
+        dir,
+        selected,
+        can_edit,
+    } = input;
     let (prev_href, next_href) = pager(q, &LINKS, page_index, page.has_more);
     PaneView {
         key: "links",
@@ -292,8 +368,12 @@ pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &s
             })
             .collect(),
         add_href: can_edit.then(|| format!("/sites/{site_id}/links/new")),
-        edit_href: selected.filter(|_| can_edit).map(|id| format!("/links/{id}/edit")),
-        delete_href: selected.filter(|_| can_edit).map(|id| format!("/links/{id}/delete")),
+        edit_href: selected
+            .filter(|_| can_edit)
+            .map(|id| format!("/links/{id}/edit")),
+        delete_href: selected
+            .filter(|_| can_edit)
+            .map(|id| format!("/links/{id}/delete")),
         save_action: can_edit.then(|| format!("/sites/{site_id}/links/save")),
         prev_href,
         next_href,

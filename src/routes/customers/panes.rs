@@ -108,8 +108,9 @@ pub async fn page(
     let sp = op.service_provider_id;
     let f = filter.clone();
     let loaded = with_conn(&state, move |conn| {
-        let prefs: HashMap<String, String> =
-            preference::get_prefixed(conn, op_id, "columns.")?.into_iter().collect();
+        let prefs: HashMap<String, String> = preference::get_prefixed(conn, op_id, "columns.")?
+            .into_iter()
+            .collect();
         let customers = customer::list(conn, &f, c_sort, c_dir, c_page, PER_PAGE)?;
         // A deeper selection alone (a bookmarked link) brings its parents along.
         let link = match want_link {
@@ -133,21 +134,56 @@ pub async fn page(
         let site = site.filter(|s| customer.as_ref().is_some_and(|c| c.id == s.customer_id));
         let link = link.filter(|l| site.as_ref().is_some_and(|s| s.id == l.site_id));
         let sites = match &customer {
-            Some(c) => Some(site::list_for_customer(conn, c.id, s_sort, s_dir, s_page, PER_PAGE)?),
+            Some(c) => Some(site::list_for_customer(
+                conn, c.id, s_sort, s_dir, s_page, PER_PAGE,
+            )?),
             None => None,
         };
         let links = match &site {
-            Some(s) => Some(link::list_for_site(conn, s.id, l_sort, l_dir, l_page, LINKS_PER_PAGE)?),
+            Some(s) => Some(link::list_for_site(
+                conn,
+                s.id,
+                l_sort,
+                l_dir,
+                l_page,
+                LINKS_PER_PAGE,
+            )?),
             None => None,
         };
-        Ok(Loaded { prefs, customers, customer, sites, site, links, link })
+        Ok(Loaded {
+            prefs,
+            customers,
+            customer,
+            sites,
+            site,
+            links,
+            link,
+        })
     })
     .await?;
 
     let can_edit = op.role.can_edit();
-    let visible_c = columns::visible("customers", loaded.prefs.get(&columns::pref_key("customers")).map(String::as_str));
-    let visible_s = columns::visible("sites", loaded.prefs.get(&columns::pref_key("sites")).map(String::as_str));
-    let visible_l = columns::visible("links", loaded.prefs.get(&columns::pref_key("links")).map(String::as_str));
+    let visible_c = columns::visible(
+        "customers",
+        loaded
+            .prefs
+            .get(&columns::pref_key("customers"))
+            .map(String::as_str),
+    );
+    let visible_s = columns::visible(
+        "sites",
+        loaded
+            .prefs
+            .get(&columns::pref_key("sites"))
+            .map(String::as_str),
+    );
+    let visible_l = columns::visible(
+        "links",
+        loaded
+            .prefs
+            .get(&columns::pref_key("links"))
+            .map(String::as_str),
+    );
     let mut panes = vec![pane_view::customers_pane(PaneInput {
         q: &q,
         page: &loaded.customers,
@@ -195,7 +231,10 @@ pub async fn page(
             l.name.clone(),
             columns::LINK_COLUMNS
                 .iter()
-                .map(|c| DetailItem { label: c.label, value: link_text(l, c.key) })
+                .map(|c| DetailItem {
+                    label: c.label,
+                    value: link_text(l, c.key),
+                })
                 .collect(),
         ),
         None => (String::new(), Vec::new()),
@@ -239,7 +278,10 @@ pub async fn page(
             account: filter.account,
             sip_user: filter.sip_user,
             status: filter.status,
-            statuses: CustomerStatus::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+            statuses: CustomerStatus::ALL
+                .iter()
+                .map(|s| (s.code(), s.label()))
+                .collect(),
             hidden,
         },
         panes,

@@ -72,23 +72,51 @@ impl From<diesel::result::Error> for SaveError {
     }
 }
 
-/// Current (label, name, description, version, before-image) of a row of the pane, if the row
-/// belongs to it.
+/// A row of the pane as it is now in the database.
+struct RowNow {
+    label: String,
+    name: String,
+    description: String,
+    version: i32,
+    image: Option<serde_json::Value>,
+}
+
+/// The row, if it exists and belongs to the pane's parent.
 fn current(
     conn: &mut DbConnection,
     pane: Pane,
     id: i64,
-) -> Result<Option<(String, String, String, i32, Option<serde_json::Value>)>, diesel::result::Error> {
+) -> Result<Option<RowNow>, diesel::result::Error> {
     Ok(match pane {
         Pane::Customers { service_provider } => customer::find(conn, customer::CustomerId(id))?
             .filter(|c| service_provider.is_none_or(|sp| sp == c.service_provider_id))
-            .map(|c| (c.company.clone(), c.name.clone(), c.description.clone(), c.version, audit::image(&c))),
+            .map(|c| RowNow {
+                label: c.company.clone(),
+                name: c.name.clone(),
+                description: c.description.clone(),
+                version: c.version,
+                image: audit::image(&c),
+            }),
         Pane::Sites { customer_id } => site::find(conn, id)?
             .filter(|s| s.customer_id == customer_id)
-            .map(|s| (s.name.clone(), s.name.clone(), s.description.clone(), s.version, audit::image(&s))),
-        Pane::Links { site_id } => link::find(conn, id)?
-            .filter(|l| l.site_id == site_id)
-            .map(|l| (l.name.clone(), l.name.clone(), l.description.clone(), l.version, audit::image(&l))),
+            .map(|s| RowNow {
+                label: s.name.clone(),
+                name: s.name.clone(),
+                description: s.description.clone(),
+                version: s.version,
+                image: audit::image(&s),
+            }),
+        Pane::Links { site_id } => {
+            link::find(conn, id)?
+                .filter(|l| l.site_id == site_id)
+                .map(|l| RowNow {
+                    label: l.name.clone(),
+                    name: l.name.clone(),
+                    description: l.description.clone(),
+                    version: l.version,
+                    image: audit::image(&l),
+                })
+        }
     })
 }
 
@@ -100,10 +128,22 @@ fn validate_name(pane: Pane, label: &str, name: &str) -> Result<String, SaveErro
     parsed.map_err(|m| SaveError::Refused(format!("“{label}”: {m} Nothing was saved.")))
 }
 
-fn apply(conn: &mut DbConnection, pane: Pane, actor: &str, edits: &[RowEdit]) -> Result<usize, SaveError> {
+fn apply(
+    conn: &mut DbConnection,
+    pane: Pane,
+    actor: &str,
+    edits: &[RowEdit],
+) -> Result<usize, SaveError> {
     write_transaction(conn, |conn| {
         for edit in edits {
-            let Some((label, name, description, version, before)) = current(conn, pane, edit.id)? else {
+            let Some(RowNow {
+                label,
+                name,
+                description,
+                version,
+                image: before,
+            }) = current(conn, pane, edit.id)?
+            else {
                 return Err(SaveError::Refused(
                     "A row you edited no longer exists; nothing was saved. Reload to see the current list.".into(),
                 ));
@@ -121,20 +161,40 @@ fn apply(conn: &mut DbConnection, pane: Pane, actor: &str, edits: &[RowEdit]) ->
             let new_description = match &edit.description {
                 Some(d) => Description::parse(d)
                     .map(Description::into_inner)
-                    .map_err(|m| SaveError::Refused(format!("“{label}”: {m} Nothing was saved.")))?,
+                    .map_err(|m| {
+                        SaveError::Refused(format!("“{label}”: {m} Nothing was saved."))
+                    })?,
                 None => description,
             };
             let updated = match pane {
-                Pane::Customers { .. } => customer::update_name_description(conn, edit.id, version, &new_name, &new_description)?,
-                Pane::Sites { .. } => site::update_name_description(conn, edit.id, version, &new_name, &new_description)?,
-                Pane::Links { .. } => link::update_name_description(conn, edit.id, version, &new_name, &new_description)?,
+                Pane::Customers { .. } => customer::update_name_description(
+                    conn,
+                    edit.id,
+                    version,
+                    &new_name,
+                    &new_description,
+                )?,
+                Pane::Sites { .. } => site::update_name_description(
+                    conn,
+                    edit.id,
+                    version,
+                    &new_name,
+                    &new_description,
+                )?,
+                Pane::Links { .. } => link::update_name_description(
+                    conn,
+                    edit.id,
+                    version,
+                    &new_name,
+                    &new_description,
+                )?,
             };
             if !updated {
                 return Err(SaveError::Refused(format!(
                     "“{label}” was changed by someone else while saving; nothing was saved. Reload and try again."
                 )));
             }
-            let after = current(conn, pane, edit.id)?.and_then(|(.., image)| image);
+            let after = current(conn, pane, edit.id)?.and_then(|row| row.image);
             audit::record(
                 conn,
                 Change {
@@ -156,7 +216,12 @@ fn apply(conn: &mut DbConnection, pane: Pane, actor: &str, edits: &[RowEdit]) ->
     })
 }
 
-async fn save(state: web::Data<AppState>, editor: Editor, fields: Fields, pane: Pane) -> AppResult<HttpResponse> {
+async fn save(
+    state: web::Data<AppState>,
+    editor: Editor,
+    fields: Fields,
+    pane: Pane,
+) -> AppResult<HttpResponse> {
     let return_to = safe_return(fields.get("return_to"));
     let edits = parse_edits(&fields);
     if edits.is_empty() {
@@ -164,10 +229,12 @@ async fn save(state: web::Data<AppState>, editor: Editor, fields: Fields, pane: 
         return Ok(see_other(&return_to));
     }
     let actor = editor.0.actor();
-    let outcome = with_conn(&state, move |conn| match apply(conn, pane, &actor, &edits) {
-        Ok(n) => Ok(Outcome::Saved(n)),
-        Err(SaveError::Refused(m)) => Ok(Outcome::Refused(m)),
-        Err(SaveError::Db(e)) => Err(AppError::from(e)),
+    let outcome = with_conn(&state, move |conn| {
+        match apply(conn, pane, &actor, &edits) {
+            Ok(n) => Ok(Outcome::Saved(n)),
+            Err(SaveError::Refused(m)) => Ok(Outcome::Refused(m)),
+            Err(SaveError::Db(e)) => Err(AppError::from(e)),
+        }
     })
     .await?;
     match outcome {
@@ -184,7 +251,15 @@ pub async fn save_customers(
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let sp = editor.0.service_provider_id;
-    save(state, editor, form.0, Pane::Customers { service_provider: sp }).await
+    save(
+        state,
+        editor,
+        form.0,
+        Pane::Customers {
+            service_provider: sp,
+        },
+    )
+    .await
 }
 
 pub async fn save_sites(
@@ -214,7 +289,12 @@ mod tests {
     use super::*;
 
     fn f(pairs: &[(&str, &str)]) -> Fields {
-        Fields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Fields(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -231,7 +311,12 @@ mod tests {
         ]);
         assert_eq!(
             parse_edits(&fields),
-            vec![RowEdit { id: 1, version: 3, name: None, description: Some("new".into()) }]
+            vec![RowEdit {
+                id: 1,
+                version: 3,
+                name: None,
+                description: Some("new".into())
+            }]
         );
     }
 

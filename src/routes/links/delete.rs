@@ -23,7 +23,10 @@ pub async fn confirm(
     Ok(ConfirmDeletePage {
         layout: Layout::for_operator(&editor.0, &flashes),
         title: format!("Delete access link {}?", l.name),
-        message: format!("The access link “{}” of site {} ({}) will be deleted.", l.name, s.name, c.company),
+        message: format!(
+            "The access link “{}” of site {} ({}) will be deleted.",
+            l.name, s.name, c.company
+        ),
         consequences: Vec::new(),
         action: format!("/links/{}/delete", l.id),
         cancel_href: format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
@@ -59,5 +62,8 @@ pub async fn delete(
     })
     .await?;
     FlashMessage::success(format!("Access link “{name}” was deleted.")).send();
-    Ok(see_other(&format!("/customers?customer={}&site={}", c.id, s.id)))
+    Ok(see_other(&format!(
+        "/customers?customer={}&site={}",
+        c.id, s.id
+    )))
 }

@@ -87,24 +87,46 @@ impl LinkForm {
         let name = f.check("name", ObjectName::parse(&self.name));
         let description = f.check("description", Description::parse(&self.description));
         let link_type = f.check("link_type", LinkType::parse(&self.link_type));
-        let down = f.check("bandwidth_down_kbps", parse_int_in(&self.bandwidth_down_kbps, 0, MAX_KBPS));
-        let up = f.check("bandwidth_up_kbps", parse_int_in(&self.bandwidth_up_kbps, 0, MAX_KBPS));
+        let down = f.check(
+            "bandwidth_down_kbps",
+            parse_int_in(&self.bandwidth_down_kbps, 0, MAX_KBPS),
+        );
+        let up = f.check(
+            "bandwidth_up_kbps",
+            parse_int_in(&self.bandwidth_up_kbps, 0, MAX_KBPS),
+        );
         let ip = f.check("ip_address", IpNet::parse(&self.ip_address));
         let circuit_id = f.check("circuit_id", parse_circuit(&self.circuit_id));
         let status = f.check("status", LinkStatus::parse(&self.status));
-        match (name, description, link_type, down, up, ip, circuit_id, status) {
-            (Some(name), Some(description), Some(link_type), Some(down), Some(up), Some(ip), Some(circuit_id), Some(status)) => {
-                Ok(ValidLink {
-                    name: name.into_inner(),
-                    description: description.into_inner(),
-                    link_type,
-                    down,
-                    up,
-                    ip: ip.as_str().to_string(),
-                    circuit_id,
-                    status,
-                })
-            }
+        match (
+            name,
+            description,
+            link_type,
+            down,
+            up,
+            ip,
+            circuit_id,
+            status,
+        ) {
+            (
+                Some(name),
+                Some(description),
+                Some(link_type),
+                Some(down),
+                Some(up),
+                Some(ip),
+                Some(circuit_id),
+                Some(status),
+            ) => Ok(ValidLink {
+                name: name.into_inner(),
+                description: description.into_inner(),
+                link_type,
+                down,
+                up,
+                ip: ip.as_str().to_string(),
+                circuit_id,
+                status,
+            }),
             _ => Err(f),
         }
     }
@@ -124,7 +146,15 @@ pub struct LinkFormPage {
     pub statuses: Vec<(String, String)>,
 }
 
-fn page(layout: Layout, heading: String, action: String, cancel_href: String, submit_label: &'static str, form: FormState, version: Option<i32>) -> LinkFormPage {
+fn page(
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel_href: String,
+    submit_label: &'static str,
+    form: FormState,
+    version: Option<i32>,
+) -> LinkFormPage {
     LinkFormPage {
         layout,
         heading,
@@ -133,8 +163,14 @@ fn page(layout: Layout, heading: String, action: String, cancel_href: String, su
         submit_label,
         form,
         version,
-        link_types: LinkType::ALL.iter().map(|t| (t.code().to_string(), t.label().to_string())).collect(),
-        statuses: LinkStatus::ALL.iter().map(|t| (t.code().to_string(), t.label().to_string())).collect(),
+        link_types: LinkType::ALL
+            .iter()
+            .map(|t| (t.code().to_string(), t.label().to_string()))
+            .collect(),
+        statuses: LinkStatus::ALL
+            .iter()
+            .map(|t| (t.code().to_string(), t.label().to_string()))
+            .collect(),
     }
 }
 
@@ -220,7 +256,10 @@ pub async fn create(
     })
     .await?;
     FlashMessage::success(format!("Access link “{}” created.", created.name)).send();
-    Ok(see_other(&format!("/customers?customer={}&site={}&link={}", c.id, s.id, created.id)))
+    Ok(see_other(&format!(
+        "/customers?customer={}&site={}&link={}",
+        c.id, s.id, created.id
+    )))
 }
 
 fn form_of(l: &link::AccessLink) -> LinkForm {
@@ -264,11 +303,9 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
     let form = form.0;
-    let version: i32 = form
-        .version
-        .trim()
-        .parse()
-        .map_err(|_| AppError::BadRequest("The form is missing its version; reload the page.".into()))?;
+    let version: i32 = form.version.trim().parse().map_err(|_| {
+        AppError::BadRequest("The form is missing its version; reload the page.".into())
+    })?;
     let err_page = |f: FormState| {
         page(
             Layout::for_operator(&editor.0, &flashes),
@@ -321,7 +358,10 @@ pub async fn update(
     match updated {
         Some(after) => {
             FlashMessage::success(format!("Access link “{}” saved.", after.name)).send();
-            Ok(see_other(&format!("/customers?customer={}&site={}&link={}", c.id, s.id, after.id)))
+            Ok(see_other(&format!(
+                "/customers?customer={}&site={}&link={}",
+                c.id, s.id, after.id
+            )))
         }
         None => {
             let mut f = form.state();

@@ -49,7 +49,13 @@ pub fn locked_message(minutes: u64) -> String {
     )
 }
 
-fn failed_page(session: &Session, flashes: &IncomingFlashMessages, username: String, error: String, status: StatusCode) -> AppResult<HttpResponse> {
+fn failed_page(
+    session: &Session,
+    flashes: &IncomingFlashMessages,
+    username: String,
+    error: String,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     render(
         status,
         &LoginPage {
@@ -68,17 +74,30 @@ pub async fn login(
     form: CsrfForm<LoginForm>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let LoginForm { username, password, .. } = form.0;
+    let LoginForm {
+        username, password, ..
+    } = form.0;
     let username = username.trim().to_lowercase();
     let ip = client_ip(&req);
     if let Verdict::Locked { minutes } = state.throttle.check(&username, &ip) {
         tracing::warn!(target: "signin", %username, %ip, outcome = "locked", "operator sign-in refused");
-        return failed_page(&session, &flashes, username, locked_message(minutes), StatusCode::TOO_MANY_REQUESTS);
+        return failed_page(
+            &session,
+            &flashes,
+            username,
+            locked_message(minutes),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     let name = username.clone();
-    let found = with_conn(&state, move |conn| Ok(operator::find_by_username(conn, &name)?)).await?;
+    let found = with_conn(&state, move |conn| {
+        Ok(operator::find_by_username(conn, &name)?)
+    })
+    .await?;
     let ok = web::block(move || match found {
-        Some(op) if !op.disabled && crate::auth::password::verify(&password, &op.password_hash) => Some(op),
+        Some(op) if !op.disabled && crate::auth::password::verify(&password, &op.password_hash) => {
+            Some(op)
+        }
         Some(_) => None,
         None => {
             crate::auth::password::verify_dummy(&password);
@@ -97,7 +116,11 @@ pub async fn login(
         } else {
             GENERIC_FAILURE.to_string()
         };
-        let status = if locked { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+        let status = if locked {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
         return failed_page(&session, &flashes, username, message, status);
     };
     state.throttle.record_success(&username);
@@ -119,7 +142,9 @@ pub async fn login(
         Ok(())
     })();
     if stored.is_err() {
-        return Err(crate::error::AppError::Internal(anyhow::anyhow!("could not store the session")));
+        return Err(crate::error::AppError::Internal(anyhow::anyhow!(
+            "could not store the session"
+        )));
     }
     csrf::token(&session);
     Ok(see_other("/customers"))

@@ -65,13 +65,15 @@ impl SiteForm {
         let country = f.check("country", Country::parse(&self.country));
         let time_zone = f.check("time_zone", TimeZone::parse(&self.time_zone));
         match (name, description, address, country, time_zone) {
-            (Some(name), Some(description), Some(address), Some(country), Some(time_zone)) => Ok(ValidSite {
-                name: name.into_inner(),
-                description: description.into_inner(),
-                address: address.into_inner(),
-                country: country.code(),
-                time_zone: time_zone.as_str(),
-            }),
+            (Some(name), Some(description), Some(address), Some(country), Some(time_zone)) => {
+                Ok(ValidSite {
+                    name: name.into_inner(),
+                    description: description.into_inner(),
+                    address: address.into_inner(),
+                    country: country.code(),
+                    time_zone: time_zone.as_str(),
+                })
+            }
             _ => Err(f),
         }
     }
@@ -91,7 +93,15 @@ pub struct SiteFormPage {
     pub time_zones: Vec<(String, String)>,
 }
 
-fn page(layout: Layout, heading: String, action: String, cancel_href: String, submit_label: &'static str, form: FormState, version: Option<i32>) -> SiteFormPage {
+fn page(
+    layout: Layout,
+    heading: String,
+    action: String,
+    cancel_href: String,
+    submit_label: &'static str,
+    form: FormState,
+    version: Option<i32>,
+) -> SiteFormPage {
     SiteFormPage {
         layout,
         heading,
@@ -100,8 +110,14 @@ fn page(layout: Layout, heading: String, action: String, cancel_href: String, su
         submit_label,
         form,
         version,
-        countries: COUNTRIES.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect(),
-        time_zones: TIME_ZONES.iter().map(|z| (z.to_string(), z.to_string())).collect(),
+        countries: COUNTRIES
+            .iter()
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+            .collect(),
+        time_zones: TIME_ZONES
+            .iter()
+            .map(|z| (z.to_string(), z.to_string()))
+            .collect(),
     }
 }
 
@@ -184,7 +200,10 @@ pub async fn create(
     })
     .await?;
     FlashMessage::success(format!("Site “{}” created.", created.name)).send();
-    Ok(see_other(&format!("/customers?customer={customer_id}&site={}", created.id)))
+    Ok(see_other(&format!(
+        "/customers?customer={customer_id}&site={}",
+        created.id
+    )))
 }
 
 pub async fn edit_form(
@@ -222,7 +241,9 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
     let form = form.0;
-    let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest("The form is missing its version; reload the page.".into()))?;
+    let version: i32 = form.version.trim().parse().map_err(|_| {
+        AppError::BadRequest("The form is missing its version; reload the page.".into())
+    })?;
     let err_page = |f: FormState, layout: Layout| {
         page(
             layout,
@@ -236,7 +257,12 @@ pub async fn update(
     };
     let valid = match form.parse() {
         Ok(v) => v,
-        Err(f) => return render(StatusCode::UNPROCESSABLE_ENTITY, &err_page(f, Layout::for_operator(&editor.0, &flashes))),
+        Err(f) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &err_page(f, Layout::for_operator(&editor.0, &flashes)),
+            )
+        }
     };
     let actor = editor.0.actor();
     let before = s.clone();
@@ -272,7 +298,10 @@ pub async fn update(
     match updated {
         Some(after) => {
             FlashMessage::success(format!("Site “{}” saved.", after.name)).send();
-            Ok(see_other(&format!("/customers?customer={}&site={}", c.id, after.id)))
+            Ok(see_other(&format!(
+                "/customers?customer={}&site={}",
+                c.id, after.id
+            )))
         }
         None => {
             let mut f = form.state();
@@ -281,7 +310,10 @@ pub async fn update(
                 "Someone else changed this site after you opened the form, so nothing was saved. \
                  Open the form again to see their change.",
             );
-            render(StatusCode::CONFLICT, &err_page(f, Layout::for_operator(&editor.0, &flashes)))
+            render(
+                StatusCode::CONFLICT,
+                &err_page(f, Layout::for_operator(&editor.0, &flashes)),
+            )
         }
     }
 }
