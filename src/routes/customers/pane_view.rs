@@ -24,6 +24,8 @@ pub struct CellView {
     /// Name of the input when the cell is edited in place.
     pub input: Option<String>,
     pub maxlength: u32,
+    /// Visible width of the input, in characters.
+    pub size: usize,
 }
 
 pub struct RowView {
@@ -150,17 +152,21 @@ fn cells(
 ) -> Vec<CellView> {
     visible
         .iter()
-        .map(|c| CellView {
-            key: c.key,
-            text: text_of(c.key),
-            input: (c.editable && can_edit).then(|| format!("{}_{id}", c.key)),
-            maxlength: if c.key == "description" {
-                200
-            } else if c.key == "name" {
-                100
-            } else {
-                0
-            },
+        .map(|c| {
+            let text = text_of(c.key);
+            CellView {
+                key: c.key,
+                size: (text.chars().count() + 2).clamp(8, 40),
+                text,
+                input: (c.editable && can_edit).then(|| format!("{}_{id}", c.key)),
+                maxlength: if c.key == "description" {
+                    200
+                } else if c.key == "name" {
+                    100
+                } else {
+                    0
+                },
+            }
         })
         .collect()
 }
