@@ -7,7 +7,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            let public_url = cli.settings.public_url();
             let app = selfcare::startup::Application::build(cli.settings).await?;
+            println!("Selfcare is running. Sign in at {public_url}/login");
             app.run_until_stopped().await?;
         }
         Command::CreateOperator { username, role } => {

@@ -212,3 +212,57 @@ async fn login_page_says_when_a_session_expired() {
     let page = app.get_html("/login?expired=1").await;
     assert!(page.contains("Your session ended"));
 }
+
+/// Rewrites a value kept in every stored session, as time passing would.
+fn age_sessions(app: &crate::common::TestApp, key: &str, seconds_ago: i64) {
+    use diesel::prelude::*;
+    use selfcare::db::schema::web_sessions;
+    let pool = selfcare::db::build_pool(&app.database_url, 1);
+    let mut conn = pool.get().unwrap();
+    let rows: Vec<(String, String)> = web_sessions::table
+        .select((web_sessions::id, web_sessions::state))
+        .load(&mut conn)
+        .unwrap();
+    let then = selfcare::db::now() - seconds_ago;
+    for (id, state) in rows {
+        let mut map: std::collections::HashMap<String, String> =
+            serde_json::from_str(&state).unwrap();
+        if map.contains_key(key) {
+            map.insert(key.to_string(), then.to_string());
+            diesel::update(web_sessions::table.find(id))
+                .set(web_sessions::state.eq(serde_json::to_string(&map).unwrap()))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_after_thirty_minutes() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    age_sessions(&app, "seen", 29 * 60);
+    assert_eq!(
+        app.get("/customers").await.status().as_u16(),
+        200,
+        "29 minutes idle is fine"
+    );
+    age_sessions(&app, "seen", 31 * 60);
+    let r = app.get("/customers").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/login?expired=1");
+    assert_eq!(
+        app.get("/customers").await.status().as_u16(),
+        303,
+        "and it stays ended"
+    );
+}
+
+#[tokio::test]
+async fn a_busy_session_still_ends_after_twelve_hours() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    age_sessions(&app, "created", 12 * 3600 + 5);
+    let r = app.get("/customers").await;
+    assert_eq!(location(&r), "/login?expired=1");
+}

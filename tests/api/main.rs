@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cli;
 mod customers_create;
 mod database;
 mod delete;
