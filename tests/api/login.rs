@@ -146,11 +146,7 @@ async fn viewer_sees_everything_and_changes_nothing() {
     let site = app.create_site(customer, "Oslo").await;
     app.create_operator("vera", "Viewer-Passw0rd!", "viewer");
 
-    let viewer = crate::common::TestApp {
-        address: app.address.clone(),
-        client: new_client(),
-        database_url: app.database_url.clone(),
-    };
+    let viewer = app.another_browser();
     assert_eq!(
         viewer
             .login("vera", "Viewer-Passw0rd!")

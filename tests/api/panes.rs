@@ -180,11 +180,7 @@ async fn column_choice_is_remembered_per_operator() {
 
     // Another operator still has the defaults.
     app.create_operator("olga", "Operator-Passw0rd!", "operator");
-    let other = crate::common::TestApp {
-        address: app.address.clone(),
-        client: crate::common::new_client(),
-        database_url: app.database_url.clone(),
-    };
+    let other = app.another_browser();
     other.login("olga", "Operator-Passw0rd!").await;
     assert!(other
         .get_html("/customers")

@@ -14,6 +14,32 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: String,
+    _database: std::sync::Arc<DatabaseGuard>,
+}
+
+/// Removes the test's database when the last handle on the app goes.
+struct DatabaseGuard {
+    url: String,
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        if let Some(path) = self.url.strip_prefix("sqlite://") {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        } else if let Ok(base) = std::env::var("SELFCARE_TEST_PG_URL") {
+            if let (Some(name), Ok(mut conn)) = (
+                self.url.rsplit('/').next(),
+                diesel::PgConnection::establish(&format!(
+                    "{}/postgres",
+                    base.trim_end_matches('/')
+                )),
+            ) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
 }
 
 fn unique_name() -> String {
@@ -67,6 +93,9 @@ pub async fn spawn_app_with(database_url: String) -> TestApp {
     TestApp {
         address,
         client: new_client(),
+        _database: std::sync::Arc::new(DatabaseGuard {
+            url: database_url.clone(),
+        }),
         database_url,
     }
 }
@@ -103,6 +132,16 @@ pub fn param(location: &str, key: &str) -> Option<i64> {
 }
 
 impl TestApp {
+    /// The same app seen through another browser (its own cookie jar).
+    pub fn another_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: new_client(),
+            database_url: self.database_url.clone(),
+            _database: self._database.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

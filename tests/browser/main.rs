@@ -1,0 +1,580 @@
+//! Browser tests of the three-pane customers page, in Debian's chromium through chromedriver.
+//!
+//! Each test starts the app with a fresh database (tests/common), creates its data over HTTP,
+//! then signs in through the real login form in a headless browser and checks what a user sees.
+//! Without chromedriver the tests print "skipping browser test: chromedriver not found" and pass,
+//! unless `SELFCARE_BROWSER_TESTS=1` (CI), where they fail. See webdriver.rs for the other knobs.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[macro_use]
+mod webdriver;
+
+use common::{param, spawn_app, TestApp, ADMIN_PASSWORD};
+use webdriver::{binaries, Binaries, Browser};
+
+/// The app and the browser binaries, or `None` when the test is skipped.
+async fn setup() -> Option<(TestApp, Binaries)> {
+    let bins = binaries()?;
+    let app = spawn_app().await;
+    app.login_admin().await;
+    Some((app, bins))
+}
+
+/// Signs in as admin through the login form and waits for the customers page.
+async fn sign_in(b: &Browser, app: &TestApp) {
+    b.goto(&app.url("/login")).await;
+    wait_for!(
+        "the login form is shown",
+        b.exists("form[action='/login'] #username")
+            .await
+            .then_some(())
+    );
+    b.type_into("#username", "admin").await;
+    b.type_into("#password", ADMIN_PASSWORD).await;
+    b.click_css("form[action='/login'] button[type=submit]")
+        .await;
+    wait_for!(
+        "the customers page is shown after signing in",
+        (b.current_url().await.contains("/customers") && b.exists("#pane-customers").await)
+            .then_some(())
+    );
+}
+
+/// The `data-id`s of the rows of a pane, in order; `None` while the pane is missing or changing.
+async fn row_ids(b: &Browser, pane: &str) -> Option<Vec<i64>> {
+    if !b.exists(&format!("#pane-{pane}")).await {
+        return None;
+    }
+    let rows = b
+        .find_all(&format!("#pane-{pane} tbody tr[data-id]"))
+        .await
+        .ok()?;
+    let mut ids = Vec::new();
+    for r in rows {
+        ids.push(b.attribute(&r, "data-id").await.ok()??.parse().ok()?);
+    }
+    Some(ids)
+}
+
+/// The company cells of the customers pane, top to bottom.
+async fn companies(b: &Browser) -> Option<Vec<String>> {
+    b.texts_of("#pane-customers td[data-col=company]")
+        .await
+        .ok()
+}
+
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort();
+    v
+}
+
+/// Prints the browser console and fails on JavaScript errors (a missing favicon excepted).
+async fn assert_clean_console(b: &Browser) {
+    let log = b.console_log().await;
+    for (level, msg) in &log {
+        eprintln!("browser console [{level}] {msg}");
+    }
+    let errors: Vec<_> = log
+        .iter()
+        .filter(|(level, msg)| level == "SEVERE" && !msg.contains("favicon.ico"))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the browser console shows errors: {errors:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn selecting_customer_site_and_link_fills_the_panes_and_survives_a_reload() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    let alpha = app.create_customer("alpha01", "Alpha Nett AS").await;
+    let beta = app.create_customer("beta01", "Beta Fiber AS").await;
+    let oslo = app.create_site(alpha, "Oslo HQ").await;
+    let bergen = app.create_site(alpha, "Bergen DC").await;
+    let _tromso = app.create_site(beta, "Tromso office").await;
+    let up1 = app.create_link(oslo, "uplink-primary", "192.0.2.10").await;
+    let up2 = app.create_link(oslo, "uplink-backup", "2001:db8::1").await;
+    let _other = app
+        .create_link(bergen, "bergen-fiber", "198.51.100.7")
+        .await;
+
+    let b = Browser::start(&bins).await;
+    sign_in(&b, &app).await;
+    assert!(
+        !b.exists("#pane-sites").await,
+        "no sites pane before a customer is selected"
+    );
+    assert_eq!(
+        sorted(row_ids(&b, "customers").await.unwrap()),
+        sorted(vec![alpha, beta])
+    );
+
+    // Customer row (a plain text cell: the name cells hold inputs, which do not select).
+    b.click_css(&format!(
+        "#pane-customers tr[data-id='{alpha}'] td[data-col=company]"
+    ))
+    .await;
+    let sites = wait_for!(
+        "the sites pane shows Alpha's two sites",
+        row_ids(&b, "sites")
+            .await
+            .filter(|ids| sorted(ids.clone()) == sorted(vec![oslo, bergen]))
+    );
+    assert_eq!(sites.len(), 2);
+    assert!(
+        b.exists(&format!("#pane-customers tr.selected[data-id='{alpha}']"))
+            .await,
+        "customer row highlighted"
+    );
+    let heading = b.text_of("#pane-sites h2").await.unwrap();
+    assert!(
+        heading.contains("Alpha Nett AS"),
+        "sites pane heading names the customer: {heading:?}"
+    );
+    assert_eq!(
+        b.value_of(&format!("#pane-sites input[name=name_{oslo}]"))
+            .await
+            .unwrap(),
+        "Oslo HQ"
+    );
+    assert_eq!(
+        b.value_of(&format!("#pane-sites input[name=name_{bergen}]"))
+            .await
+            .unwrap(),
+        "Bergen DC"
+    );
+    assert!(
+        !b.exists("#pane-links").await,
+        "no links pane before a site is selected"
+    );
+    let url = b.current_url().await;
+    assert_eq!(
+        param(&url, "customer"),
+        Some(alpha),
+        "URL after selecting a customer: {url}"
+    );
+
+    // Site row.
+    b.click_css(&format!(
+        "#pane-sites tr[data-id='{oslo}'] td[data-col=country]"
+    ))
+    .await;
+    wait_for!(
+        "the links pane shows the Oslo site's two links",
+        row_ids(&b, "links")
+            .await
+            .filter(|ids| sorted(ids.clone()) == sorted(vec![up1, up2]))
+    );
+    assert!(
+        b.exists(&format!("#pane-sites tr.selected[data-id='{oslo}']"))
+            .await,
+        "site row highlighted"
+    );
+    let heading = b.text_of("#pane-links h2").await.unwrap();
+    assert!(
+        heading.contains("Oslo HQ"),
+        "links pane heading names the site: {heading:?}"
+    );
+    assert!(
+        !b.exists("#link-details").await,
+        "no link details before a link is selected"
+    );
+
+    // Link row.
+    b.click_css(&format!(
+        "#pane-links tr[data-id='{up2}'] td[data-col=link_type]"
+    ))
+    .await;
+    wait_for!(
+        "the backup link is highlighted and its details are shown",
+        (b.exists(&format!("#pane-links tr.selected[data-id='{up2}']"))
+            .await
+            && b.text_of("#link-details")
+                .await
+                .is_ok_and(|t| t.contains("uplink-backup")))
+        .then_some(())
+    );
+    let details = b.text_of("#link-details").await.unwrap();
+    assert!(
+        details.contains("2001:db8::1"),
+        "link details show the IP address: {details:?}"
+    );
+    assert!(
+        !b.exists(&format!("#pane-links tr.selected[data-id='{up1}']"))
+            .await,
+        "only one link highlighted"
+    );
+
+    let url = b.current_url().await;
+    assert_eq!(param(&url, "customer"), Some(alpha), "URL: {url}");
+    assert_eq!(param(&url, "site"), Some(oslo), "URL: {url}");
+    assert_eq!(param(&url, "link"), Some(up2), "URL: {url}");
+
+    // Reload: the selection lives in the URL.
+    b.refresh().await;
+    wait_for!(
+        "after a reload the same customer, site and link are selected",
+        (b.exists(&format!("#pane-customers tr.selected[data-id='{alpha}']"))
+            .await
+            && b.exists(&format!("#pane-sites tr.selected[data-id='{oslo}']"))
+                .await
+            && b.exists(&format!("#pane-links tr.selected[data-id='{up2}']"))
+                .await
+            && b.text_of("#link-details h2")
+                .await
+                .is_ok_and(|t| t.contains("uplink-backup")))
+        .then_some(())
+    );
+    assert_eq!(
+        sorted(row_ids(&b, "links").await.unwrap()),
+        sorted(vec![up1, up2])
+    );
+    assert_eq!(b.current_url().await, url, "the reload kept the address");
+
+    assert_clean_console(&b).await;
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn editing_two_site_names_and_saving_keeps_the_new_names() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    let cust = app.create_customer("gamma01", "Gamma Tele AS").await;
+    let oslo = app.create_site(cust, "Oslo HQ").await;
+    let bergen = app.create_site(cust, "Bergen DC").await;
+    let stavanger = app.create_site(cust, "Stavanger").await;
+
+    let b = Browser::start(&bins).await;
+    sign_in(&b, &app).await;
+    b.click_css(&format!(
+        "#pane-customers tr[data-id='{cust}'] td[data-col=company]"
+    ))
+    .await;
+    wait_for!(
+        "the sites pane shows three sites",
+        row_ids(&b, "sites").await.filter(|ids| ids.len() == 3)
+    );
+
+    let oslo_input = format!("#pane-sites input[name=name_{oslo}]");
+    let bergen_input = format!("#pane-sites input[name=name_{bergen}]");
+    let stavanger_input = format!("#pane-sites input[name=name_{stavanger}]");
+    for css in [&oslo_input, &bergen_input] {
+        let el = b.find(css).await.unwrap();
+        assert_eq!(
+            b.attribute(&el, "form").await.unwrap().as_deref(),
+            Some("save-sites"),
+            "{css} belongs to the save form"
+        );
+    }
+    b.type_into(&oslo_input, "Oslo Head Office").await;
+    b.type_into(&bergen_input, "Bergen Data Centre").await;
+    assert_eq!(b.value_of(&oslo_input).await.unwrap(), "Oslo Head Office");
+    let el = b.find(&bergen_input).await.unwrap();
+    let class = b.attribute(&el, "class").await.unwrap().unwrap_or_default();
+    assert!(
+        class.split_whitespace().any(|c| c == "dirty"),
+        "an edited cell is marked (class={class:?})"
+    );
+
+    b.click_css("#pane-sites [data-action=save]").await;
+    let flash = wait_for!(
+        "a success message after saving",
+        match b.text_of(".flash-success").await {
+            Ok(t) if !t.trim().is_empty() => Some(t),
+            _ => None,
+        }
+    );
+    eprintln!("flash after save: {flash:?}");
+    assert!(
+        !b.exists(".flash-error").await,
+        "no error message after saving"
+    );
+
+    b.refresh().await;
+    wait_for!(
+        "the new names are shown after a reload",
+        (b.value_of(&oslo_input).await.ok().as_deref() == Some("Oslo Head Office")
+            && b.value_of(&bergen_input).await.ok().as_deref() == Some("Bergen Data Centre"))
+        .then_some(())
+    );
+    assert_eq!(
+        b.value_of(&stavanger_input).await.unwrap(),
+        "Stavanger",
+        "the untouched row is unchanged"
+    );
+    let url = b.current_url().await;
+    assert_eq!(
+        param(&url, "customer"),
+        Some(cust),
+        "still on the same customer after saving: {url}"
+    );
+
+    // The server has them too (not just the browser's form state).
+    let html = app.get_html(&format!("/customers?customer={cust}")).await;
+    assert!(
+        html.contains("value=\"Oslo Head Office\""),
+        "saved on the server"
+    );
+    assert!(
+        html.contains("value=\"Bergen Data Centre\""),
+        "saved on the server"
+    );
+
+    assert_clean_console(&b).await;
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn undo_puts_back_the_saved_name_and_saves_nothing() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    let cust = app.create_customer("delta01", "Delta Data AS").await;
+    let site = app.create_site(cust, "Trondheim").await;
+    let other = app.create_site(cust, "Bodo").await;
+
+    let b = Browser::start(&bins).await;
+    sign_in(&b, &app).await;
+    b.click_css(&format!(
+        "#pane-customers tr[data-id='{cust}'] td[data-col=company]"
+    ))
+    .await;
+    wait_for!(
+        "the sites pane shows two sites",
+        row_ids(&b, "sites").await.filter(|ids| ids.len() == 2)
+    );
+
+    let input = format!("#pane-sites input[name=name_{site}]");
+    let other_input = format!("#pane-sites input[name=name_{other}]");
+    b.type_into(&input, "Typo street").await;
+    b.type_into(&other_input, "Another typo").await;
+    assert_eq!(b.value_of(&input).await.unwrap(), "Typo street");
+
+    b.click_css("#pane-sites [data-action=undo]").await;
+    wait_for!(
+        "both names are back to what is saved and no longer marked",
+        {
+            let el = b.find(&input).await.ok();
+            let class = match &el {
+                Some(el) => b
+                    .attribute(el, "class")
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+                None => "missing".into(),
+            };
+            (b.value_of(&input).await.ok().as_deref() == Some("Trondheim")
+                && b.value_of(&other_input).await.ok().as_deref() == Some("Bodo")
+                && !class
+                    .split_whitespace()
+                    .any(|c| c == "dirty" || c == "missing"))
+            .then_some(())
+        }
+    );
+    assert!(
+        !b.exists(".flash-success").await,
+        "Undo does not report a save"
+    );
+    assert!(
+        !b.exists("#pane-sites input.dirty").await,
+        "no cell is marked as edited after Undo"
+    );
+
+    b.refresh().await;
+    wait_for!(
+        "after a reload the saved names are shown",
+        (b.value_of(&input).await.ok().as_deref() == Some("Trondheim")
+            && b.value_of(&other_input).await.ok().as_deref() == Some("Bodo"))
+        .then_some(())
+    );
+    let html = app.get_html(&format!("/customers?customer={cust}")).await;
+    assert!(
+        html.contains("value=\"Trondheim\"") && !html.contains("Typo street"),
+        "nothing was saved"
+    );
+
+    assert_clean_console(&b).await;
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn a_hidden_column_stays_hidden_after_reload_and_after_signing_in_again() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    app.create_customer("eps01", "Epsilon AS").await;
+    let status_th = "#pane-customers th[data-col=status]";
+
+    let b = Browser::start(&bins).await;
+    sign_in(&b, &app).await;
+    assert!(
+        b.exists(status_th).await,
+        "the status column shows by default"
+    );
+    assert!(b.exists("#pane-customers td[data-col=status]").await);
+
+    b.click_css("#pane-customers details.columns summary").await;
+    let checkbox = "#pane-customers input[name=col][value=status]";
+    wait_for!(
+        "the column chooser opens",
+        match b.find(checkbox).await {
+            Ok(el) => b.is_displayed(&el).await.ok().filter(|d| *d).map(|_| ()),
+            Err(_) => None,
+        }
+    );
+    let el = b.find(checkbox).await.unwrap();
+    assert_eq!(
+        b.property(&el, "checked").await.unwrap(),
+        serde_json::json!(true),
+        "status is ticked at first"
+    );
+    b.click(&el).await.unwrap();
+    assert_eq!(
+        b.property(&el, "checked").await.unwrap(),
+        serde_json::json!(false),
+        "status is unticked"
+    );
+    b.click_css("#pane-customers [data-action=columns]").await;
+
+    wait_for!(
+        "the status column is gone and the others are still there",
+        (!b.exists(status_th).await
+            && !b.exists("#pane-customers td[data-col=status]").await
+            && b.exists("#pane-customers th[data-col=company]").await)
+            .then_some(())
+    );
+    assert!(
+        !b.exists(".flash-error").await,
+        "no error after choosing columns"
+    );
+
+    b.refresh().await;
+    wait_for!(
+        "after a reload the status column is still hidden",
+        (b.exists("#pane-customers th[data-col=company]").await && !b.exists(status_th).await)
+            .then_some(())
+    );
+
+    // Sign out in the browser…
+    b.click_css("form[action='/logout'] button[type=submit]")
+        .await;
+    wait_for!(
+        "the sign-in page after signing out",
+        (b.current_url().await.contains("/login") && b.exists("#username").await).then_some(())
+    );
+    b.goto(&app.url("/customers")).await;
+    wait_for!(
+        "the customers page is closed after signing out",
+        (b.exists("#username").await && !b.exists("#pane-customers").await).then_some(())
+    );
+    assert_clean_console(&b).await;
+    b.quit().await;
+
+    // …and in again from a new browser with no cookies: the choice is kept per user.
+    let b = Browser::start(&bins).await;
+    sign_in(&b, &app).await;
+    wait_for!(
+        "after signing in again the status column is still hidden",
+        (b.exists("#pane-customers th[data-col=company]").await && !b.exists(status_th).await)
+            .then_some(())
+    );
+    let el = b
+        .find(checkbox)
+        .await
+        .expect("the chooser still lists the status column");
+    assert_eq!(
+        b.property(&el, "checked").await.unwrap(),
+        serde_json::json!(false),
+        "and it is unticked"
+    );
+    assert_clean_console(&b).await;
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn clicking_the_company_header_sorts_ascending_then_descending() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    // Username order differs from company order, so each sort is visible.
+    for (user, company) in [
+        ("carl01", "Bravo Net AS"),
+        ("anna01", "Delta Tele AS"),
+        ("dora01", "Alpha Link AS"),
+        ("bert01", "Charlie Com AS"),
+    ] {
+        app.create_customer(user, company).await;
+    }
+    let asc: Vec<String> = [
+        "Alpha Link AS",
+        "Bravo Net AS",
+        "Charlie Com AS",
+        "Delta Tele AS",
+    ]
+    .map(String::from)
+    .to_vec();
+    let desc: Vec<String> = asc.iter().rev().cloned().collect();
+
+    let b = Browser::start(&bins).await;
+    sign_in(&b, &app).await;
+    // The page opens sorted by company; sort by another column first so that the company header
+    // starts unsorted.
+    let first = companies(&b).await.unwrap();
+    eprintln!("initial order: {first:?}");
+    b.click_css("#pane-customers th[data-col=username] a").await;
+    wait_for!(
+        "sorted by web username (anna, bert, carl, dora)",
+        (b.current_url().await.contains("c_sort=username")
+            && companies(&b).await.as_ref() == Some(&desc))
+        .then_some(())
+    );
+
+    b.click_css("#pane-customers th[data-col=company] a").await;
+    wait_for!(
+        "sorted by company, ascending",
+        (b.current_url().await.contains("c_sort=company")
+            && companies(&b).await.as_ref() == Some(&asc))
+        .then_some(())
+    );
+    let url = b.current_url().await;
+    assert!(url.contains("c_dir=asc"), "ascending in the URL: {url}");
+    let th = b
+        .find("#pane-customers th[data-col=company]")
+        .await
+        .unwrap();
+    assert_eq!(
+        b.attribute(&th, "aria-sort").await.unwrap().as_deref(),
+        Some("ascending")
+    );
+
+    b.click_css("#pane-customers th[data-col=company] a").await;
+    wait_for!(
+        "sorted by company, descending",
+        (b.current_url().await.contains("c_dir=desc")
+            && companies(&b).await.as_ref() == Some(&desc))
+        .then_some(())
+    );
+    let url = b.current_url().await;
+    assert!(
+        url.contains("c_sort=company") && url.contains("c_dir=desc"),
+        "URL: {url}"
+    );
+    let th = b
+        .find("#pane-customers th[data-col=company]")
+        .await
+        .unwrap();
+    assert_eq!(
+        b.attribute(&th, "aria-sort").await.unwrap().as_deref(),
+        Some("descending")
+    );
+
+    assert_clean_console(&b).await;
+    b.quit().await;
+}
