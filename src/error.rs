@@ -17,6 +17,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("the form has expired")]
     Csrf,
+    /// A well-formed request that cannot be done as asked (e.g. too many rows for XLS).
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -88,6 +91,7 @@ impl ResponseError for AppError {
             AppError::SignIn(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             _ if self.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -111,6 +115,7 @@ impl ResponseError for AppError {
                 "Your account does not have permission to do this.".into(),
             ),
             AppError::BadRequest(m) => ("Request not understood", m.clone()),
+            AppError::Refused(m) => ("Cannot do that", m.clone()),
             AppError::Csrf => (
                 "Form expired",
                 "This form has expired or was sent from elsewhere. Go back, reload the page and try again."

@@ -199,17 +199,8 @@ macro_rules! order_by {
     };
 }
 
-/// One page of the customers pane.
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &CustomerFilter,
-    sort: &str,
-    dir: SortDir,
-    page: i64,
-    per_page: i64,
-) -> QueryResult<Page<CustomerListRow>> {
-    let q = filtered(filter);
-    let q = match sort {
+fn ordered<'a>(q: Boxed<'a>, sort: &str, dir: SortDir) -> Boxed<'a> {
+    match sort {
         "account_code" => order_by!(q, customers::account_code, dir),
         "name" => order_by!(q, customers::name, dir),
         "username" => order_by!(q, customers::username_key, dir),
@@ -221,13 +212,73 @@ pub fn list(
         "billing_type" => order_by!(q, customers::billing_type, dir),
         "created_at" => order_by!(q, customers::created_at, dir),
         _ => order_by!(q, customers::company, dir),
-    };
-    let rows = q
+    }
+}
+
+/// One page of the customers pane.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    sort: &str,
+    dir: SortDir,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<Page<CustomerListRow>> {
+    let rows = ordered(filtered(filter), sort, dir)
         .select(CustomerListRow::as_select())
         .limit(per_page + 1)
         .offset(page.max(0) * per_page)
         .load(conn)?;
     Ok(Page::from_overfetch(rows, per_page))
+}
+
+/// The sort column's SQL name and the last row's value in it, for keyset pagination.
+fn sort_value(sort: &str, c: &Customer) -> (&'static str, super::KeysetValue) {
+    use super::KeysetValue::{Int, Text};
+    match sort {
+        "account_code" => ("customers.account_code", Text(c.account_code.clone())),
+        "name" => ("customers.name", Text(c.name.clone())),
+        "username" => ("customers.username_key", Text(c.username_key.clone())),
+        "email" => ("customers.email", Text(c.email.clone())),
+        "phone" => ("customers.phone", Text(c.phone.clone())),
+        "country" => ("customers.country", Text(c.country.clone())),
+        "status" => ("customers.status", Text(c.status.clone())),
+        "customer_type" => ("customers.customer_type", Text(c.customer_type.clone())),
+        "billing_type" => ("customers.billing_type", Text(c.billing_type.clone())),
+        "created_at" => ("customers.created_at", Int(c.created_at)),
+        _ => ("customers.company", Text(c.company.clone())),
+    }
+}
+
+/// The rows after `after` in the pane's order: exports read a list in chunks this way, so each
+/// chunk costs the same however far into the list it is.
+pub fn list_after(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    sort: &str,
+    dir: SortDir,
+    after: Option<&Customer>,
+    limit: i64,
+) -> QueryResult<Vec<Customer>> {
+    let mut q = filtered(filter);
+    if let Some(last) = after {
+        let (column, value) = sort_value(sort, last);
+        q = q.filter(super::keyset_after(
+            column,
+            value,
+            "customers.id",
+            last.id,
+            dir,
+        ));
+    }
+    ordered(q, sort, dir)
+        .select(Customer::as_select())
+        .limit(limit)
+        .load(conn)
+}
+
+pub fn count_filtered(conn: &mut DbConnection, filter: &CustomerFilter) -> QueryResult<i64> {
+    filtered(filter).count().get_result(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<Customer>> {

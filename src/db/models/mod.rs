@@ -52,6 +52,46 @@ impl SortDir {
     }
 }
 
+/// The last row's value in the sort column, for keyset pagination.
+#[derive(Debug, Clone)]
+pub enum KeysetValue {
+    Text(String),
+    Int(i64),
+}
+
+/// `(column, id) > (value, last_id)` (or `<` descending): a row-value comparison that both
+/// engines answer from the (column, id) index. `column` comes from an allow-list, never input.
+pub fn keyset_after<QS>(
+    column: &'static str,
+    value: KeysetValue,
+    id_column: &'static str,
+    last_id: i64,
+    dir: SortDir,
+) -> Box<
+    dyn diesel::BoxableExpression<QS, crate::db::MultiBackend, SqlType = diesel::sql_types::Bool>,
+> {
+    let op = match dir {
+        SortDir::Asc => ">",
+        SortDir::Desc => "<",
+    };
+    let head =
+        diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("({column}, {id_column}) {op} ("));
+    match value {
+        KeysetValue::Text(v) => Box::new(
+            head.bind::<diesel::sql_types::Text, _>(v)
+                .sql(", ")
+                .bind::<diesel::sql_types::BigInt, _>(last_id)
+                .sql(")"),
+        ),
+        KeysetValue::Int(v) => Box::new(
+            head.bind::<diesel::sql_types::BigInt, _>(v)
+                .sql(", ")
+                .bind::<diesel::sql_types::BigInt, _>(last_id)
+                .sql(")"),
+        ),
+    }
+}
+
 /// One page of a list: the rows and whether another page follows.
 #[derive(Debug)]
 pub struct Page<T> {

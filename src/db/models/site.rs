@@ -153,3 +153,49 @@ pub fn update_name_description(
 pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(sites::table.find(id)).execute(conn)
 }
+
+fn sort_value(sort: &str, s: &Site) -> (&'static str, super::KeysetValue) {
+    use super::KeysetValue::{Int, Text};
+    match sort {
+        "description" => ("sites.description", Text(s.description.clone())),
+        "address" => ("sites.address", Text(s.address.clone())),
+        "country" => ("sites.country", Text(s.country.clone())),
+        "time_zone" => ("sites.time_zone", Text(s.time_zone.clone())),
+        "created_at" => ("sites.created_at", Int(s.created_at)),
+        _ => ("sites.name", Text(s.name.clone())),
+    }
+}
+
+/// A customer's sites after `after` in the pane's order (keyset pagination for exports).
+pub fn list_after(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    sort: &str,
+    dir: SortDir,
+    after: Option<&Site>,
+    limit: i64,
+) -> QueryResult<Vec<Site>> {
+    let mut q = sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(last) = after {
+        let (column, value) = sort_value(sort, last);
+        q = q.filter(super::keyset_after(column, value, "sites.id", last.id, dir));
+    }
+    let q = match sort {
+        "description" => order_by!(q, sites::description, dir),
+        "address" => order_by!(q, sites::address, dir),
+        "country" => order_by!(q, sites::country, dir),
+        "time_zone" => order_by!(q, sites::time_zone, dir),
+        "created_at" => order_by!(q, sites::created_at, dir),
+        _ => order_by!(q, sites::name, dir),
+    };
+    q.select(Site::as_select()).limit(limit).load(conn)
+}
+
+pub fn count_for_customer(conn: &mut DbConnection, customer_id: i64) -> QueryResult<i64> {
+    sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .count()
+        .get_result(conn)
+}

@@ -43,8 +43,19 @@ pub struct ChooserItem {
     pub checked: bool,
 }
 
+/// Download links of one format: the columns shown, or every column.
+pub struct ExportLink {
+    pub label: &'static str,
+    pub ext: &'static str,
+    pub current: String,
+    pub all: String,
+}
+
 pub struct PaneView {
     pub key: &'static str,
+    /// `…/export` of this pane's list; the format's extension and the page's query follow.
+    pub export_base: String,
+    pub exports: Vec<ExportLink>,
     pub title: String,
     pub columns: Vec<ColumnView>,
     pub rows: Vec<RowView>,
@@ -263,6 +274,8 @@ pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
     let (prev_href, next_href) = pager(q, &CUSTOMERS, page_index, page.has_more);
     PaneView {
         key: "customers",
+        export_base: "/customers/export".into(),
+        exports: Vec::new(),
         title: "Customers".into(),
         columns: column_views(q, &CUSTOMERS, visible, sort, dir),
         rows: page
@@ -311,6 +324,8 @@ pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: 
     let (prev_href, next_href) = pager(q, &SITES, page_index, page.has_more);
     PaneView {
         key: "sites",
+        export_base: format!("/customers/{customer_id}/sites/export"),
+        exports: Vec::new(),
         title: format!("Customer Sites — {customer_label}"),
         columns: column_views(q, &SITES, visible, sort, dir),
         rows: page
@@ -359,6 +374,8 @@ pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &s
     let (prev_href, next_href) = pager(q, &LINKS, page_index, page.has_more);
     PaneView {
         key: "links",
+        export_base: format!("/sites/{site_id}/links/export"),
+        exports: Vec::new(),
         title: format!("Site Access Links — {site_label}"),
         columns: column_views(q, &LINKS, visible, sort, dir),
         rows: page
@@ -386,5 +403,35 @@ pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &s
         page_number: page_index + 1,
         chooser: chooser("links", visible),
         empty_message: "This site has no access links yet.".into(),
+    }
+}
+
+impl PaneView {
+    /// Fills the export links, carrying the page's filters and sort (`query`, already encoded).
+    pub fn with_exports(mut self, query: &str) -> PaneView {
+        let sep = if query.is_empty() {
+            String::new()
+        } else {
+            format!("{query}&")
+        };
+        self.exports = crate::export::Format::ALL
+            .iter()
+            .map(|f| {
+                let ext = f.extension();
+                ExportLink {
+                    label: match f {
+                        crate::export::Format::Csv => "CSV",
+                        crate::export::Format::Txt => "TXT",
+                        crate::export::Format::Xlsx => "XLSX",
+                        crate::export::Format::Pdf => "PDF",
+                        crate::export::Format::Xls => "XLS",
+                    },
+                    ext,
+                    current: format!("{}.{ext}?{sep}view=current", self.export_base),
+                    all: format!("{}.{ext}?{sep}view=all", self.export_base),
+                }
+            })
+            .collect();
+        self
     }
 }

@@ -1,0 +1,93 @@
+//! CSV (RFC 4180, UTF-8 with BOM, CRLF) and TXT (tab-separated): written chunk by chunk.
+
+use super::{Cell, Column};
+
+/// Writes rows into byte buffers, one buffer per chunk, so they can be sent as they are made.
+pub struct DelimitedWriter {
+    delimiter: u8,
+}
+
+impl DelimitedWriter {
+    pub fn csv() -> Self {
+        DelimitedWriter { delimiter: b',' }
+    }
+    pub fn tsv() -> Self {
+        DelimitedWriter { delimiter: b'\t' }
+    }
+
+    fn writer(&self) -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .delimiter(self.delimiter)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::with_capacity(64 * 1024))
+    }
+
+    /// The byte-order mark (CSV only, so spreadsheets read UTF-8) and the header row.
+    pub fn header(&self, columns: &[Column]) -> std::io::Result<Vec<u8>> {
+        let mut w = self.writer();
+        w.write_record(columns.iter().map(|c| c.label))?;
+        let mut out = if self.delimiter == b',' {
+            vec![0xEF, 0xBB, 0xBF]
+        } else {
+            Vec::new()
+        };
+        out.extend(w.into_inner().map_err(|e| e.into_error())?);
+        Ok(out)
+    }
+
+    pub fn rows(&self, rows: &[Vec<Cell>]) -> std::io::Result<Vec<u8>> {
+        let mut w = self.writer();
+        for row in rows {
+            w.write_record(row.iter().map(|c| c.display()))?;
+        }
+        w.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::Kind;
+
+    const COLS: [Column; 2] = [
+        Column {
+            key: "a",
+            label: "Name",
+            kind: Kind::Text,
+            width: 10,
+        },
+        Column {
+            key: "b",
+            label: "Count",
+            kind: Kind::Int,
+            width: 5,
+        },
+    ];
+
+    #[test]
+    fn csv_quotes_and_guards() {
+        let w = DelimitedWriter::csv();
+        let head = w.header(&COLS).unwrap();
+        assert_eq!(head, b"\xEF\xBB\xBFName,Count\r\n");
+        let body = w
+            .rows(&[
+                vec![Cell::Text("A, \"B\"".into()), Cell::Int(-3)],
+                vec![Cell::Text("=cmd".into()), Cell::Empty],
+            ])
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "\"A, \"\"B\"\"\",-3\r\n'=cmd,\r\n"
+        );
+    }
+
+    #[test]
+    fn txt_is_tab_separated_without_bom() {
+        let w = DelimitedWriter::tsv();
+        assert_eq!(w.header(&COLS).unwrap(), b"Name\tCount\r\n");
+        let body = w
+            .rows(&[vec![Cell::Text("Øst".into()), Cell::Int(7)]])
+            .unwrap();
+        assert_eq!(String::from_utf8(body).unwrap(), "Øst\t7\r\n");
+    }
+}

@@ -1,0 +1,245 @@
+//! One export pipeline for every list: a list describes its columns and yields rows in chunks;
+//! the writers turn them into CSV, TXT, XLSX, PDF or XLS. Text that a spreadsheet could read as a
+//! formula is neutralised on the way out.
+
+pub mod csv;
+pub mod guard;
+pub mod lists;
+pub mod pdf;
+pub mod stream;
+pub mod xls;
+pub mod xlsx;
+
+use crate::db::DbConnection;
+use diesel::QueryResult;
+
+/// The five formats, named by their file extension in the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Txt,
+    Xlsx,
+    Pdf,
+    Xls,
+}
+
+impl Format {
+    pub fn parse(ext: &str) -> Option<Format> {
+        match ext {
+            "csv" => Some(Format::Csv),
+            "txt" => Some(Format::Txt),
+            "xlsx" => Some(Format::Xlsx),
+            "pdf" => Some(Format::Pdf),
+            "xls" => Some(Format::Xls),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Txt => "txt",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+            Format::Xls => "xls",
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Txt => "text/tab-separated-values; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Pdf => "application/pdf",
+            Format::Xls => "application/vnd.ms-excel",
+        }
+    }
+    /// Whether rows can leave as they are read (no file to finish first).
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Csv | Format::Txt)
+    }
+    /// The most rows a file of this format can hold, if limited.
+    pub fn max_rows(self) -> Option<u64> {
+        match self {
+            Format::Xls => Some(xls::MAX_DATA_ROWS),
+            Format::Pdf => Some(pdf::MAX_ROWS),
+            _ => None,
+        }
+    }
+    pub const ALL: [Format; 5] = [
+        Format::Csv,
+        Format::Txt,
+        Format::Xlsx,
+        Format::Pdf,
+        Format::Xls,
+    ];
+}
+
+/// How a column's values are written: text, identifiers that look like numbers but must stay
+/// text (phone, account code), whole numbers, money in cents, and dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Ident,
+    Int,
+    Money,
+    Date,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: Kind,
+    /// Width in characters for spreadsheets and PDF.
+    pub width: u16,
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Minor units (cents).
+    Money(i64),
+    /// UTC seconds since the epoch.
+    Date(i64),
+    Empty,
+}
+
+impl Cell {
+    /// The value as plain text (CSV, TXT, PDF), neutralised against formula injection.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => guard::neutralise(s).into_owned(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Money(c) => {
+                let sign = if *c < 0 { "-" } else { "" };
+                format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+            }
+            Cell::Date(ts) => crate::routes::format_time(*ts),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// What is printed at the top of a PDF and used for file names.
+#[derive(Debug, Clone)]
+pub struct ExportInfo {
+    pub title: String,
+    /// File name stem, e.g. `customers`.
+    pub stem: &'static str,
+    pub filters: Vec<(String, String)>,
+    pub exported_by: String,
+    pub exported_at: i64,
+}
+
+impl ExportInfo {
+    /// `<list>-<yyyymmdd-hhmm>.<ext>`
+    pub fn file_name(&self, format: Format) -> String {
+        let fmt = time::macros::format_description!("[year][month][day]-[hour][minute]");
+        let stamp = time::OffsetDateTime::from_unix_timestamp(self.exported_at)
+            .ok()
+            .and_then(|t| t.format(&fmt).ok())
+            .unwrap_or_default();
+        format!("{}-{stamp}.{}", self.stem, format.extension())
+    }
+}
+
+/// A list being exported: its columns and its rows, read in chunks (keyset pagination), so memory
+/// does not grow with the number of rows.
+pub trait RowSource: Send {
+    fn columns(&self) -> &[Column];
+    /// The next rows, or `None` when done.
+    fn next_chunk(&mut self, conn: &mut DbConnection) -> QueryResult<Option<Vec<Vec<Cell>>>>;
+    /// How many rows the export will have (for limits, progress and the background decision).
+    fn count(&self, conn: &mut DbConnection) -> QueryResult<i64>;
+}
+
+/// Writes a whole export into `path` (any format); returns the number of rows.
+pub fn write_to(
+    path: &std::path::Path,
+    format: Format,
+    info: &ExportInfo,
+    source: &mut dyn RowSource,
+    conn: &mut DbConnection,
+    progress: &mut dyn FnMut(u64),
+) -> anyhow::Result<u64> {
+    use std::io::Write;
+    match format {
+        Format::Xlsx => xlsx::write(path, info, source, conn, progress),
+        Format::Xls => xls::write(path, info, source, conn, progress),
+        Format::Pdf => {
+            let bytes = pdf::write(info, source, conn, progress)?;
+            std::fs::write(path, bytes)?;
+            Ok(0)
+        }
+        Format::Csv | Format::Txt => {
+            let writer = if format == Format::Txt {
+                csv::DelimitedWriter::tsv()
+            } else {
+                csv::DelimitedWriter::csv()
+            };
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+            out.write_all(&writer.header(source.columns())?)?;
+            let mut rows = 0u64;
+            while let Some(chunk) = source.next_chunk(conn)? {
+                rows += chunk.len() as u64;
+                out.write_all(&writer.rows(&chunk)?)?;
+                progress(rows);
+            }
+            out.flush()?;
+            Ok(rows)
+        }
+    }
+}
+
+/// Builds a file-format export in a temporary file and hands it back open and already removed
+/// from the directory, so it disappears whatever happens to the download.
+pub fn build_temp(
+    format: Format,
+    info: &ExportInfo,
+    source: &mut dyn RowSource,
+    conn: &mut DbConnection,
+) -> anyhow::Result<std::fs::File> {
+    let temp = tempfile::Builder::new()
+        .prefix("selfcare-export-")
+        .suffix(&format!(".{}", format.extension()))
+        .tempfile()?;
+    write_to(temp.path(), format, info, source, conn, &mut |_| {})?;
+    let file = std::fs::File::open(temp.path())?;
+    drop(temp);
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_dated() {
+        let info = ExportInfo {
+            title: "Customers".into(),
+            stem: "customers",
+            filters: vec![],
+            exported_by: "admin".into(),
+            exported_at: 1_700_000_000,
+        };
+        assert_eq!(info.file_name(Format::Xlsx), "customers-20231114-2213.xlsx");
+    }
+
+    #[test]
+    fn formats_parse_from_extensions_only() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.extension()), Some(f));
+        }
+        assert_eq!(Format::parse("exe"), None);
+        assert_eq!(Format::parse("CSV"), None);
+    }
+
+    #[test]
+    fn money_and_negative_numbers_display_exactly() {
+        assert_eq!(Cell::Money(150050).display(), "1500.50");
+        assert_eq!(Cell::Money(-7).display(), "-0.07");
+        assert_eq!(Cell::Int(-5).display(), "-5");
+        assert_eq!(Cell::Text("-5".into()).display(), "'-5");
+    }
+}

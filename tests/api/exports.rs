@@ -1,0 +1,411 @@
+//! Every format opened by a real reader: calamine (XLSX, XLS), and when installed (CI installs
+//! them; `SELFCARE_EXPORT_READERS=1` makes them mandatory) pdftotext, Python's xlrd and
+//! LibreOffice.
+
+use crate::common::{location, set, spawn_app, valid_customer_fields, TestApp};
+use calamine::{open_workbook, Data, DataType, Reader, Xls, Xlsx};
+use std::path::PathBuf;
+use std::process::Command;
+
+async fn seed(app: &TestApp) -> (i64, i64) {
+    app.login_admin().await;
+    let mut fields = valid_customer_fields();
+    set(&mut fields, "username", "inject");
+    set(&mut fields, "webid", "inject");
+    set(&mut fields, "company", "=HYPERLINK(\"http://evil\")");
+    set(&mut fields, "name", "Øyvind Æsøy");
+    set(&mut fields, "phone", "0123456789");
+    set(&mut fields, "credit_limit", "1234.56");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post_form("/customers", &pairs).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let evil = crate::common::param(&location(&r), "customer").unwrap();
+    let plain = app.create_customer("plain", "Beta Logistics AS").await;
+    (evil, plain)
+}
+
+async fn download(app: &TestApp, path: &str) -> (reqwest::header::HeaderMap, Vec<u8>) {
+    let r = app.get(path).await;
+    assert_eq!(r.status().as_u16(), 200, "{path}");
+    let headers = r.headers().clone();
+    (headers, r.bytes().await.unwrap().to_vec())
+}
+
+fn save(bytes: &[u8], ext: &str) -> PathBuf {
+    use rand::Rng;
+    let path = std::env::temp_dir().join(format!(
+        "sc_export_{:016x}.{ext}",
+        rand::thread_rng().gen::<u64>()
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Whether an external reader is there; missing is a failure when the readers are required.
+fn have(tool: &str, args: &[&str]) -> bool {
+    let ok = Command::new(tool)
+        .args(args)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok && std::env::var("SELFCARE_EXPORT_READERS").as_deref() == Ok("1") {
+        panic!("{tool} is required (SELFCARE_EXPORT_READERS=1) but not available");
+    }
+    if !ok {
+        eprintln!("skipping the {tool} check: not installed");
+    }
+    ok
+}
+
+#[tokio::test]
+async fn csv_is_rfc4180_with_bom_filters_sort_and_guard() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let (headers, body) = download(
+        &app,
+        "/customers/export.csv?c_sort=company&c_dir=desc&view=all",
+    )
+    .await;
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(headers["cache-control"], "no-store");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"customers-"),
+        "{disposition}"
+    );
+    assert!(disposition.ends_with(".csv\""));
+    assert_eq!(&body[..3], b"\xEF\xBB\xBF");
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("Account code,Company,Name"));
+    // Descending by company: "Beta…" sorts after "'=HY…", so it comes first.
+    assert!(lines[1].contains("Beta Logistics AS"));
+    assert!(
+        lines[2].contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","),
+        "guarded and quoted: {}",
+        lines[2]
+    );
+    assert!(lines[2].contains("Øyvind Æsøy"));
+    assert!(lines[2].contains(",0123456789,"), "leading zero kept");
+    assert!(lines[2].contains(",1234.56,"), "money exact");
+
+    // Filters apply; the view decides the columns.
+    let (_, body) = download(&app, "/customers/export.csv?q_company=beta").await;
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert_eq!(text.lines().count(), 2);
+    assert!(
+        text.starts_with("Account code,Company,Name,Description,Web username,Country,Status\r\n"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn txt_is_tab_separated() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let (headers, body) = download(&app, "/customers/export.txt?columns=company,phone").await;
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/tab-separated-values"));
+    let text = String::from_utf8(body).unwrap();
+    assert_eq!(text.lines().next(), Some("Company\tPhone"));
+    // A field holding quotes is quoted, as spreadsheet programs expect of tab-separated text.
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil\"\")\"\t0123456789"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn xlsx_has_typed_cells_a_frozen_styled_header_and_the_guard() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let (headers, body) = download(&app, "/customers/export.xlsx?view=all&c_sort=company").await;
+    assert_eq!(
+        headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let path = save(&body, "xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = wb.worksheet_range("Customers").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(rows.len(), 3);
+    let head: Vec<String> = rows[0].iter().map(|d| d.to_string()).collect();
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let evil = rows[1];
+    assert_eq!(
+        evil[at("Company")],
+        Data::String("'=HYPERLINK(\"http://evil\")".into())
+    );
+    assert_eq!(
+        evil[at("Phone")],
+        Data::String("0123456789".into()),
+        "identifiers stay text"
+    );
+    assert_eq!(
+        evil[at("Account code")].get_string().map(|s| s.len()),
+        Some(12)
+    );
+    assert!(
+        matches!(evil[at("Payment term (days)")], Data::Float(f) if f == 30.0),
+        "numbers are numbers"
+    );
+    assert!(matches!(evil[at("Credit limit")], Data::Float(f) if (f - 1234.56).abs() < 1e-9));
+    assert!(
+        matches!(evil[at("Created")], Data::DateTime(_)),
+        "dates are dates: {:?}",
+        evil[at("Created")]
+    );
+    let raw = String::from_utf8_lossy(&unzip_entry(&path, "xl/worksheets/sheet1.xml")).to_string();
+    assert!(raw.contains("<pane ySplit=\"1\""), "header row frozen");
+    assert!(raw.contains("<autoFilter ref=\"A1:"), "autofilter on");
+    assert!(raw.contains("<cols>"), "column widths set");
+    std::fs::remove_file(path).ok();
+}
+
+/// One entry of a zip file (XLSX), read with the system's `unzip`, or from calamine's view.
+fn unzip_entry(path: &PathBuf, entry: &str) -> Vec<u8> {
+    let out = Command::new("unzip")
+        .arg("-p")
+        .arg(path)
+        .arg(entry)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => o.stdout,
+        _ => {
+            // Without unzip, look for the markers in the raw (deflated) archive is impossible;
+            // python's zipfile is on every machine here.
+            Command::new("python3")
+                .args(["-c", &format!("import zipfile,sys;sys.stdout.buffer.write(zipfile.ZipFile(r'{}').read('{entry}'))", path.display())])
+                .output()
+                .map(|o| o.stdout)
+                .unwrap_or_default()
+        }
+    }
+}
+
+#[tokio::test]
+async fn xls_is_real_biff8_that_old_readers_open() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let (headers, body) = download(&app, "/customers/export.xls?view=all&c_sort=company").await;
+    assert_eq!(headers["content-type"], "application/vnd.ms-excel");
+    assert_eq!(
+        &body[..8],
+        &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+        "a compound file"
+    );
+    let path = save(&body, "xls");
+    let mut wb: Xls<_> = open_workbook(&path).unwrap();
+    let range = wb.worksheet_range("Customers").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    assert_eq!(rows.len(), 3);
+    let head: Vec<String> = rows[0].iter().map(|d| d.to_string()).collect();
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    assert_eq!(
+        rows[1][at("Company")],
+        Data::String("'=HYPERLINK(\"http://evil\")".into())
+    );
+    assert_eq!(rows[1][at("Name")], Data::String("Øyvind Æsøy".into()));
+    assert_eq!(rows[1][at("Phone")], Data::String("0123456789".into()));
+    assert!(matches!(rows[1][at("Payment term (days)")], Data::Float(f) if f == 30.0));
+
+    if have("python3", &["-c", "import xlrd"]) {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import sys,xlrd\nb=xlrd.open_workbook(sys.argv[1]);s=b.sheet_by_index(0)\n\
+                 h=s.row_values(0);r=s.row_values(1)\n\
+                 print(s.nrows, r[h.index('Company')], r[h.index('Phone')], s.cell(1,h.index('Created')).ctype, s.cell(1,h.index('Credit limit')).value)",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            text.trim(),
+            "3 '=HYPERLINK(\"http://evil\") 0123456789 3 1234.56",
+            "xlrd reads it"
+        );
+    }
+    if have("soffice", &["--version"]) {
+        let dir = std::env::temp_dir().join(format!("sc_lo_{}", std::process::id()));
+        let profile = format!("-env:UserInstallation=file://{}/profile", dir.display());
+        let out = Command::new("soffice")
+            .args([
+                profile.as_str(),
+                "--headless",
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):44,34,76",
+                "--outdir",
+            ])
+            .arg(&dir)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let csv_path = dir.join(path.file_stem().unwrap()).with_extension("csv");
+        let csv = std::fs::read_to_string(&csv_path).unwrap();
+        assert!(csv.starts_with("Account code,Company,Name"), "{csv}");
+        assert!(
+            csv.contains("Øyvind Æsøy"),
+            "LibreOffice reads the text: {csv}"
+        );
+        assert!(csv.contains(",0123456789,"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+    std::fs::remove_file(path).ok();
+}
+
+#[tokio::test]
+async fn pdf_is_a_paginated_table_with_the_export_block() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let settings = crate::common::settings(&app.database_url);
+    tokio::task::spawn_blocking(move || selfcare::cli::demo_data::run(&settings, 120, 0, 3))
+        .await
+        .unwrap()
+        .unwrap();
+    let (headers, body) =
+        download(&app, "/customers/export.pdf?q_status=active&c_sort=company").await;
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(body.starts_with(b"%PDF-"));
+    if !have("pdftotext", &["-v"]) {
+        return;
+    }
+    let path = save(&body, "pdf");
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    std::fs::remove_file(&path).ok();
+    assert!(text.contains("Customers"));
+    assert!(text.contains("Status: active"), "filters shown");
+    assert!(text.contains("by admin"), "who exported");
+    let pages = text.matches("page ").filter(|_| true).count();
+    assert!(pages >= 2, "several pages: {pages}");
+    let last = text.rfind(" of ").unwrap();
+    assert!(text[..last].contains("page 1 of"), "page n of N");
+    assert_eq!(
+        text.matches("Account code").count(),
+        pages,
+        "header on every page"
+    );
+}
+
+#[tokio::test]
+async fn sites_and_links_export_with_their_parent_checked() {
+    let app = spawn_app().await;
+    let (evil, plain) = seed(&app).await;
+    let s = app.create_site(plain, "Oslo HQ").await;
+    app.create_link(s, "FIBER-1", "192.0.2.1").await;
+    app.create_link(s, "=cmd|' /C calc'!A0", "").await;
+    let (_, body) = download(
+        &app,
+        &format!("/customers/{plain}/sites/export.csv?view=all"),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&body).to_string();
+    assert!(text.contains("Oslo HQ") && text.contains("Europe/Oslo"));
+    let (h, body) = download(
+        &app,
+        &format!("/sites/{s}/links/export.txt?view=all&l_sort=name"),
+    )
+    .await;
+    assert!(h["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("access-links-"));
+    let text = String::from_utf8_lossy(&body).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].starts_with("'=cmd|"), "{text}");
+    assert!(
+        lines[2].starts_with("FIBER-1\tUplink\tFiber\t100000\t50000\t192.0.2.1"),
+        "{text}"
+    );
+    let (_, body) = download(&app, &format!("/customers/{evil}/sites/export.csv")).await;
+    assert_eq!(
+        String::from_utf8_lossy(&body).lines().count(),
+        1,
+        "header only for a customer without sites"
+    );
+}
+
+#[tokio::test]
+async fn bad_export_requests_get_a_clear_4xx_and_no_file() {
+    let app = spawn_app().await;
+    let (_, plain) = seed(&app).await;
+    for (path, status) in [
+        ("/customers/export.exe".to_string(), 400),
+        (
+            "/customers/export.csv?columns=company,password_hash".to_string(),
+            400,
+        ),
+        ("/customers/export.csv?view=everything".to_string(), 400),
+        ("/customers/999999/sites/export.csv".to_string(), 404),
+        ("/sites/999999/links/export.xlsx".to_string(), 404),
+        (format!("/customers/{plain}/sites/export.doc"), 400),
+    ] {
+        let r = app.get(&path).await;
+        assert_eq!(r.status().as_u16(), status, "{path}");
+        assert!(r.headers().get("content-disposition").is_none(), "{path}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("<html"), "an error page: {path}");
+        assert!(!body.contains("password_hash\n"), "{path}");
+    }
+    let anonymous = app.another_browser();
+    let r = anonymous.get("/customers/export.csv").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/login");
+}
+
+#[tokio::test]
+async fn viewers_may_export() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    app.create_operator("vic", "Viewer-Passw0rd!", "viewer");
+    let viewer = app.another_browser();
+    viewer.login("vic", "Viewer-Passw0rd!").await;
+    let r = viewer.get("/customers/export.xlsx").await;
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn too_many_rows_for_xls_is_refused_with_advice() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let settings = crate::common::settings(&app.database_url);
+    // About six links per customer: comfortably past one XLS sheet's 65,535 rows.
+    tokio::task::spawn_blocking(move || selfcare::cli::demo_data::run(&settings, 14_000, 0, 5))
+        .await
+        .unwrap()
+        .unwrap();
+    let r = app.get("/links/export.xls").await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.headers().get("content-disposition").is_none());
+    let body = r.text().await.unwrap();
+    assert!(body.contains("holds at most 65535"), "{body}");
+    assert!(body.contains("CSV or XLSX"));
+    let r = app.get("/links/export.pdf").await;
+    assert_eq!(r.status().as_u16(), 422);
+    // CSV has no such limit and streams.
+    let r = app.get("/links/export.csv").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let lines = r.text().await.unwrap().lines().count();
+    assert!(lines > 65_536, "{lines}");
+}
