@@ -59,6 +59,9 @@ pub struct Settings {
     /// Database connections per instance.
     #[arg(long, env = "SELFCARE_DB_POOL", default_value_t = 16)]
     pub db_pool_size: u32,
+    /// Where background exports are kept (shared storage when several instances run).
+    #[arg(long, env = "SELFCARE_EXPORT_DIR", default_value = "data/exports")]
+    pub export_dir: String,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "SELFCARE_WORKERS")]
     pub workers: Option<usize>,

@@ -24,6 +24,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub throttle: LoginThrottle,
     pub engine: Engine,
+    /// Wakes this instance's background export worker.
+    pub jobs: Arc<crate::export::jobs::JobSignal>,
 }
 
 pub struct Application {
@@ -46,10 +48,13 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let jobs = Arc::new(crate::export::jobs::JobSignal::default());
+        crate::export::jobs::spawn_worker(pool.clone(), settings.export_dir.clone().into(), &jobs);
         let state = web::Data::from(Arc::new(AppState {
             pool,
             throttle: LoginThrottle::new(policy),
             engine: Engine::from_url(&settings.database_url),
+            jobs,
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server })

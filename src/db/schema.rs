@@ -87,6 +87,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    export_jobs (id) {
+        id -> Int8,
+        operator_id -> Int8,
+        title -> Text,
+        format -> Text,
+        spec -> Text,
+        status -> Text,
+        rows_done -> Int8,
+        rows_total -> Int8,
+        file_name -> Text,
+        file_path -> Nullable<Text>,
+        size_bytes -> Nullable<Int8>,
+        error -> Nullable<Text>,
+        attempts -> Int4,
+        claimed_by -> Nullable<Text>,
+        heartbeat_at -> Nullable<Int8>,
+        created_at -> Int8,
+        finished_at -> Nullable<Int8>,
+        expires_at -> Int8,
+    }
+}
+
+diesel::table! {
     operator_preferences (operator_id, pref_key) {
         operator_id -> Int8,
         pref_key -> Text,
@@ -151,6 +174,7 @@ diesel::joinable!(access_links -> sites (site_id));
 diesel::joinable!(customers -> branding_profiles (branding_id));
 diesel::joinable!(customers -> service_providers (service_provider_id));
 diesel::joinable!(customers -> tariffs (tariff_id));
+diesel::joinable!(export_jobs -> operators (operator_id));
 diesel::joinable!(operator_preferences -> operators (operator_id));
 diesel::joinable!(operators -> service_providers (service_provider_id));
 diesel::joinable!(sites -> customers (customer_id));
@@ -161,6 +185,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     branding_profiles,
     customers,
+    export_jobs,
     operator_preferences,
     operators,
     service_providers,

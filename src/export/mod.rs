@@ -4,8 +4,10 @@
 
 pub mod csv;
 pub mod guard;
+pub mod jobs;
 pub mod lists;
 pub mod pdf;
+pub mod spec;
 pub mod stream;
 pub mod xls;
 pub mod xlsx;
@@ -14,7 +16,7 @@ use crate::db::DbConnection;
 use diesel::QueryResult;
 
 /// The five formats, named by their file extension in the URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Csv,
     Txt,
@@ -122,11 +124,11 @@ impl Cell {
 }
 
 /// What is printed at the top of a PDF and used for file names.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExportInfo {
     pub title: String,
     /// File name stem, e.g. `customers`.
-    pub stem: &'static str,
+    pub stem: String,
     pub filters: Vec<(String, String)>,
     pub exported_by: String,
     pub exported_at: i64,
@@ -218,7 +220,7 @@ mod tests {
     fn file_names_are_dated() {
         let info = ExportInfo {
             title: "Customers".into(),
-            stem: "customers",
+            stem: "customers".into(),
             filters: vec![],
             exported_by: "admin".into(),
             exported_at: 1_700_000_000,

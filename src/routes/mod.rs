@@ -44,6 +44,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/links/export.{fmt}",
             web::get().to(exports::lists::inventory),
         )
+        .route("/exports", web::get().to(exports::jobs::list))
+        .route("/exports/{id}", web::get().to(exports::jobs::show))
+        .route(
+            "/exports/{id}/download",
+            web::get().to(exports::jobs::download),
+        )
         .route("/customers", web::get().to(customers::panes::page))
         .route("/customers", web::post().to(customers::create::create))
         .route("/customers/new", web::get().to(customers::create::form))

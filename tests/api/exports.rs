@@ -403,8 +403,12 @@ async fn too_many_rows_for_xls_is_refused_with_advice() {
     assert!(body.contains("CSV or XLSX"));
     let r = app.get("/links/export.pdf").await;
     assert_eq!(r.status().as_u16(), 422);
-    // CSV has no such limit and streams.
+    // Past 50,000 rows an export goes to the background unless asked otherwise...
     let r = app.get("/links/export.csv").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).starts_with("/exports/"));
+    // ...and CSV has no row limit: asked for at once, it streams.
+    let r = app.get("/links/export.csv?mode=direct").await;
     assert_eq!(r.status().as_u16(), 200);
     let lines = r.text().await.unwrap().lines().count();
     assert!(lines > 65_536, "{lines}");

@@ -7,6 +7,7 @@ mod cli;
 mod customers_create;
 mod database;
 mod delete;
+mod export_jobs;
 mod exports;
 mod health_and_errors;
 mod login;

@@ -108,7 +108,7 @@ pub struct NewCustomer {
 }
 
 /// Filters of the customers pane (`q_*` in the URL); empty means "any".
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct CustomerFilter {
     pub company: String,
     pub username: String,

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod customer;
+pub mod export_job;
 pub mod link;
 pub mod operator;
 pub mod preference;
@@ -30,7 +31,7 @@ diesel::define_sql_function! {
 }
 
 /// Sort direction from the URL (`asc` / `desc`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum SortDir {
     #[default]
     Asc,

@@ -1,15 +1,14 @@
 //! GET `/customers/export.{fmt}`, `/customers/{id}/sites/export.{fmt}`,
 //! `/sites/{id}/links/export.{fmt}` and `/links/export.{fmt}` (all links, the inventory).
 
-use super::respond::{parse_format, send, ExportRequest};
+use super::respond::{parse_format, send, Mode};
 use crate::auth::CurrentOperator;
 use crate::db::models::customer::{self, CustomerFilter};
 use crate::db::models::{link, preference, site, SortDir};
 use crate::domain::{Country, CustomerStatus};
 use crate::error::{AppError, AppResult};
-use crate::export::lists::{
-    self as catalog, CustomersSource, InventorySource, LinksSource, SitesSource,
-};
+use crate::export::lists as catalog;
+use crate::export::spec::{ExportSpec, ListSpec};
 use crate::export::{Column, ExportInfo};
 use crate::routes::customers::{columns as pane_columns, pane_view};
 use crate::routes::query_url::PanesQuery;
@@ -28,6 +27,12 @@ pub struct ExportQuery {
     pub view: Option<String>,
     /// An explicit comma-separated column list, instead of the view.
     pub columns: Option<String>,
+    /// `auto` (background above 50,000 rows), `direct` or `background`.
+    pub mode: Option<String>,
+}
+
+fn keys(columns: &[Column]) -> Vec<String> {
+    columns.iter().map(|c| c.key.to_string()).collect()
 }
 
 /// Which columns to export: an explicit list (unknown names refused), all, or the pane's view.
@@ -79,7 +84,7 @@ fn info(
 ) -> ExportInfo {
     ExportInfo {
         title,
-        stem,
+        stem: stem.to_string(),
         filters,
         exported_by: op.username.clone(),
         exported_at: crate::db::now(),
@@ -138,12 +143,17 @@ pub async fn customers(
     .map(|(k, v)| (k.to_string(), v.clone()))
     .collect();
     filters.push(sort_note(sort, dir));
-    let req = ExportRequest {
+    let spec = ExportSpec {
+        list: ListSpec::Customers {
+            filter,
+            sort: sort.into(),
+            dir,
+        },
         format,
+        columns: keys(&columns),
         info: info("Customers".into(), "customers", filters, &op),
-        source: Box::new(CustomersSource::new(filter, sort, dir, columns)),
     };
-    send(&state, req).await
+    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
 }
 
 pub async fn sites(
@@ -166,12 +176,17 @@ pub async fn sites(
         ),
         sort_note(sort, dir),
     ];
-    let req = ExportRequest {
+    let spec = ExportSpec {
+        list: ListSpec::Sites {
+            customer_id: c.id,
+            sort: sort.into(),
+            dir,
+        },
         format,
+        columns: keys(&columns),
         info: info(format!("Sites of {}", c.company), "sites", filters, &op),
-        source: Box::new(SitesSource::new(c.id, sort, dir, columns)),
     };
-    send(&state, req).await
+    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
 }
 
 pub async fn links(
@@ -198,17 +213,22 @@ pub async fn links(
         ),
         sort_note(sort, dir),
     ];
-    let req = ExportRequest {
+    let spec = ExportSpec {
+        list: ListSpec::Links {
+            site_id: s.id,
+            sort: sort.into(),
+            dir,
+        },
         format,
+        columns: keys(&columns),
         info: info(
             format!("Access links of {} — {}", c.company, s.name),
             "access-links",
             filters,
             &op,
         ),
-        source: Box::new(LinksSource::new(s.id, sort, dir, columns)),
     };
-    send(&state, req).await
+    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
 }
 
 pub async fn inventory(
@@ -223,15 +243,18 @@ pub async fn inventory(
         Some(_) => columns_for(&state, &op, &q, "links", catalog::INVENTORY_COLUMNS).await?,
         None => catalog::INVENTORY_COLUMNS.to_vec(),
     };
-    let req = ExportRequest {
+    let spec = ExportSpec {
+        list: ListSpec::Inventory {
+            service_provider: op.service_provider_id,
+        },
         format,
+        columns: keys(&columns),
         info: info(
             "All access links".into(),
             "all-access-links",
             vec![("Sorted by".into(), "id".into())],
             &op,
         ),
-        source: Box::new(InventorySource::new(op.service_provider_id, columns)),
     };
-    send(&state, req).await
+    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
 }

@@ -1,4 +1,5 @@
 //! Export downloads of every list (`…/export.{csv,txt,xlsx,pdf,xls}`).
 
+pub mod jobs;
 pub mod lists;
 mod respond;

@@ -1,18 +1,37 @@
-//! What every export does once its list is known: check the format and size, then stream the
-//! rows or build the file off the async workers and send it as an attachment.
+//! What every export does once its spec is known: check the size, then either queue a background
+//! job (large lists, or when asked) or stream the rows / build the file and send it at once.
 
+use crate::auth::CurrentOperator;
+use crate::db::models::export_job::{self, NewExportJob};
 use crate::error::{AppError, AppResult};
-use crate::export::{self, ExportInfo, Format, RowSource};
-use crate::routes::with_conn;
+use crate::export::jobs::{BACKGROUND_THRESHOLD, KEEP_SECS};
+use crate::export::spec::ExportSpec;
+use crate::export::{self, Format};
+use crate::routes::{see_other, with_conn};
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-/// A list ready to export.
-pub struct ExportRequest {
-    pub format: Format,
-    pub info: ExportInfo,
-    pub source: Box<dyn RowSource>,
+/// `mode=` of an export URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// In the background above [`BACKGROUND_THRESHOLD`] rows, else at once.
+    Auto,
+    Direct,
+    Background,
+}
+
+impl Mode {
+    pub fn parse(value: Option<&str>) -> AppResult<Mode> {
+        match value {
+            None | Some("") | Some("auto") => Ok(Mode::Auto),
+            Some("direct") => Ok(Mode::Direct),
+            Some("background") => Ok(Mode::Background),
+            Some(other) => Err(AppError::BadRequest(format!(
+                "“{other}” is not an export mode; use auto, direct or background."
+            ))),
+        }
+    }
 }
 
 /// Parses `csv`, `txt`, … from the path; anything else is a clear 400.
@@ -24,31 +43,28 @@ pub fn parse_format(ext: &str) -> AppResult<Format> {
     })
 }
 
-fn attachment(format: Format, file_name: &str) -> actix_web::HttpResponseBuilder {
+pub fn attachment(format: Format, file_name: &str) -> actix_web::HttpResponseBuilder {
     let mut b = HttpResponse::Ok();
     b.content_type(format.content_type())
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{file_name}\""),
         ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header(("X-Content-Type-Options", "nosniff"));
+        .insert_header((header::CACHE_CONTROL, "no-store"));
     b
 }
 
-pub async fn send(state: &web::Data<AppState>, req: ExportRequest) -> AppResult<HttpResponse> {
-    let ExportRequest {
-        format,
-        info,
-        source,
-    } = req;
-    let file_name = info.file_name(format);
+pub async fn send(
+    state: &web::Data<AppState>,
+    op: &CurrentOperator,
+    spec: ExportSpec,
+    mode: Mode,
+) -> AppResult<HttpResponse> {
+    let format = spec.format;
+    let file_name = spec.info.file_name(format);
     // Size limits are checked before anything is sent, so a refusal is a page, not a broken file.
-    let (source, rows) = with_conn(state, move |conn| {
-        let rows = source.count(conn)?;
-        Ok((source, rows))
-    })
-    .await?;
+    let counted = spec.clone();
+    let rows = with_conn(state, move |conn| Ok(counted.source().count(conn)?)).await?;
     if let Some(max) = format.max_rows() {
         if rows as u64 > max {
             return Err(AppError::Refused(format!(
@@ -57,13 +73,33 @@ pub async fn send(state: &web::Data<AppState>, req: ExportRequest) -> AppResult<
             )));
         }
     }
-    tracing::info!(target: "export", list = info.stem, format = format.extension(), rows, by = %info.exported_by, "export");
+    tracing::info!(target: "export", list = %spec.info.stem, format = format.extension(), rows, by = %spec.info.exported_by, "export");
+    if mode == Mode::Background || (mode == Mode::Auto && rows > BACKGROUND_THRESHOLD) {
+        let now = crate::db::now();
+        let text = serde_json::to_string(&spec).map_err(|e| AppError::Internal(e.into()))?;
+        let job = NewExportJob {
+            operator_id: op.id,
+            title: spec.info.title.clone(),
+            format: format.extension().into(),
+            spec: text,
+            status: export_job::QUEUED.into(),
+            rows_total: rows,
+            file_name,
+            created_at: now,
+            expires_at: now + KEEP_SECS,
+        };
+        let id = with_conn(state, move |conn| Ok(export_job::insert(conn, &job)?)).await?;
+        state.jobs.notify();
+        return Ok(see_other(&format!("/exports/{id}")));
+    }
+    let source = spec.source();
     if format.streams() {
         let body = export::stream::delimited(state.pool.clone(), source, format);
         return Ok(attachment(format, &file_name).streaming(body));
     }
     let pool = state.pool.clone();
     let mut source = source;
+    let info = spec.info;
     let file = web::block(move || -> anyhow::Result<std::fs::File> {
         let mut conn = pool.get()?;
         export::build_temp(format, &info, source.as_mut(), &mut conn)

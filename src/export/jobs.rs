@@ -1,0 +1,172 @@
+//! The background export worker: one thread per instance takes queued jobs from the database,
+//! writes the file into the export directory, reports progress, and tidies up after 7 days.
+
+use super::spec::ExportSpec;
+use crate::db::models::export_job::{self, ExportJob};
+use crate::db::DbPool;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::time::{Duration, Instant};
+
+/// Lists longer than this go to the background unless asked otherwise.
+pub const BACKGROUND_THRESHOLD: i64 = 50_000;
+/// Finished files are kept this long.
+pub const KEEP_SECS: i64 = 7 * 24 * 3600;
+/// A running job whose heartbeat is older than this lost its instance.
+const STALE_SECS: i64 = 120;
+const IDLE_POLL: Duration = Duration::from_secs(2);
+
+/// Wakes the worker when this instance queues a job (other instances' jobs are found by polling).
+#[derive(Default)]
+pub struct JobSignal {
+    pending: Mutex<bool>,
+    ready: Condvar,
+}
+
+impl JobSignal {
+    pub fn notify(&self) {
+        if let Ok(mut p) = self.pending.lock() {
+            *p = true;
+            self.ready.notify_one();
+        }
+    }
+    fn wait(&self, timeout: Duration) {
+        if let Ok(p) = self.pending.lock() {
+            if let Ok((mut p, _)) = self.ready.wait_timeout_while(p, timeout, |p| !*p) {
+                *p = false;
+            }
+        }
+    }
+}
+
+/// Starts the worker; it stops by itself once `signal` is no longer held by the application.
+pub fn spawn_worker(pool: DbPool, dir: PathBuf, signal: &Arc<JobSignal>) {
+    let weak: Weak<JobSignal> = Arc::downgrade(signal);
+    let name = format!("{}-{}", std::process::id(), rand::random::<u32>());
+    let _ = std::thread::Builder::new()
+        .name("export-worker".into())
+        .spawn(move || worker_loop(pool, dir, weak, name));
+}
+
+fn worker_loop(pool: DbPool, dir: PathBuf, signal: Weak<JobSignal>, name: String) {
+    let mut last_tidy = Instant::now() - Duration::from_secs(3600);
+    loop {
+        let Some(sig) = signal.upgrade() else { return };
+        recover(&pool);
+        if last_tidy.elapsed() > Duration::from_secs(60) {
+            remove_expired(&pool);
+            last_tidy = Instant::now();
+        }
+        let claimed = pool.get().ok().and_then(|mut c| {
+            export_job::claim_next(&mut c, &name, crate::db::now())
+                .ok()
+                .flatten()
+        });
+        match claimed {
+            Some(job) => {
+                drop(sig);
+                run(&pool, &dir, job);
+            }
+            None => sig.wait(IDLE_POLL),
+        }
+    }
+}
+
+fn recover(pool: &DbPool) {
+    let Ok(mut conn) = pool.get() else { return };
+    let now = crate::db::now();
+    match export_job::recover_stale(&mut conn, now - STALE_SECS, now) {
+        Ok((0, 0)) => {}
+        Ok((requeued, failed)) => {
+            tracing::warn!(requeued, failed, "recovered interrupted export jobs")
+        }
+        Err(e) => tracing::debug!(error = %e, "export job recovery skipped"),
+    }
+}
+
+fn remove_expired(pool: &DbPool) {
+    let Ok(mut conn) = pool.get() else { return };
+    let now = crate::db::now();
+    if let Ok(old) = export_job::expired(&mut conn, now) {
+        for (id, path) in old {
+            if let Some(p) = path {
+                let _ = std::fs::remove_file(p);
+            }
+            let _ = export_job::mark_expired(&mut conn, id);
+        }
+    }
+}
+
+/// Runs one claimed job to the end, whatever happens.
+fn run(pool: &DbPool, dir: &Path, job: ExportJob) {
+    let now = crate::db::now();
+    let outcome = (|| -> anyhow::Result<(PathBuf, u64)> {
+        let spec: ExportSpec = serde_json::from_str(&job.spec)?;
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("{}-{}", job.id, job.file_name));
+        let mut conn = pool.get()?;
+        let mut progress_conn = pool.get()?;
+        let mut last = Instant::now();
+        let mut source = spec.source();
+        let rows = super::write_to(
+            &path,
+            spec.format,
+            &spec.info,
+            source.as_mut(),
+            &mut conn,
+            &mut |done| {
+                if last.elapsed() >= Duration::from_millis(500) {
+                    last = Instant::now();
+                    let _ = export_job::progress(
+                        &mut progress_conn,
+                        job.id,
+                        done as i64,
+                        crate::db::now(),
+                    );
+                }
+            },
+        )?;
+        Ok((path, rows))
+    })();
+    let Ok(mut conn) = pool.get() else { return };
+    let finished = crate::db::now();
+    match outcome {
+        Ok((path, rows)) => {
+            let size = std::fs::metadata(&path)
+                .map(|m| m.len() as i64)
+                .unwrap_or(0);
+            let rows = if rows == 0 {
+                job.rows_total
+            } else {
+                rows as i64
+            };
+            if let Err(e) = export_job::finish(
+                &mut conn,
+                job.id,
+                &path.to_string_lossy(),
+                size,
+                rows,
+                finished,
+                finished + KEEP_SECS,
+            ) {
+                tracing::error!(error = %e, job = job.id, "could not record a finished export");
+            }
+            tracing::info!(
+                job = job.id,
+                rows,
+                size,
+                secs = finished - now,
+                "background export done"
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e, job = job.id, "background export failed");
+            let _ = export_job::fail(
+                &mut conn,
+                job.id,
+                "The export could not be completed; please try again.",
+                finished,
+            );
+        }
+    }
+}
