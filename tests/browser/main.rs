@@ -578,3 +578,71 @@ async fn clicking_the_company_header_sorts_ascending_then_descending() {
     assert_clean_console(&b).await;
     b.quit().await;
 }
+
+#[tokio::test]
+async fn a_background_export_shows_progress_then_downloads() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    let c = app.create_customer("export01", "Export Nett AS").await;
+    app.create_site(c, "Oslo HQ").await;
+    let b = Browser::start(&bins).await;
+    sign_in(&b, &app).await;
+
+    // Export menu of the customers pane → "prepared in the background" → XLSX.
+    b.click_css("#pane-customers details.export summary").await;
+    b.click_css("#pane-customers a[data-export-background=xlsx]")
+        .await;
+    wait_for!(
+        "the job page is shown",
+        (b.current_url().await.contains("/exports/") && b.exists("#export-job").await)
+            .then_some(())
+    );
+    assert!(b.exists("#export-progress").await, "a progress bar");
+    // The page refreshes itself (no script needed) until the file is ready.
+    let href = wait_for!(
+        "the download link appears",
+        if b.exists("#export-job[data-status=done] #download").await {
+            b.find("#download").await.ok()
+        } else {
+            None
+        }
+    );
+    let url = b.attribute(&href, "href").await.unwrap().unwrap();
+    assert!(
+        url.starts_with("/exports/") && url.ends_with("/download"),
+        "{url}"
+    );
+    let max = b
+        .attribute(&b.find("#export-progress").await.unwrap(), "max")
+        .await
+        .unwrap();
+    assert_eq!(max.as_deref(), Some("1"), "one customer row");
+
+    // Fetch it as the browser would (same session) and look at what comes back.
+    let got = b
+        .execute(
+            "return fetch(arguments[0]).then(r => r.arrayBuffer().then(buf => [r.status, r.headers.get('content-disposition'), buf.byteLength, new Uint8Array(buf.slice(0, 2))[0]]));",
+            vec![serde_json::Value::String(url.clone())],
+        )
+        .await
+        .unwrap();
+    let arr = got.as_array().expect("array");
+    assert_eq!(arr[0], 200);
+    assert!(arr[1]
+        .as_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"customers-"));
+    assert!(arr[2].as_i64().unwrap() > 1000);
+    assert_eq!(arr[3], 0x50, "a zip (XLSX) file");
+
+    b.goto(&app.url("/exports")).await;
+    wait_for!(
+        "My exports lists it",
+        b.exists("table.jobs tr[data-status=done]")
+            .await
+            .then_some(())
+    );
+    assert_clean_console(&b).await;
+    b.quit().await;
+}
