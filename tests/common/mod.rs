@@ -77,6 +77,10 @@ pub fn settings(database_url: &str) -> Settings {
         admin_password: Some(ADMIN_PASSWORD.into()),
         db_pool_size: 4,
         workers: Some(1),
+        export_dir: std::env::temp_dir()
+            .join(format!("sc_exports_{}", unique_name()))
+            .display()
+            .to_string(),
     }
 }
 
