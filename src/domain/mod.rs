@@ -2,6 +2,7 @@
 //! understands when the input is not acceptable.
 
 mod choices;
+mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
@@ -10,7 +11,10 @@ mod network;
 mod text;
 pub mod time_zone_list;
 
-pub use choices::{BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag};
+pub use choices::{
+    portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
+};
+pub use color::HexColor;
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
 pub use money::CreditLimit;

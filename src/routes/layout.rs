@@ -29,7 +29,7 @@ impl Layout {
                 role: op.role.label(),
             }),
             csrf_token: op.csrf_token.clone(),
-            flashes: collect(flashes),
+            flashes: collect_flashes(flashes),
         }
     }
 
@@ -37,12 +37,13 @@ impl Layout {
         Layout {
             user: None,
             csrf_token,
-            flashes: collect(flashes),
+            flashes: collect_flashes(flashes),
         }
     }
 }
 
-fn collect(flashes: &IncomingFlashMessages) -> Vec<Flash> {
+/// The flash messages of a request, ready for a page.
+pub fn collect_flashes(flashes: &IncomingFlashMessages) -> Vec<Flash> {
     flashes
         .iter()
         .map(|m| Flash {

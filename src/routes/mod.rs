@@ -7,6 +7,7 @@ mod health;
 mod layout;
 mod links;
 mod login;
+mod portal;
 mod preferences;
 mod query_url;
 mod sites;
@@ -37,6 +38,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/customers/{id}/delete",
             web::get().to(customers::delete::confirm),
+        )
+        .route(
+            "/customers/{id}/impersonate",
+            web::post().to(customers::impersonate::impersonate),
+        )
+        .route(
+            "/customers/{id}/status",
+            web::post().to(customers::lifecycle::set_status),
+        )
+        .route(
+            "/customers/{id}/demo",
+            web::get().to(customers::lifecycle::demo_confirm),
+        )
+        .route(
+            "/customers/{id}/demo",
+            web::post().to(customers::lifecycle::demo),
         )
         .route(
             "/customers/{id}/delete",
@@ -73,6 +90,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(preferences::save_columns),
         )
         .route("/audit", web::get().to(audit::page))
+        .configure(portal::configure)
         .default_service(web::to(not_found));
 }
 

@@ -3,12 +3,15 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod authz;
 mod cli;
 mod customers_create;
 mod database;
 mod delete;
 mod health_and_errors;
+mod lifecycle;
 mod login;
 mod panes;
+mod portal;
 mod save;
 mod sites_links;

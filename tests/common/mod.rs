@@ -9,6 +9,8 @@ use selfcare::config::Settings;
 use selfcare::startup::Application;
 
 pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd!";
+/// The web access password `create_customer` gives every customer.
+pub const CUSTOMER_PASSWORD: &str = "Secret1!x";
 
 pub struct TestApp {
     pub address: String,
@@ -158,6 +160,73 @@ impl TestApp {
             .send()
             .await
             .expect("POST /login")
+    }
+
+    /// Another browser on the same server: its own cookie jar, signed in as nobody.
+    pub fn new_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: new_client(),
+            database_url: self.database_url.clone(),
+        }
+    }
+
+    /// Signs in at a customer's portal with the form's own CSRF token.
+    pub async fn portal_login(
+        &self,
+        webid: &str,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let page = self.get_html(&format!("/c/{webid}/login")).await;
+        let token = csrf_of(&page);
+        self.client
+            .post(self.url(&format!("/c/{webid}/login")))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .expect("POST portal login")
+    }
+
+    /// A browser signed in to the portal of the customer made by `create_customer(username…)`.
+    pub async fn portal_admin(&self, username: &str) -> TestApp {
+        let b = self.new_browser();
+        let webid = format!("{}-web", username.to_lowercase());
+        let r = b.portal_login(&webid, username, CUSTOMER_PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 303, "{username} signs in to {webid}");
+        assert_eq!(location(&r), format!("/c/{webid}/"));
+        b
+    }
+
+    /// A browser signed in as a new operator of `role`.
+    pub async fn operator_browser(&self, username: &str, role: &str) -> TestApp {
+        let password = "Operator-Passw0rd!";
+        self.create_operator(username, password, role);
+        let b = self.new_browser();
+        assert_eq!(b.login(username, password).await.status().as_u16(), 303);
+        b
+    }
+
+    /// POSTs a form with the CSRF token found on `page` (for sessions without /customers).
+    pub async fn post_with_token_of(
+        &self,
+        page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = csrf_of(&self.get_html(page).await);
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn login_admin(&self) {

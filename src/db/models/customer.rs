@@ -304,6 +304,61 @@ pub fn update_name_description(
     Ok(n == 1)
 }
 
+pub fn find_by_webid(conn: &mut DbConnection, webid: &str) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::webid.eq(webid))
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the status (bumping the version, so open forms notice); returns the new row.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: CustomerId,
+    status: &str,
+) -> QueryResult<Option<Customer>> {
+    diesel::update(customers::table.find(id.0))
+        .set((
+            customers::status.eq(status),
+            customers::version.eq(customers::version + 1),
+            customers::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// Makes a LIVE customer a DEMO one; returns the new row, or `None` if it was not LIVE.
+pub fn convert_to_demo(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<Customer>> {
+    let n = diesel::update(
+        customers::table
+            .find(id.0)
+            .filter(customers::customer_type.eq("LIVE")),
+    )
+    .set((
+        customers::customer_type.eq("DEMO"),
+        customers::version.eq(customers::version + 1),
+        customers::updated_at.eq(crate::db::now()),
+    ))
+    .execute(conn)?;
+    if n == 1 {
+        find(conn, id)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Replaces the web access password hash.
+pub fn set_password_hash(conn: &mut DbConnection, id: CustomerId, hash: &str) -> QueryResult<()> {
+    diesel::update(customers::table.find(id.0))
+        .set((
+            customers::password_hash.eq(hash),
+            customers::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn delete(conn: &mut DbConnection, id: CustomerId) -> QueryResult<usize> {
     diesel::delete(customers::table.find(id.0)).execute(conn)
 }

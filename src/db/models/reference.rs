@@ -41,6 +41,14 @@ pub fn brandings(conn: &mut DbConnection) -> QueryResult<Vec<Branding>> {
         .load(conn)
 }
 
+pub fn branding(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Branding>> {
+    branding_profiles::table
+        .find(id)
+        .select(Branding::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn service_providers(conn: &mut DbConnection) -> QueryResult<Vec<ServiceProvider>> {
     service_providers::table
         .order(service_providers::id)
