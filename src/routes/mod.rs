@@ -39,6 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/customers/{id}/delete",
             web::get().to(customers::delete::confirm),
         )
+        .route("/customers/{id}/edit", web::get().to(customers::edit::form))
+        .route("/customers/{id}", web::post().to(customers::edit::update))
         .route(
             "/customers/{id}/impersonate",
             web::post().to(customers::impersonate::impersonate),

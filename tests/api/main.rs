@@ -6,6 +6,7 @@ mod common;
 mod authz;
 mod cli;
 mod customers_create;
+mod customers_edit;
 mod database;
 mod delete;
 mod health_and_errors;

@@ -4,6 +4,7 @@
 pub mod columns;
 pub mod create;
 pub mod delete;
+pub mod edit;
 pub mod impersonate;
 pub mod lifecycle;
 pub mod pane_view;
