@@ -13,6 +13,10 @@ pub struct Flash {
 pub struct UserView {
     pub username: String,
     pub role: &'static str,
+    /// Admins see the settings pages (operators, branding, lists) in the menu.
+    pub is_admin: bool,
+    /// Compliance reviewers (and admins) see the review queue.
+    pub reviews: bool,
 }
 
 pub struct Layout {
@@ -27,6 +31,11 @@ impl Layout {
             user: Some(UserView {
                 username: op.username.clone(),
                 role: op.role.label(),
+                is_admin: op.role == crate::domain::Role::Admin,
+                reviews: matches!(
+                    op.role,
+                    crate::domain::Role::Admin | crate::domain::Role::Compliance
+                ),
             }),
             csrf_token: op.csrf_token.clone(),
             flashes: collect_flashes(flashes),

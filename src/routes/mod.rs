@@ -7,6 +7,7 @@ mod health;
 mod layout;
 mod links;
 mod login;
+mod operators;
 mod portal;
 mod preferences;
 mod query_url;
@@ -93,6 +94,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/audit", web::get().to(audit::page))
         .configure(portal::configure)
+        .configure(operators::configure)
         .default_service(web::to(not_found));
 }
 

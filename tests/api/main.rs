@@ -12,6 +12,7 @@ mod delete;
 mod health_and_errors;
 mod lifecycle;
 mod login;
+mod operators;
 mod panes;
 mod portal;
 mod save;
