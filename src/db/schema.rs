@@ -46,6 +46,17 @@ diesel::table! {
         primary_color -> Text,
         footer_text -> Text,
         created_at -> Int8,
+        display_name -> Text,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    branding_logos (branding_id) {
+        branding_id -> Int8,
+        content_type -> Text,
+        data -> Binary,
+        updated_at -> Int8,
     }
 }
 
@@ -148,6 +159,7 @@ diesel::table! {
 }
 
 diesel::joinable!(access_links -> sites (site_id));
+diesel::joinable!(branding_logos -> branding_profiles (branding_id));
 diesel::joinable!(customers -> branding_profiles (branding_id));
 diesel::joinable!(customers -> service_providers (service_provider_id));
 diesel::joinable!(customers -> tariffs (tariff_id));
@@ -159,6 +171,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_links,
     app_settings,
     audit_log,
+    branding_logos,
     branding_profiles,
     customers,
     operator_preferences,

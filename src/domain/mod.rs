@@ -6,6 +6,7 @@ mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
+mod logo;
 mod money;
 mod network;
 mod text;
@@ -17,6 +18,7 @@ pub use choices::{
 pub use color::HexColor;
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
+pub use logo::{Logo, MAX_LOGO_BYTES};
 pub use money::CreditLimit;
 pub use network::IpNet;
 pub use text::{Description, LongText, ObjectName, PartyName, ShortList};

@@ -1,12 +1,14 @@
 //! HTTP routes, one module per area; handlers stay thin (extract, parse, query, render).
 
 mod audit;
+mod brandings;
 mod confirm;
 mod customers;
 mod health;
 mod layout;
 mod links;
 mod login;
+mod multipart;
 mod operators;
 mod portal;
 mod preferences;
@@ -95,6 +97,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/audit", web::get().to(audit::page))
         .configure(portal::configure)
         .configure(operators::configure)
+        .configure(brandings::configure)
         .default_service(web::to(not_found));
 }
 

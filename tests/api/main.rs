@@ -4,6 +4,7 @@
 mod common;
 
 mod authz;
+mod brandings;
 mod cli;
 mod customers_create;
 mod customers_edit;

@@ -1,6 +1,7 @@
 //! Row structs, insert forms, update forms and the queries of each table.
 
 pub mod audit;
+pub mod branding;
 pub mod customer;
 pub mod link;
 pub mod operator;

@@ -18,6 +18,7 @@ pub struct Branding {
     pub name: String,
     pub primary_color: String,
     pub footer_text: String,
+    pub display_name: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -76,6 +77,7 @@ pub fn seed(conn: &mut DbConnection) -> QueryResult<()> {
         diesel::insert_into(branding_profiles::table)
             .values((
                 branding_profiles::name.eq("Default"),
+                branding_profiles::display_name.eq("Customer portal"),
                 branding_profiles::primary_color.eq("#1f5fa8"),
                 branding_profiles::footer_text.eq(""),
                 branding_profiles::created_at.eq(now),

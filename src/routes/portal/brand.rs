@@ -1,5 +1,6 @@
 //! The customer's branding as files the portal pages load: a tiny stylesheet with the primary
-//! colour (the CSP allows no inline styles). Served to anyone, since the sign-in page needs it.
+//! colour (the CSP allows no inline styles) and the logo. Served to anyone, since the sign-in
+//! page needs them.
 
 use crate::auth::portal::customer_by_webid;
 use crate::db::models::reference;
@@ -39,4 +40,25 @@ fn stylesheet(color: &str) -> String {
          body.portal .topbar {{ background: {color}; }}\n\
          body.portal .brand-name {{ color: #fff; }}\n"
     )
+}
+
+/// The logo as stored, with the type its content was recognised as (nosniff is on).
+pub fn logo_response(found: Option<(String, Vec<u8>)>) -> AppResult<HttpResponse> {
+    let (content_type, data) = found.ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(data))
+}
+
+pub async fn logo(state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
+    let customer = customer_by_webid(&state, &path.into_inner())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let branding_id = customer.branding_id;
+    let found = with_conn(&state, move |conn| {
+        Ok(crate::db::models::branding::logo(conn, branding_id)?)
+    })
+    .await?;
+    logo_response(found)
 }

@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{webid}/logout", web::post().to(login::logout))
         .route("/c/{webid}/leave", web::post().to(login::leave))
         .route("/c/{webid}/brand.css", web::get().to(brand::css))
+        .route("/c/{webid}/logo", web::get().to(brand::logo))
         .route("/c/{webid}/", web::get().to(home::page))
         .route("/c/{webid}", web::get().to(home::to_home))
         .route("/c/{webid}/customer/save", web::post().to(save::customer))
@@ -43,12 +44,16 @@ pub struct BrandView {
 }
 
 impl BrandView {
-    fn of(b: Option<Branding>) -> BrandView {
+    fn of(b: Option<Branding>, has_logo: bool) -> BrandView {
         match b {
             Some(b) => BrandView {
-                name: b.name,
+                name: if b.display_name.trim().is_empty() {
+                    b.name
+                } else {
+                    b.display_name
+                },
                 footer: b.footer_text,
-                has_logo: false,
+                has_logo,
             },
             None => BrandView {
                 name: "Customer portal".into(),
@@ -78,7 +83,11 @@ pub struct PortalLayout {
 
 /// The branding of a customer, read in the caller's database trip.
 pub fn load_brand(conn: &mut DbConnection, branding_id: i64) -> AppResult<BrandView> {
-    Ok(BrandView::of(reference::branding(conn, branding_id)?))
+    let has_logo = crate::db::models::branding::has_logo(conn, branding_id)?;
+    Ok(BrandView::of(
+        reference::branding(conn, branding_id)?,
+        has_logo,
+    ))
 }
 
 impl PortalLayout {
