@@ -6,6 +6,7 @@ pub mod config; // settings and the command line
 pub mod db; // connection over SQLite/PostgreSQL, pool, migrations, models
 pub mod domain; // validated values
 pub mod error; // AppError -> HTTP
+pub mod lifecycle; // customer lifecycle rules across tables: compliance hold, session ends
 pub mod routes; // HTTP handlers and their page structs, one module per area
 pub mod startup; // building and binding the application
 pub mod telemetry; // logging

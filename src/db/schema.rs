@@ -61,6 +61,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    compliance_reviews (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        screened_name -> Text,
+        matched_name -> Text,
+        matched_country -> Text,
+        opened_at -> Int8,
+        due_at -> Int8,
+        decided_at -> Nullable<Int8>,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    restricted_parties (id) {
+        id -> Int8,
+        name -> Text,
+        country -> Text,
+        name_key -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Int8,
         service_provider_id -> Int8,
@@ -160,6 +186,7 @@ diesel::table! {
 
 diesel::joinable!(access_links -> sites (site_id));
 diesel::joinable!(branding_logos -> branding_profiles (branding_id));
+diesel::joinable!(compliance_reviews -> customers (customer_id));
 diesel::joinable!(customers -> branding_profiles (branding_id));
 diesel::joinable!(customers -> service_providers (service_provider_id));
 diesel::joinable!(customers -> tariffs (tariff_id));
@@ -173,9 +200,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     branding_logos,
     branding_profiles,
+    compliance_reviews,
     customers,
     operator_preferences,
     operators,
+    restricted_parties,
     service_providers,
     sites,
     tariffs,

@@ -9,6 +9,7 @@ mod credentials;
 mod logo;
 mod money;
 mod network;
+pub mod screening;
 mod text;
 pub mod time_zone_list;
 

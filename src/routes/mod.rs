@@ -2,6 +2,7 @@
 
 mod audit;
 mod brandings;
+mod compliance;
 mod confirm;
 mod customers;
 mod health;
@@ -98,6 +99,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(portal::configure)
         .configure(operators::configure)
         .configure(brandings::configure)
+        .configure(compliance::configure)
         .default_service(web::to(not_found));
 }
 

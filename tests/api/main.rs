@@ -6,6 +6,7 @@ mod common;
 mod authz;
 mod brandings;
 mod cli;
+mod compliance;
 mod customers_create;
 mod customers_edit;
 mod database;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod branding;
+pub mod compliance;
 pub mod customer;
 pub mod link;
 pub mod operator;

@@ -452,7 +452,8 @@ pub async fn form(
 }
 
 enum Created {
-    Ok(i64),
+    /// The new id, and the restricted party it matched when it is now on hold.
+    Ok(i64, Option<String>),
     Invalid(FormState, Choices),
 }
 
@@ -561,13 +562,21 @@ pub async fn create(
                     reason: None,
                 },
             )?;
-            Ok(Created::Ok(c.id))
+            let held = crate::lifecycle::compliance::screen(conn, &c, &actor)?;
+            Ok(Created::Ok(c.id, held))
         })
     })
     .await;
     match outcome {
-        Ok(Created::Ok(id)) => {
-            FlashMessage::success("Customer created.").send();
+        Ok(Created::Ok(id, held)) => {
+            match held {
+                Some(party) => FlashMessage::warning(format!(
+                    "Customer created. It matches “{party}” on the restricted-party list, so it \
+                     waits for a compliance review (at most 72 hours) before it can be used."
+                ))
+                .send(),
+                None => FlashMessage::success("Customer created.").send(),
+            }
             Ok(see_other(&format!("/customers?customer={id}")))
         }
         Ok(Created::Invalid(f, choices)) => render(

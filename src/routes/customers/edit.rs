@@ -84,7 +84,8 @@ pub async fn form(
 }
 
 enum Saved {
-    Ok(Box<Customer>),
+    /// The saved customer, and the restricted party it matched when it is now on hold.
+    Ok(Box<Customer>, Option<String>),
     Invalid(FormState, Choices),
 }
 
@@ -174,6 +175,7 @@ pub async fn update(
                 return Ok(Saved::Invalid(f, load_choices(conn)?));
             }
             let password_changed = hash.is_some();
+            let mut held = None;
             let Some(after) = customer::update(conn, id, version, &changes(valid, hash))? else {
                 f.error("version", STALE);
                 return Ok(Saved::Invalid(f, load_choices(conn)?));
@@ -190,6 +192,11 @@ pub async fn update(
                     reason: password_changed.then_some("web access password changed"),
                 },
             )?;
+            if crate::lifecycle::compliance::needs_screening(&before, &after) {
+                if let Some(party) = crate::lifecycle::compliance::screen(conn, &after, &actor)? {
+                    held = Some(party);
+                }
+            }
             // New credentials or a new portal address: whoever was signed in signs in again.
             if password_changed
                 || after.username_key != before.username_key
@@ -197,13 +204,21 @@ pub async fn update(
             {
                 session::delete_for_principal(conn, &session_keys::customer_principal(after.id))?;
             }
-            Ok::<_, AppError>(Saved::Ok(Box::new(after)))
+            Ok::<_, AppError>(Saved::Ok(Box::new(after), held))
         })
     })
     .await;
     match outcome {
-        Ok(Saved::Ok(after)) => {
-            FlashMessage::success(format!("Customer {} saved.", after.company)).send();
+        Ok(Saved::Ok(after, held)) => {
+            match held {
+                Some(party) => FlashMessage::warning(format!(
+                    "Customer {} saved. It now matches “{party}” on the restricted-party list, so \
+                     it waits for a compliance review.",
+                    after.company
+                ))
+                .send(),
+                None => FlashMessage::success(format!("Customer {} saved.", after.company)).send(),
+            }
             Ok(see_other(&format!("/customers?customer={}", after.id)))
         }
         Ok(Saved::Invalid(f, choices)) => {

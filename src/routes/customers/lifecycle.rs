@@ -3,13 +3,10 @@
 //! Both end the customer's portal sessions when its administrators may no longer sign in.
 
 use crate::auth::csrf::Fields;
-use crate::auth::session_keys;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
 use crate::db::models::customer::{self, Customer, CustomerId};
-use crate::db::models::session;
-use crate::db::{write_transaction, DbConnection};
-use crate::domain::{portal_refusal, CustomerStatus, CustomerType};
+use crate::db::write_transaction;
+use crate::domain::{CustomerStatus, CustomerType};
 use crate::error::{AppError, AppResult};
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::sites::ensure_customer_visible;
@@ -30,32 +27,7 @@ pub fn refuse_if_demo(c: &Customer) -> AppResult<()> {
     }
 }
 
-/// Records a change and, when the customer's administrators may no longer sign in, ends
-/// their sessions, all in the caller's transaction.
-pub fn record_and_end_sessions(
-    conn: &mut DbConnection,
-    actor: &str,
-    before: &Customer,
-    after: &Customer,
-    reason: Option<&str>,
-) -> AppResult<()> {
-    audit::record(
-        conn,
-        Change {
-            actor,
-            action: "update",
-            object_type: "customer",
-            object_id: after.id,
-            before: audit::image(before),
-            after: audit::image(after),
-            reason,
-        },
-    )?;
-    if portal_refusal(&after.customer_type, &after.status).is_some() {
-        session::delete_for_principal(conn, &session_keys::customer_principal(after.id))?;
-    }
-    Ok(())
-}
+pub use crate::lifecycle::record_and_end_sessions;
 
 fn back_to(id: i64) -> HttpResponse {
     see_other(&format!("/customers?customer={id}"))
