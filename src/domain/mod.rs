@@ -9,6 +9,8 @@ mod credentials;
 mod logo;
 mod money;
 mod network;
+mod numbers;
+mod region;
 pub mod screening;
 mod text;
 pub mod time_zone_list;
@@ -22,6 +24,8 @@ pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, We
 pub use logo::{Logo, MAX_LOGO_BYTES};
 pub use money::CreditLimit;
 pub use network::IpNet;
+pub use numbers::{DialNumber, DidField, DidRange};
+pub use region::Region;
 pub use text::{Description, LongText, ObjectName, PartyName, ShortList};
 
 /// Parses a whole number in `min..=max`, naming the range when it is not.

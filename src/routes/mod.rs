@@ -11,6 +11,7 @@ mod links;
 mod login;
 mod multipart;
 mod operators;
+mod packages;
 mod portal;
 mod preferences;
 mod query_url;
@@ -100,6 +101,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(operators::configure)
         .configure(brandings::configure)
         .configure(compliance::configure)
+        .configure(packages::configure)
+        .configure(customers::numbers::configure)
         .default_service(web::to(not_found));
 }
 

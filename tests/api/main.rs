@@ -14,6 +14,7 @@ mod delete;
 mod health_and_errors;
 mod lifecycle;
 mod login;
+mod numbers;
 mod operators;
 mod panes;
 mod portal;

@@ -7,6 +7,7 @@ pub mod delete;
 pub mod edit;
 pub mod impersonate;
 pub mod lifecycle;
+pub mod numbers;
 pub mod pane_view;
 pub mod panes;
 pub mod save;

@@ -7,7 +7,7 @@ use crate::db::models::customer::{self, CustomerFilter, CustomerListRow};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::site::{self, Site};
 use crate::db::models::{preference, Page, SortDir};
-use crate::domain::{CustomerStatus, CustomerType};
+use crate::domain::{CustomerStatus, CustomerType, Region};
 use crate::error::AppResult;
 use crate::routes::query_url::PanesQuery;
 use crate::routes::{see_other, with_conn, Layout};
@@ -53,6 +53,9 @@ pub struct CustomerCard {
     /// Whether an operator may set the status by hand now (not during a compliance review).
     pub status_settable: bool,
     pub statuses: Vec<(&'static str, &'static str)>,
+    /// The default dial-in code of the billing country's region, and the region.
+    pub dial_in: &'static str,
+    pub region: &'static str,
 }
 
 impl CustomerCard {
@@ -74,6 +77,8 @@ impl CustomerCard {
             is_demo,
             can_edit,
             status_settable: can_edit && !is_demo && status.is_some_and(|s| s.operator_may_set()),
+            dial_in: Region::of(&c.country).dial_in_code(),
+            region: Region::of(&c.country).label(),
             statuses: CustomerStatus::OPERATOR_SETTABLE
                 .iter()
                 .map(|s| (s.code(), s.label()))
