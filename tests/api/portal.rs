@@ -125,6 +125,12 @@ async fn credentials_of_one_customer_never_open_another_customers_portal() {
     let r = admin.get("/c/bravo-web/").await;
     assert_eq!(location(&r), "/c/bravo-web/login");
     assert_eq!(admin.get("/customers").await.status().as_u16(), 303);
+    // Signing out of another portal does not end this one.
+    let r = admin
+        .post_with_token_of("/c/alpha-web/", "/c/bravo-web/logout", &[])
+        .await;
+    assert_eq!(location(&r), "/c/bravo-web/login");
+    assert_eq!(admin.get("/c/alpha-web/").await.status().as_u16(), 200);
 }
 
 #[tokio::test]

@@ -176,25 +176,22 @@ pub async fn login(
     Ok(see_other(&home_of(&customer.webid)))
 }
 
+/// Signs out the administrator of this portal's customer; a session of another portal is
+/// left alone (signing out of one portal never ends another).
 pub async fn logout(
+    state: web::Data<AppState>,
     path: web::Path<String>,
     session: Session,
     _form: CsrfForm<Fields>,
-) -> HttpResponse {
-    let webid = path.into_inner();
-    let is_customer = session
-        .get::<i64>(keys::CUSTOMER_ID)
-        .ok()
-        .flatten()
-        .is_some();
-    if is_customer {
+) -> AppResult<HttpResponse> {
+    let customer = customer_by_webid(&state, &path.into_inner())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if session.get::<i64>(keys::CUSTOMER_ID).ok().flatten() == Some(customer.id) {
         session.purge();
         FlashMessage::info("You are signed out.").send();
     }
-    match crate::domain::WebId::parse(&webid) {
-        Ok(w) => see_other(&login_of(w.as_str())),
-        Err(_) => see_other("/login"),
-    }
+    Ok(see_other(&login_of(&customer.webid)))
 }
 
 /// An operator leaves the customer's portal they switched to, back to the customers page.
