@@ -13,6 +13,9 @@ pub enum AppError {
     /// Not signed in: send the browser to this sign-in page.
     #[error("sign-in required")]
     SignIn(String),
+    /// The request cannot be carried out in the object's present state (a demo customer edited).
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("the form has expired")]
@@ -90,6 +93,7 @@ impl ResponseError for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::SignIn(_) => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             _ if self.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
@@ -116,6 +120,7 @@ impl ResponseError for AppError {
             ),
             AppError::BadRequest(m) => ("Request not understood", m.clone()),
             AppError::Refused(m) => ("Cannot do that", m.clone()),
+            AppError::Conflict(m) => ("Not possible", m.clone()),
             AppError::Csrf => (
                 "Form expired",
                 "This form has expired or was sent from elsewhere. Go back, reload the page and try again."

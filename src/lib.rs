@@ -7,6 +7,7 @@ pub mod db; // connection over SQLite/PostgreSQL, pool, migrations, models
 pub mod domain; // validated values
 pub mod error; // AppError -> HTTP
 pub mod export; // lists -> CSV / TXT / XLSX / PDF / XLS
+pub mod lifecycle; // customer lifecycle rules across tables: compliance hold, session ends
 pub mod routes; // HTTP handlers and their page structs, one module per area
 pub mod startup; // building and binding the application
 pub mod telemetry; // logging

@@ -25,22 +25,30 @@ impl CurrentOperator {
     }
 }
 
+/// Ends a session past its idle or absolute timeout (sending the browser to `login` with a
+/// note), and otherwise notes that it was seen. Shared by operator and portal sessions.
+pub fn check_timeouts(session: &Session, login: &str) -> Result<(), AppError> {
+    let get_i64 = |k: &str| session.get::<i64>(k).ok().flatten();
+    let now = crate::db::now();
+    let created = get_i64(keys::CREATED).unwrap_or(0);
+    let seen = get_i64(keys::SEEN).unwrap_or(0);
+    if now - created > keys::ABSOLUTE_TIMEOUT_SECS || now - seen > keys::IDLE_TIMEOUT_SECS {
+        session.purge();
+        return Err(AppError::SignIn(format!("{login}?expired=1")));
+    }
+    if now - seen >= keys::SEEN_RESOLUTION_SECS {
+        let _ = session.insert(keys::SEEN, now);
+    }
+    Ok(())
+}
+
 fn from_session(session: &Session) -> Result<CurrentOperator, AppError> {
     let sign_in = || AppError::SignIn("/login".into());
     let get_i64 = |k: &str| session.get::<i64>(k).ok().flatten();
     let Some(id) = get_i64(keys::OPERATOR_ID) else {
         return Err(sign_in());
     };
-    let now = crate::db::now();
-    let created = get_i64(keys::CREATED).unwrap_or(0);
-    let seen = get_i64(keys::SEEN).unwrap_or(0);
-    if now - created > keys::ABSOLUTE_TIMEOUT_SECS || now - seen > keys::IDLE_TIMEOUT_SECS {
-        session.purge();
-        return Err(AppError::SignIn("/login?expired=1".into()));
-    }
-    if now - seen >= keys::SEEN_RESOLUTION_SECS {
-        let _ = session.insert(keys::SEEN, now);
-    }
+    check_timeouts(session, "/login")?;
     let role = session
         .get::<String>(keys::OPERATOR_ROLE)
         .ok()
@@ -60,12 +68,55 @@ fn from_session(session: &Session) -> Result<CurrentOperator, AppError> {
     })
 }
 
+/// The signed-in operator of a session, if any (for extractors built on top of it).
+pub fn operator_of(session: &Session) -> Result<CurrentOperator, AppError> {
+    from_session(session)
+}
+
 impl FromRequest for CurrentOperator {
     type Error = AppError;
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(from_session(&req.get_session()))
+    }
+}
+
+/// A signed-in operator with the `admin` role (operators, settings).
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentOperator);
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(from_session(&req.get_session()).and_then(|op| {
+            if op.role == Role::Admin {
+                Ok(Admin(op))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }))
+    }
+}
+
+/// A signed-in operator who may work the compliance review queue (`compliance` or `admin`).
+#[derive(Debug, Clone)]
+pub struct Reviewer(pub CurrentOperator);
+
+impl FromRequest for Reviewer {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(from_session(&req.get_session()).and_then(|op| {
+            if matches!(op.role, Role::Admin | Role::Compliance) {
+                Ok(Reviewer(op))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }))
     }
 }
 

@@ -3,9 +3,11 @@
 pub mod csrf;
 pub mod guard;
 pub mod password;
+pub mod portal;
 pub mod session_keys;
 pub mod session_store;
 pub mod throttle;
 
 pub use csrf::{CsrfField, CsrfForm};
-pub use guard::{CurrentOperator, Editor};
+pub use guard::{Admin, CurrentOperator, Editor, Reviewer};
+pub use portal::PortalUser;

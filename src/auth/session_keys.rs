@@ -6,6 +6,10 @@ pub const OPERATOR_ID: &str = "op_id";
 pub const OPERATOR_NAME: &str = "op_name";
 pub const OPERATOR_ROLE: &str = "op_role";
 pub const OPERATOR_SP: &str = "op_sp";
+/// The customer whose administrator is signed in (portal sessions).
+pub const CUSTOMER_ID: &str = "cust_id";
+/// The customer whose portal an operator has switched to (operator sessions).
+pub const IMPERSONATING: &str = "imp_cust";
 pub const CREATED: &str = "created";
 pub const SEEN: &str = "seen";
 

@@ -46,6 +46,93 @@ diesel::table! {
         primary_color -> Text,
         footer_text -> Text,
         created_at -> Int8,
+        display_name -> Text,
+        version -> Int4,
+    }
+}
+
+diesel::table! {
+    branding_logos (branding_id) {
+        branding_id -> Int8,
+        content_type -> Text,
+        data -> Binary,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    compliance_reviews (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        screened_name -> Text,
+        matched_name -> Text,
+        matched_country -> Text,
+        opened_at -> Int8,
+        due_at -> Int8,
+        decided_at -> Nullable<Int8>,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    restricted_parties (id) {
+        id -> Int8,
+        name -> Text,
+        country -> Text,
+        name_key -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    packages (id) {
+        id -> Int8,
+        name -> Text,
+        description -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    customer_packages (customer_id, package_id) {
+        customer_id -> Int8,
+        package_id -> Int8,
+        quantity -> Int8,
+    }
+}
+
+diesel::table! {
+    did_ranges (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        digits -> Int4,
+        range_start -> Int8,
+        range_end -> Int8,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    cpn_substitutions (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        name -> Text,
+        number -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    emergency_locations (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        name -> Text,
+        number -> Text,
+        location -> Text,
+        zone -> Text,
+        created_at -> Int8,
     }
 }
 
@@ -171,6 +258,13 @@ diesel::table! {
 }
 
 diesel::joinable!(access_links -> sites (site_id));
+diesel::joinable!(branding_logos -> branding_profiles (branding_id));
+diesel::joinable!(compliance_reviews -> customers (customer_id));
+diesel::joinable!(customer_packages -> customers (customer_id));
+diesel::joinable!(customer_packages -> packages (package_id));
+diesel::joinable!(did_ranges -> customers (customer_id));
+diesel::joinable!(cpn_substitutions -> customers (customer_id));
+diesel::joinable!(emergency_locations -> customers (customer_id));
 diesel::joinable!(customers -> branding_profiles (branding_id));
 diesel::joinable!(customers -> service_providers (service_provider_id));
 diesel::joinable!(customers -> tariffs (tariff_id));
@@ -183,11 +277,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_links,
     app_settings,
     audit_log,
+    branding_logos,
     branding_profiles,
+    compliance_reviews,
+    cpn_substitutions,
+    customer_packages,
     customers,
     export_jobs,
+    did_ranges,
+    emergency_locations,
     operator_preferences,
     operators,
+    packages,
+    restricted_parties,
     service_providers,
     sites,
     tariffs,

@@ -85,6 +85,65 @@ choice!(
     ]
 );
 
+impl CustomerStatus {
+    /// The statuses an operator sets by hand; the others belong to the compliance review.
+    pub const OPERATOR_SETTABLE: &'static [CustomerStatus] = &[
+        CustomerStatus::Active,
+        CustomerStatus::Suspended,
+        CustomerStatus::Blocked,
+        CustomerStatus::Closed,
+    ];
+
+    pub fn operator_may_set(self) -> bool {
+        Self::OPERATOR_SETTABLE.contains(&self)
+    }
+
+    /// Why a customer in this status cannot sign in to its portal, in plain words
+    /// (`None`: it can).
+    pub fn sign_in_refusal(self) -> Option<&'static str> {
+        match self {
+            CustomerStatus::Active => None,
+            CustomerStatus::PendingReview => Some(
+                "This account is waiting for a compliance review. You can sign in as soon as it \
+                 has been approved; your service provider can tell you more.",
+            ),
+            CustomerStatus::ReviewFailed => Some(
+                "This account did not pass the compliance review and cannot be used. Please \
+                 contact your service provider.",
+            ),
+            CustomerStatus::Suspended => Some(
+                "This account is suspended, so signing in is not possible for now. Please contact \
+                 your service provider to have it reopened.",
+            ),
+            CustomerStatus::Blocked => Some(
+                "This account is blocked, so signing in is not possible. Please contact your \
+                 service provider.",
+            ),
+            CustomerStatus::Closed => Some(
+                "This account is closed and can no longer be signed in to. Please contact your \
+                 service provider if this is a mistake.",
+            ),
+        }
+    }
+}
+
+/// Why a customer's administrators cannot use its portal (`None`: they can). A demo customer's
+/// portal is closed for good; otherwise the status decides. Unknown stored values refuse.
+pub fn portal_refusal(customer_type: &str, status: &str) -> Option<&'static str> {
+    if CustomerType::parse(customer_type) != Ok(CustomerType::Live) {
+        return Some(
+            "This is a demo account: signing in to its portal is switched off. Please contact \
+             your service provider.",
+        );
+    }
+    match CustomerStatus::parse(status) {
+        Ok(s) => s.sign_in_refusal(),
+        Err(_) => {
+            Some("This account cannot be signed in to. Please contact your service provider.")
+        }
+    }
+}
+
 impl Role {
     /// Whether this role may create, change or delete customer data.
     pub fn can_edit(self) -> bool {
@@ -106,6 +165,32 @@ mod tests {
         }
         assert!(CustomerType::parse("live").is_err());
         assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn only_live_active_customers_may_sign_in() {
+        assert_eq!(portal_refusal("LIVE", "active"), None);
+        assert!(portal_refusal("DEMO", "active").unwrap().contains("demo"));
+        assert!(portal_refusal("LIVE", "suspended")
+            .unwrap()
+            .contains("suspended"));
+        assert!(portal_refusal("LIVE", "blocked")
+            .unwrap()
+            .contains("blocked"));
+        assert!(portal_refusal("LIVE", "closed").unwrap().contains("closed"));
+        assert!(portal_refusal("LIVE", "pending_review")
+            .unwrap()
+            .contains("review"));
+        assert!(portal_refusal("LIVE", "review_failed").is_some());
+        assert!(portal_refusal("LIVE", "bogus").is_some());
+    }
+
+    #[test]
+    fn operators_set_only_the_lifecycle_statuses() {
+        assert!(CustomerStatus::Suspended.operator_may_set());
+        assert!(CustomerStatus::Active.operator_may_set());
+        assert!(!CustomerStatus::PendingReview.operator_may_set());
+        assert!(!CustomerStatus::ReviewFailed.operator_may_set());
     }
 
     #[test]

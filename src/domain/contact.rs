@@ -83,6 +83,15 @@ impl Country {
             .map(|(_, n)| *n)
             .unwrap_or(code)
     }
+    /// The country whose English name this is (any case).
+    pub fn from_name(name: &str) -> Result<Country, String> {
+        let t = name.trim();
+        COUNTRIES
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(t))
+            .map(|(code, _)| Country(code))
+            .ok_or_else(|| "Choose a country from the list.".to_string())
+    }
 }
 
 /// Postal code: letters, digits, spaces or dashes, 3–10 characters; may be left empty.

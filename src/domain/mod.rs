@@ -2,19 +2,30 @@
 //! understands when the input is not acceptable.
 
 mod choices;
+mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
+mod logo;
 mod money;
 mod network;
+mod numbers;
+mod region;
+pub mod screening;
 mod text;
 pub mod time_zone_list;
 
-pub use choices::{BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag};
+pub use choices::{
+    portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
+};
+pub use color::HexColor;
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
+pub use logo::{Logo, MAX_LOGO_BYTES};
 pub use money::CreditLimit;
 pub use network::IpNet;
+pub use numbers::{DialNumber, DidField, DidRange};
+pub use region::Region;
 pub use text::{Description, LongText, ObjectName, PartyName, ShortList};
 
 /// Parses a whole number in `min..=max`, naming the range when it is not.

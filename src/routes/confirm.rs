@@ -1,4 +1,5 @@
-//! The "are you sure?" page shared by every delete: GET shows it, the button POSTs.
+//! The "are you sure?" page shared by every delete and every change that cannot be undone:
+//! GET shows it, the button POSTs.
 
 use crate::routes::Layout;
 use askama::Template;
@@ -12,5 +13,7 @@ pub struct ConfirmDeletePage {
     pub message: String,
     pub consequences: Vec<String>,
     pub action: String,
+    /// The label of the confirming button ("Delete", "Convert to demo").
+    pub button: &'static str,
     pub cancel_href: String,
 }

@@ -13,6 +13,10 @@ pub struct Flash {
 pub struct UserView {
     pub username: String,
     pub role: &'static str,
+    /// Admins see the settings pages (operators, branding, lists) in the menu.
+    pub is_admin: bool,
+    /// Compliance reviewers (and admins) see the review queue.
+    pub reviews: bool,
 }
 
 pub struct Layout {
@@ -27,9 +31,14 @@ impl Layout {
             user: Some(UserView {
                 username: op.username.clone(),
                 role: op.role.label(),
+                is_admin: op.role == crate::domain::Role::Admin,
+                reviews: matches!(
+                    op.role,
+                    crate::domain::Role::Admin | crate::domain::Role::Compliance
+                ),
             }),
             csrf_token: op.csrf_token.clone(),
-            flashes: collect(flashes),
+            flashes: collect_flashes(flashes),
         }
     }
 
@@ -37,12 +46,13 @@ impl Layout {
         Layout {
             user: None,
             csrf_token,
-            flashes: collect(flashes),
+            flashes: collect_flashes(flashes),
         }
     }
 }
 
-fn collect(flashes: &IncomingFlashMessages) -> Vec<Flash> {
+/// The flash messages of a request, ready for a page.
+pub fn collect_flashes(flashes: &IncomingFlashMessages) -> Vec<Flash> {
     flashes
         .iter()
         .map(|m| Flash {

@@ -1,6 +1,8 @@
 //! HTTP routes, one module per area; handlers stay thin (extract, parse, query, render).
 
 mod audit;
+mod brandings;
+mod compliance;
 mod confirm;
 mod customers;
 mod exports;
@@ -8,6 +10,10 @@ mod health;
 mod layout;
 mod links;
 mod login;
+mod multipart;
+mod operators;
+mod packages;
+mod portal;
 mod preferences;
 mod query_url;
 mod sites;
@@ -61,6 +67,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/customers/{id}/delete",
             web::get().to(customers::delete::confirm),
         )
+        .route("/customers/{id}/edit", web::get().to(customers::edit::form))
+        .route("/customers/{id}", web::post().to(customers::edit::update))
+        .route(
+            "/customers/{id}/impersonate",
+            web::post().to(customers::impersonate::impersonate),
+        )
+        .route(
+            "/customers/{id}/status",
+            web::post().to(customers::lifecycle::set_status),
+        )
+        .route(
+            "/customers/{id}/demo",
+            web::get().to(customers::lifecycle::demo_confirm),
+        )
+        .route(
+            "/customers/{id}/demo",
+            web::post().to(customers::lifecycle::demo),
+        )
         .route(
             "/customers/{id}/delete",
             web::post().to(customers::delete::delete),
@@ -96,6 +120,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(preferences::save_columns),
         )
         .route("/audit", web::get().to(audit::page))
+        .configure(portal::configure)
+        .configure(operators::configure)
+        .configure(brandings::configure)
+        .configure(compliance::configure)
+        .configure(packages::configure)
+        .configure(customers::numbers::configure)
         .default_service(web::to(not_found));
 }
 

@@ -102,6 +102,11 @@ impl PanesQuery {
 
     /// `/customers?…` with `changes` applied (`None` removes a parameter).
     pub fn href(&self, changes: &[(&str, Option<String>)]) -> String {
+        self.href_at("/customers", changes)
+    }
+
+    /// The same for the panes at another address (a customer's portal).
+    pub fn href_at(&self, base: &str, changes: &[(&str, Option<String>)]) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         for key in ORDER {
             let value = match changes.iter().find(|(k, _)| k == key) {
@@ -113,10 +118,10 @@ impl PanesQuery {
             }
         }
         if pairs.is_empty() {
-            return "/customers".into();
+            return base.into();
         }
         let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        format!("/customers?{qs}")
+        format!("{base}?{qs}")
     }
 }
 

@@ -98,3 +98,23 @@ async fn deleting_what_does_not_exist_is_a_404() {
         );
     }
 }
+
+#[tokio::test]
+async fn deleting_a_customer_signs_its_administrators_out_and_the_same_data_works_again_at_once() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let c = app.create_customer("gone", "Gone AS").await;
+    let admin = app.portal_admin("gone").await;
+    let r = app.post_form(&format!("/customers/{c}/delete"), &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(admin.get("/c/gone-web/").await.status().as_u16(), 404);
+    let again = app.create_customer("gone", "Gone AS").await;
+    assert_eq!(
+        admin.get("/c/gone-web/").await.status().as_u16(),
+        303,
+        "the old session does not open the new customer's portal"
+    );
+    let fresh = app.portal_admin("gone").await;
+    assert!(fresh.get_html("/c/gone-web/").await.contains("Gone AS"));
+    assert_ne!(again, c);
+}

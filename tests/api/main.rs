@@ -3,14 +3,22 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod authz;
+mod brandings;
 mod cli;
+mod compliance;
 mod customers_create;
+mod customers_edit;
 mod database;
 mod delete;
 mod export_jobs;
 mod exports;
 mod health_and_errors;
+mod lifecycle;
 mod login;
+mod numbers;
+mod operators;
 mod panes;
+mod portal;
 mod save;
 mod sites_links;

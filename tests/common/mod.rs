@@ -9,6 +9,8 @@ use selfcare::config::Settings;
 use selfcare::startup::Application;
 
 pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd!";
+/// The web access password `create_customer` gives every customer.
+pub const CUSTOMER_PASSWORD: &str = "Secret1!x";
 
 pub struct TestApp {
     pub address: String,
@@ -201,6 +203,109 @@ impl TestApp {
             .send()
             .await
             .expect("POST /login")
+    }
+
+    /// Signs in at a customer's portal with the form's own CSRF token.
+    pub async fn portal_login(
+        &self,
+        webid: &str,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let page = self.get_html(&format!("/c/{webid}/login")).await;
+        let token = csrf_of(&page);
+        self.client
+            .post(self.url(&format!("/c/{webid}/login")))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .expect("POST portal login")
+    }
+
+    /// A browser signed in to the portal of the customer made by `create_customer(username…)`.
+    pub async fn portal_admin(&self, username: &str) -> TestApp {
+        let b = self.another_browser();
+        let webid = format!("{}-web", username.to_lowercase());
+        let r = b.portal_login(&webid, username, CUSTOMER_PASSWORD).await;
+        assert_eq!(r.status().as_u16(), 303, "{username} signs in to {webid}");
+        assert_eq!(location(&r), format!("/c/{webid}/"));
+        b
+    }
+
+    /// A browser signed in as a new operator of `role`.
+    pub async fn operator_browser(&self, username: &str, role: &str) -> TestApp {
+        let password = "Operator-Passw0rd!";
+        self.create_operator(username, password, role);
+        let b = self.another_browser();
+        assert_eq!(b.login(username, password).await.status().as_u16(), 303);
+        b
+    }
+
+    /// POSTs a form with the CSRF token found on `page` (for sessions without /customers).
+    pub async fn post_with_token_of(
+        &self,
+        page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = csrf_of(&self.get_html(page).await);
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// POSTs `multipart/form-data` with the session's CSRF token: text fields and files given
+    /// as (field, file name, bytes).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let boundary = "----selfcare-test-boundary-7d1f";
+        let mut body: Vec<u8> = Vec::new();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.client
+            .post(self.url(path))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST multipart")
     }
 
     pub async fn login_admin(&self) {

@@ -107,6 +107,37 @@ pub struct NewCustomer {
     pub updated_at: i64,
 }
 
+/// Every field the edit form changes; a `None` password hash keeps the present one.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = customers)]
+pub struct CustomerUpdate {
+    pub username: String,
+    pub username_key: String,
+    pub password_hash: Option<String>,
+    pub tariff_id: i64,
+    pub billing_type: String,
+    pub payment_term_days: i32,
+    pub credit_limit_cents: i64,
+    pub billing_decimals: i32,
+    pub tax_flag: String,
+    pub max_call_sessions: i32,
+    pub calls_per_second: i32,
+    pub call_with_media: bool,
+    pub codec_list: String,
+    pub max_call_duration_secs: Option<Option<i32>>,
+    pub name: String,
+    pub company: String,
+    pub description: String,
+    pub email: String,
+    pub address: String,
+    pub phone: String,
+    pub country: String,
+    pub pin: String,
+    pub webid: String,
+    pub branding_id: i64,
+    pub updated_at: i64,
+}
+
 /// Filters of the customers pane (`q_*` in the URL); empty means "any".
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct CustomerFilter {
@@ -325,6 +356,56 @@ pub fn webid_taken(conn: &mut DbConnection, webid: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
+/// Whether a customer other than `except` has this username key.
+pub fn username_taken_by_other(
+    conn: &mut DbConnection,
+    key: &str,
+    except: CustomerId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customers::table
+            .filter(customers::username_key.eq(key))
+            .filter(customers::id.ne(except.0)),
+    ))
+    .get_result(conn)
+}
+
+pub fn webid_taken_by_other(
+    conn: &mut DbConnection,
+    webid: &str,
+    except: CustomerId,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customers::table
+            .filter(customers::webid.eq(webid))
+            .filter(customers::id.ne(except.0)),
+    ))
+    .get_result(conn)
+}
+
+/// Applies the edit form if the row still has `version` (and is still LIVE: a demo customer is
+/// frozen); returns the new row if it did.
+pub fn update(
+    conn: &mut DbConnection,
+    id: CustomerId,
+    version: i32,
+    changes: &CustomerUpdate,
+) -> QueryResult<Option<Customer>> {
+    let n = diesel::update(
+        customers::table
+            .filter(customers::id.eq(id.0))
+            .filter(customers::version.eq(version))
+            .filter(customers::customer_type.eq("LIVE")),
+    )
+    .set((changes, customers::version.eq(version + 1)))
+    .execute(conn)?;
+    if n == 1 {
+        find(conn, id)
+    } else {
+        Ok(None)
+    }
+}
+
 pub fn account_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         customers::table.filter(customers::account_code.eq(code)),
@@ -353,6 +434,61 @@ pub fn update_name_description(
     ))
     .execute(conn)?;
     Ok(n == 1)
+}
+
+pub fn find_by_webid(conn: &mut DbConnection, webid: &str) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::webid.eq(webid))
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the status (bumping the version, so open forms notice); returns the new row.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: CustomerId,
+    status: &str,
+) -> QueryResult<Option<Customer>> {
+    diesel::update(customers::table.find(id.0))
+        .set((
+            customers::status.eq(status),
+            customers::version.eq(customers::version + 1),
+            customers::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+/// Makes a LIVE customer a DEMO one; returns the new row, or `None` if it was not LIVE.
+pub fn convert_to_demo(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<Customer>> {
+    let n = diesel::update(
+        customers::table
+            .find(id.0)
+            .filter(customers::customer_type.eq("LIVE")),
+    )
+    .set((
+        customers::customer_type.eq("DEMO"),
+        customers::version.eq(customers::version + 1),
+        customers::updated_at.eq(crate::db::now()),
+    ))
+    .execute(conn)?;
+    if n == 1 {
+        find(conn, id)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Replaces the web access password hash.
+pub fn set_password_hash(conn: &mut DbConnection, id: CustomerId, hash: &str) -> QueryResult<()> {
+    diesel::update(customers::table.find(id.0))
+        .set((
+            customers::password_hash.eq(hash),
+            customers::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn delete(conn: &mut DbConnection, id: CustomerId) -> QueryResult<usize> {

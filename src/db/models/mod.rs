@@ -1,10 +1,14 @@
 //! Row structs, insert forms, update forms and the queries of each table.
 
 pub mod audit;
+pub mod branding;
+pub mod compliance;
 pub mod customer;
 pub mod export_job;
 pub mod link;
+pub mod numbers;
 pub mod operator;
+pub mod packages;
 pub mod preference;
 pub mod reference;
 pub mod session;

@@ -3,12 +3,14 @@
 use crate::db::schema::operators;
 use crate::db::DbConnection;
 use diesel::prelude::*;
+use serde::Serialize;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = operators)]
 pub struct OperatorRow {
     pub id: i64,
     pub username: String,
+    #[serde(skip)]
     pub password_hash: String,
     pub role: String,
     pub service_provider_id: Option<i64>,
@@ -53,4 +55,69 @@ pub fn insert(conn: &mut DbConnection, new: &NewOperator) -> QueryResult<Operato
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     operators::table.count().get_result(conn)
+}
+
+/// Every operator, by username (a provider has tens of them, not thousands).
+pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<OperatorRow>> {
+    operators::table
+        .order(operators::username)
+        .select(OperatorRow::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OperatorRow>> {
+    operators::table
+        .find(id)
+        .select(OperatorRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// How many enabled operators hold the admin role (never let it drop to zero).
+pub fn enabled_admins(conn: &mut DbConnection) -> QueryResult<i64> {
+    operators::table
+        .filter(operators::role.eq("admin"))
+        .filter(operators::disabled.eq(false))
+        .count()
+        .get_result(conn)
+}
+
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: i64,
+    role: &str,
+    service_provider_id: Option<i64>,
+) -> QueryResult<Option<OperatorRow>> {
+    diesel::update(operators::table.find(id))
+        .set((
+            operators::role.eq(role),
+            operators::service_provider_id.eq(service_provider_id),
+            operators::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: i64,
+    disabled: bool,
+) -> QueryResult<Option<OperatorRow>> {
+    diesel::update(operators::table.find(id))
+        .set((
+            operators::disabled.eq(disabled),
+            operators::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    find(conn, id)
+}
+
+pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(operators::table.find(id))
+        .set((
+            operators::password_hash.eq(hash),
+            operators::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -18,6 +18,7 @@ pub struct Branding {
     pub name: String,
     pub primary_color: String,
     pub footer_text: String,
+    pub display_name: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -39,6 +40,14 @@ pub fn brandings(conn: &mut DbConnection) -> QueryResult<Vec<Branding>> {
         .order(branding_profiles::name)
         .select(Branding::as_select())
         .load(conn)
+}
+
+pub fn branding(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Branding>> {
+    branding_profiles::table
+        .find(id)
+        .select(Branding::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn service_providers(conn: &mut DbConnection) -> QueryResult<Vec<ServiceProvider>> {
@@ -68,6 +77,7 @@ pub fn seed(conn: &mut DbConnection) -> QueryResult<()> {
         diesel::insert_into(branding_profiles::table)
             .values((
                 branding_profiles::name.eq("Default"),
+                branding_profiles::display_name.eq("Customer portal"),
                 branding_profiles::primary_color.eq("#1f5fa8"),
                 branding_profiles::footer_text.eq(""),
                 branding_profiles::created_at.eq(now),

@@ -1,5 +1,6 @@
 //! Customer creation: GET `/customers/new` shows the form, POST `/customers` creates the customer
-//! or answers 422 with every mistake next to its field and the typed values kept.
+//! or answers 422 with every mistake next to its field and the typed values kept. The form, its
+//! parsing and its page are shared with the edit form (`edit.rs`).
 
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
@@ -52,6 +53,8 @@ pub struct CustomerForm {
     pub pin: String,
     pub webid: String,
     pub branding_id: String,
+    /// The version the edit form was loaded at (empty on create).
+    pub version: String,
 }
 
 impl CsrfField for CustomerForm {
@@ -60,32 +63,33 @@ impl CsrfField for CustomerForm {
     }
 }
 
-/// Everything needed to insert, after every rule has passed.
-struct ValidCustomer {
-    customer_type: CustomerType,
-    username: WebUsername,
-    password: WebPassword,
-    tariff_id: i64,
-    billing_type: BillingType,
-    payment_term_days: i64,
-    credit_limit: CreditLimit,
-    billing_decimals: i64,
-    tax_flag: TaxFlag,
-    max_call_sessions: i64,
-    calls_per_second: i64,
-    call_with_media: bool,
-    codec_list: String,
-    max_call_duration: Option<i64>,
-    name: String,
-    company: String,
-    description: String,
-    email: Email,
-    address: String,
-    phone: Phone,
-    country: Country,
-    pin: PostalPin,
-    webid: WebId,
-    branding_id: i64,
+/// Everything needed to insert or update, after every rule has passed.
+pub(super) struct ValidCustomer {
+    pub customer_type: CustomerType,
+    pub username: WebUsername,
+    /// `None` on an edit that keeps the present password.
+    pub password: Option<WebPassword>,
+    pub tariff_id: i64,
+    pub billing_type: BillingType,
+    pub payment_term_days: i64,
+    pub credit_limit: CreditLimit,
+    pub billing_decimals: i64,
+    pub tax_flag: TaxFlag,
+    pub max_call_sessions: i64,
+    pub calls_per_second: i64,
+    pub call_with_media: bool,
+    pub codec_list: String,
+    pub max_call_duration: Option<i64>,
+    pub name: String,
+    pub company: String,
+    pub description: String,
+    pub email: Email,
+    pub address: String,
+    pub phone: Phone,
+    pub country: Country,
+    pub pin: PostalPin,
+    pub webid: WebId,
+    pub branding_id: i64,
 }
 
 /// Reference lists the form offers, also used to check the posted ids.
@@ -94,7 +98,7 @@ pub struct Choices {
     pub brandings: Vec<(String, String)>,
 }
 
-fn load_choices(conn: &mut DbConnection) -> AppResult<Choices> {
+pub(super) fn load_choices(conn: &mut DbConnection) -> AppResult<Choices> {
     Ok(Choices {
         tariffs: reference::tariffs(conn)?
             .into_iter()
@@ -125,7 +129,7 @@ fn optional_int(input: &str, min: i64, max: i64) -> Result<Option<i64>, String> 
 
 impl CustomerForm {
     /// The typed values to show again (never the passwords).
-    fn state(&self) -> FormState {
+    pub(super) fn state(&self) -> FormState {
         let mut f = FormState::default();
         for (k, v) in [
             ("customer_type", &self.customer_type),
@@ -157,12 +161,25 @@ impl CustomerForm {
         f
     }
 
-    fn parse(&self, choices: &Choices) -> Result<ValidCustomer, FormState> {
+    /// Checks every field; on an edit (`password_required` false) both password fields left
+    /// empty keep the present password.
+    pub(super) fn parse(
+        &self,
+        choices: &Choices,
+        password_required: bool,
+    ) -> Result<ValidCustomer, FormState> {
         let mut f = self.state();
         let customer_type = f.check("customer_type", CustomerType::parse(&self.customer_type));
         let username = f.check("username", WebUsername::parse(&self.username));
-        let password = f.check("password", WebPassword::parse(&self.password));
-        if password.is_some() && self.password != self.password_confirm {
+        let keep_password =
+            !password_required && self.password.is_empty() && self.password_confirm.is_empty();
+        let password = if keep_password {
+            Some(None)
+        } else {
+            f.check("password", WebPassword::parse(&self.password))
+                .map(Some)
+        };
+        if matches!(password, Some(Some(_))) && self.password != self.password_confirm {
             f.error("password_confirm", "The two passwords differ.");
         }
         let tariff_id = f.check(
@@ -318,9 +335,17 @@ fn name_message(input: &str, what: &str) -> String {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "customers/new.html")]
+#[template(path = "customers/form.html")]
 pub struct NewCustomerPage {
     pub layout: Layout,
+    pub heading: String,
+    pub action: String,
+    pub submit_label: &'static str,
+    pub cancel_href: String,
+    pub password_label: &'static str,
+    /// Shown, never editable, on the edit form.
+    pub account_code: Option<String>,
+    pub version: Option<i32>,
     pub form: FormState,
     pub tariffs: Vec<(String, String)>,
     pub brandings: Vec<(String, String)>,
@@ -331,7 +356,7 @@ pub struct NewCustomerPage {
     pub yes_no: Vec<(String, String)>,
 }
 
-fn pairs<T: Copy>(
+pub(super) fn pairs<T: Copy>(
     all: &[T],
     code: fn(T) -> &'static str,
     label: fn(T) -> &'static str,
@@ -341,9 +366,52 @@ fn pairs<T: Copy>(
         .collect()
 }
 
+/// What differs between the create and the edit form.
+pub(super) struct FormFrame {
+    pub heading: String,
+    pub action: String,
+    pub submit_label: &'static str,
+    pub cancel_href: String,
+    pub account_code: Option<String>,
+    pub version: Option<i32>,
+}
+
+impl FormFrame {
+    fn create() -> FormFrame {
+        FormFrame {
+            heading: "New customer".into(),
+            action: "/customers".into(),
+            submit_label: "Create customer",
+            cancel_href: "/customers".into(),
+            account_code: None,
+            version: None,
+        }
+    }
+}
+
 fn page(layout: Layout, form: FormState, choices: Choices) -> NewCustomerPage {
+    form_page(layout, FormFrame::create(), form, choices)
+}
+
+pub(super) fn form_page(
+    layout: Layout,
+    frame: FormFrame,
+    form: FormState,
+    choices: Choices,
+) -> NewCustomerPage {
     NewCustomerPage {
         layout,
+        heading: frame.heading,
+        action: frame.action,
+        submit_label: frame.submit_label,
+        cancel_href: frame.cancel_href,
+        password_label: if frame.account_code.is_some() {
+            "New web access password (optional)"
+        } else {
+            "Web access password"
+        },
+        account_code: frame.account_code,
+        version: frame.version,
         form,
         tariffs: choices.tariffs,
         brandings: choices.brandings,
@@ -384,7 +452,8 @@ pub async fn form(
 }
 
 enum Created {
-    Ok(i64),
+    /// The new id, and the restricted party it matched when it is now on hold.
+    Ok(i64, Option<String>),
     Invalid(FormState, Choices),
 }
 
@@ -410,7 +479,7 @@ pub async fn create(
     let form = form.0;
     let op = editor.0.clone();
     let choices = with_conn(&state, load_choices).await?;
-    let valid = match form.parse(&choices) {
+    let valid = match form.parse(&choices, true) {
         Ok(v) => v,
         Err(f) => {
             return render(
@@ -419,7 +488,9 @@ pub async fn create(
             )
         }
     };
-    let password = valid.password.clone();
+    let password = valid.password.clone().ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("a new customer always has a password"))
+    })?;
     let hash = web::block(move || crate::auth::password::hash(password.expose())).await??;
     let actor = op.actor();
     let sp_limit = op.service_provider_id;
@@ -491,13 +562,21 @@ pub async fn create(
                     reason: None,
                 },
             )?;
-            Ok(Created::Ok(c.id))
+            let held = crate::lifecycle::compliance::screen(conn, &c, &actor)?;
+            Ok(Created::Ok(c.id, held))
         })
     })
     .await;
     match outcome {
-        Ok(Created::Ok(id)) => {
-            FlashMessage::success("Customer created.").send();
+        Ok(Created::Ok(id, held)) => {
+            match held {
+                Some(party) => FlashMessage::warning(format!(
+                    "Customer created. It matches “{party}” on the restricted-party list, so it \
+                     waits for a compliance review (at most 72 hours) before it can be used."
+                ))
+                .send(),
+                None => FlashMessage::success("Customer created.").send(),
+            }
             Ok(see_other(&format!("/customers?customer={id}")))
         }
         Ok(Created::Invalid(f, choices)) => render(

@@ -33,6 +33,7 @@ pub async fn confirm(
             "Its administrators are signed out and can no longer sign in.".into(),
         ],
         action: format!("/customers/{}/delete", c.id),
+        button: "Delete",
         cancel_href: format!("/customers?customer={}", c.id),
     })
 }

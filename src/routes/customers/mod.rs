@@ -1,8 +1,13 @@
-//! The customers area: the three-pane page, customer creation, pane saves and deletion.
+//! The customers area: the three-pane page, customer creation, pane saves, lifecycle and
+//! deletion.
 
 pub mod columns;
 pub mod create;
 pub mod delete;
+pub mod edit;
+pub mod impersonate;
+pub mod lifecycle;
+pub mod numbers;
 pub mod pane_view;
 pub mod panes;
 pub mod save;

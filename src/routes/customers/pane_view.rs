@@ -70,6 +70,29 @@ pub struct PaneView {
     pub empty_message: String,
 }
 
+/// Where the panes are shown: the operators' page, or a customer's own portal (where there is
+/// no adding, deleting, editing forms or column choice, and links stay inside the portal).
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    Operators,
+    Portal { webid: &'a str },
+}
+
+impl Scope<'_> {
+    fn base(&self) -> String {
+        match self {
+            Scope::Operators => "/customers".into(),
+            Scope::Portal { webid } => crate::auth::portal::home_of(webid),
+        }
+    }
+    fn href(&self, q: &PanesQuery, changes: &[(&str, Option<String>)]) -> String {
+        q.href_at(&self.base(), changes)
+    }
+    fn operators(&self) -> bool {
+        matches!(self, Scope::Operators)
+    }
+}
+
 /// Which sort/dir/page parameters belong to a pane.
 struct PaneParams {
     sort: &'static str,
@@ -94,6 +117,7 @@ const LINKS: PaneParams = PaneParams {
 };
 
 fn column_views(
+    scope: Scope<'_>,
     q: &PanesQuery,
     params: &PaneParams,
     visible: &[&'static ColumnSpec],
@@ -112,11 +136,14 @@ fn column_views(
             ColumnView {
                 key: c.key,
                 label: c.label,
-                sort_href: q.href(&[
-                    (params.sort, Some(c.key.to_string())),
-                    (params.dir, Some(next_dir.to_string())),
-                    (params.page, None),
-                ]),
+                sort_href: scope.href(
+                    q,
+                    &[
+                        (params.sort, Some(c.key.to_string())),
+                        (params.dir, Some(next_dir.to_string())),
+                        (params.page, None),
+                    ],
+                ),
                 aria_sort: match (active, dir) {
                     (false, _) => "none",
                     (true, SortDir::Asc) => "ascending",
@@ -145,13 +172,15 @@ fn chooser(pane: &str, visible: &[&'static ColumnSpec]) -> Vec<ChooserItem> {
 }
 
 fn pager(
+    scope: Scope<'_>,
     q: &PanesQuery,
     params: &PaneParams,
     page: i64,
     has_more: bool,
 ) -> (Option<String>, Option<String>) {
-    let prev = (page > 0).then(|| q.href(&[(params.page, (page > 1).then(|| page.to_string()))]));
-    let next = has_more.then(|| q.href(&[(params.page, Some((page + 2).to_string()))]));
+    let prev =
+        (page > 0).then(|| scope.href(q, &[(params.page, (page > 1).then(|| page.to_string()))]));
+    let next = has_more.then(|| scope.href(q, &[(params.page, Some((page + 2).to_string()))]));
     (prev, next)
 }
 
@@ -250,6 +279,7 @@ pub fn sort_key(
 }
 
 pub struct PaneInput<'a, T> {
+    pub scope: Scope<'a>,
     pub q: &'a PanesQuery,
     pub page: &'a Page<T>,
     pub page_index: i64,
@@ -262,6 +292,7 @@ pub struct PaneInput<'a, T> {
 
 pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
     let PaneInput {
+        scope,
         q,
         page,
         page_index,
@@ -271,29 +302,35 @@ pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
         selected,
         can_edit,
     } = input;
-    let (prev_href, next_href) = pager(q, &CUSTOMERS, page_index, page.has_more);
+    let (prev_href, next_href) = pager(scope, q, &CUSTOMERS, page_index, page.has_more);
     PaneView {
         key: "customers",
         export_base: "/customers/export".into(),
         exports: Vec::new(),
         title: "Customers".into(),
-        columns: column_views(q, &CUSTOMERS, visible, sort, dir),
+        columns: column_views(scope, q, &CUSTOMERS, visible, sort, dir),
         rows: page
             .rows
             .iter()
             .map(|r| RowView {
                 id: r.id,
                 version: r.version,
-                href: q.href(&[
-                    ("customer", Some(r.id.to_string())),
-                    ("site", None),
-                    ("link", None),
-                    ("s_page", None),
-                    ("l_page", None),
-                ]),
+                href: scope.href(
+                    q,
+                    &[
+                        ("customer", Some(r.id.to_string())),
+                        ("site", None),
+                        ("link", None),
+                        ("s_page", None),
+                        ("l_page", None),
+                    ],
+                ),
                 selected: selected == Some(r.id),
                 label: r.company.clone(),
-                cells: cells(visible, r.id, can_edit, |k| customer_text(r, k)),
+                // A demo customer can no longer be edited, only deleted.
+                cells: cells(visible, r.id, can_edit && r.customer_type == "LIVE", |k| {
+                    customer_text(r, k)
+                }),
             })
             .collect(),
         add_href: can_edit.then(|| "/customers/new".to_string()),
@@ -312,6 +349,7 @@ pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
 
 pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: &str) -> PaneView {
     let PaneInput {
+        scope,
         q,
         page,
         page_index,
@@ -321,47 +359,59 @@ pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: 
         selected,
         can_edit,
     } = input;
-    let (prev_href, next_href) = pager(q, &SITES, page_index, page.has_more);
+    let (prev_href, next_href) = pager(scope, q, &SITES, page_index, page.has_more);
     PaneView {
         key: "sites",
         export_base: format!("/customers/{customer_id}/sites/export"),
         exports: Vec::new(),
         title: format!("Customer Sites — {customer_label}"),
-        columns: column_views(q, &SITES, visible, sort, dir),
+        columns: column_views(scope, q, &SITES, visible, sort, dir),
         rows: page
             .rows
             .iter()
             .map(|r| RowView {
                 id: r.id,
                 version: r.version,
-                href: q.href(&[
-                    ("site", Some(r.id.to_string())),
-                    ("link", None),
-                    ("l_page", None),
-                ]),
+                href: scope.href(
+                    q,
+                    &[
+                        ("site", Some(r.id.to_string())),
+                        ("link", None),
+                        ("l_page", None),
+                    ],
+                ),
                 selected: selected == Some(r.id),
                 label: r.name.clone(),
                 cells: cells(visible, r.id, can_edit, |k| site_text(r, k)),
             })
             .collect(),
-        add_href: can_edit.then(|| format!("/customers/{customer_id}/sites/new")),
+        add_href: (can_edit && scope.operators())
+            .then(|| format!("/customers/{customer_id}/sites/new")),
         edit_href: selected
-            .filter(|_| can_edit)
+            .filter(|_| can_edit && scope.operators())
             .map(|id| format!("/sites/{id}/edit")),
         delete_href: selected
-            .filter(|_| can_edit)
+            .filter(|_| can_edit && scope.operators())
             .map(|id| format!("/sites/{id}/delete")),
-        save_action: can_edit.then(|| format!("/customers/{customer_id}/sites/save")),
+        save_action: can_edit.then(|| match scope {
+            Scope::Operators => format!("/customers/{customer_id}/sites/save"),
+            Scope::Portal { webid } => format!("/c/{webid}/sites/save"),
+        }),
         prev_href,
         next_href,
         page_number: page_index + 1,
-        chooser: chooser("sites", visible),
+        chooser: if scope.operators() {
+            chooser("sites", visible)
+        } else {
+            Vec::new()
+        },
         empty_message: "This customer has no sites yet.".into(),
     }
 }
 
 pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &str) -> PaneView {
     let PaneInput {
+        scope,
         q,
         page,
         page_index,
@@ -371,37 +421,44 @@ pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &s
         selected,
         can_edit,
     } = input;
-    let (prev_href, next_href) = pager(q, &LINKS, page_index, page.has_more);
+    let (prev_href, next_href) = pager(scope, q, &LINKS, page_index, page.has_more);
     PaneView {
         key: "links",
         export_base: format!("/sites/{site_id}/links/export"),
         exports: Vec::new(),
         title: format!("Site Access Links — {site_label}"),
-        columns: column_views(q, &LINKS, visible, sort, dir),
+        columns: column_views(scope, q, &LINKS, visible, sort, dir),
         rows: page
             .rows
             .iter()
             .map(|r| RowView {
                 id: r.id,
                 version: r.version,
-                href: q.href(&[("link", Some(r.id.to_string()))]),
+                href: scope.href(q, &[("link", Some(r.id.to_string()))]),
                 selected: selected == Some(r.id),
                 label: r.name.clone(),
                 cells: cells(visible, r.id, can_edit, |k| link_text(r, k)),
             })
             .collect(),
-        add_href: can_edit.then(|| format!("/sites/{site_id}/links/new")),
+        add_href: (can_edit && scope.operators()).then(|| format!("/sites/{site_id}/links/new")),
         edit_href: selected
-            .filter(|_| can_edit)
+            .filter(|_| can_edit && scope.operators())
             .map(|id| format!("/links/{id}/edit")),
         delete_href: selected
-            .filter(|_| can_edit)
+            .filter(|_| can_edit && scope.operators())
             .map(|id| format!("/links/{id}/delete")),
-        save_action: can_edit.then(|| format!("/sites/{site_id}/links/save")),
+        save_action: can_edit.then(|| match scope {
+            Scope::Operators => format!("/sites/{site_id}/links/save"),
+            Scope::Portal { webid } => format!("/c/{webid}/sites/{site_id}/links/save"),
+        }),
         prev_href,
         next_href,
         page_number: page_index + 1,
-        chooser: chooser("links", visible),
+        chooser: if scope.operators() {
+            chooser("links", visible)
+        } else {
+            Vec::new()
+        },
         empty_message: "This site has no access links yet.".into(),
     }
 }

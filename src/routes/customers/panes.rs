@@ -1,13 +1,13 @@
 //! GET `/customers`: Customers | Customer Sites | Site Access Links, all state in the URL.
 
 use super::columns;
-use super::pane_view::{self, link_text, PaneInput, PaneView};
+use super::pane_view::{self, link_text, PaneInput, PaneView, Scope};
 use crate::auth::CurrentOperator;
 use crate::db::models::customer::{self, CustomerFilter, CustomerListRow};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::site::{self, Site};
 use crate::db::models::{preference, Page, SortDir};
-use crate::domain::CustomerStatus;
+use crate::domain::{CustomerStatus, CustomerType, Region};
 use crate::error::AppResult;
 use crate::routes::query_url::PanesQuery;
 use crate::routes::{see_other, with_conn, Layout};
@@ -39,10 +39,59 @@ pub struct DetailItem {
     pub value: String,
 }
 
+/// The selected customer's summary and its lifecycle actions.
+pub struct CustomerCard {
+    pub id: i64,
+    pub company: String,
+    pub account_code: String,
+    pub webid: String,
+    pub status: String,
+    pub status_code: String,
+    pub type_label: String,
+    pub is_demo: bool,
+    pub can_edit: bool,
+    /// Whether an operator may set the status by hand now (not during a compliance review).
+    pub status_settable: bool,
+    pub statuses: Vec<(&'static str, &'static str)>,
+    /// The default dial-in code of the billing country's region, and the region.
+    pub dial_in: &'static str,
+    pub region: &'static str,
+}
+
+impl CustomerCard {
+    fn of(c: &CustomerListRow, can_edit: bool) -> CustomerCard {
+        let status = CustomerStatus::parse(&c.status).ok();
+        let is_demo = c.customer_type != CustomerType::Live.code();
+        CustomerCard {
+            id: c.id,
+            company: c.company.clone(),
+            account_code: c.account_code.clone(),
+            webid: c.webid.clone(),
+            status: status
+                .map(|s| s.label().to_string())
+                .unwrap_or_else(|| c.status.clone()),
+            status_code: c.status.clone(),
+            type_label: CustomerType::parse(&c.customer_type)
+                .map(|t| t.label().to_string())
+                .unwrap_or_default(),
+            is_demo,
+            can_edit,
+            status_settable: can_edit && !is_demo && status.is_some_and(|s| s.operator_may_set()),
+            dial_in: Region::of(&c.country).dial_in_code(),
+            region: Region::of(&c.country).label(),
+            statuses: CustomerStatus::OPERATOR_SETTABLE
+                .iter()
+                .map(|s| (s.code(), s.label()))
+                .collect(),
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "customers/index.html")]
 pub struct PanesPage {
     pub layout: Layout,
+    pub customer_card: Option<CustomerCard>,
     pub filter: FilterView,
     pub panes: Vec<PaneView>,
     pub return_to: String,
@@ -108,6 +157,7 @@ pub async fn page(
     let sp = op.service_provider_id;
     let f = filter.clone();
     let loaded = with_conn(&state, move |conn| {
+        crate::lifecycle::compliance::settle_overdue(conn)?;
         let prefs: HashMap<String, String> = preference::get_prefixed(conn, op_id, "columns.")?
             .into_iter()
             .collect();
@@ -185,6 +235,7 @@ pub async fn page(
             .map(String::as_str),
     );
     let mut panes = vec![pane_view::customers_pane(PaneInput {
+        scope: Scope::Operators,
         q: &q,
         page: &loaded.customers,
         page_index: c_page,
@@ -194,9 +245,15 @@ pub async fn page(
         selected: loaded.customer.as_ref().map(|c| c.id),
         can_edit,
     })];
+    // A demo customer's sites and links are as frozen as the customer itself.
+    let live = loaded
+        .customer
+        .as_ref()
+        .is_some_and(|c| c.customer_type == CustomerType::Live.code());
     if let (Some(c), Some(sites)) = (&loaded.customer, &loaded.sites) {
         panes.push(pane_view::sites_pane(
             PaneInput {
+                scope: Scope::Operators,
                 q: &q,
                 page: sites,
                 page_index: s_page,
@@ -204,7 +261,7 @@ pub async fn page(
                 sort: s_sort,
                 dir: s_dir,
                 selected: loaded.site.as_ref().map(|s| s.id),
-                can_edit,
+                can_edit: can_edit && live,
             },
             c.id,
             &c.company,
@@ -213,6 +270,7 @@ pub async fn page(
     if let (Some(s), Some(links)) = (&loaded.site, &loaded.links) {
         panes.push(pane_view::links_pane(
             PaneInput {
+                scope: Scope::Operators,
                 q: &q,
                 page: links,
                 page_index: l_page,
@@ -220,7 +278,7 @@ pub async fn page(
                 sort: l_sort,
                 dir: l_dir,
                 selected: loaded.link.as_ref().map(|l| l.id),
-                can_edit,
+                can_edit: can_edit && live,
             },
             s.id,
             &s.name,
@@ -268,6 +326,10 @@ pub async fn page(
     ]);
     Ok(PanesPage {
         layout: Layout::for_operator(&op, &flashes),
+        customer_card: loaded
+            .customer
+            .as_ref()
+            .map(|c| CustomerCard::of(c, can_edit)),
         filter: FilterView {
             active: !(filter.company.is_empty()
                 && filter.username.is_empty()

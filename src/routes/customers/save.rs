@@ -48,11 +48,23 @@ fn parse_edits(fields: &Fields) -> Vec<RowEdit> {
         .collect()
 }
 
+/// Which rows a save may touch: those of the pane's parent, and nothing else.
 #[derive(Debug, Clone, Copy)]
-enum Pane {
-    Customers { service_provider: Option<i64> },
-    Sites { customer_id: i64 },
-    Links { site_id: i64 },
+pub enum Pane {
+    /// The operators' customers pane (limited to one service provider, when the operator is).
+    Customers {
+        service_provider: Option<i64>,
+    },
+    /// One customer only: its own portal.
+    OwnCustomer {
+        customer_id: i64,
+    },
+    Sites {
+        customer_id: i64,
+    },
+    Links {
+        site_id: i64,
+    },
 }
 
 enum Outcome {
@@ -75,6 +87,8 @@ impl From<diesel::result::Error> for SaveError {
 /// A row of the pane as it is now in the database.
 struct RowNow {
     label: String,
+    /// A demo customer: no longer editable.
+    locked: bool,
     name: String,
     description: String,
     version: i32,
@@ -88,19 +102,29 @@ fn current(
     id: i64,
 ) -> Result<Option<RowNow>, diesel::result::Error> {
     Ok(match pane {
-        Pane::Customers { service_provider } => customer::find(conn, customer::CustomerId(id))?
-            .filter(|c| service_provider.is_none_or(|sp| sp == c.service_provider_id))
-            .map(|c| RowNow {
-                label: c.company.clone(),
-                name: c.name.clone(),
-                description: c.description.clone(),
-                version: c.version,
-                image: audit::image(&c),
-            }),
+        Pane::Customers { .. } | Pane::OwnCustomer { .. } => {
+            customer::find(conn, customer::CustomerId(id))?
+                .filter(|c| match pane {
+                    Pane::Customers { service_provider } => {
+                        service_provider.is_none_or(|sp| sp == c.service_provider_id)
+                    }
+                    Pane::OwnCustomer { customer_id } => c.id == customer_id,
+                    _ => false,
+                })
+                .map(|c| RowNow {
+                    label: c.company.clone(),
+                    locked: c.customer_type != "LIVE",
+                    name: c.name.clone(),
+                    description: c.description.clone(),
+                    version: c.version,
+                    image: audit::image(&c),
+                })
+        }
         Pane::Sites { customer_id } => site::find(conn, id)?
             .filter(|s| s.customer_id == customer_id)
             .map(|s| RowNow {
                 label: s.name.clone(),
+                locked: false,
                 name: s.name.clone(),
                 description: s.description.clone(),
                 version: s.version,
@@ -111,6 +135,7 @@ fn current(
                 .filter(|l| l.site_id == site_id)
                 .map(|l| RowNow {
                     label: l.name.clone(),
+                    locked: false,
                     name: l.name.clone(),
                     description: l.description.clone(),
                     version: l.version,
@@ -122,7 +147,9 @@ fn current(
 
 fn validate_name(pane: Pane, label: &str, name: &str) -> Result<String, SaveError> {
     let parsed = match pane {
-        Pane::Customers { .. } => PartyName::parse(name).map(PartyName::into_inner),
+        Pane::Customers { .. } | Pane::OwnCustomer { .. } => {
+            PartyName::parse(name).map(PartyName::into_inner)
+        }
         _ => ObjectName::parse(name).map(ObjectName::into_inner),
     };
     parsed.map_err(|m| SaveError::Refused(format!("“{label}”: {m} Nothing was saved.")))
@@ -138,6 +165,7 @@ fn apply(
         for edit in edits {
             let Some(RowNow {
                 label,
+                locked,
                 name,
                 description,
                 version,
@@ -148,6 +176,11 @@ fn apply(
                     "A row you edited no longer exists; nothing was saved. Reload to see the current list.".into(),
                 ));
             };
+            if locked {
+                return Err(SaveError::Refused(format!(
+                    "“{label}” is a demo customer and can no longer be changed; nothing was saved."
+                )));
+            }
             if version != edit.version {
                 return Err(SaveError::Refused(format!(
                     "“{label}” was changed by someone else after you opened this page, so nothing was saved. \
@@ -167,13 +200,15 @@ fn apply(
                 None => description,
             };
             let updated = match pane {
-                Pane::Customers { .. } => customer::update_name_description(
-                    conn,
-                    edit.id,
-                    version,
-                    &new_name,
-                    &new_description,
-                )?,
+                Pane::Customers { .. } | Pane::OwnCustomer { .. } => {
+                    customer::update_name_description(
+                        conn,
+                        edit.id,
+                        version,
+                        &new_name,
+                        &new_description,
+                    )?
+                }
                 Pane::Sites { .. } => site::update_name_description(
                     conn,
                     edit.id,
@@ -201,7 +236,7 @@ fn apply(
                     actor,
                     action: "update",
                     object_type: match pane {
-                        Pane::Customers { .. } => "customer",
+                        Pane::Customers { .. } | Pane::OwnCustomer { .. } => "customer",
                         Pane::Sites { .. } => "site",
                         Pane::Links { .. } => "access_link",
                     },
@@ -216,19 +251,20 @@ fn apply(
     })
 }
 
-async fn save(
+/// Saves a pane's changed rows as `actor` and sends the browser back to `return_to` with a
+/// message; shared by the operators' page and the customer portal.
+pub async fn save_pane(
     state: web::Data<AppState>,
-    editor: Editor,
+    actor: String,
     fields: Fields,
     pane: Pane,
+    return_to: String,
 ) -> AppResult<HttpResponse> {
-    let return_to = safe_return(fields.get("return_to"));
     let edits = parse_edits(&fields);
     if edits.is_empty() {
         FlashMessage::info("There were no changes to save.").send();
         return Ok(see_other(&return_to));
     }
-    let actor = editor.0.actor();
     let outcome = with_conn(&state, move |conn| {
         match apply(conn, pane, &actor, &edits) {
             Ok(n) => Ok(Outcome::Saved(n)),
@@ -251,13 +287,15 @@ pub async fn save_customers(
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let sp = editor.0.service_provider_id;
-    save(
+    let return_to = safe_return(form.0.get("return_to"));
+    save_pane(
         state,
-        editor,
+        editor.0.actor(),
         form.0,
         Pane::Customers {
             service_provider: sp,
         },
+        return_to,
     )
     .await
 }
@@ -269,8 +307,17 @@ pub async fn save_sites(
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let customer_id = path.into_inner();
-    crate::routes::sites::ensure_customer_visible(&state, &editor.0, customer_id).await?;
-    save(state, editor, form.0, Pane::Sites { customer_id }).await
+    let c = crate::routes::sites::ensure_customer_visible(&state, &editor.0, customer_id).await?;
+    super::lifecycle::refuse_if_demo(&c)?;
+    let return_to = safe_return(form.0.get("return_to"));
+    save_pane(
+        state,
+        editor.0.actor(),
+        form.0,
+        Pane::Sites { customer_id },
+        return_to,
+    )
+    .await
 }
 
 pub async fn save_links(
@@ -280,8 +327,17 @@ pub async fn save_links(
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let site_id = path.into_inner();
-    crate::routes::sites::ensure_site_visible(&state, &editor.0, site_id).await?;
-    save(state, editor, form.0, Pane::Links { site_id }).await
+    let (_, c) = crate::routes::sites::ensure_site_visible(&state, &editor.0, site_id).await?;
+    super::lifecycle::refuse_if_demo(&c)?;
+    let return_to = safe_return(form.0.get("return_to"));
+    save_pane(
+        state,
+        editor.0.actor(),
+        form.0,
+        Pane::Links { site_id },
+        return_to,
+    )
+    .await
 }
 
 #[cfg(test)]

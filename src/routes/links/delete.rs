@@ -29,6 +29,7 @@ pub async fn confirm(
         ),
         consequences: Vec::new(),
         action: format!("/links/{}/delete", l.id),
+        button: "Delete",
         cancel_href: format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
     })
 }

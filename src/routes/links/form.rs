@@ -181,6 +181,7 @@ pub async fn new_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<LinkFormPage> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("status", LinkStatus::Active.code());
     form.set("link_type", LinkType::Fiber.code());
@@ -203,6 +204,7 @@ pub async fn create(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     let valid = match form.0.parse() {
         Ok(v) => v,
         Err(f) => {
@@ -283,6 +285,7 @@ pub async fn edit_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<LinkFormPage> {
     let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     Ok(page(
         Layout::for_operator(&editor.0, &flashes),
         format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
@@ -302,6 +305,7 @@ pub async fn update(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     let form = form.0;
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())

@@ -26,6 +26,7 @@ pub async fn confirm(
         message: format!("The site “{}” of {} will be deleted.", s.name, c.company),
         consequences: vec!["All access links of this site are deleted with it.".into()],
         action: format!("/sites/{}/delete", s.id),
+        button: "Delete",
         cancel_href: format!("/customers?customer={}&site={}", c.id, s.id),
     })
 }

@@ -128,6 +128,7 @@ pub async fn new_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<SiteFormPage> {
     let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("country", &c.country);
     Ok(page(
@@ -149,6 +150,7 @@ pub async fn create(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     let form = form.0;
     let valid = match form.parse() {
         Ok(v) => v,
@@ -213,6 +215,7 @@ pub async fn edit_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<SiteFormPage> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     let form = SiteForm {
         name: s.name.clone(),
         description: s.description.clone(),
@@ -240,6 +243,7 @@ pub async fn update(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
+    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
     let form = form.0;
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())

@@ -18,6 +18,7 @@ pub async fn ensure_customer_visible(
 ) -> AppResult<customer::Customer> {
     let sp = op.service_provider_id;
     with_conn(state, move |conn| {
+        crate::lifecycle::compliance::settle_overdue(conn)?;
         customer::find(conn, customer::CustomerId(customer_id))?
             .filter(|c| sp.is_none_or(|sp| c.service_provider_id == sp))
             .ok_or(AppError::NotFound)

@@ -1,0 +1,2 @@
+DROP TABLE compliance_reviews;
+DROP TABLE restricted_parties;

@@ -1,0 +1,47 @@
+//! POST `/customers/{id}/impersonate`: an operator switches to a customer's portal, to see it as
+//! its administrator does. The operator stays signed in as themselves (the session only notes
+//! whose portal they may look at), every change there is recorded under their name, and the
+//! switch itself is audited.
+
+use crate::auth::csrf::Fields;
+use crate::auth::session_keys as keys;
+use crate::auth::{CsrfForm, Editor};
+use crate::db::models::audit::{self, Change};
+use crate::error::{AppError, AppResult};
+use crate::routes::sites::ensure_customer_visible;
+use crate::routes::{see_other, with_conn};
+use crate::startup::AppState;
+use actix_session::Session;
+use actix_web::{web, HttpResponse};
+
+pub async fn impersonate(
+    state: web::Data<AppState>,
+    editor: Editor,
+    session: Session,
+    path: web::Path<i64>,
+    _form: CsrfForm<Fields>,
+) -> AppResult<HttpResponse> {
+    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
+    super::lifecycle::refuse_if_demo(&c)?;
+    let actor = editor.0.actor();
+    let id = c.id;
+    with_conn(&state, move |conn| {
+        Ok(audit::record(
+            conn,
+            Change {
+                actor: &actor,
+                action: "impersonate",
+                object_type: "customer",
+                object_id: id,
+                before: None,
+                after: None,
+                reason: Some("switched to the customer's portal"),
+            },
+        )?)
+    })
+    .await?;
+    session
+        .insert(keys::IMPERSONATING, c.id)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("storing the session: {e}")))?;
+    Ok(see_other(&crate::auth::portal::home_of(&c.webid)))
+}
