@@ -413,3 +413,58 @@ async fn too_many_rows_for_xls_is_refused_with_advice() {
     let lines = r.text().await.unwrap().lines().count();
     assert!(lines > 65_536, "{lines}");
 }
+
+#[tokio::test]
+async fn customer_administrators_export_their_own_sites_and_links_only() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let a = app.create_customer("owna", "Own A AS").await;
+    let b = app.create_customer("ownb", "Own B AS").await;
+    let sa = app.create_site(a, "A site").await;
+    let sb = app.create_site(b, "B site").await;
+    app.create_link(sa, "A-link", "192.0.2.7").await;
+    app.create_link(sb, "B-link", "192.0.2.8").await;
+
+    let admin_a = app.portal_admin("owna").await;
+    let home = admin_a.get_html("/c/owna-web/").await;
+    assert!(
+        home.contains("href=\"/c/owna-web/sites/export.csv?view=current\""),
+        "export menu in the portal"
+    );
+    let (h, body) = download(&admin_a, "/c/owna-web/sites/export.csv?view=all").await;
+    assert!(h["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("sites-"));
+    let text = String::from_utf8_lossy(&body).to_string();
+    assert!(text.contains("A site") && !text.contains("B site"));
+    let (_, body) = download(
+        &admin_a,
+        &format!("/c/owna-web/sites/{sa}/links/export.xlsx"),
+    )
+    .await;
+    let path = save(&body, "xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    assert_eq!(
+        range.rows().nth(1).unwrap()[0],
+        Data::String("A-link".into())
+    );
+    std::fs::remove_file(path).ok();
+
+    // Nothing of the other customer, by any address.
+    for path in [
+        format!("/c/owna-web/sites/{sb}/links/export.csv"),
+        "/c/ownb-web/sites/export.csv".to_string(),
+        format!("/c/ownb-web/sites/{sb}/links/export.csv"),
+        format!("/customers/{b}/sites/export.csv"),
+        format!("/sites/{sb}/links/export.csv"),
+        "/links/export.csv".to_string(),
+    ] {
+        let r = admin_a.get(&path).await;
+        assert_ne!(r.status().as_u16(), 200, "{path}");
+        assert!(r.headers().get("content-disposition").is_none(), "{path}");
+        assert!(!r.text().await.unwrap().contains("B-link"), "{path}");
+    }
+}

@@ -646,3 +646,101 @@ async fn a_background_export_shows_progress_then_downloads() {
     assert_clean_console(&b).await;
     b.quit().await;
 }
+
+/// A tiny real PNG (1×1 pixel) for the branding logo.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+#[tokio::test]
+async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_pane() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    // A branding profile with a logo and a colour, and a customer wearing it.
+    let fields = [
+        ("name", "Fjord"),
+        ("display_name", "Fjord Portal"),
+        ("primary_color", "#C0FFEE"),
+        ("footer_text", "Support: 555 0100"),
+    ];
+    let r = app
+        .post_multipart("/brandings", &fields, &[("logo", "logo.png", PNG)])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let list = app.get_html("/brandings").await;
+    let at = list.find("<td>Fjord</td>").expect("profile listed");
+    let start = list[..at].rfind("<tr data-id=\"").unwrap() + "<tr data-id=\"".len();
+    let branding: i64 = list[start..start + list[start..].find('"').unwrap()]
+        .parse()
+        .unwrap();
+    let mut f = common::valid_customer_fields();
+    common::set(&mut f, "username", "fjord");
+    common::set(&mut f, "webid", "fjord-web");
+    common::set(&mut f, "company", "Fjord Nett AS");
+    common::set(&mut f, "branding_id", &branding.to_string());
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post_form("/customers", &pairs).await;
+    let customer = param(&common::location(&r), "customer").unwrap();
+    let site = app.create_site(customer, "Oslo HQ").await;
+
+    let b = Browser::start(&bins).await;
+    b.goto(&app.url("/c/fjord-web/login")).await;
+    wait_for!(
+        "the branded sign-in page",
+        b.exists("img.login-logo").await.then_some(())
+    );
+    let h1 = b.text_of("h1").await.unwrap();
+    assert!(h1.contains("Fjord Portal"), "{h1}");
+    let logo_width = b
+        .execute(
+            "return document.querySelector('img.login-logo').naturalWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(logo_width, 1, "the logo loaded");
+    let bar = wait_for!(
+        "the brand colour is applied",
+        b.execute(
+            "return getComputedStyle(document.querySelector('.topbar')).backgroundColor;",
+            vec![]
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .filter(|c| c == "rgb(192, 255, 238)")
+    );
+    assert_eq!(bar, "rgb(192, 255, 238)");
+
+    b.type_into("#username", "fjord").await;
+    b.type_into("#password", common::CUSTOMER_PASSWORD).await;
+    b.click_css("button[type=submit]").await;
+    let input = format!("#pane-sites input[name=name_{site}]");
+    wait_for!(
+        "the portal shows the site",
+        b.exists(&input).await.then_some(())
+    );
+    b.clear(&b.find(&input).await.unwrap()).await.unwrap();
+    b.type_into(&input, "Oslo Head Office").await;
+    b.click_css("#pane-sites [data-action=save]").await;
+    wait_for!(
+        "the save is confirmed",
+        b.exists(".flash-success").await.then_some(())
+    );
+
+    // The operators see the new name in their sites pane.
+    let page = app
+        .get_html(&format!("/customers?customer={customer}"))
+        .await;
+    assert!(
+        page.contains("value=\"Oslo Head Office\""),
+        "renamed in the operators' pane"
+    );
+    assert_clean_console(&b).await;
+    b.quit().await;
+}

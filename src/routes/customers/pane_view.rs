@@ -362,7 +362,10 @@ pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: 
     let (prev_href, next_href) = pager(scope, q, &SITES, page_index, page.has_more);
     PaneView {
         key: "sites",
-        export_base: format!("/customers/{customer_id}/sites/export"),
+        export_base: match scope {
+            Scope::Operators => format!("/customers/{customer_id}/sites/export"),
+            Scope::Portal { webid } => format!("/c/{webid}/sites/export"),
+        },
         exports: Vec::new(),
         title: format!("Customer Sites — {customer_label}"),
         columns: column_views(scope, q, &SITES, visible, sort, dir),
@@ -424,7 +427,10 @@ pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &s
     let (prev_href, next_href) = pager(scope, q, &LINKS, page_index, page.has_more);
     PaneView {
         key: "links",
-        export_base: format!("/sites/{site_id}/links/export"),
+        export_base: match scope {
+            Scope::Operators => format!("/sites/{site_id}/links/export"),
+            Scope::Portal { webid } => format!("/c/{webid}/sites/{site_id}/links/export"),
+        },
         exports: Vec::new(),
         title: format!("Site Access Links — {site_label}"),
         columns: column_views(scope, q, &LINKS, visible, sort, dir),

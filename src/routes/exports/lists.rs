@@ -153,7 +153,7 @@ pub async fn customers(
         columns: keys(&columns),
         info: info("Customers".into(), "customers", filters, &op),
     };
-    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
+    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
 }
 
 pub async fn sites(
@@ -186,7 +186,7 @@ pub async fn sites(
         columns: keys(&columns),
         info: info(format!("Sites of {}", c.company), "sites", filters, &op),
     };
-    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
+    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
 }
 
 pub async fn links(
@@ -228,7 +228,7 @@ pub async fn links(
             &op,
         ),
     };
-    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
+    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
 }
 
 pub async fn inventory(
@@ -256,5 +256,5 @@ pub async fn inventory(
             &op,
         ),
     };
-    send(&state, &op, spec, Mode::parse(q.mode.as_deref())?).await
+    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
 }

@@ -2,4 +2,4 @@
 
 pub mod jobs;
 pub mod lists;
-mod respond;
+pub mod respond;

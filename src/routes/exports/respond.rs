@@ -54,9 +54,11 @@ pub fn attachment(format: Format, file_name: &str) -> actix_web::HttpResponseBui
     b
 }
 
+/// Sends an export. `owner` is the operator a background job belongs to; customer
+/// administrators (no owner) always get their (small) lists at once.
 pub async fn send(
     state: &web::Data<AppState>,
-    op: &CurrentOperator,
+    owner: Option<&CurrentOperator>,
     spec: ExportSpec,
     mode: Mode,
 ) -> AppResult<HttpResponse> {
@@ -74,7 +76,9 @@ pub async fn send(
         }
     }
     tracing::info!(target: "export", list = %spec.info.stem, format = format.extension(), rows, by = %spec.info.exported_by, "export");
-    if mode == Mode::Background || (mode == Mode::Auto && rows > BACKGROUND_THRESHOLD) {
+    let background =
+        mode == Mode::Background || (mode == Mode::Auto && rows > BACKGROUND_THRESHOLD);
+    if let (true, Some(op)) = (background, owner) {
         let now = crate::db::now();
         let text = serde_json::to_string(&spec).map_err(|e| AppError::Internal(e.into()))?;
         let job = NewExportJob {

@@ -150,6 +150,11 @@ pub async fn page(
         ),
         None => (String::new(), Vec::new()),
     };
+    let query_string = req.uri().query().unwrap_or("").to_string();
+    let panes: Vec<PaneView> = panes
+        .into_iter()
+        .map(|p| p.with_exports(&query_string))
+        .collect();
     let home = user.home();
     let return_to = match req.uri().query() {
         Some(qs) if !qs.is_empty() => format!("{home}?{qs}"),

@@ -4,7 +4,8 @@
 //! extractor returns; ids in paths and forms are checked against it.
 
 pub mod brand;
-pub mod home;
+pub mod exports;
+mod home;
 pub mod login;
 pub mod password;
 pub mod save;
@@ -31,6 +32,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/c/{webid}/sites/{site_id}/links/save",
             web::post().to(save::links),
+        )
+        .route(
+            "/c/{webid}/sites/export.{fmt}",
+            web::get().to(exports::sites),
+        )
+        .route(
+            "/c/{webid}/sites/{site_id}/links/export.{fmt}",
+            web::get().to(exports::links),
         )
         .route("/c/{webid}/password", web::get().to(password::form))
         .route("/c/{webid}/password", web::post().to(password::change));
