@@ -38,7 +38,9 @@ pub fn build_pool(url: &str, max_size: u32) -> DbPool {
         .max_size(max_size)
         .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(3))
-        .test_on_check_out(true)
+        // A SQLite file cannot drop its connection; a PostgreSQL server can, and a dead
+        // connection is then replaced before a request gets it.
+        .test_on_check_out(super::Engine::from_url(url) == super::Engine::Postgres)
         .build_unchecked(Manager {
             url: url.to_string(),
         })

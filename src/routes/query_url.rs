@@ -106,22 +106,25 @@ impl PanesQuery {
     }
 
     /// The same for the panes at another address (a customer's portal).
+    /// Written straight into one string: a page builds a few hundred of these.
     pub fn href_at(&self, base: &str, changes: &[(&str, Option<String>)]) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut out = String::with_capacity(base.len() + 64);
+        out.push_str(base);
+        let mut sep = '?';
         for key in ORDER {
             let value = match changes.iter().find(|(k, _)| k == key) {
-                Some((_, v)) => v.clone(),
-                None => self.get(key).cloned(),
+                Some((_, v)) => v.as_deref(),
+                None => self.get(key).map(String::as_str),
             };
             if let Some(v) = value.filter(|v| !v.is_empty()) {
-                pairs.push((key, v));
+                out.push(sep);
+                out.push_str(key);
+                out.push('=');
+                out.extend(form_urlencoded::byte_serialize(v.as_bytes()));
+                sep = '&';
             }
         }
-        if pairs.is_empty() {
-            return base.into();
-        }
-        let qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        format!("{base}?{qs}")
+        out
     }
 }
 
