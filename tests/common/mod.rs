@@ -44,10 +44,20 @@ impl Drop for DatabaseGuard {
     }
 }
 
+/// `SELFCARE_TEST_DB_PREFIX` (lowercase letters, digits, `_`) lets a CI run find and drop what
+/// it alone left behind.
 fn unique_name() -> String {
     use rand::Rng;
     let n: u64 = rand::thread_rng().gen();
-    format!("sc_test_{}_{n:016x}", std::process::id())
+    let prefix = std::env::var("SELFCARE_TEST_DB_PREFIX")
+        .ok()
+        .filter(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        .unwrap_or_else(|| "sc_test".into());
+    format!("{prefix}_{}_{n:016x}", std::process::id())
 }
 
 /// A database URL of its own for one test.
