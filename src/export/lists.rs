@@ -384,23 +384,35 @@ impl RowSource for InventorySource {
         }
         let rows = link::inventory_after(conn, self.service_provider, self.last_id, CHUNK)?;
         self.done = (rows.len() as i64) < CHUNK;
+        if let Some((l, ..)) = rows.last() {
+            self.last_id = l.id;
+        }
+        // The rows are consumed: their strings move into the cells instead of being copied.
+        let owned = |s: &mut String| {
+            if s.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(std::mem::take(s))
+            }
+        };
         let out: Vec<Vec<Cell>> = rows
-            .iter()
-            .map(|(l, account, company, site)| {
+            .into_iter()
+            .map(|(mut l, mut account, mut company, mut site)| {
                 self.columns
                     .iter()
                     .map(|col| match col.key {
-                        "account_code" => text(account),
-                        "company" => text(company),
-                        "site" => text(site),
-                        key => link_cell(l, key),
+                        "account_code" => owned(&mut account),
+                        "company" => owned(&mut company),
+                        "site" => owned(&mut site),
+                        "name" => owned(&mut l.name),
+                        "description" => owned(&mut l.description),
+                        "ip_address" => owned(&mut l.ip_address),
+                        "circuit_id" => owned(&mut l.circuit_id),
+                        key => link_cell(&l, key),
                     })
                     .collect()
             })
             .collect();
-        if let Some((l, ..)) = rows.last() {
-            self.last_id = l.id;
-        }
         Ok(if out.is_empty() { None } else { Some(out) })
     }
     fn count(&self, conn: &mut DbConnection) -> QueryResult<i64> {
