@@ -76,6 +76,10 @@ pub fn settings(database_url: &str) -> Settings {
         public_url: None,
         admin_password: Some(ADMIN_PASSWORD.into()),
         db_pool_size: 4,
+        export_dir: std::env::temp_dir()
+            .join(format!("{}-exports", unique_name()))
+            .display()
+            .to_string(),
         workers: Some(1),
     }
 }
