@@ -5,8 +5,11 @@ mod choices;
 mod contact;
 pub mod country_list;
 mod credentials;
+pub mod geo;
 mod money;
 mod network;
+pub mod subscriber;
+pub mod subscriber_rules;
 mod text;
 pub mod time_zone_list;
 

@@ -12,6 +12,7 @@ mod preferences;
 mod query_url;
 mod sites;
 mod static_files;
+mod subscribers;
 
 pub use layout::{FormState, Layout};
 
@@ -96,6 +97,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(preferences::save_columns),
         )
         .route("/audit", web::get().to(audit::page))
+        .configure(subscribers::configure)
         .default_service(web::to(not_found));
 }
 

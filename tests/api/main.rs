@@ -14,3 +14,6 @@ mod login;
 mod panes;
 mod save;
 mod sites_links;
+mod subscriber_support;
+mod subscribers_create;
+mod subscribers_search;

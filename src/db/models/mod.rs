@@ -2,14 +2,21 @@
 
 pub mod audit;
 pub mod customer;
+pub mod explain;
 pub mod export_job;
 pub mod link;
 pub mod operator;
 pub mod preference;
+pub mod ref_data;
 pub mod reference;
 pub mod session;
 pub mod settings;
 pub mod site;
+pub mod subscriber;
+pub mod subscriber_profile;
+pub mod subscriber_search;
+pub mod voucher;
+pub mod wallet;
 
 /// Case-insensitive "contains" pattern for LIKE, with the wildcard characters escaped.
 pub fn contains_pattern(text: &str) -> String {
