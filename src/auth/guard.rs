@@ -69,6 +69,25 @@ impl FromRequest for CurrentOperator {
     }
 }
 
+/// A signed-in operator with the `admin` role (operators, settings).
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentOperator);
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(from_session(&req.get_session()).and_then(|op| {
+            if op.role == Role::Admin {
+                Ok(Admin(op))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }))
+    }
+}
+
 /// A signed-in operator whose role may create, change and delete data.
 #[derive(Debug, Clone)]
 pub struct Editor(pub CurrentOperator);

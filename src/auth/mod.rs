@@ -8,4 +8,4 @@ pub mod session_store;
 pub mod throttle;
 
 pub use csrf::{CsrfField, CsrfForm};
-pub use guard::{CurrentOperator, Editor};
+pub use guard::{Admin, CurrentOperator, Editor};

@@ -1,5 +1,6 @@
 //! HTTP routes, one module per area; handlers stay thin (extract, parse, query, render).
 
+mod admin;
 mod audit;
 mod confirm;
 mod customers;
@@ -98,6 +99,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/audit", web::get().to(audit::page))
         .configure(subscribers::configure)
+        .configure(admin::configure)
         .default_service(web::to(not_found));
 }
 

@@ -16,4 +16,5 @@ mod save;
 mod sites_links;
 mod subscriber_support;
 mod subscribers_create;
+mod subscribers_edit;
 mod subscribers_search;

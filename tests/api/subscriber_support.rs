@@ -295,3 +295,44 @@ pub async fn post_scraped(
         .await
         .expect("POST")
 }
+
+/// The edit screen's form as a browser would send it unchanged.
+pub async fn edit_form(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    let html = app.get_html(&format!("/subscribers/{id}")).await;
+    form_fields(&html, "edit-form")
+}
+
+/// Opens the edit screen, changes the given fields, saves.
+pub async fn save_with(
+    app: &TestApp,
+    id: i64,
+    changes: &[(&str, Option<&str>)],
+) -> reqwest::Response {
+    let mut fields = edit_form(app, id).await;
+    set_fields(&mut fields, changes);
+    post_scraped(app, &format!("/subscribers/{id}"), &fields).await
+}
+
+/// Saves and expects it to go through.
+pub async fn save_ok(app: &TestApp, id: i64, changes: &[(&str, Option<&str>)]) {
+    let r = save_with(app, id, changes).await;
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap_or_default();
+    let errors: Vec<&str> = body
+        .split("class=\"error\"")
+        .skip(1)
+        .map(|s| s.split("</p>").next().unwrap_or(""))
+        .collect();
+    assert_eq!(status, 303, "saved {changes:?}; messages: {errors:?}");
+}
+
+/// Turns "audit financial changes" on or off through the settings page.
+pub async fn set_auditing(app: &TestApp, on: bool) {
+    let fields: Vec<(&'static str, String)> = if on {
+        vec![("audit_financial_changes", "on".into())]
+    } else {
+        vec![]
+    };
+    let r = post(app, "/admin/settings", &fields).await;
+    assert_eq!(r.status().as_u16(), 303);
+}

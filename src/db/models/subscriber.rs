@@ -58,7 +58,7 @@ pub struct NewSubscriber {
 }
 
 /// Everything the edit screen changes on the row itself.
-#[derive(Debug, Clone, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Eq, AsChangeset)]
 #[diesel(table_name = subscribers, treat_none_as_null = true)]
 pub struct SubscriberUpdate {
     pub card_number: String,

@@ -373,3 +373,69 @@ pub fn update_shape(conn: &mut DbConnection, id: i64, shape: &Shape) -> QueryRes
 pub fn delete_shape(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(zone_shapes::table.find(id)).execute(conn)
 }
+
+/// The subscriber with every list of its profile, as the audit log keeps it (no PIN hash).
+pub fn audit_image(
+    s: &crate::db::models::subscriber::Subscriber,
+    p: &Profile,
+) -> Option<serde_json::Value> {
+    use serde_json::json;
+    let mut v = serde_json::to_value(s).ok()?;
+    let obj = v.as_object_mut()?;
+    let list =
+        |name: &str| -> Vec<String> { p.numbers_of(name).map(|n| n.number.clone()).collect() };
+    obj.insert("pin_defined".into(), json!(s.pin_defined()));
+    obj.insert("barring_numbers".into(), json!(list(BARRING)));
+    obj.insert("ff_numbers".into(), json!(list(FRIENDS)));
+    obj.insert(
+        "short_codes".into(),
+        json!(p
+            .short_codes
+            .iter()
+            .map(|c| json!({"code": c.code, "number": c.number}))
+            .collect::<Vec<_>>()),
+    );
+    obj.insert("closed_user_groups".into(), json!(p.cugs));
+    obj.insert(
+        "comments".into(),
+        json!(p
+            .comments
+            .iter()
+            .map(|c| json!({"id": c.id, "author": c.author, "text": c.body}))
+            .collect::<Vec<_>>()),
+    );
+    obj.insert(
+        "zones".into(),
+        json!(p
+            .zones
+            .iter()
+            .map(|z| json!({
+                "name": z.zone.name,
+                "shapes": z.shapes.iter().map(describe_shape).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>()),
+    );
+    Some(v)
+}
+
+/// A shape in words, exact to the stored unit.
+pub fn describe_shape(s: &ShapeRow) -> String {
+    use crate::domain::geo::format_scaled as d;
+    match s.shape() {
+        Shape::Circle { lon, lat, radius } => {
+            format!("circle at {}, {} radius {} km", d(lon), d(lat), d(radius))
+        }
+        Shape::Rectangle {
+            west,
+            north,
+            east,
+            south,
+        } => format!(
+            "rectangle from {}, {} to {}, {}",
+            d(west),
+            d(north),
+            d(east),
+            d(south)
+        ),
+    }
+}

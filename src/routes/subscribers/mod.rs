@@ -2,7 +2,11 @@
 //! panels, deletion, and the checks they share (which provider an operator may work in).
 
 pub mod create;
+pub mod delete;
 pub mod details;
+pub mod edit;
+pub mod edit_form;
+pub mod edit_view;
 pub mod search;
 pub mod wallet_new;
 
@@ -19,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/subscribers", web::get().to(search::page))
         .route("/subscribers", web::post().to(create::create))
         .route("/subscribers/new", web::get().to(create::form))
+        .route("/subscribers/{id}", web::get().to(edit::page))
+        .route("/subscribers/{id}", web::post().to(edit::save))
         .route(
             "/subscribers/{id}/wallets/new",
             web::get().to(wallet_new::form),
@@ -26,7 +32,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/subscribers/{id}/wallets",
             web::post().to(wallet_new::create),
-        );
+        )
+        .route("/subscribers/{id}/delete", web::get().to(delete::confirm))
+        .route("/subscribers/{id}/delete", web::post().to(delete::delete));
 }
 
 /// The service providers an operator may work in: their own, or all of them.
