@@ -17,4 +17,6 @@ mod sites_links;
 mod subscriber_support;
 mod subscribers_create;
 mod subscribers_edit;
+mod subscribers_panels;
+mod subscribers_reference;
 mod subscribers_search;
