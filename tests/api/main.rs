@@ -17,6 +17,7 @@ mod sites_links;
 mod subscriber_support;
 mod subscribers_create;
 mod subscribers_edit;
+mod subscribers_export;
 mod subscribers_panels;
 mod subscribers_reference;
 mod subscribers_search;

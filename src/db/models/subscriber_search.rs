@@ -158,7 +158,7 @@ pub fn search(
 ) -> QueryResult<Vec<SearchRow>> {
     match run(conn, q, after, limit, Run::Load)? {
         Output::Rows(rows) => Ok(rows),
-        Output::Plan(_) => Ok(Vec::new()),
+        _ => Ok(Vec::new()),
     }
 }
 
@@ -171,7 +171,7 @@ pub fn explain(
 ) -> QueryResult<Vec<String>> {
     match run(conn, q, after, limit, Run::Explain)? {
         Output::Plan(lines) => Ok(lines),
-        Output::Rows(_) => Ok(Vec::new()),
+        _ => Ok(Vec::new()),
     }
 }
 
@@ -179,11 +179,13 @@ pub fn explain(
 enum Run {
     Load,
     Explain,
+    Count,
 }
 
 enum Output {
     Rows(Vec<SearchRow>),
     Plan(Vec<String>),
+    Count(i64),
 }
 
 fn run(
@@ -209,24 +211,16 @@ where
         + for<'a> diesel::query_dsl::LoadQuery<'a, DbConnection, SearchRow>,
 {
     match how {
-        Run::Load => Ok(Output::Rows(query.load(conn)?)),
         Run::Explain => Ok(Output::Plan(super::explain::plan(conn, query)?)),
+        _ => Ok(Output::Rows(query.load(conn)?)),
     }
 }
 
 /// How many rows the whole search has (exports).
 pub fn count(conn: &mut DbConnection, q: &SubscriberQuery) -> QueryResult<i64> {
-    let mut n = 0;
-    let mut after: Option<SearchRow> = None;
-    // Counting through the same keyset walk keeps one code path for the rules above; exports
-    // count once, and chunks of 50,000 keep this cheap even for a million rows.
-    loop {
-        let rows = search(conn, q, after.as_ref(), 50_000)?;
-        n += rows.len() as i64;
-        if rows.len() < 50_000 {
-            return Ok(n);
-        }
-        after = rows.into_iter().last();
+    match run(conn, q, None, 0, Run::Count)? {
+        Output::Count(n) => Ok(n),
+        _ => Ok(0),
     }
 }
 
@@ -272,6 +266,9 @@ fn by_subscriber(
                 .sql(")"),
         );
     }
+    if how == Run::Count {
+        return Ok(Output::Count(query.count().get_result(conn)?));
+    }
     let query = if q.field == SearchField::SubscriberId {
         query.order((subscribers::cli, subscriber_wallets::wallet_type))
     } else {
@@ -308,6 +305,9 @@ fn by_wallet(
                 .bind::<BigInt, _>(last.subscriber_id)
                 .sql(")"),
         );
+    }
+    if how == Run::Count {
+        return Ok(Output::Count(query.count().get_result(conn)?));
     }
     let query = query
         .order((wallets::wallet_ref, subscriber_wallets::subscriber_id))
@@ -357,6 +357,9 @@ fn by_customer(
                 .bind::<BigInt, _>(last.subscriber_id)
                 .sql("))))"),
         );
+    }
+    if how == Run::Count {
+        return Ok(Output::Count(query.count().get_result(conn)?));
     }
     let query = query
         .order((

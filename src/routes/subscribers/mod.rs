@@ -23,6 +23,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/subscribers", web::get().to(search::page))
         .route("/subscribers", web::post().to(create::create))
         .route("/subscribers/new", web::get().to(create::form))
+        .route(
+            "/subscribers/export.{fmt}",
+            web::get().to(crate::routes::exports::lists::subscribers),
+        )
         .route("/subscribers/{id}", web::get().to(edit::page))
         .route("/subscribers/{id}", web::post().to(edit::save))
         .route(
