@@ -9,6 +9,9 @@
 mod common;
 #[macro_use]
 mod webdriver;
+#[path = "../api/subscriber_support.rs"]
+mod subscriber_support;
+mod subscribers;
 
 use common::{param, spawn_app, TestApp, ADMIN_PASSWORD};
 use webdriver::{binaries, Binaries, Browser};
