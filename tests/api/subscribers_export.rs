@@ -324,3 +324,68 @@ async fn the_demo_data_command_adds_subscribers_with_wallets() {
     let id = table_ids(&html)[0];
     save_ok(&app, id, &[("description", Some("Checked"))]).await;
 }
+
+/// Prints the plans of every search on the database in `SELFCARE_EXPLAIN_URL` (the benchmark's
+/// million subscribers): `bench/subscribers.sh` runs it with `PLANS=1`.
+#[tokio::test]
+#[ignore = "needs SELFCARE_EXPLAIN_URL; run by bench/subscribers.sh"]
+async fn print_search_plans() {
+    let Ok(url) = std::env::var("SELFCARE_EXPLAIN_URL") else {
+        eprintln!("SELFCARE_EXPLAIN_URL is not set");
+        return;
+    };
+    let pool = selfcare::db::build_pool(&url, 1);
+    let mut conn = pool.get().expect("connection");
+    let card = selfcare::cli::demo_subscribers::card_number(123_456);
+    for (field, text) in [
+        (SearchField::CardNumber, card[..4].to_string()),
+        (SearchField::SubscriberId, "471234".to_string()),
+        (SearchField::WalletRef, "W1234".to_string()),
+        (SearchField::Customer, "nor".to_string()),
+        (SearchField::Browse, String::new()),
+    ] {
+        for exact in [false, true] {
+            let q = SubscriberQuery {
+                service_provider_id: 1,
+                field,
+                text: text.clone(),
+                exact,
+            };
+            let plan = subscriber_search::explain(&mut conn, &q, None, 101).unwrap();
+            println!(
+                "-- {} {text:?}{}\n{}\n",
+                field.label(),
+                if exact { " exact" } else { " prefix" },
+                plan.join("\n")
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_subscribers_export_can_run_in_the_background() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let id = create_subscriber(&app, "BG-1", "4751000001").await;
+    add_private_wallet(&app, id, "BG-W").await;
+    let r = app
+        .get("/subscribers/export.csv?card_number=BG&mode=background")
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let job = crate::common::location(&r);
+    assert!(job.starts_with("/exports/"), "{job}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let page = app.get_html(&job).await;
+        if page.contains("data-status=\"done\"") {
+            break;
+        }
+        assert!(!page.contains("data-status=\"failed\""), "{page}");
+        assert!(std::time::Instant::now() < deadline, "the job finishes");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let (_, body) = download(&app, &format!("{job}/download")).await;
+    let rows = csv_rows(&body);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][..3], ["BG-1", "4751000001", "BG-W"]);
+}

@@ -168,6 +168,7 @@ pub struct NumberView {
 }
 
 pub struct CodeView {
+    pub id: i64,
     pub code: String,
     pub number: String,
     pub remove: String,
@@ -451,6 +452,7 @@ pub fn page(
             .short_codes
             .iter()
             .map(|c| CodeView {
+                id: c.id,
                 code: c.code.clone(),
                 number: format!("sc_{}_number", c.id),
                 remove: format!("sc_{}_remove", c.id),
