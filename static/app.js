@@ -56,3 +56,101 @@
     if (window.location.pathname === "/customers") swapTo(window.location.href, false);
   });
 })();
+
+// Subscribers: the search takes one field at a time (the others are disabled while one holds
+// text); the edit screen highlights the open panel, marks panels with unsaved edits, and asks
+// for the change reason before a wallet change is sent. Everything also works without it.
+(function () {
+  "use strict";
+
+  function oneOf(form) {
+    var inputs = form.getAttribute("data-one-of").split(" ")
+      .map(function (n) { return form.elements[n]; })
+      .filter(Boolean);
+    var filled = inputs.filter(function (i) { return i.value.trim() !== ""; });
+    inputs.forEach(function (i) {
+      i.disabled = filled.length === 1 && filled[0] !== i;
+    });
+  }
+
+  function changed(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      // With no option marked selected, the browser shows the first one.
+      var initial = 0;
+      for (var i = 0; i < el.options.length; i++) {
+        if (el.options[i].defaultSelected) { initial = i; break; }
+      }
+      return el.selectedIndex !== initial;
+    }
+    if (el.type === "hidden" || el.type === "submit" || el.type === "reset") return false;
+    return el.value !== el.defaultValue;
+  }
+
+  function editedIn(container) {
+    return Array.prototype.some.call(container.querySelectorAll("input, select, textarea"), changed);
+  }
+
+  function markPanels(form) {
+    form.querySelectorAll("nav.menu a[data-panel]").forEach(function (a) {
+      var panel = document.getElementById(a.getAttribute("data-panel"));
+      a.classList.toggle("dirty", !!panel && editedIn(panel));
+    });
+  }
+
+  function markCurrent() {
+    var menu = document.querySelector("#edit-form nav.menu");
+    if (!menu) return;
+    var id = window.location.hash.slice(1);
+    if (!document.getElementById(id) || !id.startsWith("p-")) id = "p-details";
+    menu.querySelectorAll("a[data-panel]").forEach(function (a) {
+      var on = a.getAttribute("data-panel") === id;
+      a.classList.toggle("current", on);
+      if (on) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+    });
+  }
+
+  document.addEventListener("input", function (e) {
+    var form = e.target.form;
+    if (!form) return;
+    if (form.hasAttribute("data-one-of")) oneOf(form);
+    if (form.id === "edit-form") markPanels(form);
+  });
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (!form) return;
+    if (form.hasAttribute("data-one-of")) oneOf(form);
+    if (form.id === "edit-form") markPanels(form);
+  });
+  document.addEventListener("reset", function (e) {
+    var form = e.target;
+    if (form.id !== "edit-form") return;
+    window.setTimeout(function () { markPanels(form); }, 0);
+  }, true);
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.id !== "edit-form" || form.getAttribute("data-audit") !== "on") return;
+    var reason = form.elements.change_reason;
+    var wallets = document.getElementById("p-wallets");
+    if (!reason || reason.value.trim() !== "" || !wallets || !editedIn(wallets)) return;
+    e.preventDefault();
+    reason.setAttribute("aria-invalid", "true");
+    reason.focus();
+    var note = document.getElementById("reason-needed");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "reason-needed";
+      note.className = "error";
+      note.textContent = "Give the reason for the wallet change before saving.";
+      reason.insertAdjacentElement("afterend", note);
+    }
+  });
+  window.addEventListener("hashchange", markCurrent);
+
+  function start() {
+    document.querySelectorAll("form[data-one-of]").forEach(oneOf);
+    markCurrent();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

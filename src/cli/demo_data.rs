@@ -1,5 +1,6 @@
-//! `selfcare demo-data --customers N`: realistic generated customers with 1–5 sites each and
-//! 1–3 access links per site, written in multi-row batches so 100k customers take seconds.
+//! `selfcare demo-data --customers N --subscribers M`: realistic generated customers with 1–5
+//! sites each and 1–3 access links per site, written in multi-row batches so 100k customers take
+//! seconds; then the subscribers (see `demo_subscribers`).
 
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
@@ -151,9 +152,6 @@ fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
 }
 
 pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> anyhow::Result<()> {
-    if subscribers > 0 {
-        eprintln!("note: subscribers are not part of this version yet; generating customers only");
-    }
     let (pool, _) = crate::startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
     let conn: &mut DbConnection = &mut conn;
@@ -177,7 +175,11 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
     let mut rng = StdRng::seed_from_u64(seed ^ next_customer as u64);
     let now = db::now();
 
-    let bar = ProgressBar::new(customers);
+    let bar = if customers == 0 {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(customers)
+    };
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} customers {pos}/{len} [{bar:40}] {per_sec} eta {eta}",
@@ -334,10 +336,19 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
     // SQLite is left without ANALYZE on purpose: with STAT4 samples present it re-prepares
     // every statement whose parameters meet an indexed column, which doubles the cost of the
     // pages' queries; its default plans already use the indexes.
-    println!(
-        "Added {customers} customers, {} sites and {} access links (password of every demo customer: {DEMO_PASSWORD}).",
-        next_site - first_site,
-        next_link - first_link,
-    );
+    if customers > 0 {
+        println!(
+            "Added {customers} customers, {} sites and {} access links (password of every demo customer: {DEMO_PASSWORD}).",
+            next_site - first_site,
+            next_link - first_link,
+        );
+    }
+    if subscribers > 0 {
+        let (subs, wallets) = super::demo_subscribers::generate(conn, subscribers, seed)?;
+        println!(
+            "Added {subs} subscribers with {wallets} wallets (PIN of those that have one: {}).",
+            super::demo_subscribers::DEMO_PIN
+        );
+    }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod create_operator;
 pub mod demo_data;
+pub mod demo_subscribers;
 
 use rand::seq::SliceRandom;
 use rand::Rng;

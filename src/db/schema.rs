@@ -137,6 +137,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    charging_domains (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    closed_user_groups (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    currencies (id) {
+        id -> Int8,
+        code -> Text,
+        name -> Text,
+        decimals -> Int4,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
     customers (id) {
         id -> Int8,
         service_provider_id -> Int8,
@@ -197,6 +223,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    languages (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
     operator_preferences (operator_id, pref_key) {
         operator_id -> Int8,
         pref_key -> Text,
@@ -214,6 +248,14 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Int8,
         updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    product_types (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Int8,
     }
 }
 
@@ -241,10 +283,134 @@ diesel::table! {
 }
 
 diesel::table! {
+    subscriber_comments (id) {
+        id -> Int8,
+        subscriber_id -> Int8,
+        author_id -> Nullable<Int8>,
+        author -> Text,
+        body -> Text,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    subscriber_cugs (subscriber_id, cug_id) {
+        subscriber_id -> Int8,
+        cug_id -> Int8,
+    }
+}
+
+diesel::table! {
+    subscriber_numbers (id) {
+        id -> Int8,
+        subscriber_id -> Int8,
+        list -> Text,
+        number -> Text,
+    }
+}
+
+diesel::table! {
+    subscriber_short_codes (id) {
+        id -> Int8,
+        subscriber_id -> Int8,
+        code -> Text,
+        number -> Text,
+    }
+}
+
+diesel::table! {
+    subscriber_wallets (subscriber_id, wallet_type) {
+        subscriber_id -> Int8,
+        wallet_type -> Text,
+        wallet_id -> Int8,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    subscriber_zones (id) {
+        id -> Int8,
+        subscriber_id -> Int8,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    subscribers (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        card_number -> Text,
+        cli -> Text,
+        description -> Text,
+        pin_hash -> Nullable<Text>,
+        language_id -> Int8,
+        cli_restricted -> Bool,
+        disable_incoming_roaming -> Bool,
+        blacklisted -> Bool,
+        disable_sms -> Bool,
+        remote_access -> Bool,
+        barring_list_type -> Text,
+        barring_ignore -> Bool,
+        ff_service -> Text,
+        ff_discount_prefix -> Text,
+        ff_change_count -> Int4,
+        ff_changed_at -> Nullable<Int8>,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
     tariffs (id) {
         id -> Int8,
         name -> Text,
         created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    voucher_recharge_attempts (id) {
+        id -> Int8,
+        subscriber_id -> Int8,
+        at -> Int8,
+        succeeded -> Bool,
+        voucher -> Text,
+    }
+}
+
+diesel::table! {
+    wallet_product_swaps (id) {
+        id -> Int8,
+        wallet_id -> Int8,
+        from_product_type_id -> Int8,
+        to_product_type_id -> Int8,
+        billed -> Bool,
+        actor -> Text,
+        at -> Int8,
+    }
+}
+
+diesel::table! {
+    wallets (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        wallet_ref -> Text,
+        charging_domain_id -> Int8,
+        product_type_id -> Int8,
+        currency_id -> Int8,
+        display_currency_id -> Int8,
+        customer_id -> Nullable<Int8>,
+        limit_type -> Text,
+        min_credit_minor -> Nullable<Int8>,
+        max_concurrent -> Int4,
+        state -> Text,
+        expires_at -> Nullable<Int8>,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
     }
 }
 
@@ -254,6 +420,19 @@ diesel::table! {
         state -> Text,
         principal -> Nullable<Text>,
         expires_at -> Int8,
+    }
+}
+
+diesel::table! {
+    zone_shapes (id) {
+        id -> Int8,
+        zone_id -> Int8,
+        kind -> Text,
+        lon_e7 -> Int8,
+        lat_e7 -> Int8,
+        lon2_e7 -> Nullable<Int8>,
+        lat2_e7 -> Nullable<Int8>,
+        radius_e7_km -> Nullable<Int8>,
     }
 }
 
@@ -272,6 +451,23 @@ diesel::joinable!(export_jobs -> operators (operator_id));
 diesel::joinable!(operator_preferences -> operators (operator_id));
 diesel::joinable!(operators -> service_providers (service_provider_id));
 diesel::joinable!(sites -> customers (customer_id));
+diesel::joinable!(subscriber_comments -> subscribers (subscriber_id));
+diesel::joinable!(subscriber_cugs -> closed_user_groups (cug_id));
+diesel::joinable!(subscriber_cugs -> subscribers (subscriber_id));
+diesel::joinable!(subscriber_numbers -> subscribers (subscriber_id));
+diesel::joinable!(subscriber_short_codes -> subscribers (subscriber_id));
+diesel::joinable!(subscriber_wallets -> subscribers (subscriber_id));
+diesel::joinable!(subscriber_wallets -> wallets (wallet_id));
+diesel::joinable!(subscriber_zones -> subscribers (subscriber_id));
+diesel::joinable!(subscribers -> languages (language_id));
+diesel::joinable!(subscribers -> service_providers (service_provider_id));
+diesel::joinable!(voucher_recharge_attempts -> subscribers (subscriber_id));
+diesel::joinable!(wallet_product_swaps -> wallets (wallet_id));
+diesel::joinable!(wallets -> charging_domains (charging_domain_id));
+diesel::joinable!(wallets -> customers (customer_id));
+diesel::joinable!(wallets -> product_types (product_type_id));
+diesel::joinable!(wallets -> service_providers (service_provider_id));
+diesel::joinable!(zone_shapes -> subscriber_zones (zone_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_links,
@@ -279,19 +475,35 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     branding_logos,
     branding_profiles,
+    charging_domains,
+    closed_user_groups,
     compliance_reviews,
     cpn_substitutions,
+    currencies,
     customer_packages,
     customers,
-    export_jobs,
     did_ranges,
     emergency_locations,
+    export_jobs,
+    languages,
     operator_preferences,
     operators,
     packages,
+    product_types,
     restricted_parties,
     service_providers,
     sites,
+    subscriber_comments,
+    subscriber_cugs,
+    subscriber_numbers,
+    subscriber_short_codes,
+    subscriber_wallets,
+    subscriber_zones,
+    subscribers,
     tariffs,
+    voucher_recharge_attempts,
+    wallet_product_swaps,
+    wallets,
     web_sessions,
+    zone_shapes,
 );

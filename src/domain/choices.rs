@@ -38,6 +38,9 @@ macro_rules! choice {
     };
 }
 
+/// Other domain modules declare their closed sets with the same macro.
+pub(crate) use choice;
+
 choice!(
     /// LIVE customers are billed; DEMO ones are for trials (a one-way conversion).
     CustomerType, "Choose LIVE or DEMO.", [

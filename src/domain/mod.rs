@@ -6,12 +6,15 @@ mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
+pub mod geo;
 mod logo;
 mod money;
 mod network;
 mod numbers;
 mod region;
 pub mod screening;
+pub mod subscriber;
+pub mod subscriber_rules;
 mod text;
 pub mod time_zone_list;
 

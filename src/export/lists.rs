@@ -4,6 +4,7 @@ use super::{Cell, Column, Kind, RowSource};
 use crate::db::models::customer::{self, Customer, CustomerFilter};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::site::{self, Site};
+use crate::db::models::subscriber_search::{self, SearchRow, SubscriberQuery};
 use crate::db::models::SortDir;
 use crate::db::DbConnection;
 use crate::domain::{Country, CustomerStatus, LinkStatus, LinkType};
@@ -83,6 +84,19 @@ pub const INVENTORY_COLUMNS: &[Column] = &[
     col("ip_address", "IP address", Kind::Text, 18),
     col("circuit_id", "Circuit id", Kind::Ident, 14),
     col("status", "Status", Kind::Text, 8),
+];
+
+/// The subscribers search: one row per wallet a subscriber holds.
+pub const SUBSCRIBER_COLUMNS: &[Column] = &[
+    col("card_number", "Card number", Kind::Ident, 14),
+    col("subscriber_id", "Subscriber ID", Kind::Ident, 14),
+    col("wallet_ref", "Wallet reference", Kind::Ident, 14),
+    col("wallet_type", "Wallet type", Kind::Text, 9),
+    col("wallet_state", "Wallet state", Kind::Text, 10),
+    col("product_type", "Product type", Kind::Text, 16),
+    col("customer", "Customer", Kind::Text, 22),
+    col("description", "Description", Kind::Text, 24),
+    col("blacklisted", "Blacklisted", Kind::Text, 6),
 ];
 
 /// The columns to export: the pane's visible ones in their order ("current view"), or all.
@@ -417,6 +431,77 @@ impl RowSource for InventorySource {
     }
     fn count(&self, conn: &mut DbConnection) -> QueryResult<i64> {
         link::inventory_count(conn, self.service_provider)
+    }
+}
+
+fn subscriber_cell(r: &SearchRow, key: &str) -> Cell {
+    use crate::domain::subscriber::{WalletState, WalletType};
+    let opt = |v: &Option<String>| v.as_deref().map(text).unwrap_or(Cell::Empty);
+    match key {
+        "card_number" => text(&r.card_number),
+        "subscriber_id" => text(&r.cli),
+        "wallet_ref" => opt(&r.wallet_ref),
+        "wallet_type" => r
+            .wallet_type
+            .as_deref()
+            .map(|t| text(WalletType::parse(t).map(|t| t.label()).unwrap_or(t)))
+            .unwrap_or(Cell::Empty),
+        "wallet_state" => r
+            .wallet_state
+            .as_deref()
+            .map(|s| text(WalletState::parse(s).map(|s| s.label()).unwrap_or(s)))
+            .unwrap_or(Cell::Empty),
+        "product_type" => opt(&r.product_type),
+        "customer" => opt(&r.customer),
+        "description" => text(&r.description),
+        "blacklisted" => text(if r.blacklisted { "Yes" } else { "No" }),
+        _ => Cell::Empty,
+    }
+}
+
+/// The rows of a subscribers search, continuing after the last row of each chunk.
+pub struct SubscribersSource {
+    pub query: SubscriberQuery,
+    pub columns: Vec<Column>,
+    last: Option<SearchRow>,
+    done: bool,
+}
+
+impl SubscribersSource {
+    pub fn new(query: SubscriberQuery, columns: Vec<Column>) -> Self {
+        SubscribersSource {
+            query,
+            columns,
+            last: None,
+            done: false,
+        }
+    }
+}
+
+impl RowSource for SubscribersSource {
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+    fn next_chunk(&mut self, conn: &mut DbConnection) -> QueryResult<Option<Vec<Vec<Cell>>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let rows = subscriber_search::search(conn, &self.query, self.last.as_ref(), CHUNK)?;
+        self.done = (rows.len() as i64) < CHUNK;
+        let out: Vec<Vec<Cell>> = rows
+            .iter()
+            .map(|r| {
+                self.columns
+                    .iter()
+                    .map(|col| subscriber_cell(r, col.key))
+                    .collect()
+            })
+            .collect();
+        self.last = rows.into_iter().last();
+        Ok(if out.is_empty() { None } else { Some(out) })
+    }
+    fn count(&self, conn: &mut DbConnection) -> QueryResult<i64> {
+        subscriber_search::count(conn, &self.query)
     }
 }
 

@@ -1,9 +1,12 @@
 //! Everything an export needs, decided when it is asked for (list, rows, columns, format, who):
 //! the same spec runs at once or later as a background job, even on another instance.
 
-use super::lists::{self as catalog, CustomersSource, InventorySource, LinksSource, SitesSource};
+use super::lists::{
+    self as catalog, CustomersSource, InventorySource, LinksSource, SitesSource, SubscribersSource,
+};
 use super::{Column, ExportInfo, Format, RowSource};
 use crate::db::models::customer::{self, CustomerFilter};
+use crate::db::models::subscriber_search::SubscriberQuery;
 use crate::db::models::{link, site, SortDir};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +29,10 @@ pub enum ListSpec {
     },
     Inventory {
         service_provider: Option<i64>,
+    },
+    /// A subscribers search (one row per wallet).
+    Subscribers {
+        query: SubscriberQuery,
     },
 }
 
@@ -54,6 +61,7 @@ impl ListSpec {
             ListSpec::Sites { .. } => catalog::SITE_COLUMNS,
             ListSpec::Links { .. } => catalog::LINK_COLUMNS,
             ListSpec::Inventory { .. } => catalog::INVENTORY_COLUMNS,
+            ListSpec::Subscribers { .. } => catalog::SUBSCRIBER_COLUMNS,
         }
     }
 }
@@ -92,6 +100,9 @@ impl ExportSpec {
             )),
             ListSpec::Inventory { service_provider } => {
                 Box::new(InventorySource::new(*service_provider, columns))
+            }
+            ListSpec::Subscribers { query } => {
+                Box::new(SubscribersSource::new(query.clone(), columns))
             }
         }
     }

@@ -1,5 +1,6 @@
 //! HTTP routes, one module per area; handlers stay thin (extract, parse, query, render).
 
+mod admin;
 mod audit;
 mod brandings;
 mod compliance;
@@ -18,6 +19,7 @@ mod preferences;
 mod query_url;
 mod sites;
 mod static_files;
+mod subscribers;
 
 pub use layout::{FormState, Layout};
 
@@ -126,6 +128,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(compliance::configure)
         .configure(packages::configure)
         .configure(customers::numbers::configure)
+        .configure(subscribers::configure)
+        .configure(admin::configure)
         .default_service(web::to(not_found));
 }
 

@@ -9,6 +9,9 @@
 mod common;
 #[macro_use]
 mod webdriver;
+#[path = "../api/subscriber_support.rs"]
+mod subscriber_support;
+mod subscribers;
 
 use common::{param, spawn_app, TestApp, ADMIN_PASSWORD};
 use webdriver::{binaries, Binaries, Browser};
@@ -420,7 +423,8 @@ async fn a_hidden_column_stays_hidden_after_reload_and_after_signing_in_again() 
     );
     assert!(b.exists("#pane-customers td[data-col=status]").await);
 
-    b.click_css("#pane-customers details.columns summary").await;
+    b.click_css("#pane-customers details.columns:not(.export) summary")
+        .await;
     let checkbox = "#pane-customers input[name=col][value=status]";
     wait_for!(
         "the column chooser opens",

@@ -83,3 +83,28 @@ pub fn search(
         .load(conn)?;
     Ok(super::Page::from_overfetch(rows, per_page))
 }
+
+/// The entries of one object and of some related ones (a subscriber and its wallets), newest
+/// first.
+pub fn history_of(
+    conn: &mut DbConnection,
+    object_type: &str,
+    object_id: i64,
+    related_type: &str,
+    related_ids: &[i64],
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(
+            audit_log::object_type
+                .eq(object_type)
+                .and(audit_log::object_id.eq(object_id))
+                .or(audit_log::object_type
+                    .eq(related_type)
+                    .and(audit_log::object_id.eq_any(related_ids))),
+        )
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .load(conn)
+}

@@ -4,16 +4,23 @@ pub mod audit;
 pub mod branding;
 pub mod compliance;
 pub mod customer;
+pub mod explain;
 pub mod export_job;
 pub mod link;
 pub mod numbers;
 pub mod operator;
 pub mod packages;
 pub mod preference;
+pub mod ref_data;
 pub mod reference;
 pub mod session;
 pub mod settings;
 pub mod site;
+pub mod subscriber;
+pub mod subscriber_profile;
+pub mod subscriber_search;
+pub mod voucher;
+pub mod wallet;
 
 /// Case-insensitive "contains" pattern for LIKE, with the wildcard characters escaped.
 pub fn contains_pattern(text: &str) -> String {

@@ -30,3 +30,23 @@ pub fn get_or_insert(conn: &mut DbConnection, name: &str, value: &str) -> QueryR
         Err(e) => Err(e),
     }
 }
+
+/// Stores `value` under `name`, replacing what is there.
+pub fn set(conn: &mut DbConnection, name: &str, value: &str) -> QueryResult<()> {
+    let n = diesel::update(app_settings::table.find(name))
+        .set(app_settings::value.eq(value))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(app_settings::table)
+            .values((app_settings::name.eq(name), app_settings::value.eq(value)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The global "audit financial changes" switch: when on, wallet changes need a reason.
+pub const AUDIT_FINANCIAL_CHANGES: &str = "audit_financial_changes";
+
+pub fn audit_financial_changes(conn: &mut DbConnection) -> QueryResult<bool> {
+    Ok(get(conn, AUDIT_FINANCIAL_CHANGES)?.as_deref() == Some("1"))
+}

@@ -1,5 +1,6 @@
 //! GET `/customers/export.{fmt}`, `/customers/{id}/sites/export.{fmt}`,
-//! `/sites/{id}/links/export.{fmt}` and `/links/export.{fmt}` (all links, the inventory).
+//! `/sites/{id}/links/export.{fmt}`, `/links/export.{fmt}` (all links, the inventory) and
+//! `/subscribers/export.{fmt}` (a subscribers search).
 
 use super::respond::{parse_format, send, Mode};
 use crate::auth::CurrentOperator;
@@ -255,6 +256,88 @@ pub async fn inventory(
             vec![("Sorted by".into(), "id".into())],
             &op,
         ),
+    };
+    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
+}
+
+/// The subscribers page's query string plus the export options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SubscriberExportQuery {
+    pub service_provider_id: String,
+    pub wallet_ref: String,
+    pub card_number: String,
+    pub subscriber_id: String,
+    pub customer: String,
+    #[serde(rename = "match")]
+    pub match_mode: String,
+    pub columns: Option<String>,
+    pub mode: Option<String>,
+}
+
+pub async fn subscribers(
+    op: CurrentOperator,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<SubscriberExportQuery>,
+) -> AppResult<HttpResponse> {
+    use crate::db::models::subscriber_search::SearchField;
+    use crate::routes::subscribers::{providers_for, search::SearchParams};
+    let format = parse_format(&path.into_inner())?;
+    let q = query.into_inner();
+    let params = SearchParams {
+        service_provider_id: q.service_provider_id.clone(),
+        wallet_ref: q.wallet_ref.clone(),
+        card_number: q.card_number.clone(),
+        subscriber_id: q.subscriber_id.clone(),
+        customer: q.customer.clone(),
+        match_mode: q.match_mode.clone(),
+    };
+    let op_sp = op.service_provider_id;
+    let providers = with_conn(&state, move |conn| providers_for(conn, op_sp)).await?;
+    let search = params.parse(&providers).map_err(|f| {
+        let message = ["search", "match", "service_provider_id"]
+            .iter()
+            .map(|k| f.message(k))
+            .find(|m| !m.is_empty())
+            .unwrap_or("This search cannot be exported.")
+            .to_string();
+        AppError::Refused(message)
+    })?;
+    let all = catalog::SUBSCRIBER_COLUMNS;
+    let columns = match q.columns.as_deref().filter(|l| !l.trim().is_empty()) {
+        Some(list) => {
+            let keys: Vec<&str> = list
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .collect();
+            if let Some(bad) = keys.iter().find(|k| !all.iter().any(|c| c.key == **k)) {
+                return Err(AppError::BadRequest(format!(
+                    "There is no column “{bad}” in this list."
+                )));
+            }
+            catalog::choose(all, Some(&keys))
+        }
+        None => all.to_vec(),
+    };
+    let provider = providers
+        .iter()
+        .find(|(id, _)| *id == search.service_provider_id.to_string())
+        .map(|(_, name)| name.clone())
+        .unwrap_or_default();
+    let mut filters = vec![("Service provider".to_string(), provider)];
+    if search.field != SearchField::Browse {
+        filters.push((
+            search.field.label().to_string(),
+            format!("{} ({})", search.text, search.mode().label()),
+        ));
+    }
+    let spec = ExportSpec {
+        list: ListSpec::Subscribers { query: search },
+        format,
+        columns: keys(&columns),
+        info: info("Subscribers".into(), "subscribers", filters, &op),
     };
     send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
 }

@@ -1,0 +1,18 @@
+DELETE FROM app_settings WHERE name = 'audit_financial_changes';
+DROP INDEX customers_company_prefix;
+DROP TABLE voucher_recharge_attempts;
+DROP TABLE zone_shapes;
+DROP TABLE subscriber_zones;
+DROP TABLE subscriber_comments;
+DROP TABLE subscriber_cugs;
+DROP TABLE subscriber_short_codes;
+DROP TABLE subscriber_numbers;
+DROP TABLE wallet_product_swaps;
+DROP TABLE subscriber_wallets;
+DROP TABLE wallets;
+DROP TABLE subscribers;
+DROP TABLE closed_user_groups;
+DROP TABLE charging_domains;
+DROP TABLE product_types;
+DROP TABLE currencies;
+DROP TABLE languages;

@@ -1,0 +1,19 @@
+//! Admin pages of the subscribers area: reference data (lists the forms choose from) and the
+//! global settings.
+
+pub mod reference;
+pub mod settings;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/settings", web::get().to(settings::page))
+        .route("/admin/settings", web::post().to(settings::save))
+        .route("/admin/reference", web::get().to(reference::index))
+        .route("/admin/reference/{kind}", web::get().to(reference::list))
+        .route("/admin/reference/{kind}", web::post().to(reference::create))
+        .route(
+            "/admin/reference/{kind}/{id}/delete",
+            web::post().to(reference::delete),
+        );
+}

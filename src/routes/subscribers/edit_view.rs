@@ -1,0 +1,529 @@
+//! What the edit screen shows: everything about one subscriber loaded in one go, the saved values
+//! as a form state, and the page's view model (menu, panels, history).
+
+use super::edit_form::SHAPE_INPUTS;
+use super::{id_options, on, providers_for};
+use crate::auth::CurrentOperator;
+use crate::db::models::audit::{self, AuditEntry};
+use crate::db::models::ref_data::{self, Currency, RefKind};
+use crate::db::models::settings;
+use crate::db::models::subscriber::Subscriber;
+use crate::db::models::subscriber_profile::{self, Profile, BARRING, FRIENDS};
+use crate::db::models::wallet::{self, HeldWallet, WalletCustomer};
+use crate::db::DbConnection;
+use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
+use crate::domain::subscriber::{
+    date_input_value, date_time_input_value, format_amount, BarringListType, FfService, LimitType,
+    WalletState, WalletType,
+};
+use crate::domain::subscriber_rules::CommentPrivilege;
+use crate::error::AppResult;
+use crate::routes::{format_time, FormState, Layout};
+use askama::Template;
+use askama_web::WebTemplate;
+
+/// Everything the screen needs, read in one trip to the database.
+pub struct EditData {
+    pub subscriber: Subscriber,
+    pub provider: String,
+    pub profile: Profile,
+    pub wallets: Vec<(HeldWallet, Option<WalletCustomer>)>,
+    pub languages: Vec<(String, String)>,
+    pub product_types: Vec<(String, String)>,
+    pub currencies: Vec<Currency>,
+    pub currency_options: Vec<(String, String)>,
+    pub domains: Vec<(i64, String)>,
+    pub cugs: Vec<(i64, String)>,
+    pub audit_on: bool,
+    pub history: Vec<AuditEntry>,
+}
+
+/// History entries shown at most.
+const HISTORY: i64 = 200;
+
+pub fn load(conn: &mut DbConnection, op_sp: Option<i64>, id: i64) -> AppResult<EditData> {
+    let subscriber = super::visible(conn, op_sp, id)?;
+    let provider = providers_for(conn, None)?
+        .into_iter()
+        .find(|(sp, _)| *sp == subscriber.service_provider_id.to_string())
+        .map(|(_, name)| name)
+        .unwrap_or_default();
+    let profile = subscriber_profile::load(conn, id)?;
+    let mut wallets = Vec::new();
+    for held in wallet::held_by(conn, id)? {
+        let customer = match held.wallet.customer_id {
+            Some(c) => wallet::customer_by_id(conn, c)?,
+            None => None,
+        };
+        wallets.push((held, customer));
+    }
+    let wallet_ids: Vec<i64> = wallets.iter().map(|(h, _)| h.wallet.id).collect();
+    let currencies = ref_data::all_currencies(conn)?;
+    Ok(EditData {
+        provider,
+        profile,
+        languages: id_options(ref_data::options(conn, RefKind::Languages)?),
+        product_types: id_options(ref_data::options(conn, RefKind::ProductTypes)?),
+        currency_options: currencies
+            .iter()
+            .map(|c| (c.id.to_string(), format!("{} — {}", c.code, c.name)))
+            .collect(),
+        currencies,
+        domains: ref_data::options(conn, RefKind::ChargingDomains)?,
+        cugs: ref_data::options(conn, RefKind::ClosedUserGroups)?,
+        audit_on: settings::audit_financial_changes(conn)?,
+        history: audit::history_of(conn, "subscriber", id, "wallet", &wallet_ids, HISTORY)?,
+        wallets,
+        subscriber,
+    })
+}
+
+/// The saved values as the form shows them.
+pub fn saved_state(d: &EditData) -> FormState {
+    let s = &d.subscriber;
+    let mut f = FormState::default();
+    f.set("version", s.version.to_string());
+    f.set("card_number", s.card_number.clone());
+    f.set("subscriber_id", s.cli.clone());
+    f.set("description", s.description.clone());
+    f.set("pin_defined", on(s.pin_defined()));
+    f.set("language", s.language_id.to_string());
+    for (name, flag) in [
+        ("cli_restricted", s.cli_restricted),
+        ("disable_incoming_roaming", s.disable_incoming_roaming),
+        ("blacklisted", s.blacklisted),
+        ("disable_sms", s.disable_sms),
+        ("barring_ignore", s.barring_ignore),
+        ("remote_access", s.remote_access),
+    ] {
+        f.set(name, on(flag));
+    }
+    f.set("barring_list_type", s.barring_list_type.clone());
+    f.set("ff_service", s.ff_service.clone());
+    f.set("ff_discount_prefix", s.ff_discount_prefix.clone());
+    f.set("ff_change_count", s.ff_change_count.to_string());
+    f.set(
+        "ff_change_date",
+        s.ff_changed_at
+            .map(date_time_input_value)
+            .unwrap_or_default(),
+    );
+    for c in &d.profile.short_codes {
+        f.set(&format!("sc_{}_number", c.id), c.number.clone());
+    }
+    for id in &d.profile.cugs {
+        f.set(&format!("cug_{id}"), "on");
+    }
+    for c in &d.profile.comments {
+        f.set(&format!("comment_{}", c.id), c.body.clone());
+    }
+    for z in &d.profile.zones {
+        f.set(&format!("zone_{}_name", z.zone.id), z.zone.name.clone());
+        for s in &z.shapes {
+            let p = format!("shape_{}", s.id);
+            let values = [
+                Some(s.lon_e7),
+                Some(s.lat_e7),
+                s.radius_e7_km,
+                s.lon2_e7,
+                s.lat2_e7,
+            ];
+            for (suffix, v) in SHAPE_INPUTS.iter().zip(values) {
+                if let Some(v) = v {
+                    f.set(&format!("{p}_{suffix}"), format_scaled(v));
+                }
+            }
+        }
+    }
+    for (held, customer) in &d.wallets {
+        let t = &held.wallet_type;
+        let w = &held.wallet;
+        f.set(&format!("{t}_version"), w.version.to_string());
+        f.set(
+            &format!("{t}_product_type_id"),
+            w.product_type_id.to_string(),
+        );
+        f.set(&format!("{t}_state"), w.state.clone());
+        f.set(
+            &format!("{t}_expiry_date"),
+            w.expires_at.map(date_input_value).unwrap_or_default(),
+        );
+        f.set(&format!("{t}_currency_id"), w.currency_id.to_string());
+        f.set(&format!("{t}_max_concurrent"), w.max_concurrent.to_string());
+        f.set(
+            &format!("{t}_customer"),
+            customer
+                .as_ref()
+                .map(|c| c.account_code.clone())
+                .unwrap_or_default(),
+        );
+    }
+    f
+}
+
+pub struct NumberView {
+    pub id: i64,
+    pub number: String,
+    pub remove: String,
+}
+
+pub struct CodeView {
+    pub id: i64,
+    pub code: String,
+    pub number: String,
+    pub remove: String,
+}
+
+pub struct CugView {
+    pub name: String,
+    pub field: String,
+}
+
+pub struct CommentView {
+    pub id: i64,
+    pub author: String,
+    pub when: String,
+    pub body: String,
+    /// The text input, when this operator may change the comment.
+    pub edit: Option<String>,
+    /// The delete checkbox, when this operator may delete it.
+    pub delete: Option<String>,
+}
+
+/// Names of a shape's inputs.
+pub struct ShapeFields {
+    pub kind: String,
+    pub x: String,
+    pub y: String,
+    pub r: String,
+    pub x2: String,
+    pub y2: String,
+}
+
+impl ShapeFields {
+    fn new(prefix: &str) -> ShapeFields {
+        ShapeFields {
+            kind: format!("{prefix}_kind"),
+            x: format!("{prefix}_x"),
+            y: format!("{prefix}_y"),
+            r: format!("{prefix}_r"),
+            x2: format!("{prefix}_x2"),
+            y2: format!("{prefix}_y2"),
+        }
+    }
+}
+
+pub struct ShapeView {
+    pub id: i64,
+    pub circle: bool,
+    pub fields: ShapeFields,
+    pub delete: String,
+}
+
+pub struct ZoneView {
+    pub id: i64,
+    pub name_field: String,
+    pub shapes: Vec<ShapeView>,
+    pub new_shape: ShapeFields,
+    pub can_add_shape: bool,
+}
+
+/// Names of a wallet's inputs (prefixed by its type).
+pub struct WalletFields {
+    pub version: String,
+    pub product_type_id: String,
+    pub state: String,
+    pub expiry_date: String,
+    pub currency_id: String,
+    pub max_concurrent: String,
+    pub customer: String,
+    pub bill_swap: String,
+}
+
+pub struct WalletView {
+    pub wallet_type: String,
+    pub label: String,
+    pub wallet_ref: String,
+    pub holders: i64,
+    pub limit_type: String,
+    pub charging_domain: String,
+    pub display_currency: String,
+    pub min_credit: String,
+    pub customer: String,
+    pub fields: WalletFields,
+}
+
+pub struct HistoryView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub changes: String,
+    pub reason: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "subscribers/edit.html")]
+pub struct EditPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub title: String,
+    pub provider: String,
+    pub form: FormState,
+    pub stale: bool,
+    pub can_edit: bool,
+    pub audit_on: bool,
+    pub languages: Vec<(String, String)>,
+    pub barring_types: Vec<(String, String)>,
+    pub ff_services: Vec<(String, String)>,
+    pub product_types: Vec<(String, String)>,
+    pub currencies: Vec<(String, String)>,
+    pub states: Vec<(String, String)>,
+    pub shape_kinds: Vec<(String, String)>,
+    pub barring: Vec<NumberView>,
+    pub friends: Vec<NumberView>,
+    pub codes: Vec<CodeView>,
+    pub cugs: Vec<CugView>,
+    pub comments: Vec<CommentView>,
+    pub can_add_comment: bool,
+    pub zones: Vec<ZoneView>,
+    pub can_add_zone: bool,
+    pub new_zone: ShapeFields,
+    pub wallets: Vec<WalletView>,
+    pub can_add_wallet: bool,
+    pub history: Vec<HistoryView>,
+    pub has_pin: bool,
+}
+
+fn pairs<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|t| (code(*t).to_string(), label(*t).to_string()))
+        .collect()
+}
+
+/// Top-level fields that differ between two audit images (bookkeeping fields left out).
+fn changed_keys(before: Option<&str>, after: Option<&str>) -> Vec<String> {
+    let parse = |s: Option<&str>| {
+        s.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    let mut keys: Vec<String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| !matches!(k.as_str(), "version" | "updated_at" | "created_at"))
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn history_view(d: &EditData, e: &AuditEntry) -> HistoryView {
+    let object = if e.object_type == "wallet" {
+        d.wallets
+            .iter()
+            .find(|(h, _)| h.wallet.id == e.object_id)
+            .map(|(h, _)| format!("Wallet {}", h.wallet.wallet_ref))
+            .unwrap_or_else(|| format!("Wallet #{}", e.object_id))
+    } else {
+        "Subscriber".to_string()
+    };
+    let changes = match e.action.as_str() {
+        "create" => "created".to_string(),
+        "delete" => "deleted".to_string(),
+        _ => changed_keys(e.before_json.as_deref(), e.after_json.as_deref()).join(", "),
+    };
+    HistoryView {
+        id: e.id,
+        at: format_time(e.at),
+        actor: e.actor.clone(),
+        action: e.action.replace('_', " "),
+        object,
+        changes,
+        reason: e.reason.clone().unwrap_or_default(),
+    }
+}
+
+pub fn page(
+    layout: Layout,
+    d: EditData,
+    form: FormState,
+    op: &CurrentOperator,
+    stale: bool,
+) -> EditPage {
+    let privilege = CommentPrivilege::for_role(op.role);
+    let can_edit = op.role.can_edit();
+    let numbers = |list: &str| -> Vec<NumberView> {
+        d.profile
+            .numbers_of(list)
+            .map(|n| NumberView {
+                id: n.id,
+                number: n.number.clone(),
+                remove: format!("num_{}_remove", n.id),
+            })
+            .collect()
+    };
+    let name_of = |list: &[(i64, String)], id: i64| {
+        list.iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    let currency = |id: i64| d.currencies.iter().find(|c| c.id == id);
+    let wallets = d
+        .wallets
+        .iter()
+        .map(|(held, customer)| {
+            let w = &held.wallet;
+            let t = held.wallet_type.clone();
+            let field = |n: &str| format!("{t}_{n}");
+            let display = currency(w.display_currency_id);
+            WalletView {
+                label: WalletType::parse(&t)
+                    .map(|t| t.label())
+                    .unwrap_or("Wallet")
+                    .to_string(),
+                wallet_ref: w.wallet_ref.clone(),
+                holders: held.holders,
+                limit_type: LimitType::parse(&w.limit_type)
+                    .map(|l| l.label())
+                    .unwrap_or(&w.limit_type)
+                    .to_string(),
+                charging_domain: name_of(&d.domains, w.charging_domain_id),
+                display_currency: display.map(|c| c.code.clone()).unwrap_or_default(),
+                min_credit: match (w.min_credit_minor, display) {
+                    (Some(m), Some(c)) => {
+                        format!("{} {}", format_amount(m, c.decimals.max(0) as u32), c.code)
+                    }
+                    _ => String::new(),
+                },
+                customer: customer
+                    .as_ref()
+                    .map(|c| c.company.clone())
+                    .unwrap_or_default(),
+                fields: WalletFields {
+                    version: field("version"),
+                    product_type_id: field("product_type_id"),
+                    state: field("state"),
+                    expiry_date: field("expiry_date"),
+                    currency_id: field("currency_id"),
+                    max_concurrent: field("max_concurrent"),
+                    customer: field("customer"),
+                    bill_swap: field("bill_swap"),
+                },
+                wallet_type: t,
+            }
+        })
+        .collect();
+    EditPage {
+        layout,
+        id: d.subscriber.id,
+        title: format!("{} ({})", d.subscriber.card_number, d.subscriber.cli),
+        provider: d.provider.clone(),
+        stale,
+        can_edit,
+        audit_on: d.audit_on,
+        languages: d.languages.clone(),
+        barring_types: pairs(
+            BarringListType::ALL,
+            BarringListType::code,
+            BarringListType::label,
+        ),
+        ff_services: pairs(FfService::ALL, FfService::code, FfService::label),
+        product_types: d.product_types.clone(),
+        currencies: d.currency_options.clone(),
+        states: pairs(WalletState::ALL, WalletState::code, WalletState::label),
+        shape_kinds: vec![
+            ("circle".into(), "Circle".into()),
+            ("rectangle".into(), "Rectangle".into()),
+        ],
+        barring: numbers(BARRING),
+        friends: numbers(FRIENDS),
+        codes: d
+            .profile
+            .short_codes
+            .iter()
+            .map(|c| CodeView {
+                id: c.id,
+                code: c.code.clone(),
+                number: format!("sc_{}_number", c.id),
+                remove: format!("sc_{}_remove", c.id),
+            })
+            .collect(),
+        cugs: d
+            .cugs
+            .iter()
+            .map(|(id, name)| CugView {
+                name: name.clone(),
+                field: format!("cug_{id}"),
+            })
+            .collect(),
+        comments: d
+            .profile
+            .comments
+            .iter()
+            .map(|c| CommentView {
+                id: c.id,
+                author: c.author.clone(),
+                when: format_time(c.updated_at),
+                body: c.body.clone(),
+                edit: (can_edit && privilege.can_edit(c.author_id, op.id))
+                    .then(|| format!("comment_{}", c.id)),
+                delete: (can_edit && privilege.can_delete())
+                    .then(|| format!("comment_{}_delete", c.id)),
+            })
+            .collect(),
+        can_add_comment: can_edit && privilege.can_add(),
+        zones: d
+            .profile
+            .zones
+            .iter()
+            .map(|z| ZoneView {
+                id: z.zone.id,
+                name_field: format!("zone_{}_name", z.zone.id),
+                shapes: z
+                    .shapes
+                    .iter()
+                    .map(|s| ShapeView {
+                        id: s.id,
+                        circle: s.kind != "rectangle",
+                        fields: ShapeFields::new(&format!("shape_{}", s.id)),
+                        delete: format!("shape_{}_delete", s.id),
+                    })
+                    .collect(),
+                new_shape: ShapeFields::new(&format!("zone_{}_new", z.zone.id)),
+                can_add_shape: z.shapes.len() < MAX_SHAPES,
+            })
+            .collect(),
+        can_add_zone: d.profile.zones.len() < MAX_ZONES,
+        new_zone: ShapeFields::new("new_zone"),
+        can_add_wallet: d.wallets.len() < WalletType::ALL.len(),
+        history: d.history.iter().map(|e| history_view(&d, e)).collect(),
+        has_pin: d.subscriber.pin_defined(),
+        wallets,
+        form,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed_keys;
+
+    #[test]
+    fn history_names_what_changed() {
+        let keys = changed_keys(
+            Some(r#"{"a":1,"b":"x","version":1,"gone":true}"#),
+            Some(r#"{"a":2,"b":"x","version":2,"new":[1]}"#),
+        );
+        assert_eq!(keys, ["a", "gone", "new"]);
+        assert!(changed_keys(None, None).is_empty());
+    }
+}

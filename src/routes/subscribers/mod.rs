@@ -1,0 +1,137 @@
+//! The subscribers area: search, new subscriber, its new-wallet step, the edit screen with its
+//! panels, deletion, and the checks they share (which provider an operator may work in).
+
+pub mod create;
+pub mod delete;
+pub mod details;
+pub mod edit;
+pub mod edit_form;
+pub mod edit_view;
+pub mod search;
+pub mod wallet_new;
+
+use crate::auth::CurrentOperator;
+use crate::db::models::reference;
+use crate::db::models::subscriber::{self, Subscriber};
+use crate::db::DbConnection;
+use crate::error::{AppError, AppResult};
+use crate::routes::with_conn;
+use crate::startup::AppState;
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/subscribers", web::get().to(search::page))
+        .route("/subscribers", web::post().to(create::create))
+        .route("/subscribers/new", web::get().to(create::form))
+        .route(
+            "/subscribers/export.{fmt}",
+            web::get().to(crate::routes::exports::lists::subscribers),
+        )
+        .route("/subscribers/{id}", web::get().to(edit::page))
+        .route("/subscribers/{id}", web::post().to(edit::save))
+        .route(
+            "/subscribers/{id}/wallets/new",
+            web::get().to(wallet_new::form),
+        )
+        .route(
+            "/subscribers/{id}/wallets",
+            web::post().to(wallet_new::create),
+        )
+        .route("/subscribers/{id}/delete", web::get().to(delete::confirm))
+        .route("/subscribers/{id}/delete", web::post().to(delete::delete));
+}
+
+/// The service providers an operator may work in: their own, or all of them.
+pub fn providers_for(
+    conn: &mut DbConnection,
+    op_sp: Option<i64>,
+) -> AppResult<Vec<(String, String)>> {
+    Ok(reference::service_providers(conn)?
+        .into_iter()
+        .filter(|sp| op_sp.is_none_or(|only| only == sp.id))
+        .map(|sp| (sp.id.to_string(), sp.name))
+        .collect())
+}
+
+/// The provider asked for, if the operator may work in it; else their default (the first).
+pub fn pick_provider(asked: &str, allowed: &[(String, String)]) -> Option<i64> {
+    allowed
+        .iter()
+        .find(|(id, _)| id == asked.trim())
+        .or_else(|| allowed.first())
+        .and_then(|(id, _)| id.parse().ok())
+}
+
+/// The subscriber, if it exists and the operator may see it (else 404: nothing is revealed).
+pub async fn ensure_visible(
+    state: &web::Data<AppState>,
+    op: &CurrentOperator,
+    id: i64,
+) -> AppResult<Subscriber> {
+    let sp = op.service_provider_id;
+    with_conn(state, move |conn| visible(conn, sp, id)).await
+}
+
+pub fn visible(conn: &mut DbConnection, op_sp: Option<i64>, id: i64) -> AppResult<Subscriber> {
+    subscriber::find(conn, id)?
+        .filter(|s| op_sp.is_none_or(|sp| s.service_provider_id == sp))
+        .ok_or(AppError::NotFound)
+}
+
+/// A checkbox as posted: absent or empty is off; "0", "false", "no" and "off" are off too.
+pub fn checkbox(value: &str) -> bool {
+    !matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "0" | "false" | "no" | "off"
+    )
+}
+
+/// `"on"` / `""`: how a checkbox's state is kept in a `FormState`.
+pub fn on(flag: bool) -> &'static str {
+    if flag {
+        "on"
+    } else {
+        ""
+    }
+}
+
+/// `(id, name)` pairs as the select macros want them.
+pub fn id_options(rows: Vec<(i64, String)>) -> Vec<(String, String)> {
+    rows.into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect()
+}
+
+/// The id chosen in a select, if it is one of the options; a name is accepted too.
+pub fn pick_option(value: &str, options: &[(String, String)], what: &str) -> Result<i64, String> {
+    let v = value.trim();
+    options
+        .iter()
+        .find(|(id, name)| id == v || name.eq_ignore_ascii_case(v))
+        .and_then(|(id, _)| id.parse().ok())
+        .ok_or_else(|| format!("Choose {what} from the list."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkboxes_read_like_browsers_send_them() {
+        assert!(checkbox("on"));
+        assert!(checkbox("1"));
+        assert!(checkbox("true"));
+        assert!(!checkbox(""));
+        assert!(!checkbox("off"));
+        assert!(!checkbox("0"));
+    }
+
+    #[test]
+    fn options_match_by_id_or_name() {
+        let opts = vec![("1".to_string(), "English".to_string())];
+        assert_eq!(pick_option("1", &opts, "a language"), Ok(1));
+        assert_eq!(pick_option("english", &opts, "a language"), Ok(1));
+        assert!(pick_option("2", &opts, "a language").is_err());
+        assert_eq!(pick_provider("9", &opts), Some(1));
+    }
+}
