@@ -5,6 +5,7 @@ use crate::auth::throttle::{LoginThrottle, ThrottlePolicy};
 use crate::config::Settings;
 use crate::db::models::{operator, reference, settings as app_settings};
 use crate::db::{self, DbPool, Engine};
+use crate::state::AppState;
 use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
 use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
@@ -18,15 +19,6 @@ use rand::RngCore;
 use std::net::TcpListener;
 use std::sync::Arc;
 use tracing_actix_web::TracingLogger;
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: DbPool,
-    pub throttle: LoginThrottle,
-    pub engine: Engine,
-    /// Wakes this instance's background export worker.
-    pub jobs: Arc<crate::export::jobs::JobSignal>,
-}
 
 pub struct Application {
     port: u16,

@@ -6,7 +6,7 @@ use super::session_keys as keys;
 use crate::db::models::customer::{self, Customer};
 use crate::domain::{portal_refusal, WebId};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};

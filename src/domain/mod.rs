@@ -6,6 +6,7 @@ mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
+mod form_state;
 pub mod geo;
 mod logo;
 mod money;
@@ -18,12 +19,14 @@ pub mod subscriber_rules;
 mod text;
 pub mod time_zone_list;
 
+pub(crate) use choices::choice;
 pub use choices::{
     portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
 };
 pub use color::HexColor;
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
+pub use form_state::FormState;
 pub use logo::{Logo, MAX_LOGO_BYTES};
 pub use money::CreditLimit;
 pub use network::IpNet;

@@ -117,7 +117,7 @@ impl Cell {
                 let sign = if *c < 0 { "-" } else { "" };
                 format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
             }
-            Cell::Date(ts) => crate::routes::format_time(*ts),
+            Cell::Date(ts) => crate::format::format_time(*ts),
             Cell::Empty => String::new(),
         }
     }

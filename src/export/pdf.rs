@@ -164,7 +164,7 @@ pub fn write(
             );
             let when = format!(
                 "Exported {} by {} · {} rows",
-                crate::routes::format_time(info.exported_at),
+                crate::format::format_time(info.exported_at),
                 info.exported_by,
                 rows.len()
             );

@@ -3,8 +3,10 @@
 use crate::auth::CurrentOperator;
 use crate::db::models::audit::{self, AuditFilter};
 use crate::error::AppResult;
-use crate::routes::{format_time, with_conn, Layout};
-use crate::startup::AppState;
+use crate::format::format_time;
+use crate::routes::Layout;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::web;
 use actix_web_flash_messages::IncomingFlashMessages;
 use askama::Template;

@@ -1,7 +1,7 @@
 //! GET `/healthz`: 200 when the database answers, 503 when it does not.
 
-use crate::routes::with_conn;
-use crate::startup::AppState;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use diesel::connection::SimpleConnection;
 

@@ -3,7 +3,6 @@
 
 use crate::auth::CurrentOperator;
 use actix_web_flash_messages::{IncomingFlashMessages, Level};
-use std::collections::HashMap;
 
 pub struct Flash {
     pub level: &'static str,
@@ -65,44 +64,4 @@ pub fn collect_flashes(flashes: &IncomingFlashMessages) -> Vec<Flash> {
             text: m.content().to_string(),
         })
         .collect()
-}
-
-/// Typed values and per-field messages of a form.
-#[derive(Default)]
-pub struct FormState {
-    values: HashMap<String, String>,
-    errors: HashMap<String, String>,
-}
-
-impl FormState {
-    pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.values.insert(name.to_string(), value.into());
-    }
-    pub fn error(&mut self, name: &str, message: impl Into<String>) {
-        self.errors
-            .entry(name.to_string())
-            .or_insert_with(|| message.into());
-    }
-    pub fn value(&self, name: &str) -> &str {
-        self.values.get(name).map(String::as_str).unwrap_or("")
-    }
-    pub fn message(&self, name: &str) -> &str {
-        self.errors.get(name).map(String::as_str).unwrap_or("")
-    }
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-    /// Takes the result of a `parse`, recording its message against the field on failure.
-    pub fn check<T>(&mut self, name: &str, result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(m) => {
-                self.error(name, m);
-                None
-            }
-        }
-    }
-    pub fn error_count(&self) -> usize {
-        self.errors.len()
-    }
 }

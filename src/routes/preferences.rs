@@ -5,8 +5,9 @@ use crate::auth::{CsrfForm, CurrentOperator};
 use crate::db::models::preference;
 use crate::error::{AppError, AppResult};
 use crate::routes::customers::columns;
-use crate::routes::{safe_return, see_other, with_conn};
-use crate::startup::AppState;
+use crate::routes::{safe_return, see_other};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 

@@ -8,13 +8,15 @@ use crate::db::models::customer::{self, NewCustomer};
 use crate::db::models::reference;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::country_list::COUNTRIES;
+use crate::domain::FormState;
 use crate::domain::{
     parse_int_in, BillingType, Country, CreditLimit, CustomerStatus, CustomerType, Email,
     PartyName, Phone, PostalPin, ShortList, TaxFlag, WebId, WebPassword, WebUsername,
 };
 use crate::error::{AppError, AppResult};
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};

@@ -1,5 +1,6 @@
 //! Deleting a customer with everything it owns: confirmation page, then POST.
 
+use crate::auth::access::ensure_customer_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::session_keys;
 use crate::auth::{CsrfForm, Editor};
@@ -8,9 +9,9 @@ use crate::db::models::{customer, session};
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::routes::confirm::ConfirmDeletePage;
-use crate::routes::sites::ensure_customer_visible;
-use crate::routes::{see_other, with_conn, Layout};
-use crate::startup::AppState;
+use crate::routes::{see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 

@@ -4,17 +4,19 @@
 //! values kept so nothing is lost.
 
 use super::create::{form_page, load_choices, Choices, CustomerForm, FormFrame, ValidCustomer};
-use super::lifecycle::refuse_if_demo;
+use crate::auth::access::ensure_customer_visible;
+use crate::auth::access::refuse_if_demo;
 use crate::auth::session_keys;
 use crate::auth::{CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
 use crate::db::models::customer::{self, Customer, CustomerId, CustomerUpdate};
 use crate::db::models::session;
 use crate::db::write_transaction;
+use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
-use crate::routes::sites::ensure_customer_visible;
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};

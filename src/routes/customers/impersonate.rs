@@ -3,14 +3,15 @@
 //! whose portal they may look at), every change there is recorded under their name, and the
 //! switch itself is audited.
 
+use crate::auth::access::ensure_customer_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::session_keys as keys;
 use crate::auth::{CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
 use crate::error::{AppError, AppResult};
-use crate::routes::sites::ensure_customer_visible;
-use crate::routes::{see_other, with_conn};
-use crate::startup::AppState;
+use crate::routes::see_other;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_session::Session;
 use actix_web::{web, HttpResponse};
 
@@ -22,7 +23,7 @@ pub async fn impersonate(
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    super::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let actor = editor.0.actor();
     let id = c.id;
     with_conn(&state, move |conn| {

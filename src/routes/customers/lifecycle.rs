@@ -2,30 +2,19 @@
 //! (`POST /customers/{id}/status`) and the one-way conversion to demo (`/customers/{id}/demo`).
 //! Both end the customer's portal sessions when its administrators may no longer sign in.
 
+use crate::auth::access::{ensure_customer_visible, refuse_if_demo};
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::customer::{self, Customer, CustomerId};
+use crate::db::models::customer::{self, CustomerId};
 use crate::db::write_transaction;
 use crate::domain::{CustomerStatus, CustomerType};
 use crate::error::{AppError, AppResult};
 use crate::routes::confirm::ConfirmDeletePage;
-use crate::routes::sites::ensure_customer_visible;
-use crate::routes::{see_other, with_conn, Layout};
-use crate::startup::AppState;
+use crate::routes::{see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
-
-/// Refuses any change to a demo customer: it can only be deleted.
-pub fn refuse_if_demo(c: &Customer) -> AppResult<()> {
-    if c.customer_type == CustomerType::Live.code() {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(format!(
-            "{} is a demo customer: it can no longer be changed, only deleted.",
-            c.company
-        )))
-    }
-}
 
 pub use crate::lifecycle::record_and_end_sessions;
 

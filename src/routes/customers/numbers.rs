@@ -3,7 +3,8 @@
 //! locations, with the default dial-in code its billing country's region gives it. Everyone
 //! may look; editors change; every change is audited; a demo customer is frozen.
 
-use super::lifecycle::refuse_if_demo;
+use crate::auth::access::ensure_customer_visible;
+use crate::auth::access::refuse_if_demo;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, CurrentOperator, Editor};
 use crate::db::models::audit::{self, Change};
@@ -11,13 +12,14 @@ use crate::db::models::customer::Customer;
 use crate::db::models::numbers::{self, NewEmergencyLocation};
 use crate::db::models::packages;
 use crate::db::{write_transaction, DbConnection};
+use crate::domain::FormState;
 use crate::domain::{
     parse_int_in, Country, DialNumber, DidField, DidRange, LongText, ObjectName, PartyName, Region,
 };
 use crate::error::{AppError, AppResult};
-use crate::routes::sites::ensure_customer_visible;
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};

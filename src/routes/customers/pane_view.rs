@@ -6,7 +6,7 @@ use crate::db::models::link::AccessLink;
 use crate::db::models::site::Site;
 use crate::db::models::{Page, SortDir};
 use crate::domain::{BillingType, Country, CustomerStatus, CustomerType, LinkStatus, LinkType};
-use crate::routes::format_date;
+use crate::format::format_date;
 use crate::routes::query_url::PanesQuery;
 
 pub struct ColumnView {

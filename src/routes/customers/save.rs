@@ -8,8 +8,9 @@ use crate::db::models::{customer, link, site};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{Description, ObjectName, PartyName};
 use crate::error::{AppError, AppResult};
-use crate::routes::{safe_return, see_other, with_conn};
-use crate::startup::AppState;
+use crate::routes::{safe_return, see_other};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::FlashMessage;
 
@@ -307,8 +308,8 @@ pub async fn save_sites(
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let customer_id = path.into_inner();
-    let c = crate::routes::sites::ensure_customer_visible(&state, &editor.0, customer_id).await?;
-    super::lifecycle::refuse_if_demo(&c)?;
+    let c = crate::auth::access::ensure_customer_visible(&state, &editor.0, customer_id).await?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let return_to = safe_return(form.0.get("return_to"));
     save_pane(
         state,
@@ -327,8 +328,8 @@ pub async fn save_links(
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let site_id = path.into_inner();
-    let (_, c) = crate::routes::sites::ensure_site_visible(&state, &editor.0, site_id).await?;
-    super::lifecycle::refuse_if_demo(&c)?;
+    let (_, c) = crate::auth::access::ensure_site_visible(&state, &editor.0, site_id).await?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let return_to = safe_return(form.0.get("return_to"));
     save_pane(
         state,

@@ -3,6 +3,7 @@
 //! `/subscribers/export.{fmt}` (a subscribers search).
 
 use super::respond::{parse_format, send, Mode};
+use crate::auth::access::ensure_customer_visible;
 use crate::auth::CurrentOperator;
 use crate::db::models::customer::{self, CustomerFilter};
 use crate::db::models::{link, preference, site, SortDir};
@@ -13,9 +14,8 @@ use crate::export::spec::{ExportSpec, ListSpec};
 use crate::export::{Column, ExportInfo};
 use crate::routes::customers::{columns as pane_columns, pane_view};
 use crate::routes::query_url::PanesQuery;
-use crate::routes::sites::ensure_customer_visible;
-use crate::routes::with_conn;
-use crate::startup::AppState;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
@@ -198,7 +198,7 @@ pub async fn links(
 ) -> AppResult<HttpResponse> {
     let (site_id, ext) = path.into_inner();
     let format = parse_format(&ext)?;
-    let (s, c) = crate::routes::sites::ensure_site_visible(&state, &op, site_id).await?;
+    let (s, c) = crate::auth::access::ensure_site_visible(&state, &op, site_id).await?;
     let q = query.into_inner();
     let sort = pane_view::sort_key(&q.panes.l_sort, link::SORT_COLUMNS, "name");
     let dir = SortDir::parse(q.panes.l_dir.as_deref());
@@ -281,8 +281,9 @@ pub async fn subscribers(
     path: web::Path<String>,
     query: web::Query<SubscriberExportQuery>,
 ) -> AppResult<HttpResponse> {
+    use crate::auth::access::providers_for;
     use crate::db::models::subscriber_search::SearchField;
-    use crate::routes::subscribers::{providers_for, search::SearchParams};
+    use crate::routes::subscribers::search::SearchParams;
     let format = parse_format(&path.into_inner())?;
     let q = query.into_inner();
     let params = SearchParams {

@@ -3,3 +3,21 @@
 pub mod jobs;
 pub mod lists;
 pub mod respond;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/customers/export.{fmt}", web::get().to(lists::customers))
+        .route(
+            "/customers/{id}/sites/export.{fmt}",
+            web::get().to(lists::sites),
+        )
+        .route(
+            "/sites/{id}/links/export.{fmt}",
+            web::get().to(lists::links),
+        )
+        .route("/links/export.{fmt}", web::get().to(lists::inventory))
+        .route("/exports", web::get().to(jobs::list))
+        .route("/exports/{id}", web::get().to(jobs::show))
+        .route("/exports/{id}/download", web::get().to(jobs::download));
+}

@@ -7,8 +7,9 @@ use crate::error::{AppError, AppResult};
 use crate::export::jobs::{BACKGROUND_THRESHOLD, KEEP_SECS};
 use crate::export::spec::ExportSpec;
 use crate::export::{self, Format};
-use crate::routes::{see_other, with_conn};
-use crate::startup::AppState;
+use crate::routes::see_other;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 

@@ -1,6 +1,6 @@
 //! Deleting an access link: confirmation page, then POST.
 
-use super::ensure_link_visible;
+use crate::auth::access::ensure_link_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
@@ -8,8 +8,9 @@ use crate::db::models::link;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::routes::confirm::ConfirmDeletePage;
-use crate::routes::{see_other, with_conn, Layout};
-use crate::startup::AppState;
+use crate::routes::{see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 

@@ -1,16 +1,18 @@
 //! Access link create (`/sites/{id}/links/new`, POST `/sites/{id}/links`) and edit
 //! (`/links/{id}/edit`, POST `/links/{id}`).
 
-use super::ensure_link_visible;
+use crate::auth::access::ensure_link_visible;
+use crate::auth::access::ensure_site_visible;
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
 use crate::db::models::link::{self, AccessLinkUpdate, NewAccessLink};
 use crate::db::write_transaction;
+use crate::domain::FormState;
 use crate::domain::{parse_int_in, Description, IpNet, LinkStatus, LinkType, ObjectName};
 use crate::error::{AppError, AppResult};
-use crate::routes::sites::ensure_site_visible;
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
@@ -181,7 +183,7 @@ pub async fn new_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<LinkFormPage> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("status", LinkStatus::Active.code());
     form.set("link_type", LinkType::Fiber.code());
@@ -204,7 +206,7 @@ pub async fn create(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let valid = match form.0.parse() {
         Ok(v) => v,
         Err(f) => {
@@ -285,7 +287,7 @@ pub async fn edit_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<LinkFormPage> {
     let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     Ok(page(
         Layout::for_operator(&editor.0, &flashes),
         format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
@@ -305,7 +307,7 @@ pub async fn update(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let form = form.0;
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())

@@ -6,8 +6,8 @@ use crate::auth::portal::customer_by_webid;
 use crate::db::models::reference;
 use crate::domain::HexColor;
 use crate::error::{AppError, AppResult};
-use crate::routes::with_conn;
-use crate::startup::AppState;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 

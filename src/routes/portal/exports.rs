@@ -10,8 +10,8 @@ use crate::export::{Column, ExportInfo};
 use crate::routes::customers::{columns as pane_columns, pane_view};
 use crate::routes::exports::lists::ExportQuery;
 use crate::routes::exports::respond::{parse_format, send, Mode};
-use crate::routes::with_conn;
-use crate::startup::AppState;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 
 /// The portal panes show the default columns; "all" gives every column.

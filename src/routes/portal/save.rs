@@ -3,14 +3,14 @@
 //! limited to rows of the signed-in customer.
 
 use super::safe_portal_return;
+use crate::auth::access::refuse_if_demo;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, PortalUser};
 use crate::db::models::site;
 use crate::error::{AppError, AppResult};
-use crate::routes::customers::lifecycle::refuse_if_demo;
 use crate::routes::customers::save::{save_pane, Pane};
-use crate::routes::with_conn;
-use crate::startup::AppState;
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 
 pub async fn customer(

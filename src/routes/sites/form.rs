@@ -1,17 +1,19 @@
 //! Site create (`/customers/{id}/sites/new`, POST `/customers/{id}/sites`) and edit
 //! (`/sites/{id}/edit`, POST `/sites/{id}`).
 
-use super::{ensure_customer_visible, ensure_site_visible};
+use crate::auth::access::{ensure_customer_visible, ensure_site_visible};
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
 use crate::db::models::site::{self, NewSite, SiteUpdate};
 use crate::db::write_transaction;
 use crate::domain::country_list::COUNTRIES;
 use crate::domain::time_zone_list::TIME_ZONES;
+use crate::domain::FormState;
 use crate::domain::{Country, Description, LongText, ObjectName, TimeZone};
 use crate::error::{AppError, AppResult};
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
@@ -128,7 +130,7 @@ pub async fn new_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<SiteFormPage> {
     let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("country", &c.country);
     Ok(page(
@@ -150,7 +152,7 @@ pub async fn create(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let form = form.0;
     let valid = match form.parse() {
         Ok(v) => v,
@@ -215,7 +217,7 @@ pub async fn edit_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<SiteFormPage> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let form = SiteForm {
         name: s.name.clone(),
         description: s.description.clone(),
@@ -243,7 +245,7 @@ pub async fn update(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::routes::customers::lifecycle::refuse_if_demo(&c)?;
+    crate::auth::access::refuse_if_demo(&c)?;
     let form = form.0;
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())

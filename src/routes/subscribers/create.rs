@@ -3,15 +3,18 @@
 //! step, or answers 422 with every mistake next to its field.
 
 use super::details::{self, PinChange};
-use super::{id_options, pick_provider, providers_for};
+use super::{id_options, pick_provider};
+use crate::auth::access::providers_for;
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
 use crate::db::models::ref_data::{self, RefKind};
 use crate::db::models::subscriber::{self, NewSubscriber};
 use crate::db::{write_transaction, DbConnection};
+use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};

@@ -2,7 +2,8 @@
 //! wallet another subscriber still holds. Taking wallets away is a financial change, so a reason
 //! is asked for while such changes are audited.
 
-use super::{ensure_visible, visible};
+use crate::auth::access::ensure_subscriber_visible as ensure_visible;
+use crate::auth::access::subscriber_visible as visible;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
@@ -12,9 +13,11 @@ use crate::db::models::subscriber_profile as profile;
 use crate::db::models::wallet::{self, HeldWallet};
 use crate::db::write_transaction;
 use crate::domain::subscriber::ChangeReason;
+use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};

@@ -4,7 +4,7 @@
 use super::{checkbox, on, pick_option};
 use crate::domain::subscriber::{CardNumber, Cli, Pin};
 use crate::domain::Description;
-use crate::routes::FormState;
+use crate::domain::FormState;
 
 /// The names of the detail fields, in form order.
 pub const FIELDS: [&str; 11] = [

@@ -15,7 +15,7 @@ use crate::domain::subscriber::{
     DialNumber, DiscountPrefix, FfService, ShortCode, WalletState, ZoneName,
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
-use crate::routes::FormState;
+use crate::domain::FormState;
 
 /// Longest call barring list.
 pub const MAX_BARRING: usize = 100;

@@ -2,7 +2,8 @@
 //! as a form state, and the page's view model (menu, panels, history).
 
 use super::edit_form::SHAPE_INPUTS;
-use super::{id_options, on, providers_for};
+use super::{id_options, on};
+use crate::auth::access::providers_for;
 use crate::auth::CurrentOperator;
 use crate::db::models::audit::{self, AuditEntry};
 use crate::db::models::ref_data::{self, Currency, RefKind};
@@ -17,8 +18,10 @@ use crate::domain::subscriber::{
     WalletState, WalletType,
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
+use crate::domain::FormState;
 use crate::error::AppResult;
-use crate::routes::{format_time, FormState, Layout};
+use crate::format::format_time;
+use crate::routes::Layout;
 use askama::Template;
 use askama_web::WebTemplate;
 
@@ -42,7 +45,7 @@ pub struct EditData {
 const HISTORY: i64 = 200;
 
 pub fn load(conn: &mut DbConnection, op_sp: Option<i64>, id: i64) -> AppResult<EditData> {
-    let subscriber = super::visible(conn, op_sp, id)?;
+    let subscriber = crate::auth::access::subscriber_visible(conn, op_sp, id)?;
     let provider = providers_for(conn, None)?
         .into_iter()
         .find(|(sp, _)| *sp == subscriber.service_provider_id.to_string())

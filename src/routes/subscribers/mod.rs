@@ -10,13 +10,6 @@ pub mod edit_view;
 pub mod search;
 pub mod wallet_new;
 
-use crate::auth::CurrentOperator;
-use crate::db::models::reference;
-use crate::db::models::subscriber::{self, Subscriber};
-use crate::db::DbConnection;
-use crate::error::{AppError, AppResult};
-use crate::routes::with_conn;
-use crate::startup::AppState;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -41,18 +34,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/subscribers/{id}/delete", web::post().to(delete::delete));
 }
 
-/// The service providers an operator may work in: their own, or all of them.
-pub fn providers_for(
-    conn: &mut DbConnection,
-    op_sp: Option<i64>,
-) -> AppResult<Vec<(String, String)>> {
-    Ok(reference::service_providers(conn)?
-        .into_iter()
-        .filter(|sp| op_sp.is_none_or(|only| only == sp.id))
-        .map(|sp| (sp.id.to_string(), sp.name))
-        .collect())
-}
-
 /// The provider asked for, if the operator may work in it; else their default (the first).
 pub fn pick_provider(asked: &str, allowed: &[(String, String)]) -> Option<i64> {
     allowed
@@ -60,22 +41,6 @@ pub fn pick_provider(asked: &str, allowed: &[(String, String)]) -> Option<i64> {
         .find(|(id, _)| id == asked.trim())
         .or_else(|| allowed.first())
         .and_then(|(id, _)| id.parse().ok())
-}
-
-/// The subscriber, if it exists and the operator may see it (else 404: nothing is revealed).
-pub async fn ensure_visible(
-    state: &web::Data<AppState>,
-    op: &CurrentOperator,
-    id: i64,
-) -> AppResult<Subscriber> {
-    let sp = op.service_provider_id;
-    with_conn(state, move |conn| visible(conn, sp, id)).await
-}
-
-pub fn visible(conn: &mut DbConnection, op_sp: Option<i64>, id: i64) -> AppResult<Subscriber> {
-    subscriber::find(conn, id)?
-        .filter(|s| op_sp.is_none_or(|sp| s.service_provider_id == sp))
-        .ok_or(AppError::NotFound)
 }
 
 /// A checkbox as posted: absent or empty is off; "0", "false", "no" and "off" are off too.

@@ -1,13 +1,16 @@
 //! GET `/subscribers`: pick the service provider, search by exactly one of wallet reference,
 //! card number, subscriber ID or customer (exact or prefix); at most 100 rows, one per wallet.
 
-use super::{pick_provider, providers_for};
+use super::pick_provider;
+use crate::auth::access::providers_for;
 use crate::auth::CurrentOperator;
 use crate::db::models::subscriber_search::{self, SearchField, SearchRow, SubscriberQuery};
 use crate::domain::subscriber::{MatchMode, WalletState, WalletType};
+use crate::domain::FormState;
 use crate::error::AppResult;
-use crate::routes::{render, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_flash_messages::IncomingFlashMessages;

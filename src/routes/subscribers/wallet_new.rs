@@ -3,7 +3,8 @@
 //! wallet of the same provider, which is then shared. A subscriber holds at most a primary and a
 //! secondary wallet.
 
-use super::{checkbox, ensure_visible, id_options, on, pick_option};
+use super::{checkbox, id_options, on, pick_option};
+use crate::auth::access::ensure_subscriber_visible as ensure_visible;
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::audit::{self, Change};
 use crate::db::models::ref_data::{self, Currency, RefKind};
@@ -14,9 +15,11 @@ use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber::{
     parse_amount, parse_max_concurrent, ChangeReason, LimitType, WalletRef, WalletState, WalletType,
 };
+use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
-use crate::routes::{render, see_other, with_conn, FormState, Layout};
-use crate::startup::AppState;
+use crate::routes::{render, see_other, Layout};
+use crate::state::with_conn;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};

@@ -1,0 +1,38 @@
+//! What every handler and service can reach: the pool, the login throttle, the engine, the
+//! export worker's signal; and the one way to run blocking database work off the async workers.
+
+use crate::auth::throttle::LoginThrottle;
+use crate::db::{DbConnection, DbPool, Engine};
+use crate::error::AppResult;
+use std::sync::Arc;
+
+pub struct AppState {
+    pub pool: DbPool,
+    pub throttle: LoginThrottle,
+    pub engine: Engine,
+    /// Wakes this instance's background export worker.
+    pub jobs: Arc<crate::export::jobs::JobSignal>,
+}
+
+/// Runs blocking database work on the thread pool with a pooled connection.
+pub async fn with_conn<T, F>(state: &AppState, f: F) -> AppResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Runs blocking work that needs no connection (password hashing) on the thread pool.
+pub async fn blocking<T, F>(f: F) -> AppResult<T>
+where
+    F: FnOnce() -> AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    actix_web::web::block(f).await?
+}
