@@ -8,6 +8,7 @@ mod confirm;
 mod customers;
 mod exports;
 mod health;
+pub mod history;
 mod layout;
 mod links;
 mod login;

@@ -129,3 +129,13 @@ impl AuditEvent {
         )
     }
 }
+
+/// The newest entries about one object, for its page's history.
+pub fn history(
+    conn: &mut DbConnection,
+    object: ObjectKind,
+    object_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<audit::AuditEntry>> {
+    audit::history_of(conn, object.code(), object_id, "", &[], limit)
+}

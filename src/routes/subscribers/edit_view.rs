@@ -21,6 +21,7 @@ use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::FormState;
 use crate::error::AppResult;
 use crate::format::format_time;
+use crate::routes::history::HistoryView;
 use crate::routes::Layout;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -256,16 +257,6 @@ pub struct WalletView {
     pub fields: WalletFields,
 }
 
-pub struct HistoryView {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub object: String,
-    pub changes: String,
-    pub reason: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "subscribers/edit.html")]
 pub struct EditPage {
@@ -309,50 +300,18 @@ fn pairs<T: Copy>(
         .collect()
 }
 
-/// Top-level fields that differ between two audit images (bookkeeping fields left out).
-fn changed_keys(before: Option<&str>, after: Option<&str>) -> Vec<String> {
-    let parse = |s: Option<&str>| {
-        s.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-            .and_then(|v| v.as_object().cloned())
-            .unwrap_or_default()
-    };
-    let (b, a) = (parse(before), parse(after));
-    let mut keys: Vec<String> = a
-        .keys()
-        .chain(b.keys())
-        .filter(|k| !matches!(k.as_str(), "version" | "updated_at" | "created_at"))
-        .filter(|k| a.get(*k) != b.get(*k))
-        .cloned()
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
 fn history_view(d: &EditData, e: &AuditEntry) -> HistoryView {
-    let object = if e.object_type == "wallet" {
-        d.wallets
-            .iter()
-            .find(|(h, _)| h.wallet.id == e.object_id)
-            .map(|(h, _)| format!("Wallet {}", h.wallet.wallet_ref))
-            .unwrap_or_else(|| format!("Wallet #{}", e.object_id))
-    } else {
-        "Subscriber".to_string()
-    };
-    let changes = match e.action.as_str() {
-        "create" => "created".to_string(),
-        "delete" => "deleted".to_string(),
-        _ => changed_keys(e.before_json.as_deref(), e.after_json.as_deref()).join(", "),
-    };
-    HistoryView {
-        id: e.id,
-        at: format_time(e.at),
-        actor: e.actor.clone(),
-        action: e.action.replace('_', " "),
-        object,
-        changes,
-        reason: e.reason.clone().unwrap_or_default(),
-    }
+    HistoryView::of(e, |e| {
+        if e.object_type == "wallet" {
+            d.wallets
+                .iter()
+                .find(|(h, _)| h.wallet.id == e.object_id)
+                .map(|(h, _)| format!("Wallet {}", h.wallet.wallet_ref))
+                .unwrap_or_else(|| format!("Wallet #{}", e.object_id))
+        } else {
+            "Subscriber".to_string()
+        }
+    })
 }
 
 pub fn page(
@@ -513,20 +472,5 @@ pub fn page(
         has_pin: d.subscriber.pin_defined(),
         wallets,
         form,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::changed_keys;
-
-    #[test]
-    fn history_names_what_changed() {
-        let keys = changed_keys(
-            Some(r#"{"a":1,"b":"x","version":1,"gone":true}"#),
-            Some(r#"{"a":2,"b":"x","version":2,"new":[1]}"#),
-        );
-        assert_eq!(keys, ["a", "gone", "new"]);
-        assert!(changed_keys(None, None).is_empty());
     }
 }
