@@ -35,6 +35,39 @@ macro_rules! choice {
                 f.write_str(self.label())
             }
         }
+
+        /// Read from a text column (`#[diesel(deserialize_as = String)]` on a row field): a
+        /// spelling the code does not know is a load error, never a silent default.
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                match s.as_str() {
+                    $($code => Ok($name::$variant),)+
+                    _ => Err(format!("unknown {} {:?} in the database", stringify!($name), s)),
+                }
+            }
+        }
+
+        /// Written to a text column (`#[diesel(serialize_as = String)]` on an insert/update field).
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.code().to_string()
+            }
+        }
+
+        /// Audit images and stored export specs keep the database spelling.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::try_from(s).map_err(serde::de::Error::custom)
+            }
+        }
     };
 }
 
@@ -157,6 +190,23 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn database_spellings_round_trip_and_unknown_ones_fail() {
+        for s in CustomerStatus::ALL {
+            let stored: String = (*s).into();
+            assert_eq!(CustomerStatus::try_from(stored), Ok(*s));
+        }
+        assert!(LinkType::try_from("fiber".to_string()).is_err());
+        assert_eq!(
+            serde_json::to_string(&LinkType::Fiber).ok().as_deref(),
+            Some("\"FIBER\"")
+        );
+        assert_eq!(
+            serde_json::from_str::<CustomerStatus>("\"review_failed\"").ok(),
+            Some(CustomerStatus::ReviewFailed)
+        );
+    }
 
     #[test]
     fn codes_round_trip() {
