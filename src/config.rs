@@ -11,6 +11,10 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(flatten)]
     pub settings: Settings,
+    /// What to log: a level (`info`, `warn`, `debug`) or per-module directives
+    /// (`selfcare=debug,actix_web=info`).
+    #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
+    pub log: String,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -40,10 +44,12 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
-    /// Database URL: `sqlite://path` (default) or `postgres://…`.
+    /// Database URL: `sqlite://path` (default) or `postgres://…`. Its value is never printed
+    /// here: a PostgreSQL URL may hold a password.
     #[arg(
         long,
         env = "DATABASE_URL",
+        hide_env_values = true,
         default_value = "sqlite://data/selfcare.db"
     )]
     pub database_url: String,

@@ -3,8 +3,8 @@ use selfcare::config::{Cli, Command};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    selfcare::telemetry::init();
     let cli = Cli::parse();
+    selfcare::telemetry::init(&cli.log);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let public_url = cli.settings.public_url();

@@ -13,7 +13,6 @@ use actix_web::dev::Server;
 use actix_web::dev::Service;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpServer};
-use actix_web_flash_messages::storage::CookieMessageStore;
 use actix_web_flash_messages::FlashMessagesFramework;
 use rand::RngCore;
 use std::net::TcpListener;
@@ -182,9 +181,7 @@ fn run(
             )
             .build();
         let flash = FlashMessagesFramework::builder(
-            CookieMessageStore::builder(key.clone())
-                .cookie_name("selfcare_flash".into())
-                .build(),
+            crate::routes::flash_store::FlashCookieStore::new(key.clone(), https),
         )
         .build();
         App::new()
@@ -196,6 +193,9 @@ fn run(
                 let fut = srv.call(req);
                 async move { fut.await.map_err(crate::error::translate_middleware_error) }
             })
+            .wrap(actix_web::middleware::from_fn(
+                crate::routes::input_guard::refuse_control_characters,
+            ))
             .wrap(security_headers(https))
             .wrap(TracingLogger::default())
             .app_data(state.clone())

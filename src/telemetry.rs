@@ -2,8 +2,10 @@
 
 use tracing_subscriber::EnvFilter;
 
-pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+/// `directives` is the `--log` / `RUST_LOG` setting; a spelling the filter cannot read falls back
+/// to `info` rather than stopping the start.
+pub fn init(directives: &str) {
+    let filter = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

@@ -1,13 +1,35 @@
 //! Free-text fields with length limits, counted in characters (not bytes).
 
-fn bounded(input: &str, min: usize, max: usize, what: &str) -> Result<String, String> {
-    let t = input.trim();
-    let n = t.chars().count();
-    if t.chars()
+/// Invisible characters that carry no meaning in a name or note: removed on input, so that two
+/// names that look the same are the same.
+const ZERO_WIDTH: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+/// Bidirectional controls reorder what is shown (an "exe.txt" that is really "txt.exe"):
+/// refused, never stored.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text without zero-width characters; an error when it holds control or bidi characters.
+pub fn clean_text(input: &str, what: &str) -> Result<String, String> {
+    if input
+        .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
         return Err(format!("{what} contains characters that are not allowed."));
     }
+    if input.chars().any(is_bidi_control) {
+        return Err(format!(
+            "{what} contains text-direction control characters, which are not allowed."
+        ));
+    }
+    Ok(input.chars().filter(|c| !ZERO_WIDTH.contains(c)).collect())
+}
+
+fn bounded(input: &str, min: usize, max: usize, what: &str) -> Result<String, String> {
+    let cleaned = clean_text(input, what)?;
+    let t = cleaned.trim();
+    let n = t.chars().count();
     if n < min {
         if min == 1 {
             return Err(format!("{what} is required."));
@@ -66,6 +88,21 @@ bounded_text!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_are_refused_and_zero_width_characters_removed() {
+        assert!(ObjectName::parse("invoice\u{202E}fdp.exe").is_err());
+        assert!(ObjectName::parse("a\u{2066}b").is_err());
+        assert_eq!(
+            ObjectName::parse("Ma\u{200B}in\u{FEFF} office").map(|n| n.into_inner()),
+            Ok("Main office".to_string())
+        );
+        assert!(
+            ObjectName::parse("\u{200B}").is_err(),
+            "nothing visible is no name"
+        );
+        assert!(Description::parse("line one\nline two").is_ok());
+    }
 
     #[test]
     fn object_name_limits() {

@@ -13,6 +13,7 @@ mod database;
 mod delete;
 mod export_jobs;
 mod exports;
+mod hardening;
 mod health_and_errors;
 mod lifecycle;
 mod login;

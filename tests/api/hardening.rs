@@ -1,0 +1,184 @@
+//! Defects found by probing the portal as an operations team would (issue 9): each test here
+//! failed before its fix.
+
+use crate::common::{location, spawn_app};
+
+/// Control characters anywhere in the input: a 400 page with a message, never a 5xx, nothing
+/// stored. PostgreSQL used to answer 500 for a NUL byte in any text.
+#[tokio::test]
+async fn control_characters_are_refused_at_the_edge_with_a_message() {
+    let app = spawn_app().await;
+    let anon = app.another_browser();
+    let r = anon
+        .post_raw(
+            "/login",
+            &[
+                ("username", "ad\0min"),
+                ("password", "x"),
+                ("csrf_token", "t"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400, "NUL in the sign-in form");
+    assert!(r.text().await.unwrap().contains("control characters"));
+
+    app.login_admin().await;
+    let customer = app.create_customer("nulcheck", "Nul Check AS").await;
+    for path in [
+        "/customers?q_company=a%00b",
+        "/customers?q_name=%1B%5B31m",
+        "/subscribers?card_number=12%00&match=prefix",
+        "/audit?actor=ad%00min",
+        "/customers/export.csv?q_name=%00",
+        "/c/ab%00cd/login",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status().as_u16(), 400, "{path}");
+        let body = r.text().await.unwrap();
+        assert!(body.contains("control characters"), "{path}: {body}");
+    }
+
+    let r = app
+        .post_form(
+            &format!("/customers/{customer}/sites"),
+            &[
+                ("name", "Oslo\0HQ"),
+                ("description", ""),
+                ("address", "Main street 1"),
+                ("country", "NO"),
+                ("time_zone", "Europe/Oslo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let pane = app
+        .get_html(&format!("/customers?customer={customer}"))
+        .await;
+    assert!(!pane.contains("Oslo"), "nothing was stored");
+
+    // Line breaks and tabs in a form's text are still fine.
+    let r = app
+        .post_form(
+            &format!("/customers/{customer}/sites"),
+            &[
+                ("name", "Bergen"),
+                ("description", "Two\r\nlines\tand a tab"),
+                ("address", "Main street 1"),
+                ("country", "NO"),
+                ("time_zone", "Europe/Oslo"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+}
+
+/// Right-to-left overrides would let a name show as something it is not: refused on the form.
+/// Zero-width characters are removed, so two names that look alike are alike.
+#[tokio::test]
+async fn bidi_controls_are_refused_and_zero_width_characters_stripped() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let customer = app.create_customer("bidicheck", "Bidi Check AS").await;
+    let site_form = |name: &'static str| {
+        vec![
+            ("name", name),
+            ("description", ""),
+            ("address", "Main street 1"),
+            ("country", "NO"),
+            ("time_zone", "Europe/Oslo"),
+        ]
+    };
+    let r = app
+        .post_form(
+            &format!("/customers/{customer}/sites"),
+            &site_form("report\u{202E}fdp.exe"),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("text-direction control characters"));
+
+    let r = app
+        .post_form(
+            &format!("/customers/{customer}/sites"),
+            &site_form("Tromsø\u{200B} depot"),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let pane = app.get_html(&location(&r)).await;
+    assert!(pane.contains("Tromsø depot"));
+    assert!(!pane.contains('\u{200B}'));
+}
+
+/// Over plain http the flash cookie must not be `Secure`, or the browser never returns it and
+/// every "saved" message vanishes.
+#[tokio::test]
+async fn flash_messages_survive_plain_http() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let customer = app.create_customer("flashcheck", "Flash Check AS").await;
+    let token = app.csrf_token().await;
+    let r = app
+        .client
+        .post(app.url(&format!("/customers/{customer}/sites")))
+        .form(&[
+            ("name", "Drammen"),
+            ("description", ""),
+            ("address", "Main street 1"),
+            ("country", "NO"),
+            ("time_zone", "Europe/Oslo"),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let flash: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| v.starts_with("selfcare_flash="))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(flash.len(), 1, "{flash:?}");
+    assert!(
+        !flash[0].to_ascii_lowercase().contains("secure"),
+        "{}",
+        flash[0]
+    );
+    assert!(flash[0].contains("HttpOnly"));
+    let page = app.get_html(&location(&r)).await;
+    assert!(page.contains("Site “Drammen” created."));
+}
+
+/// `--help` lists every setting, and never the value of one that may hold a secret.
+#[test]
+fn help_lists_the_settings_without_secret_values() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_selfcare"))
+        .arg("--help")
+        .env(
+            "DATABASE_URL",
+            "postgres://selfcare:s3cret-pw@db.internal/selfcare",
+        )
+        .env("SELFCARE_ADMIN_PASSWORD", "Adm1n-secret!")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run selfcare --help");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in [
+        "DATABASE_URL",
+        "SELFCARE_BIND",
+        "SELFCARE_PUBLIC_URL",
+        "SELFCARE_ADMIN_PASSWORD",
+        "RUST_LOG",
+    ] {
+        assert!(help.contains(setting), "{setting} is listed:\n{help}");
+    }
+    assert!(!help.contains("s3cret-pw"), "{help}");
+    assert!(!help.contains("Adm1n-secret!"), "{help}");
+}
