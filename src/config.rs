@@ -30,6 +30,16 @@ pub enum Command {
         #[arg(long, default_value = "operator")]
         role: String,
     },
+    /// Write a consistent copy of the SQLite database to FILE while the portal keeps serving.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with the backup FILE (stop the portal first).
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: std::path::PathBuf,
+    },
     /// Fill the database with realistic generated customers, sites and links.
     DemoData {
         #[arg(long, default_value_t = 100)]

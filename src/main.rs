@@ -15,6 +15,8 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateOperator { username, role } => {
             selfcare::cli::create_operator::run(&cli.settings, &username, &role)?
         }
+        Command::Backup { to } => selfcare::cli::backup::backup(&cli.settings, &to)?,
+        Command::Restore { from } => selfcare::cli::backup::restore(&cli.settings, &from)?,
         Command::DemoData {
             customers,
             subscribers,

@@ -1,5 +1,6 @@
 //! Commands besides `serve`.
 
+pub mod backup;
 pub mod create_operator;
 pub mod demo_data;
 pub mod demo_subscribers;

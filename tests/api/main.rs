@@ -4,6 +4,7 @@
 mod common;
 
 mod authz;
+mod backup;
 mod brandings;
 mod cli;
 mod compliance;
