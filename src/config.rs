@@ -15,6 +15,9 @@ pub struct Cli {
     /// (`selfcare=debug,actix_web=info`).
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
+    /// `text` (default) or `json` (one JSON object a line, for log collectors).
+    #[arg(long, env = "SELFCARE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
+    pub log_format: String,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -60,11 +63,11 @@ pub struct Settings {
         long,
         env = "DATABASE_URL",
         hide_env_values = true,
-        default_value = "sqlite://data/selfcare.db"
+        default_value = DEFAULT_DATABASE_URL
     )]
     pub database_url: String,
     /// Address to listen on.
-    #[arg(long, env = "SELFCARE_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "SELFCARE_BIND", default_value = DEFAULT_BIND)]
     pub bind: String,
     /// Public URL of the portal; `https://…` makes cookies Secure and sends HSTS.
     #[arg(long, env = "SELFCARE_PUBLIC_URL")]
@@ -76,11 +79,35 @@ pub struct Settings {
     #[arg(long, env = "SELFCARE_DB_POOL", default_value_t = 16)]
     pub db_pool_size: u32,
     /// Where background exports are kept (shared storage when several instances run).
-    #[arg(long, env = "SELFCARE_EXPORT_DIR", default_value = "data/exports")]
+    #[arg(long, env = "SELFCARE_EXPORT_DIR", default_value = DEFAULT_EXPORT_DIR)]
     pub export_dir: String,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "SELFCARE_WORKERS")]
     pub workers: Option<usize>,
+    /// Addresses and networks that may read `/metrics` (comma-separated, CIDR allowed).
+    #[arg(long, env = "SELFCARE_METRICS_ALLOW", default_value = DEFAULT_METRICS_ALLOW)]
+    pub metrics_allow: String,
+}
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://data/selfcare.db";
+const DEFAULT_BIND: &str = "127.0.0.1:8080";
+const DEFAULT_EXPORT_DIR: &str = "data/exports";
+const DEFAULT_METRICS_ALLOW: &str = "127.0.0.1,::1";
+
+/// The settings a start without flags or environment gets (tests override what they need).
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            bind: DEFAULT_BIND.into(),
+            public_url: None,
+            admin_password: None,
+            db_pool_size: 16,
+            export_dir: DEFAULT_EXPORT_DIR.into(),
+            workers: None,
+            metrics_allow: DEFAULT_METRICS_ALLOW.into(),
+        }
+    }
 }
 
 impl Settings {

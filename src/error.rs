@@ -51,6 +51,8 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     message: &'a str,
+    /// The request id, so a report to support can be matched with the logs.
+    request_id: String,
 }
 
 impl AppError {
@@ -146,6 +148,7 @@ impl ResponseError for AppError {
             status: status.as_u16(),
             title,
             message: &message,
+            request_id: crate::telemetry::current_request_id().unwrap_or_default(),
         };
         let body = page
             .render()

@@ -4,7 +4,7 @@ use selfcare::config::{Cli, Command};
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    selfcare::telemetry::init(&cli.log);
+    selfcare::telemetry::init(&cli.log, cli.log_format == "json");
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let public_url = cli.settings.public_url();

@@ -17,7 +17,6 @@ use actix_web_flash_messages::FlashMessagesFramework;
 use rand::RngCore;
 use std::net::TcpListener;
 use std::sync::Arc;
-use tracing_actix_web::TracingLogger;
 
 pub struct Application {
     port: u16,
@@ -39,6 +38,9 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let metrics_allow = crate::domain::AddressList::parse(&settings.metrics_allow)
+            .map_err(|e| anyhow::anyhow!("SELFCARE_METRICS_ALLOW: {e}"))?;
+        crate::metrics::install();
         let jobs = Arc::new(crate::export::jobs::JobSignal::default());
         crate::export::jobs::spawn_worker(pool.clone(), settings.export_dir.clone().into(), &jobs);
         let state = web::Data::from(Arc::new(AppState {
@@ -46,6 +48,7 @@ impl Application {
             throttle: LoginThrottle::new(policy),
             engine: Engine::from_url(&settings.database_url),
             jobs,
+            metrics_allow,
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server })
@@ -197,7 +200,9 @@ fn run(
                 crate::routes::input_guard::refuse_control_characters,
             ))
             .wrap(security_headers(https))
-            .wrap(TracingLogger::default())
+            .wrap(actix_web::middleware::from_fn(
+                crate::routes::observe::observe,
+            ))
             .app_data(state.clone())
             .app_data(crate::routes::form_config())
             .app_data(crate::routes::query_config())

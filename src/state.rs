@@ -12,6 +12,8 @@ pub struct AppState {
     pub engine: Engine,
     /// Wakes this instance's background export worker.
     pub jobs: Arc<crate::export::jobs::JobSignal>,
+    /// Peers that may read `/metrics`.
+    pub metrics_allow: crate::domain::AddressList,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.
@@ -22,7 +24,7 @@ where
 {
     let pool = state.pool.clone();
     actix_web::web::block(move || {
-        let mut conn = pool.get()?;
+        let mut conn = crate::metrics::waiting_for_pool(|| pool.get())?;
         f(&mut conn)
     })
     .await?

@@ -127,6 +127,10 @@ impl LoginThrottle {
             }
             worst = worst.max(f.count);
         }
+        crate::metrics::login_failure();
+        if locked {
+            crate::metrics::lockout();
+        }
         let delay = if worst > p.slow_after {
             (p.delay_step * (worst - p.slow_after)).min(p.max_delay)
         } else {

@@ -75,6 +75,15 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     result.map_err(|e| anyhow::anyhow!("running migrations: {e}"))
 }
 
+/// Whether migrations embedded in this binary have not been applied yet (readiness).
+pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    let result = match conn {
+        DbConnection::Postgresql(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    result.map_err(|e| anyhow::anyhow!("reading migrations: {e}"))
+}
+
 /// Runs `f` in a transaction that holds the write lock from its first statement.
 ///
 /// SQLite upgrades a read transaction to a write one lazily, and two such upgrades at once fail

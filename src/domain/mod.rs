@@ -1,6 +1,7 @@
 //! Validated values: each type can only be built by `parse`, which answers a message a person
 //! understands when the input is not acceptable.
 
+mod address_list;
 mod choices;
 mod color;
 mod contact;
@@ -19,6 +20,7 @@ pub mod subscriber_rules;
 mod text;
 pub mod time_zone_list;
 
+pub use address_list::AddressList;
 pub(crate) use choices::choice;
 pub use choices::{
     portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,

@@ -4,7 +4,7 @@
 //! character (a form's textareas may hold line breaks and tabs, which are allowed in bodies).
 
 use crate::error::AppError;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::Next;
@@ -70,11 +70,17 @@ pub async fn refuse_control_characters(
         }
         let body: Bytes = body.freeze();
         if has_control(&decoded(&body), true) {
-            return Err(AppError::BadRequest(MESSAGE.into()).into());
+            return Ok(refuse(req, MESSAGE));
         }
         req.set_payload(Payload::from(body));
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// The 400 page, answered here (not raised) so the outer middleware still sees a response.
+fn refuse<B>(req: ServiceRequest, message: &str) -> ServiceResponse<EitherBody<B>> {
+    req.error_response(AppError::BadRequest(message.into()))
+        .map_into_right_body()
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@ mod layout;
 mod links;
 mod login;
 mod multipart;
+pub mod observe;
 mod operators;
+mod ops;
 mod packages;
 mod portal;
 mod preferences;
@@ -33,6 +35,7 @@ use actix_web::{web, HttpResponse};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/static/{path:.*}", web::get().to(static_files::serve))
+        .configure(ops::configure)
         .configure(login::configure)
         .configure(exports::configure)
         .configure(customers::configure)

@@ -19,6 +19,7 @@ mod health_and_errors;
 mod lifecycle;
 mod login;
 mod numbers;
+mod operations;
 mod operators;
 mod panes;
 mod portal;

@@ -93,6 +93,7 @@ pub fn settings(database_url: &str) -> Settings {
             .join(format!("sc_exports_{}", unique_name()))
             .display()
             .to_string(),
+        ..Settings::default()
     }
 }
 
@@ -101,7 +102,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(database_url: String) -> TestApp {
-    let app = Application::build(settings(&database_url))
+    spawn_app_with_settings(settings(&database_url)).await
+}
+
+/// An app with settings of the test's own (start from `settings(&fresh_database_url())`).
+pub async fn spawn_app_with_settings(settings: Settings) -> TestApp {
+    let database_url = settings.database_url.clone();
+    let app = Application::build(settings)
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());

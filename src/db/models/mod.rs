@@ -16,6 +16,7 @@ pub mod reference;
 pub mod session;
 pub mod settings;
 pub mod site;
+pub mod stats;
 pub mod subscriber;
 pub mod subscriber_profile;
 pub mod subscriber_search;
