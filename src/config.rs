@@ -84,6 +84,11 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "SELFCARE_WORKERS")]
     pub workers: Option<usize>,
+    /// Folder for the SQLite database and background exports when `DATABASE_URL` /
+    /// `SELFCARE_EXPORT_DIR` are not set (default: systemd's `STATE_DIRECTORY`, else `data`
+    /// under the working directory).
+    #[arg(long, env = "SELFCARE_DATA_DIR")]
+    pub data_dir: Option<String>,
     /// Addresses and networks that may read `/metrics` (comma-separated, CIDR allowed).
     #[arg(long, env = "SELFCARE_METRICS_ALLOW", default_value = DEFAULT_METRICS_ALLOW)]
     pub metrics_allow: String,
@@ -105,12 +110,33 @@ impl Default for Settings {
             db_pool_size: 16,
             export_dir: DEFAULT_EXPORT_DIR.into(),
             workers: None,
+            data_dir: None,
             metrics_allow: DEFAULT_METRICS_ALLOW.into(),
         }
     }
 }
 
 impl Settings {
+    /// Puts the database and exports under the data directory when they were left at their
+    /// defaults, so a service does not depend on the folder it was started from.
+    pub fn with_data_dir(mut self) -> Settings {
+        let dir = self
+            .data_dir
+            .clone()
+            .or_else(|| std::env::var("STATE_DIRECTORY").ok())
+            .filter(|d| !d.trim().is_empty());
+        if let Some(dir) = dir {
+            let dir = dir.trim_end_matches('/');
+            if self.database_url == DEFAULT_DATABASE_URL {
+                self.database_url = format!("sqlite://{dir}/selfcare.db");
+            }
+            if self.export_dir == DEFAULT_EXPORT_DIR {
+                self.export_dir = format!("{dir}/exports");
+            }
+        }
+        self
+    }
+
     pub fn public_url(&self) -> String {
         self.public_url
             .clone()

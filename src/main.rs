@@ -3,7 +3,8 @@ use selfcare::config::{Cli, Command};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.settings = cli.settings.with_data_dir();
     selfcare::telemetry::init(&cli.log, cli.log_format == "json");
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

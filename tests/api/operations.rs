@@ -150,3 +150,25 @@ async fn json_logs_carry_the_request_id() {
     assert_eq!(v["span"]["request_id"], id, "{line}");
     assert_eq!(v["fields"]["status"], 200, "{line}");
 }
+
+/// `SELFCARE_DATA_DIR` puts the database where the service's data lives, whatever folder it was
+/// started from.
+#[test]
+fn the_data_directory_does_not_depend_on_the_working_directory() {
+    let data = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_selfcare"))
+        .args(["demo-data", "--customers", "1"])
+        .current_dir(elsewhere.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("SELFCARE_EXPORT_DIR")
+        .env("SELFCARE_DATA_DIR", data.path())
+        .env("SELFCARE_ADMIN_PASSWORD", crate::common::ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run selfcare");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(data.path().join("selfcare.db").exists());
+    assert!(!elsewhere.path().join("data").exists());
+}
