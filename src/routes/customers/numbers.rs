@@ -171,20 +171,20 @@ async fn answer(
 
 /// One of the page's forms, posted: which one it was.
 #[derive(Clone, Copy)]
-enum Change {
+enum Posted {
     Packages,
     Did,
     Cpn,
     Emergency,
 }
 
-impl Change {
+impl Posted {
     fn done(self) -> &'static str {
         match self {
-            Change::Packages => "Package quantities saved.",
-            Change::Did => "DID range added.",
-            Change::Cpn => "CPN substitution added.",
-            Change::Emergency => "Emergency response location added.",
+            Posted::Packages => "Package quantities saved.",
+            Posted::Did => "DID range added.",
+            Posted::Cpn => "CPN substitution added.",
+            Posted::Emergency => "Emergency response location added.",
         }
     }
 }
@@ -194,7 +194,7 @@ async fn change(
     state: web::Data<AppState>,
     editor: Editor,
     id: i64,
-    which: Change,
+    which: Posted,
     fields: Fields,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
@@ -202,10 +202,10 @@ async fn change(
     let outcome = with_conn(&state, move |conn| {
         let f = &fields;
         match which {
-            Change::Packages => service::set_packages(conn, scope, &actor, id, f),
-            Change::Did => service::add_did(conn, scope, &actor, id, f),
-            Change::Cpn => service::add_cpn(conn, scope, &actor, id, f),
-            Change::Emergency => service::add_emergency(conn, scope, &actor, id, f),
+            Posted::Packages => service::set_packages(conn, scope, &actor, id, f),
+            Posted::Did => service::add_did(conn, scope, &actor, id, f),
+            Posted::Cpn => service::add_cpn(conn, scope, &actor, id, f),
+            Posted::Emergency => service::add_emergency(conn, scope, &actor, id, f),
         }
     })
     .await?;
@@ -220,7 +220,7 @@ pub async fn set_packages(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    change(state, editor, id, Change::Packages, form.0, flashes).await
+    change(state, editor, id, Posted::Packages, form.0, flashes).await
 }
 
 pub async fn add_did(
@@ -231,7 +231,7 @@ pub async fn add_did(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    change(state, editor, id, Change::Did, form.0, flashes).await
+    change(state, editor, id, Posted::Did, form.0, flashes).await
 }
 
 pub async fn add_cpn(
@@ -242,7 +242,7 @@ pub async fn add_cpn(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    change(state, editor, id, Change::Cpn, form.0, flashes).await
+    change(state, editor, id, Posted::Cpn, form.0, flashes).await
 }
 
 pub async fn add_emergency(
@@ -253,7 +253,7 @@ pub async fn add_emergency(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    change(state, editor, id, Change::Emergency, form.0, flashes).await
+    change(state, editor, id, Posted::Emergency, form.0, flashes).await
 }
 
 /// Deletes one item of the customer's lists (404 unless it is the customer's).
