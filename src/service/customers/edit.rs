@@ -5,7 +5,7 @@
 
 use super::create::TAKEN_MEANWHILE;
 use super::form::{choices, Choices, CustomerForm, ValidCustomer};
-use crate::auth::access::{customer_visible, refuse_if_demo, Scope};
+use crate::auth::access::Scope;
 use crate::auth::session_keys;
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::{self, Customer, CustomerId, CustomerUpdate};
@@ -35,8 +35,7 @@ pub struct EditForm {
 /// The edit form of a visible, live customer.
 #[tracing::instrument(skip(conn))]
 pub fn edit_form(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<EditForm> {
-    let customer = customer_visible(conn, scope, id)?;
-    refuse_if_demo(&customer)?;
+    let customer = super::editable(conn, scope, id)?;
     form_data(conn, customer)
 }
 
@@ -77,12 +76,7 @@ pub async fn update(
     id: i64,
     mut form: CustomerForm,
 ) -> AppResult<UpdateOutcome> {
-    let before = with_conn(state, move |conn| {
-        let c = customer_visible(conn, scope, id)?;
-        refuse_if_demo(&c)?;
-        Ok(c)
-    })
-    .await?;
+    let before = with_conn(state, move |conn| super::editable(conn, scope, id)).await?;
     // The type is not edited here (demo conversion has its own confirmation).
     form.customer_type = before.customer_type.clone();
     let version: i32 = form.version.trim().parse().map_err(|_| {
@@ -101,7 +95,7 @@ pub async fn update(
     let saving = before.clone();
     let saved = with_conn(state, move |conn| {
         let mut f = typed.clone();
-        let change = Change {
+        let change = Edit {
             before: &saving,
             version,
             valid,
@@ -137,7 +131,7 @@ async fn refused(
 }
 
 /// One edit, ready to be written.
-struct Change<'a> {
+struct Edit<'a> {
     before: &'a Customer,
     version: i32,
     valid: ValidCustomer,
@@ -147,12 +141,7 @@ struct Change<'a> {
 
 type Saved = Result<(Box<Customer>, Option<String>), Refusal>;
 
-fn save(
-    conn: &mut DbConnection,
-    actor: &str,
-    change: Change,
-    mut f: FormState,
-) -> AppResult<Saved> {
+fn save(conn: &mut DbConnection, actor: &str, change: Edit, mut f: FormState) -> AppResult<Saved> {
     let before = change.before;
     let id = CustomerId(before.id);
     let username = &change.valid.account.username;
