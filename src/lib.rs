@@ -8,7 +8,6 @@ pub mod domain; // validated values
 pub mod error; // AppError -> HTTP
 pub mod export; // lists -> CSV / TXT / XLSX / PDF / XLS
 pub mod format; // how values are shown: times, dates
-pub mod lifecycle; // customer lifecycle rules across tables: compliance hold, session ends
 pub mod lists; // each list declared once: columns, sorts, filters, keyset source
 pub mod metrics; // Prometheus recorder: requests, latency, pool, export jobs, sign-in failures
 pub mod routes; // HTTP handlers and their page structs, one module per area

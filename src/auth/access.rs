@@ -21,7 +21,7 @@ fn in_scope(scope: Scope, service_provider_id: i64) -> bool {
 /// The customer, if it exists and is in scope; settles overdue compliance reviews first so the
 /// status read is current.
 pub fn customer_visible(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<Customer> {
-    crate::lifecycle::compliance::settle_overdue(conn)?;
+    crate::service::compliance::settle_overdue(conn)?;
     customer::find(conn, CustomerId(id))?
         .filter(|c| in_scope(scope, c.service_provider_id))
         .ok_or(AppError::NotFound)

@@ -55,7 +55,7 @@ pub async fn customer_by_webid(
     let pool = state.pool.clone();
     web::block(move || -> Result<Option<Customer>, AppError> {
         let mut conn = pool.get()?;
-        crate::lifecycle::compliance::settle_overdue(&mut conn)?;
+        crate::service::compliance::settle_overdue(&mut conn)?;
         Ok(customer::find_by_webid(&mut conn, webid.as_str())?)
     })
     .await?

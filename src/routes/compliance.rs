@@ -1,19 +1,17 @@
 //! Compliance (`/compliance`, for `compliance` reviewers and admins): the review queue with the
 //! matched list entry, approve / reject with a reason, and the restricted-party list (shown, and
-//! replaced whole by uploading a CSV of name, country). Every decision and upload is audited.
+//! replaced whole by uploading a CSV of name, country). Every decision and upload is audited
+//! (the rules are `service::compliance`'s).
 
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Reviewer};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::compliance as reviews;
-use crate::db::write_transaction;
 use crate::domain::screening::parse_restricted_csv;
 use crate::domain::{Country, Description};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::format::format_time;
-use crate::lifecycle::compliance::{self, Decided};
 use crate::routes::multipart;
 use crate::routes::{render, see_other, Layout};
+use crate::service::compliance::{self as service, Decided, Decision};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_multipart::Multipart;
@@ -62,11 +60,7 @@ pub async fn queue(
     flashes: IncomingFlashMessages,
 ) -> AppResult<QueuePage> {
     let sp = reviewer.0.service_provider_id;
-    let rows = with_conn(&state, move |conn| {
-        compliance::settle_overdue(conn)?;
-        Ok(reviews::queue(conn, sp)?)
-    })
-    .await?;
+    let rows = with_conn(&state, move |conn| service::queue(conn, sp)).await?;
     Ok(QueuePage {
         layout: Layout::for_operator(&reviewer.0, &flashes),
         reviews: rows
@@ -86,37 +80,16 @@ pub async fn queue(
     })
 }
 
-/// The review, if it exists and its customer is one the reviewer may see.
-async fn visible_review(
-    state: &web::Data<AppState>,
-    reviewer: &Reviewer,
-    id: i64,
-) -> AppResult<()> {
-    let sp = reviewer.0.service_provider_id;
-    with_conn(state, move |conn| {
-        let r = reviews::find(conn, id)?.ok_or(AppError::NotFound)?;
-        crate::db::models::customer::find(
-            conn,
-            crate::db::models::customer::CustomerId(r.customer_id),
-        )?
-        .filter(|c| sp.is_none_or(|sp| sp == c.service_provider_id))
-        .map(|_| ())
-        .ok_or(AppError::NotFound)
-    })
-    .await
-}
-
 async fn decide(
     state: web::Data<AppState>,
     reviewer: Reviewer,
     id: i64,
-    approve: bool,
-    reason: String,
+    decision: Decision,
 ) -> AppResult<HttpResponse> {
-    visible_review(&state, &reviewer, id).await?;
-    let actor = reviewer.0.actor();
+    let (scope, actor) = (reviewer.0.service_provider_id, reviewer.0.actor());
+    let approve = decision == Decision::Approve;
     let outcome = with_conn(&state, move |conn| {
-        compliance::decide(conn, id, approve, &actor, &reason)
+        service::decide(conn, scope, id, decision, &actor)
     })
     .await?;
     match (outcome, approve) {
@@ -138,7 +111,7 @@ pub async fn approve(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    decide(state, reviewer, path.into_inner(), true, String::new()).await
+    decide(state, reviewer, path.into_inner(), Decision::Approve).await
 }
 
 pub async fn reject(
@@ -159,7 +132,7 @@ pub async fn reject(
             return Ok(see_other("/compliance"));
         }
     };
-    decide(state, reviewer, path.into_inner(), false, reason).await
+    decide(state, reviewer, path.into_inner(), Decision::Reject(reason)).await
 }
 
 pub struct EntryView {
@@ -182,13 +155,8 @@ async fn list_page(
     errors: Vec<String>,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<ListPage> {
-    let (count, entries) = with_conn(state, |conn| {
-        Ok((
-            reviews::list_count(conn)?,
-            reviews::list_entries(conn, SHOWN_ENTRIES)?,
-        ))
-    })
-    .await?;
+    let (count, entries) =
+        with_conn(state, |conn| service::restricted_list(conn, SHOWN_ENTRIES)).await?;
     Ok(ListPage {
         layout: Layout::for_operator(&reviewer.0, flashes),
         count,
@@ -236,25 +204,8 @@ pub async fn upload(
         }
     };
     let actor = reviewer.0.actor();
-    let n = entries.len();
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let before = reviews::list_count(conn)?;
-            reviews::replace_list(conn, &entries)?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "replace",
-                    object_type: "restricted_party_list",
-                    object_id: 0,
-                    before: Some(serde_json::json!({ "entries": before })),
-                    after: Some(serde_json::json!({ "entries": entries.len() })),
-                    reason: Some("restricted-party list uploaded"),
-                },
-            )?;
-            Ok::<_, AppError>(())
-        })
+    let n = with_conn(&state, move |conn| {
+        service::replace_restricted_list(conn, &actor, entries)
     })
     .await?;
     FlashMessage::success(format!(

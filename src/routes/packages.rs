@@ -1,15 +1,12 @@
 //! The package list (`/packages`, operators who edit): the packages customers get quantities
-//! of. A package some customer holds cannot be deleted. Audited.
+//! of. A package some customer holds cannot be deleted. Audited (by `service::packages`).
 
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::packages;
-use crate::db::write_transaction;
 use crate::domain::FormState;
-use crate::domain::{Description, ObjectName};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
+use crate::service::packages::{self as service, CreateOutcome, DeleteOutcome};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -45,22 +42,18 @@ async fn render_page(
     form: FormState,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<PackagesPage> {
-    let rows = with_conn(state, |conn| {
-        let mut rows = Vec::new();
-        for p in packages::list(conn)? {
-            rows.push(PackageRow {
-                customers: packages::customers_holding(conn, p.id)?,
+    let rows = with_conn(state, service::list).await?;
+    Ok(PackagesPage {
+        layout: Layout::for_operator(&editor.0, flashes),
+        rows: rows
+            .into_iter()
+            .map(|(p, customers)| PackageRow {
+                customers,
                 id: p.id,
                 name: p.name,
                 description: p.description,
-            });
-        }
-        Ok(rows)
-    })
-    .await?;
-    Ok(PackagesPage {
-        layout: Layout::for_operator(&editor.0, flashes),
-        rows,
+            })
+            .collect(),
         form,
     })
 }
@@ -79,53 +72,23 @@ pub async fn create(
     form: CsrfForm<Fields>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let mut f = FormState::default();
-    let (name, description) = (
-        form.0.get("name").unwrap_or(""),
-        form.0.get("description").unwrap_or(""),
-    );
-    f.set("name", name);
-    f.set("description", description);
-    let name = f.check("name", ObjectName::parse(name));
-    let description = f.check("description", Description::parse(description));
-    let (Some(name), Some(description)) = (name, description) else {
-        return render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &render_page(&state, &editor, f, &flashes).await?,
-        );
-    };
     let actor = editor.0.actor();
-    let created = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            if packages::name_taken(conn, name.as_str())? {
-                return Ok(false);
-            }
-            let p = packages::insert(conn, name.as_str(), description.as_str())?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "create",
-                    object_type: "package",
-                    object_id: p.id,
-                    before: None,
-                    after: audit::image(&p),
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(true)
-        })
+    let outcome = with_conn(&state, move |conn| {
+        let name = form.0.get("name").unwrap_or("");
+        let description = form.0.get("description").unwrap_or("");
+        service::create(conn, &actor, name, description)
     })
     .await?;
-    if !created {
-        f.error("name", "A package with this name exists.");
-        return render(
+    match outcome {
+        CreateOutcome::Created(_) => {
+            FlashMessage::success("Package created.").send();
+            Ok(see_other("/packages"))
+        }
+        CreateOutcome::Invalid(f) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &render_page(&state, &editor, f, &flashes).await?,
-        );
+        ),
     }
-    FlashMessage::success("Package created.").send();
-    Ok(see_other("/packages"))
 }
 
 pub async fn delete(
@@ -134,39 +97,15 @@ pub async fn delete(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let actor = editor.0.actor();
-    let refused = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let p = packages::find(conn, id)?.ok_or(AppError::NotFound)?;
-            let holding = packages::customers_holding(conn, id)?;
-            if holding > 0 {
-                return Ok(Some(format!(
-                    "Package {} is held by {holding} customer{} and cannot be deleted.",
-                    p.name,
-                    if holding == 1 { "" } else { "s" }
-                )));
-            }
-            packages::delete(conn, id)?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "delete",
-                    object_type: "package",
-                    object_id: id,
-                    before: audit::image(&p),
-                    after: None,
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(None)
-        })
-    })
-    .await?;
-    match refused {
-        Some(m) => FlashMessage::error(m).send(),
-        None => FlashMessage::success("Package deleted.").send(),
+    let (actor, id) = (editor.0.actor(), path.into_inner());
+    let outcome = with_conn(&state, move |conn| service::delete(conn, &actor, id)).await?;
+    match outcome {
+        DeleteOutcome::Held { name, customers } => FlashMessage::error(format!(
+            "Package {name} is held by {customers} customer{} and cannot be deleted.",
+            if customers == 1 { "" } else { "s" }
+        ))
+        .send(),
+        DeleteOutcome::Deleted => FlashMessage::success("Package deleted.").send(),
     }
     Ok(see_other("/packages"))
 }

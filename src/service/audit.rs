@@ -26,6 +26,10 @@ crate::domain::choice!(
         Language => "language", "Language";
         ClosedUserGroup => "closed_user_group", "Closed user group";
         ChargingDomain => "charging_domain", "Charging domain";
+        CustomerPackages => "customer_packages", "Customer packages";
+        DidRange => "did_range", "DID range";
+        CpnSubstitution => "cpn_substitution", "CPN substitution";
+        EmergencyLocation => "emergency_location", "Emergency response location";
     ]
 );
 

@@ -3,6 +3,13 @@
 //! redirects). Routes call exactly one service function per request.
 
 pub mod audit;
+pub mod compliance;
+pub mod customers;
+pub mod links;
+pub mod numbers;
+pub mod packages;
+pub mod pane_save;
+pub mod sites;
 
 use crate::domain::FormState;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

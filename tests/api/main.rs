@@ -16,6 +16,7 @@ mod export_jobs;
 mod exports;
 mod hardening;
 mod health_and_errors;
+mod history;
 mod lifecycle;
 mod login;
 mod numbers;

@@ -2,14 +2,11 @@
 
 use crate::auth::access::ensure_customer_visible;
 use crate::auth::csrf::Fields;
-use crate::auth::session_keys;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::{customer, session};
-use crate::db::write_transaction;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
+use crate::service::customers as service;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -45,31 +42,15 @@ pub async fn delete(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    let actor = editor.0.actor();
-    let company = c.company.clone();
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            customer::delete(conn, customer::CustomerId(c.id))?;
-            session::delete_for_principal(conn, &session_keys::customer_principal(c.id))?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "delete",
-                    object_type: "customer",
-                    object_id: c.id,
-                    before: audit::image(&c),
-                    after: None,
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let c = with_conn(&state, move |conn| service::delete(conn, scope, &actor, id)).await?;
     FlashMessage::success(format!(
-        "Customer {company} and everything it owned were deleted."
+        "Customer {} and everything it owned were deleted.",
+        c.company
     ))
     .send();
     Ok(see_other("/customers"))

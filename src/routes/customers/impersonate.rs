@@ -3,13 +3,12 @@
 //! whose portal they may look at), every change there is recorded under their name, and the
 //! switch itself is audited.
 
-use crate::auth::access::ensure_customer_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::session_keys as keys;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::routes::see_other;
+use crate::service::customers as service;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_session::Session;
@@ -22,23 +21,13 @@ pub async fn impersonate(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
-    let actor = editor.0.actor();
-    let id = c.id;
-    with_conn(&state, move |conn| {
-        Ok(audit::record(
-            conn,
-            Change {
-                actor: &actor,
-                action: "impersonate",
-                object_type: "customer",
-                object_id: id,
-                before: None,
-                after: None,
-                reason: Some("switched to the customer's portal"),
-            },
-        )?)
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let c = with_conn(&state, move |conn| {
+        service::impersonate(conn, scope, &actor, id)
     })
     .await?;
     session

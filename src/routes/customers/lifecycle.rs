@@ -1,22 +1,20 @@
 //! A customer's lifecycle as operators drive it: setting the status by hand
 //! (`POST /customers/{id}/status`) and the one-way conversion to demo (`/customers/{id}/demo`).
-//! Both end the customer's portal sessions when its administrators may no longer sign in.
+//! Both end the customer's portal sessions when its administrators may no longer sign in (the
+//! rules are `service::customers::lifecycle`'s).
 
 use crate::auth::access::{ensure_customer_visible, refuse_if_demo};
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::customer::{self, CustomerId};
-use crate::db::write_transaction;
-use crate::domain::{CustomerStatus, CustomerType};
-use crate::error::{AppError, AppResult};
+use crate::domain::CustomerStatus;
+use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
+use crate::service::customers::{self as service, DemoOutcome, StatusOutcome};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
-
-pub use crate::lifecycle::record_and_end_sessions;
 
 fn back_to(id: i64) -> HttpResponse {
     see_other(&format!("/customers?customer={id}"))
@@ -28,49 +26,40 @@ pub async fn set_status(
     path: web::Path<i64>,
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    refuse_if_demo(&c)?;
-    let id = c.id;
-    let Ok(wanted) = CustomerStatus::parse(form.0.get("status").unwrap_or("")) else {
-        FlashMessage::error("Choose a status from the list.").send();
-        return Ok(back_to(id));
-    };
-    if !wanted.operator_may_set() {
-        FlashMessage::error(format!(
-            "“{}” is decided by the compliance review, not set by hand.",
-            wanted.label()
-        ))
-        .send();
-        return Ok(back_to(id));
-    }
-    let current = CustomerStatus::parse(&c.status).ok();
-    if !current.is_some_and(|s| s.operator_may_set()) {
-        FlashMessage::error(format!(
-            "{} is in a compliance review; its status is decided there.",
-            c.company
-        ))
-        .send();
-        return Ok(back_to(id));
-    }
-    if current == Some(wanted) {
-        FlashMessage::info(format!("{} is already {}.", c.company, wanted.label())).send();
-        return Ok(back_to(id));
-    }
-    let actor = editor.0.actor();
-    let company = c.company.clone();
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let after = customer::set_status(conn, CustomerId(c.id), wanted.code())?
-                .ok_or(AppError::NotFound)?;
-            record_and_end_sessions(conn, &actor, &c, &after, None)
-        })
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let wanted = CustomerStatus::parse(form.0.get("status").unwrap_or("")).ok();
+    let outcome = with_conn(&state, move |conn| {
+        service::set_status(conn, scope, &actor, id, wanted)
     })
     .await?;
-    let note = match wanted.sign_in_refusal() {
-        Some(_) => " Its administrators are signed out and cannot sign in.",
-        None => "",
-    };
-    FlashMessage::success(format!("{company} is now {}.{note}", wanted.label())).send();
+    match outcome {
+        StatusOutcome::Changed { company, status } => {
+            let note = match status.sign_in_refusal() {
+                Some(_) => " Its administrators are signed out and cannot sign in.",
+                None => "",
+            };
+            FlashMessage::success(format!("{company} is now {}.{note}", status.label())).send();
+        }
+        StatusOutcome::UnknownStatus => {
+            FlashMessage::error("Choose a status from the list.").send()
+        }
+        StatusOutcome::ReviewOnly(status) => FlashMessage::error(format!(
+            "“{}” is decided by the compliance review, not set by hand.",
+            status.label()
+        ))
+        .send(),
+        StatusOutcome::InReview { company } => FlashMessage::error(format!(
+            "{company} is in a compliance review; its status is decided there."
+        ))
+        .send(),
+        StatusOutcome::Unchanged { company, status } => {
+            FlashMessage::info(format!("{company} is already {}.", status.label())).send()
+        }
+    }
     Ok(back_to(id))
 }
 
@@ -106,31 +95,23 @@ pub async fn demo(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    let id = c.id;
-    if c.customer_type != CustomerType::Live.code() {
-        FlashMessage::info(format!("{} is already a demo customer.", c.company)).send();
-        return Ok(back_to(id));
-    }
-    let actor = editor.0.actor();
-    let company = c.company.clone();
-    let converted = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let Some(after) = customer::convert_to_demo(conn, CustomerId(c.id))? else {
-                return Ok(false);
-            };
-            record_and_end_sessions(conn, &actor, &c, &after, Some("converted to demo"))?;
-            Ok::<_, AppError>(true)
-        })
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let outcome = with_conn(&state, move |conn| {
+        service::convert_to_demo(conn, scope, &actor, id)
     })
     .await?;
-    if converted {
-        FlashMessage::success(format!(
+    match outcome {
+        DemoOutcome::Converted { company } => FlashMessage::success(format!(
             "{company} is now a demo customer; its administrators were signed out."
         ))
-        .send();
-    } else {
-        FlashMessage::info(format!("{company} is already a demo customer.")).send();
+        .send(),
+        DemoOutcome::AlreadyDemo { company } => {
+            FlashMessage::info(format!("{company} is already a demo customer.")).send()
+        }
     }
     Ok(back_to(id))
 }

@@ -1,23 +1,17 @@
 //! A customer's packages and numbers (`/customers/{id}/numbers`): package quantities, DID
 //! ranges (never overlapping any customer's), CPN substitutions and emergency response
 //! locations, with the default dial-in code its billing country's region gives it. Everyone
-//! may look; editors change; every change is audited; a demo customer is frozen.
+//! may look; editors change; every change is audited; a demo customer is frozen (the rules are
+//! `service::numbers`').
 
-use crate::auth::access::ensure_customer_visible;
-use crate::auth::access::refuse_if_demo;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, CurrentOperator, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::customer::Customer;
-use crate::db::models::numbers::{self, NewEmergencyLocation};
-use crate::db::models::packages;
-use crate::db::{write_transaction, DbConnection};
+use crate::db::models::numbers;
 use crate::domain::FormState;
-use crate::domain::{
-    parse_int_in, Country, DialNumber, DidField, DidRange, LongText, ObjectName, PartyName, Region,
-};
-use crate::error::{AppError, AppResult};
+use crate::domain::{Country, DidRange, Region};
+use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
+use crate::service::numbers::{self as service, quantity_field, Changed, Item, Numbers};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -76,67 +70,47 @@ pub struct NumbersPage {
     pub form: FormState,
 }
 
-struct Lists {
-    packages: Vec<packages::Package>,
-    quantities: Vec<(i64, i64)>,
-    dids: Vec<numbers::DidRangeRow>,
-    cpns: Vec<numbers::Cpn>,
-    emergency: Vec<numbers::EmergencyLocation>,
-}
-
-fn load(conn: &mut DbConnection, customer_id: i64) -> AppResult<Lists> {
-    Ok(Lists {
-        packages: packages::list(conn)?,
-        quantities: packages::quantities(conn, customer_id)?,
-        dids: numbers::dids(conn, customer_id)?,
-        cpns: numbers::cpns(conn, customer_id)?,
-        emergency: numbers::emergency(conn, customer_id)?,
-    })
-}
-
 /// The page; `form` carries typed values and messages after a refused change (else the
 /// stored quantities).
-async fn numbers_page(
-    state: &web::Data<AppState>,
+fn numbers_page(
+    layout: Layout,
     op: &CurrentOperator,
-    c: &Customer,
+    data: Numbers,
     form: Option<FormState>,
-    flashes: &IncomingFlashMessages,
-) -> AppResult<NumbersPage> {
-    let id = c.id;
-    let lists = with_conn(state, move |conn| load(conn, id)).await?;
+) -> NumbersPage {
     let form = form.unwrap_or_else(|| {
         let mut f = FormState::default();
-        for p in &lists.packages {
-            let q = lists
+        for p in &data.packages {
+            let q = data
                 .quantities
                 .iter()
                 .find(|(pid, _)| *pid == p.id)
                 .map(|(_, q)| *q)
                 .unwrap_or(0);
-            f.set(&format!("qty_{}", p.id), q.to_string());
+            f.set(&quantity_field(p.id), q.to_string());
         }
         f
     });
+    let c = data.customer;
     let region = Region::of(&c.country);
-    Ok(NumbersPage {
-        layout: Layout::for_operator(op, flashes),
+    NumbersPage {
+        layout,
         id: c.id,
         company: c.company.clone(),
         country: Country::name_of(&c.country).to_string(),
         region: region.label(),
         dial_in: region.dial_in_code(),
         can_edit: op.role.can_edit() && c.customer_type == "LIVE",
-        packages: lists
+        packages: data
             .packages
             .into_iter()
             .map(|p| PackageView {
-                field: format!("qty_{}", p.id),
+                field: quantity_field(p.id),
                 name: p.name,
                 description: p.description,
             })
             .collect(),
-        dids: lists
+        dids: data
             .dids
             .into_iter()
             .map(|d| DidView {
@@ -146,10 +120,10 @@ async fn numbers_page(
                 count: d.range_end - d.range_start + 1,
             })
             .collect(),
-        cpns: lists.cpns,
-        emergency: lists.emergency,
+        cpns: data.cpns,
+        emergency: data.emergency,
         form,
-    })
+    }
 }
 
 pub async fn page(
@@ -158,56 +132,84 @@ pub async fn page(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<NumbersPage> {
-    let c = ensure_customer_visible(&state, &op, path.into_inner()).await?;
-    numbers_page(&state, &op, &c, None, &flashes).await
+    let (scope, id) = (op.service_provider_id, path.into_inner());
+    let data = with_conn(&state, move |conn| service::numbers(conn, scope, id)).await?;
+    Ok(numbers_page(
+        Layout::for_operator(&op, &flashes),
+        &op,
+        data,
+        None,
+    ))
 }
 
-/// The customer an editor may change numbers of (visible, and not a demo).
-async fn editable(state: &web::Data<AppState>, editor: &Editor, id: i64) -> AppResult<Customer> {
-    let c = ensure_customer_visible(state, &editor.0, id).await?;
-    refuse_if_demo(&c)?;
-    Ok(c)
-}
-
-fn back(id: i64) -> HttpResponse {
-    see_other(&format!("/customers/{id}/numbers"))
-}
-
-async fn refused(
+/// Back to the page after a change: with `done` said when it was made, else the page again
+/// (422) with the typed values and their messages.
+async fn answer(
     state: &web::Data<AppState>,
     editor: &Editor,
-    c: &Customer,
-    form: FormState,
+    id: i64,
+    outcome: Changed,
+    done: &str,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    render(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &numbers_page(state, &editor.0, c, Some(form), flashes).await?,
-    )
+    match outcome {
+        Changed::Done => {
+            FlashMessage::success(done).send();
+            Ok(see_other(&format!("/customers/{id}/numbers")))
+        }
+        Changed::Invalid(form) => {
+            let scope = editor.0.service_provider_id;
+            let data = with_conn(state, move |conn| service::numbers(conn, scope, id)).await?;
+            let layout = Layout::for_operator(&editor.0, flashes);
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &numbers_page(layout, &editor.0, data, Some(form)),
+            )
+        }
+    }
 }
 
-fn record(
-    conn: &mut DbConnection,
-    actor: &str,
-    action: &str,
-    object_type: &str,
-    object_id: i64,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> AppResult<()> {
-    audit::record(
-        conn,
-        Change {
-            actor,
-            action,
-            object_type,
-            object_id,
-            before,
-            after,
-            reason: None,
-        },
-    )?;
-    Ok(())
+/// One of the page's forms, posted: which one it was.
+#[derive(Clone, Copy)]
+enum Posted {
+    Packages,
+    Did,
+    Cpn,
+    Emergency,
+}
+
+impl Posted {
+    fn done(self) -> &'static str {
+        match self {
+            Posted::Packages => "Package quantities saved.",
+            Posted::Did => "DID range added.",
+            Posted::Cpn => "CPN substitution added.",
+            Posted::Emergency => "Emergency response location added.",
+        }
+    }
+}
+
+/// Carries out one of the page's forms for an editor and answers.
+async fn change(
+    state: web::Data<AppState>,
+    editor: Editor,
+    id: i64,
+    which: Posted,
+    fields: Fields,
+    flashes: IncomingFlashMessages,
+) -> AppResult<HttpResponse> {
+    let (scope, actor) = (editor.0.service_provider_id, editor.0.actor());
+    let outcome = with_conn(&state, move |conn| {
+        let f = &fields;
+        match which {
+            Posted::Packages => service::set_packages(conn, scope, &actor, id, f),
+            Posted::Did => service::add_did(conn, scope, &actor, id, f),
+            Posted::Cpn => service::add_cpn(conn, scope, &actor, id, f),
+            Posted::Emergency => service::add_emergency(conn, scope, &actor, id, f),
+        }
+    })
+    .await?;
+    answer(&state, &editor, id, outcome, which.done(), &flashes).await
 }
 
 pub async fn set_packages(
@@ -217,42 +219,8 @@ pub async fn set_packages(
     form: CsrfForm<Fields>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let c = editable(&state, &editor, path.into_inner()).await?;
-    let all = with_conn(&state, |conn| Ok(packages::list(conn)?)).await?;
-    let mut f = FormState::default();
-    let mut wanted = Vec::new();
-    for p in &all {
-        let field = format!("qty_{}", p.id);
-        let typed = form.0.get(&field).unwrap_or("0");
-        f.set(&field, typed);
-        let typed = if typed.trim().is_empty() { "0" } else { typed };
-        if let Some(q) = f.check(&field, parse_int_in(typed, 0, 1_000_000)) {
-            wanted.push((p.id, q));
-        }
-    }
-    if f.has_errors() {
-        return refused(&state, &editor, &c, f, &flashes).await;
-    }
-    let (id, actor) = (c.id, editor.0.actor());
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let before = packages::quantities(conn, id)?;
-            packages::set_quantities(conn, id, &wanted)?;
-            let after = packages::quantities(conn, id)?;
-            record(
-                conn,
-                &actor,
-                "update",
-                "customer_packages",
-                id,
-                Some(serde_json::json!(before)),
-                Some(serde_json::json!(after)),
-            )
-        })
-    })
-    .await?;
-    FlashMessage::success("Package quantities saved.").send();
-    Ok(back(c.id))
+    let id = path.into_inner();
+    change(state, editor, id, Posted::Packages, form.0, flashes).await
 }
 
 pub async fn add_did(
@@ -262,62 +230,8 @@ pub async fn add_did(
     form: CsrfForm<Fields>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let c = editable(&state, &editor, path.into_inner()).await?;
-    let (start, end) = (
-        form.0.get("did_start").unwrap_or(""),
-        form.0.get("did_end").unwrap_or(""),
-    );
-    let mut f = FormState::default();
-    f.set("did_start", start);
-    f.set("did_end", end);
-    let range = match DidRange::parse(start, end) {
-        Ok(r) => r,
-        Err((field, m)) => {
-            let name = match field {
-                DidField::Start => "did_start",
-                DidField::End => "did_end",
-            };
-            f.error(name, m);
-            return refused(&state, &editor, &c, f, &flashes).await;
-        }
-    };
-    let (id, actor, sp) = (c.id, editor.0.actor(), editor.0.service_provider_id);
-    let clash = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            numbers::lock_ranges(conn)?;
-            if let Some((held, company, holder_sp)) = numbers::overlapping(conn, &range)? {
-                // An operator limited to one provider does not learn other providers' customers.
-                let holder = if sp.is_none_or(|sp| sp == holder_sp) {
-                    company
-                } else {
-                    "a customer of another service provider".into()
-                };
-                return Ok(Some(format!(
-                    "This range overlaps {}–{}, which belongs to {holder}.",
-                    DidRange::show(held.digits, held.range_start),
-                    DidRange::show(held.digits, held.range_end),
-                )));
-            }
-            let row = numbers::insert_did(conn, id, &range)?;
-            record(
-                conn,
-                &actor,
-                "create",
-                "did_range",
-                row.id,
-                None,
-                audit::image(&row),
-            )?;
-            Ok::<_, AppError>(None)
-        })
-    })
-    .await?;
-    if let Some(m) = clash {
-        f.error("did_start", m);
-        return refused(&state, &editor, &c, f, &flashes).await;
-    }
-    FlashMessage::success("DID range added.").send();
-    Ok(back(c.id))
+    let id = path.into_inner();
+    change(state, editor, id, Posted::Did, form.0, flashes).await
 }
 
 pub async fn add_cpn(
@@ -327,37 +241,8 @@ pub async fn add_cpn(
     form: CsrfForm<Fields>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let c = editable(&state, &editor, path.into_inner()).await?;
-    let mut f = FormState::default();
-    let (name, number) = (
-        form.0.get("cpn_name").unwrap_or(""),
-        form.0.get("cpn_number").unwrap_or(""),
-    );
-    f.set("cpn_name", name);
-    f.set("cpn_number", number);
-    let name = f.check("cpn_name", ObjectName::parse(name));
-    let number = f.check("cpn_number", DialNumber::parse(number));
-    let (Some(name), Some(number)) = (name, number) else {
-        return refused(&state, &editor, &c, f, &flashes).await;
-    };
-    let (id, actor) = (c.id, editor.0.actor());
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let row = numbers::insert_cpn(conn, id, name.as_str(), number.as_str())?;
-            record(
-                conn,
-                &actor,
-                "create",
-                "cpn_substitution",
-                row.id,
-                None,
-                audit::image(&row),
-            )
-        })
-    })
-    .await?;
-    FlashMessage::success("CPN substitution added.").send();
-    Ok(back(c.id))
+    let id = path.into_inner();
+    change(state, editor, id, Posted::Cpn, form.0, flashes).await
 }
 
 pub async fn add_emergency(
@@ -367,96 +252,25 @@ pub async fn add_emergency(
     form: CsrfForm<Fields>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let c = editable(&state, &editor, path.into_inner()).await?;
-    let mut f = FormState::default();
-    let get = |k: &str| form.0.get(k).unwrap_or("").to_string();
-    for k in ["em_name", "em_number", "em_location", "em_zone"] {
-        f.set(k, get(k));
-    }
-    let name = f.check("em_name", PartyName::parse(&get("em_name")));
-    let number = f.check("em_number", DialNumber::parse(&get("em_number")));
-    let location = f.check(
-        "em_location",
-        LongText::parse(&get("em_location")).and_then(|l| {
-            if l.as_str().is_empty() {
-                Err("Enter where the location is (an address or a description).".into())
-            } else {
-                Ok(l)
-            }
-        }),
-    );
-    let zone = f.check("em_zone", ObjectName::parse(&get("em_zone")));
-    let (Some(name), Some(number), Some(location), Some(zone)) = (name, number, location, zone)
-    else {
-        return refused(&state, &editor, &c, f, &flashes).await;
-    };
-    let new = NewEmergencyLocation {
-        customer_id: c.id,
-        name: name.into_inner(),
-        number: number.as_str().into(),
-        location: location.into_inner(),
-        zone: zone.into_inner(),
-        created_at: crate::db::now(),
-    };
-    let actor = editor.0.actor();
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let row = numbers::insert_emergency(conn, &new)?;
-            record(
-                conn,
-                &actor,
-                "create",
-                "emergency_location",
-                row.id,
-                None,
-                audit::image(&row),
-            )
-        })
-    })
-    .await?;
-    FlashMessage::success("Emergency response location added.").send();
-    Ok(back(c.id))
+    let id = path.into_inner();
+    change(state, editor, id, Posted::Emergency, form.0, flashes).await
 }
 
-/// Deletes one item of the customer's lists: `find` must show it belongs to the customer
-/// (else 404), `delete` removes it; audited with its image.
-async fn delete_item<T, F, D>(
+/// Deletes one item of the customer's lists (404 unless it is the customer's).
+async fn delete_item(
     state: web::Data<AppState>,
     editor: Editor,
     path: web::Path<(i64, i64)>,
-    object_type: &'static str,
-    find: F,
-    delete: D,
-) -> AppResult<HttpResponse>
-where
-    T: serde::Serialize + Send + 'static,
-    F: Fn(&mut DbConnection, i64) -> diesel::QueryResult<Option<(i64, T)>> + Send + 'static,
-    D: Fn(&mut DbConnection, i64) -> diesel::QueryResult<usize> + Send + 'static,
-{
-    let (customer_id, item) = path.into_inner();
-    let c = editable(&state, &editor, customer_id).await?;
-    let actor = editor.0.actor();
+    item: Item,
+) -> AppResult<HttpResponse> {
+    let (id, item_id) = path.into_inner();
+    let (scope, actor) = (editor.0.service_provider_id, editor.0.actor());
     with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let (owner, row) = find(conn, item)?.ok_or(AppError::NotFound)?;
-            if owner != customer_id {
-                return Err(AppError::NotFound);
-            }
-            delete(conn, item)?;
-            record(
-                conn,
-                &actor,
-                "delete",
-                object_type,
-                item,
-                audit::image(&row),
-                None,
-            )
-        })
+        service::delete_item(conn, scope, &actor, id, item, item_id)
     })
     .await?;
     FlashMessage::success("Deleted.").send();
-    Ok(back(c.id))
+    Ok(see_other(&format!("/customers/{id}/numbers")))
 }
 
 pub async fn delete_did(
@@ -465,15 +279,7 @@ pub async fn delete_did(
     path: web::Path<(i64, i64)>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    delete_item(
-        state,
-        editor,
-        path,
-        "did_range",
-        |conn, id| Ok(numbers::find_did(conn, id)?.map(|r| (r.customer_id, r))),
-        numbers::delete_did,
-    )
-    .await
+    delete_item(state, editor, path, Item::DidRange).await
 }
 
 pub async fn delete_cpn(
@@ -482,15 +288,7 @@ pub async fn delete_cpn(
     path: web::Path<(i64, i64)>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    delete_item(
-        state,
-        editor,
-        path,
-        "cpn_substitution",
-        |conn, id| Ok(numbers::find_cpn(conn, id)?.map(|r| (r.customer_id, r))),
-        numbers::delete_cpn,
-    )
-    .await
+    delete_item(state, editor, path, Item::Cpn).await
 }
 
 pub async fn delete_emergency(
@@ -499,13 +297,5 @@ pub async fn delete_emergency(
     path: web::Path<(i64, i64)>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    delete_item(
-        state,
-        editor,
-        path,
-        "emergency_location",
-        |conn, id| Ok(numbers::find_emergency(conn, id)?.map(|r| (r.customer_id, r))),
-        numbers::delete_emergency,
-    )
-    .await
+    delete_item(state, editor, path, Item::EmergencyLocation).await
 }

@@ -158,7 +158,7 @@ pub async fn page(
     let sp = op.service_provider_id;
     let f = filter.clone();
     let loaded = with_conn(&state, move |conn| {
-        crate::lifecycle::compliance::settle_overdue(conn)?;
+        crate::service::compliance::settle_overdue(conn)?;
         let prefs: HashMap<String, String> = preference::get_prefixed(conn, op_id, "columns.")?
             .into_iter()
             .collect();

@@ -3,12 +3,10 @@
 use crate::auth::access::ensure_link_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::link;
-use crate::db::write_transaction;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
+use crate::service::links as service;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -41,31 +39,15 @@ pub async fn delete(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
-    let actor = editor.0.actor();
-    let name = l.name.clone();
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            link::delete(conn, l.id)?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "delete",
-                    object_type: "access_link",
-                    object_id: l.id,
-                    before: audit::image(&l),
-                    after: None,
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
-    FlashMessage::success(format!("Access link “{name}” was deleted.")).send();
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let (l, s) = with_conn(&state, move |conn| service::delete(conn, scope, &actor, id)).await?;
+    FlashMessage::success(format!("Access link “{}” was deleted.", l.name)).send();
     Ok(see_other(&format!(
         "/customers?customer={}&site={}",
-        c.id, s.id
+        s.customer_id, s.id
     )))
 }

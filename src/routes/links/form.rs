@@ -1,16 +1,18 @@
 //! Access link create (`/sites/{id}/links/new`, POST `/sites/{id}/links`) and edit
-//! (`/links/{id}/edit`, POST `/links/{id}`).
+//! (`/links/{id}/edit` with the link's own history, POST `/links/{id}`). The form's fields and
+//! rules are `service::links`'.
 
-use crate::auth::access::ensure_link_visible;
 use crate::auth::access::ensure_site_visible;
 use crate::auth::{CsrfField, CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::link::{self, AccessLinkUpdate, NewAccessLink};
-use crate::db::write_transaction;
+use crate::db::models::customer::Customer;
+use crate::db::models::site::Site;
 use crate::domain::FormState;
-use crate::domain::{parse_int_in, Description, IpNet, LinkStatus, LinkType, ObjectName};
-use crate::error::{AppError, AppResult};
+use crate::domain::{LinkStatus, LinkType};
+use crate::error::AppResult;
+use crate::routes::history::HistoryView;
 use crate::routes::{render, see_other, Layout};
+use crate::service::links::{self as service, CreateOutcome, EditForm, LinkForm, UpdateOutcome};
+use crate::service::Refusal;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -18,119 +20,10 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 use askama::Template;
 use askama_web::WebTemplate;
-use serde::Deserialize;
-
-/// Highest bandwidth accepted: 1 Tbit/s in kbit/s.
-const MAX_KBPS: i64 = 1_000_000_000;
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LinkForm {
-    pub csrf_token: String,
-    pub name: String,
-    pub description: String,
-    pub link_type: String,
-    pub bandwidth_down_kbps: String,
-    pub bandwidth_up_kbps: String,
-    pub ip_address: String,
-    pub circuit_id: String,
-    pub status: String,
-    pub version: String,
-}
 
 impl CsrfField for LinkForm {
     fn csrf_token(&self) -> &str {
         &self.csrf_token
-    }
-}
-
-struct ValidLink {
-    name: String,
-    description: String,
-    link_type: LinkType,
-    down: i64,
-    up: i64,
-    ip: String,
-    circuit_id: String,
-    status: LinkStatus,
-}
-
-fn parse_circuit(input: &str) -> Result<String, String> {
-    let t = input.trim();
-    if t.chars().count() > 50 {
-        return Err("A circuit id can be at most 50 characters.".into());
-    }
-    if t.chars().any(char::is_control) {
-        return Err("The circuit id contains characters that are not allowed.".into());
-    }
-    Ok(t.to_string())
-}
-
-impl LinkForm {
-    fn state(&self) -> FormState {
-        let mut f = FormState::default();
-        for (k, v) in [
-            ("name", &self.name),
-            ("description", &self.description),
-            ("link_type", &self.link_type),
-            ("bandwidth_down_kbps", &self.bandwidth_down_kbps),
-            ("bandwidth_up_kbps", &self.bandwidth_up_kbps),
-            ("ip_address", &self.ip_address),
-            ("circuit_id", &self.circuit_id),
-            ("status", &self.status),
-        ] {
-            f.set(k, v.as_str());
-        }
-        f
-    }
-
-    fn parse(&self) -> Result<ValidLink, FormState> {
-        let mut f = self.state();
-        let name = f.check("name", ObjectName::parse(&self.name));
-        let description = f.check("description", Description::parse(&self.description));
-        let link_type = f.check("link_type", LinkType::parse(&self.link_type));
-        let down = f.check(
-            "bandwidth_down_kbps",
-            parse_int_in(&self.bandwidth_down_kbps, 0, MAX_KBPS),
-        );
-        let up = f.check(
-            "bandwidth_up_kbps",
-            parse_int_in(&self.bandwidth_up_kbps, 0, MAX_KBPS),
-        );
-        let ip = f.check("ip_address", IpNet::parse(&self.ip_address));
-        let circuit_id = f.check("circuit_id", parse_circuit(&self.circuit_id));
-        let status = f.check("status", LinkStatus::parse(&self.status));
-        match (
-            name,
-            description,
-            link_type,
-            down,
-            up,
-            ip,
-            circuit_id,
-            status,
-        ) {
-            (
-                Some(name),
-                Some(description),
-                Some(link_type),
-                Some(down),
-                Some(up),
-                Some(ip),
-                Some(circuit_id),
-                Some(status),
-            ) => Ok(ValidLink {
-                name: name.into_inner(),
-                description: description.into_inner(),
-                link_type,
-                down,
-                up,
-                ip: ip.as_str().to_string(),
-                circuit_id,
-                status,
-            }),
-            _ => Err(f),
-        }
     }
 }
 
@@ -146,6 +39,8 @@ pub struct LinkFormPage {
     pub version: Option<i32>,
     pub link_types: Vec<(String, String)>,
     pub statuses: Vec<(String, String)>,
+    /// The link's own history, on the edit form.
+    pub history: Option<Vec<HistoryView>>,
 }
 
 fn page(
@@ -155,7 +50,6 @@ fn page(
     cancel_href: String,
     submit_label: &'static str,
     form: FormState,
-    version: Option<i32>,
 ) -> LinkFormPage {
     LinkFormPage {
         layout,
@@ -164,7 +58,7 @@ fn page(
         cancel_href,
         submit_label,
         form,
-        version,
+        version: None,
         link_types: LinkType::ALL
             .iter()
             .map(|t| (t.code().to_string(), t.label().to_string()))
@@ -173,6 +67,36 @@ fn page(
             .iter()
             .map(|t| (t.code().to_string(), t.label().to_string()))
             .collect(),
+        history: None,
+    }
+}
+
+/// The form adding a link to site `s` of `c`.
+fn new_page(layout: Layout, s: &Site, c: &Customer, form: FormState) -> LinkFormPage {
+    page(
+        layout,
+        format!("Add an access link to {} ({})", s.name, c.company),
+        format!("/sites/{}/links", s.id),
+        format!("/customers?customer={}&site={}", c.id, s.id),
+        "Create access link",
+        form,
+    )
+}
+
+/// The edit form of `data`'s link, showing `form` as of `version`.
+fn edit_page(layout: Layout, data: &EditForm, form: FormState, version: i32) -> LinkFormPage {
+    let (l, s, c) = (&data.link, &data.site, &data.customer);
+    LinkFormPage {
+        version: Some(version),
+        history: Some(HistoryView::all(&data.history, "Access link")),
+        ..page(
+            layout,
+            format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
+            format!("/links/{}", l.id),
+            format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
+            "Save access link",
+            form,
+        )
     }
 }
 
@@ -187,14 +111,11 @@ pub async fn new_form(
     let mut form = FormState::default();
     form.set("status", LinkStatus::Active.code());
     form.set("link_type", LinkType::Fiber.code());
-    Ok(page(
+    Ok(new_page(
         Layout::for_operator(&editor.0, &flashes),
-        format!("Add an access link to {} ({})", s.name, c.company),
-        format!("/sites/{}/links", s.id),
-        format!("/customers?customer={}&site={}", c.id, s.id),
-        "Create access link",
+        &s,
+        &c,
         form,
-        None,
     ))
 }
 
@@ -205,78 +126,31 @@ pub async fn create(
     form: CsrfForm<LinkForm>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
-    let valid = match form.0.parse() {
-        Ok(v) => v,
-        Err(f) => {
-            let p = page(
-                Layout::for_operator(&editor.0, &flashes),
-                format!("Add an access link to {} ({})", s.name, c.company),
-                format!("/sites/{}/links", s.id),
-                format!("/customers?customer={}&site={}", c.id, s.id),
-                "Create access link",
-                f,
-                None,
-            );
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
-        }
-    };
-    let actor = editor.0.actor();
-    let site_id = s.id;
-    let created = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let now = crate::db::now();
-            let l = link::insert(
-                conn,
-                &NewAccessLink {
-                    site_id,
-                    name: valid.name,
-                    description: valid.description,
-                    link_type: valid.link_type.code().into(),
-                    bandwidth_down_kbps: valid.down,
-                    bandwidth_up_kbps: valid.up,
-                    ip_address: valid.ip,
-                    circuit_id: valid.circuit_id,
-                    status: valid.status.code().into(),
-                    created_at: now,
-                    updated_at: now,
-                },
-            )?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "create",
-                    object_type: "access_link",
-                    object_id: l.id,
-                    before: None,
-                    after: audit::image(&l),
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(l)
-        })
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let outcome = with_conn(&state, move |conn| {
+        service::create(conn, scope, &actor, id, &form.0)
     })
     .await?;
-    FlashMessage::success(format!("Access link “{}” created.", created.name)).send();
-    Ok(see_other(&format!(
-        "/customers?customer={}&site={}&link={}",
-        c.id, s.id, created.id
-    )))
-}
-
-fn form_of(l: &link::AccessLink) -> LinkForm {
-    LinkForm {
-        name: l.name.clone(),
-        description: l.description.clone(),
-        link_type: l.link_type.clone(),
-        bandwidth_down_kbps: l.bandwidth_down_kbps.to_string(),
-        bandwidth_up_kbps: l.bandwidth_up_kbps.to_string(),
-        ip_address: l.ip_address.clone(),
-        circuit_id: l.circuit_id.clone(),
-        status: l.status.clone(),
-        ..Default::default()
+    match outcome {
+        CreateOutcome::Created { link, customer_id } => {
+            FlashMessage::success(format!("Access link “{}” created.", link.name)).send();
+            Ok(see_other(&format!(
+                "/customers?customer={customer_id}&site={}&link={}",
+                link.site_id, link.id
+            )))
+        }
+        CreateOutcome::Invalid(f, place) => {
+            let (s, c) = *place;
+            let layout = Layout::for_operator(&editor.0, &flashes);
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &new_page(layout, &s, &c, f),
+            )
+        }
     }
 }
 
@@ -286,17 +160,11 @@ pub async fn edit_form(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<LinkFormPage> {
-    let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
-    Ok(page(
-        Layout::for_operator(&editor.0, &flashes),
-        format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
-        format!("/links/{}", l.id),
-        format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
-        "Save access link",
-        form_of(&l).state(),
-        Some(l.version),
-    ))
+    let (scope, id) = (editor.0.service_provider_id, path.into_inner());
+    let data = with_conn(&state, move |conn| service::edit_form(conn, scope, id)).await?;
+    let form = LinkForm::of(&data.link).state();
+    let layout = Layout::for_operator(&editor.0, &flashes);
+    Ok(edit_page(layout, &data, form, data.link.version))
 }
 
 pub async fn update(
@@ -306,77 +174,30 @@ pub async fn update(
     form: CsrfForm<LinkForm>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let (l, s, c) = ensure_link_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
-    let form = form.0;
-    let version: i32 = form.version.trim().parse().map_err(|_| {
-        AppError::BadRequest("The form is missing its version; reload the page.".into())
-    })?;
-    let err_page = |f: FormState| {
-        page(
-            Layout::for_operator(&editor.0, &flashes),
-            format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
-            format!("/links/{}", l.id),
-            format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
-            "Save access link",
-            f,
-            Some(version),
-        )
-    };
-    let valid = match form.parse() {
-        Ok(v) => v,
-        Err(f) => return render(StatusCode::UNPROCESSABLE_ENTITY, &err_page(f)),
-    };
-    let actor = editor.0.actor();
-    let before = l.clone();
-    let updated = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let changes = AccessLinkUpdate {
-                name: valid.name,
-                description: valid.description,
-                link_type: valid.link_type.code().into(),
-                bandwidth_down_kbps: valid.down,
-                bandwidth_up_kbps: valid.up,
-                ip_address: valid.ip,
-                circuit_id: valid.circuit_id,
-                status: valid.status.code().into(),
-                updated_at: crate::db::now(),
-            };
-            let Some(after) = link::update(conn, before.id, version, &changes)? else {
-                return Ok(None);
-            };
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "update",
-                    object_type: "access_link",
-                    object_id: after.id,
-                    before: audit::image(&before),
-                    after: audit::image(&after),
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(Some(after))
-        })
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let outcome = with_conn(&state, move |conn| {
+        service::update(conn, scope, &actor, id, &form.0)
     })
     .await?;
-    match updated {
-        Some(after) => {
-            FlashMessage::success(format!("Access link “{}” saved.", after.name)).send();
+    match outcome {
+        UpdateOutcome::Saved { link, customer_id } => {
+            FlashMessage::success(format!("Access link “{}” saved.", link.name)).send();
             Ok(see_other(&format!(
-                "/customers?customer={}&site={}&link={}",
-                c.id, s.id, after.id
+                "/customers?customer={customer_id}&site={}&link={}",
+                link.site_id, link.id
             )))
         }
-        None => {
-            let mut f = form.state();
-            f.error(
-                "name",
-                "Someone else changed this access link after you opened the form, so nothing was saved. \
-                 Open the form again to see their change.",
-            );
-            render(StatusCode::CONFLICT, &err_page(f))
+        UpdateOutcome::Refused(refusal, data, version) => {
+            let (status, f) = match refusal {
+                Refusal::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, f),
+                Refusal::Stale(f) => (StatusCode::CONFLICT, f),
+            };
+            let layout = Layout::for_operator(&editor.0, &flashes);
+            render(status, &edit_page(layout, &data, f, version))
         }
     }
 }

@@ -1,29 +1,48 @@
 //! POSTs of the portal's Save buttons: the customer's own name and description, its sites,
-//! and the access links of one of its sites. The operators' pane-save code does the work,
-//! limited to rows of the signed-in customer.
+//! and the access links of one of its sites. `service::pane_save` does the work, as for the
+//! operators' panes, limited to rows of the signed-in customer.
 
 use super::safe_portal_return;
-use crate::auth::access::refuse_if_demo;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, PortalUser};
-use crate::db::models::site;
-use crate::error::{AppError, AppResult};
-use crate::routes::customers::save::{save_pane, Pane};
+use crate::error::AppResult;
+use crate::routes::see_other;
+use crate::service::pane_save::{self, Pane, PaneSaved, Saver};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use actix_web_flash_messages::FlashMessage;
+
+/// Saves `pane` of the portal's customer and sends the browser back with a message.
+async fn save(
+    state: web::Data<AppState>,
+    user: PortalUser,
+    pane: Pane,
+    fields: Fields,
+) -> AppResult<HttpResponse> {
+    let return_to = safe_portal_return(&user.customer.webid, fields.get("return_to"));
+    let saver = Saver::Portal {
+        customer_id: user.customer.id,
+    };
+    let actor = user.actor();
+    let outcome = with_conn(&state, move |conn| {
+        pane_save::save(conn, saver, pane, &actor, &fields)
+    })
+    .await?;
+    match &outcome {
+        PaneSaved::NoChanges => FlashMessage::info(outcome.message()).send(),
+        PaneSaved::Saved(_) => FlashMessage::success(outcome.message()).send(),
+        PaneSaved::Refused(_) => FlashMessage::error(outcome.message()).send(),
+    }
+    Ok(see_other(&return_to))
+}
 
 pub async fn customer(
     state: web::Data<AppState>,
     user: PortalUser,
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    refuse_if_demo(&user.customer)?;
-    let return_to = safe_portal_return(&user.customer.webid, form.0.get("return_to"));
-    let pane = Pane::OwnCustomer {
-        customer_id: user.customer.id,
-    };
-    save_pane(state, user.actor(), form.0, pane, return_to).await
+    save(state, user, Pane::Customers, form.0).await
 }
 
 pub async fn sites(
@@ -31,12 +50,8 @@ pub async fn sites(
     user: PortalUser,
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    refuse_if_demo(&user.customer)?;
-    let return_to = safe_portal_return(&user.customer.webid, form.0.get("return_to"));
-    let pane = Pane::Sites {
-        customer_id: user.customer.id,
-    };
-    save_pane(state, user.actor(), form.0, pane, return_to).await
+    let customer_id = user.customer.id;
+    save(state, user, Pane::Sites { customer_id }, form.0).await
 }
 
 pub async fn links(
@@ -45,24 +60,6 @@ pub async fn links(
     path: web::Path<(String, i64)>,
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    refuse_if_demo(&user.customer)?;
     let (_, site_id) = path.into_inner();
-    let customer_id = user.customer.id;
-    // A site of another customer is not there, as far as this portal can tell.
-    with_conn(&state, move |conn| {
-        site::find(conn, site_id)?
-            .filter(|s| s.customer_id == customer_id)
-            .map(|_| ())
-            .ok_or(AppError::NotFound)
-    })
-    .await?;
-    let return_to = safe_portal_return(&user.customer.webid, form.0.get("return_to"));
-    save_pane(
-        state,
-        user.actor(),
-        form.0,
-        Pane::Links { site_id },
-        return_to,
-    )
-    .await
+    save(state, user, Pane::Links { site_id }, form.0).await
 }

@@ -3,12 +3,10 @@
 use crate::auth::access::ensure_site_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::site;
-use crate::db::write_transaction;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
+use crate::service::sites as service;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -38,28 +36,16 @@ pub async fn delete(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    let actor = editor.0.actor();
-    let name = s.name.clone();
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            site::delete(conn, s.id)?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "delete",
-                    object_type: "site",
-                    object_id: s.id,
-                    before: audit::image(&s),
-                    after: None,
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
-    FlashMessage::success(format!("Site “{name}” and its access links were deleted.")).send();
-    Ok(see_other(&format!("/customers?customer={}", c.id)))
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let s = with_conn(&state, move |conn| service::delete(conn, scope, &actor, id)).await?;
+    FlashMessage::success(format!(
+        "Site “{}” and its access links were deleted.",
+        s.name
+    ))
+    .send();
+    Ok(see_other(&format!("/customers?customer={}", s.customer_id)))
 }

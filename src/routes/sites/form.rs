@@ -1,17 +1,18 @@
 //! Site create (`/customers/{id}/sites/new`, POST `/customers/{id}/sites`) and edit
-//! (`/sites/{id}/edit`, POST `/sites/{id}`).
+//! (`/sites/{id}/edit` with the site's own history, POST `/sites/{id}`). The form's fields and
+//! rules are `service::sites`'.
 
-use crate::auth::access::{ensure_customer_visible, ensure_site_visible};
+use crate::auth::access::ensure_customer_visible;
 use crate::auth::{CsrfField, CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::site::{self, NewSite, SiteUpdate};
-use crate::db::write_transaction;
+use crate::db::models::customer::Customer;
 use crate::domain::country_list::COUNTRIES;
 use crate::domain::time_zone_list::TIME_ZONES;
 use crate::domain::FormState;
-use crate::domain::{Country, Description, LongText, ObjectName, TimeZone};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::routes::history::HistoryView;
 use crate::routes::{render, see_other, Layout};
+use crate::service::sites::{self as service, CreateOutcome, EditForm, SiteForm, UpdateOutcome};
+use crate::service::Refusal;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -19,65 +20,10 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 use askama::Template;
 use askama_web::WebTemplate;
-use serde::Deserialize;
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SiteForm {
-    pub csrf_token: String,
-    pub name: String,
-    pub description: String,
-    pub address: String,
-    pub country: String,
-    pub time_zone: String,
-    pub version: String,
-}
 
 impl CsrfField for SiteForm {
     fn csrf_token(&self) -> &str {
         &self.csrf_token
-    }
-}
-
-/// A site form that parsed: every field valid.
-struct ValidSite {
-    name: String,
-    description: String,
-    address: String,
-    country: &'static str,
-    time_zone: &'static str,
-}
-
-impl SiteForm {
-    fn state(&self) -> FormState {
-        let mut f = FormState::default();
-        f.set("name", &self.name);
-        f.set("description", &self.description);
-        f.set("address", &self.address);
-        f.set("country", &self.country);
-        f.set("time_zone", &self.time_zone);
-        f
-    }
-
-    fn parse(&self) -> Result<ValidSite, FormState> {
-        let mut f = self.state();
-        let name = f.check("name", ObjectName::parse(&self.name));
-        let description = f.check("description", Description::parse(&self.description));
-        let address = f.check("address", LongText::parse(&self.address));
-        let country = f.check("country", Country::parse(&self.country));
-        let time_zone = f.check("time_zone", TimeZone::parse(&self.time_zone));
-        match (name, description, address, country, time_zone) {
-            (Some(name), Some(description), Some(address), Some(country), Some(time_zone)) => {
-                Ok(ValidSite {
-                    name: name.into_inner(),
-                    description: description.into_inner(),
-                    address: address.into_inner(),
-                    country: country.code(),
-                    time_zone: time_zone.as_str(),
-                })
-            }
-            _ => Err(f),
-        }
     }
 }
 
@@ -93,6 +39,8 @@ pub struct SiteFormPage {
     pub version: Option<i32>,
     pub countries: Vec<(String, String)>,
     pub time_zones: Vec<(String, String)>,
+    /// The site's own history, on the edit form.
+    pub history: Option<Vec<HistoryView>>,
 }
 
 fn page(
@@ -102,7 +50,6 @@ fn page(
     cancel_href: String,
     submit_label: &'static str,
     form: FormState,
-    version: Option<i32>,
 ) -> SiteFormPage {
     SiteFormPage {
         layout,
@@ -111,7 +58,7 @@ fn page(
         cancel_href,
         submit_label,
         form,
-        version,
+        version: None,
         countries: COUNTRIES
             .iter()
             .map(|(c, n)| (c.to_string(), n.to_string()))
@@ -120,6 +67,36 @@ fn page(
             .iter()
             .map(|z| (z.to_string(), z.to_string()))
             .collect(),
+        history: None,
+    }
+}
+
+/// The form adding a site to `c`.
+fn new_page(layout: Layout, c: &Customer, form: FormState) -> SiteFormPage {
+    page(
+        layout,
+        format!("Add a site to {}", c.company),
+        format!("/customers/{}/sites", c.id),
+        format!("/customers?customer={}", c.id),
+        "Create site",
+        form,
+    )
+}
+
+/// The edit form of `data`'s site, showing `form` as of `version`.
+fn edit_page(layout: Layout, data: &EditForm, form: FormState, version: i32) -> SiteFormPage {
+    let (s, c) = (&data.site, &data.customer);
+    SiteFormPage {
+        version: Some(version),
+        history: Some(HistoryView::all(&data.history, "Site")),
+        ..page(
+            layout,
+            format!("Edit site {} of {}", s.name, c.company),
+            format!("/sites/{}", s.id),
+            format!("/customers?customer={}&site={}", c.id, s.id),
+            "Save site",
+            form,
+        )
     }
 }
 
@@ -133,14 +110,10 @@ pub async fn new_form(
     crate::auth::access::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("country", &c.country);
-    Ok(page(
+    Ok(new_page(
         Layout::for_operator(&editor.0, &flashes),
-        format!("Add a site to {}", c.company),
-        format!("/customers/{}/sites", c.id),
-        format!("/customers?customer={}", c.id),
-        "Create site",
+        &c,
         form,
-        None,
     ))
 }
 
@@ -151,63 +124,28 @@ pub async fn create(
     form: CsrfForm<SiteForm>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
-    let form = form.0;
-    let valid = match form.parse() {
-        Ok(v) => v,
-        Err(state_with_errors) => {
-            let p = page(
-                Layout::for_operator(&editor.0, &flashes),
-                format!("Add a site to {}", c.company),
-                format!("/customers/{}/sites", c.id),
-                format!("/customers?customer={}", c.id),
-                "Create site",
-                state_with_errors,
-                None,
-            );
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
-        }
-    };
-    let actor = editor.0.actor();
-    let customer_id = c.id;
-    let created = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let now = crate::db::now();
-            let s = site::insert(
-                conn,
-                &NewSite {
-                    customer_id,
-                    name: valid.name,
-                    description: valid.description,
-                    address: valid.address,
-                    country: valid.country.to_string(),
-                    time_zone: valid.time_zone.to_string(),
-                    created_at: now,
-                    updated_at: now,
-                },
-            )?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "create",
-                    object_type: "site",
-                    object_id: s.id,
-                    before: None,
-                    after: audit::image(&s),
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(s)
-        })
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let outcome = with_conn(&state, move |conn| {
+        service::create(conn, scope, &actor, id, &form.0)
     })
     .await?;
-    FlashMessage::success(format!("Site “{}” created.", created.name)).send();
-    Ok(see_other(&format!(
-        "/customers?customer={customer_id}&site={}",
-        created.id
-    )))
+    match outcome {
+        CreateOutcome::Created(s) => {
+            FlashMessage::success(format!("Site “{}” created.", s.name)).send();
+            Ok(see_other(&format!(
+                "/customers?customer={}&site={}",
+                s.customer_id, s.id
+            )))
+        }
+        CreateOutcome::Invalid(f, c) => {
+            let layout = Layout::for_operator(&editor.0, &flashes);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &new_page(layout, &c, f))
+        }
+    }
 }
 
 pub async fn edit_form(
@@ -216,25 +154,11 @@ pub async fn edit_form(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<SiteFormPage> {
-    let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
-    let form = SiteForm {
-        name: s.name.clone(),
-        description: s.description.clone(),
-        address: s.address.clone(),
-        country: s.country.clone(),
-        time_zone: s.time_zone.clone(),
-        ..Default::default()
-    };
-    Ok(page(
-        Layout::for_operator(&editor.0, &flashes),
-        format!("Edit site {} of {}", s.name, c.company),
-        format!("/sites/{}", s.id),
-        format!("/customers?customer={}&site={}", c.id, s.id),
-        "Save site",
-        form.state(),
-        Some(s.version),
-    ))
+    let (scope, id) = (editor.0.service_provider_id, path.into_inner());
+    let data = with_conn(&state, move |conn| service::edit_form(conn, scope, id)).await?;
+    let form = SiteForm::of(&data.site).state();
+    let layout = Layout::for_operator(&editor.0, &flashes);
+    Ok(edit_page(layout, &data, form, data.site.version))
 }
 
 pub async fn update(
@@ -244,82 +168,30 @@ pub async fn update(
     form: CsrfForm<SiteForm>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
-    let form = form.0;
-    let version: i32 = form.version.trim().parse().map_err(|_| {
-        AppError::BadRequest("The form is missing its version; reload the page.".into())
-    })?;
-    let err_page = |f: FormState, layout: Layout| {
-        page(
-            layout,
-            format!("Edit site {} of {}", s.name, c.company),
-            format!("/sites/{}", s.id),
-            format!("/customers?customer={}&site={}", c.id, s.id),
-            "Save site",
-            f,
-            Some(version),
-        )
-    };
-    let valid = match form.parse() {
-        Ok(v) => v,
-        Err(f) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &err_page(f, Layout::for_operator(&editor.0, &flashes)),
-            )
-        }
-    };
-    let actor = editor.0.actor();
-    let before = s.clone();
-    let updated = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let changes = SiteUpdate {
-                name: valid.name,
-                description: valid.description,
-                address: valid.address,
-                country: valid.country.to_string(),
-                time_zone: valid.time_zone.to_string(),
-                updated_at: crate::db::now(),
-            };
-            let Some(after) = site::update(conn, before.id, version, &changes)? else {
-                return Ok(None);
-            };
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "update",
-                    object_type: "site",
-                    object_id: after.id,
-                    before: audit::image(&before),
-                    after: audit::image(&after),
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(Some(after))
-        })
+    let (scope, actor, id) = (
+        editor.0.service_provider_id,
+        editor.0.actor(),
+        path.into_inner(),
+    );
+    let outcome = with_conn(&state, move |conn| {
+        service::update(conn, scope, &actor, id, &form.0)
     })
     .await?;
-    match updated {
-        Some(after) => {
-            FlashMessage::success(format!("Site “{}” saved.", after.name)).send();
+    match outcome {
+        UpdateOutcome::Saved(s) => {
+            FlashMessage::success(format!("Site “{}” saved.", s.name)).send();
             Ok(see_other(&format!(
                 "/customers?customer={}&site={}",
-                c.id, after.id
+                s.customer_id, s.id
             )))
         }
-        None => {
-            let mut f = form.state();
-            f.error(
-                "name",
-                "Someone else changed this site after you opened the form, so nothing was saved. \
-                 Open the form again to see their change.",
-            );
-            render(
-                StatusCode::CONFLICT,
-                &err_page(f, Layout::for_operator(&editor.0, &flashes)),
-            )
+        UpdateOutcome::Refused(refusal, data, version) => {
+            let (status, f) = match refusal {
+                Refusal::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, f),
+                Refusal::Stale(f) => (StatusCode::CONFLICT, f),
+            };
+            let layout = Layout::for_operator(&editor.0, &flashes);
+            render(status, &edit_page(layout, &data, f, version))
         }
     }
 }

@@ -4,13 +4,16 @@
 //!
 //! "By itself" needs no timer: `settle_overdue` runs at the start of every read that shows a
 //! customer's status (the panes, the portal, the review queue, the customer's own pages) and
-//! fails the overdue reviews in one transaction, audited as the system.
+//! fails the overdue reviews in one transaction, audited as the system. The review queue, the
+//! decisions and the replacement of the list are here too.
 
-use super::record_and_end_sessions;
-use crate::db::models::compliance::{self as reviews, Review};
+use super::audit::{Action, AuditEvent, ObjectKind};
+use super::customers::lifecycle::record_and_end_sessions;
+use crate::auth::access::Scope;
+use crate::db::models::compliance::{self as reviews, RestrictedParty, Review};
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::{write_transaction, DbConnection};
-use crate::domain::screening::name_key;
+use crate::domain::screening::{name_key, RestrictedEntry};
 use crate::domain::CustomerStatus;
 use crate::error::{AppError, AppResult};
 
@@ -86,6 +89,7 @@ fn close(
 }
 
 /// Fails every review open past its 72 hours. Cheap when there is none (one indexed read).
+#[tracing::instrument(skip(conn))]
 pub fn settle_overdue(conn: &mut DbConnection) -> AppResult<usize> {
     let now = crate::db::now();
     if reviews::overdue(conn, now)?.is_empty() {
@@ -109,6 +113,32 @@ pub fn settle_overdue(conn: &mut DbConnection) -> AppResult<usize> {
     })
 }
 
+/// The open reviews a reviewer may see, with each customer's company and account code, after
+/// the overdue ones have failed.
+#[tracing::instrument(skip(conn))]
+pub fn queue(conn: &mut DbConnection, scope: Scope) -> AppResult<Vec<(Review, String, String)>> {
+    settle_overdue(conn)?;
+    Ok(reviews::queue(conn, scope)?)
+}
+
+/// The review, if it exists and its customer is one the reviewer may see.
+fn visible_review(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<()> {
+    let r = reviews::find(conn, id)?.ok_or(AppError::NotFound)?;
+    customer::find(conn, CustomerId(r.customer_id))?
+        .filter(|c| scope.is_none_or(|sp| sp == c.service_provider_id))
+        .map(|_| ())
+        .ok_or(AppError::NotFound)
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The customer becomes active.
+    Approve,
+    /// The customer fails the review, for this reason.
+    Reject(String),
+}
+
 /// What became of a reviewer's decision.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Decided {
@@ -117,41 +147,77 @@ pub enum Decided {
     NoLongerOpen,
 }
 
-/// A reviewer's decision: approve (→ active) or reject with a reason (→ review_failed).
+/// A reviewer's decision on a review of a customer they may see: approve (→ active) or reject
+/// with a reason (→ review_failed).
+#[tracing::instrument(skip(conn))]
 pub fn decide(
     conn: &mut DbConnection,
+    scope: Scope,
     review_id: i64,
-    approve: bool,
+    decision: Decision,
     actor: &str,
-    rejection_reason: &str,
 ) -> AppResult<Decided> {
+    visible_review(conn, scope, review_id)?;
     settle_overdue(conn)?;
     write_transaction(conn, |conn| {
         let review = reviews::find(conn, review_id)?.ok_or(AppError::NotFound)?;
-        let done = if approve {
-            close(
+        let done = match decision {
+            Decision::Approve => close(
                 conn,
                 &review,
                 "approved",
                 CustomerStatus::Active,
                 actor,
                 "compliance review approved",
-            )?
-        } else {
-            let reason = format!("compliance review rejected: {rejection_reason}");
-            close(
-                conn,
-                &review,
-                "rejected",
-                CustomerStatus::ReviewFailed,
-                actor,
-                &reason,
-            )?
+            )?,
+            Decision::Reject(why) => {
+                let reason = format!("compliance review rejected: {why}");
+                close(
+                    conn,
+                    &review,
+                    "rejected",
+                    CustomerStatus::ReviewFailed,
+                    actor,
+                    &reason,
+                )?
+            }
         };
         Ok(if done {
             Decided::Done
         } else {
             Decided::NoLongerOpen
         })
+    })
+}
+
+/// How many entries the restricted-party list holds, and the first `limit` of them.
+#[tracing::instrument(skip(conn))]
+pub fn restricted_list(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> AppResult<(i64, Vec<RestrictedParty>)> {
+    Ok((
+        reviews::list_count(conn)?,
+        reviews::list_entries(conn, limit)?,
+    ))
+}
+
+/// Replaces the whole restricted-party list with `entries` (already parsed); returns how many
+/// entries are now on file.
+#[tracing::instrument(skip(conn, entries))]
+pub fn replace_restricted_list(
+    conn: &mut DbConnection,
+    actor: &str,
+    entries: Vec<RestrictedEntry>,
+) -> AppResult<usize> {
+    write_transaction(conn, |conn| {
+        let before = reviews::list_count(conn)?;
+        reviews::replace_list(conn, &entries)?;
+        AuditEvent::new(ObjectKind::RestrictedPartyList, 0, Action::Replace)
+            .before_value(serde_json::json!({ "entries": before }))
+            .after_value(serde_json::json!({ "entries": entries.len() }))
+            .reason(Some("restricted-party list uploaded"))
+            .write(conn, actor)?;
+        Ok(entries.len())
     })
 }
