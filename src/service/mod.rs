@@ -3,6 +3,9 @@
 //! redirects). Routes call exactly one service function per request.
 
 pub mod audit;
+pub mod reference;
+pub mod settings;
+pub mod subscribers;
 
 use crate::domain::FormState;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
