@@ -1,5 +1,6 @@
-//! The subscribers area: search, new subscriber, its new-wallet step, the edit screen with its
-//! panels, deletion, and the checks they share (which provider an operator may work in).
+//! The subscribers area's pages: search, new subscriber, its new-wallet step, the edit screen
+//! with its panels, deletion. Each write is one call into `service::subscribers`; the form
+//! helpers the pages share are re-exported here from there.
 
 pub mod create;
 pub mod delete;

@@ -181,7 +181,8 @@ fn insert(
         AuditEvent::created(ObjectKind::Subscriber, s.id, &s).write(conn, actor)?;
         Ok(CreateOutcome::Created(s.id))
     });
-    // Two people saving the same card number or subscriber ID at once: the index decides.
+    // Two people saving the same card number or subscriber ID at once: the index decides, and
+    // whichever unique index it was, the message goes on the card number.
     written.or_else(|e| {
         let mut f = typed;
         unique_to_field(

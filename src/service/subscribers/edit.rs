@@ -31,7 +31,8 @@ pub enum SaveOutcome {
     Stale(Box<EditData>),
 }
 
-/// Two saves of the same card number or subscriber ID at once: the indexes decide.
+/// Two saves of the same card number or subscriber ID at once: the indexes decide, and whichever
+/// unique index it was, the message goes on the card number.
 const TAKEN_MEANWHILE: &str =
     "This card number, subscriber ID or name was just taken by someone else; check and save again.";
 

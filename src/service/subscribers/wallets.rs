@@ -141,7 +141,8 @@ pub fn add(
     };
     let written: AppResult<AddWalletOutcome> =
         write_transaction(conn, |conn| add_in_transaction(conn, &to, plan, f));
-    // Two saves racing for the same reference or wallet slot: the indexes decide.
+    // Two saves racing for the same reference or wallet slot: the indexes decide, and whichever
+    // it was, the message goes on the reference.
     written.or_else(|e| {
         let mut f = form.state();
         unique_to_field(
