@@ -9,7 +9,10 @@ pub mod links;
 pub mod numbers;
 pub mod packages;
 pub mod pane_save;
+pub mod reference;
+pub mod settings;
 pub mod sites;
+pub mod subscribers;
 
 use crate::domain::FormState;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

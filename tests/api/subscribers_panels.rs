@@ -3,8 +3,9 @@
 
 use crate::common::spawn_app;
 use crate::subscriber_support::*;
-use selfcare::db::models::{subscriber, subscriber_profile, voucher};
+use selfcare::db::models::{subscriber, subscriber_profile};
 use selfcare::domain::geo::Shape;
+use selfcare::service::subscribers::recharge;
 
 fn field_of(fields: &[(String, String)], name: &str) -> Option<String> {
     fields
@@ -512,7 +513,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
     let id = create_subscriber(&app, "P9", "4770000009").await;
     let mut conn = db(&app);
     let attempt = |conn: &mut selfcare::db::DbConnection, ok: bool| {
-        voucher::record_attempt(conn, id, "123456789", ok, "system:recharge").unwrap()
+        recharge::record_attempt(conn, id, "123456789", ok, "system:recharge").unwrap()
     };
     assert!(!attempt(&mut conn, false));
     assert!(!attempt(&mut conn, false));

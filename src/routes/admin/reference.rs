@@ -1,17 +1,14 @@
 //! `/admin/reference/{kind}`: the reference lists of subscribers and wallets (service providers,
 //! product types, currencies, languages, closed user groups, charging domains). An admin lists,
-//! adds, and deletes what nothing uses.
+//! adds, and deletes what nothing uses; the rules are `service::reference`'s.
 
 use crate::auth::csrf::Fields;
 use crate::auth::{Admin, CsrfForm};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::ref_data::{self, RefEntry, RefKind};
-use crate::db::write_transaction;
-use crate::domain::parse_int_in;
-use crate::domain::subscriber::{CurrencyCode, RefName};
+use crate::db::models::ref_data::{RefEntry, RefKind};
 use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
 use crate::routes::{render, see_other, Layout};
+use crate::service::reference::{self as service, RefCreated, RefDeleted, RefForm};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -63,15 +60,7 @@ async fn page(
     form: FormState,
     problem: String,
 ) -> AppResult<ReferencePage> {
-    let rows = with_conn(state, move |conn| {
-        let mut out = Vec::new();
-        for e in ref_data::list(conn, kind)? {
-            let used = ref_data::usage(conn, kind, e.id)?;
-            out.push((e, used));
-        }
-        Ok(out)
-    })
-    .await?;
+    let rows = with_conn(state, move |conn| service::list_with_usage(conn, kind)).await?;
     Ok(ReferencePage {
         layout,
         kinds: kinds(),
@@ -111,75 +100,24 @@ pub async fn create(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let kind = kind_of(&path.into_inner())?;
-    let fields = form.0;
-    let get = |n: &str| fields.get(n).unwrap_or("").to_string();
-    let mut f = FormState::default();
-    for n in ["name", "code", "decimals"] {
-        f.set(n, get(n));
-    }
-    let name = f.check("name", RefName::parse(&get("name")));
-    let (code, decimals) = if kind == RefKind::Currencies {
-        (
-            f.check("code", CurrencyCode::parse(&get("code"))).map(Some),
-            f.check(
-                "decimals",
-                parse_int_in(&get("decimals"), 0, 3)
-                    .map_err(|_| "Decimals run from 0 to 3.".to_string()),
-            ),
-        )
-    } else {
-        (Some(None), Some(0))
-    };
-    let layout = Layout::for_operator(&admin.0, &flashes);
-    let (Some(name), Some(code), Some(decimals)) = (name, code, decimals) else {
-        let p = page(&state, layout, kind, f, String::new()).await?;
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    let get = |n: &str| form.0.get(n).unwrap_or("").to_string();
+    let posted = RefForm {
+        name: get("name"),
+        code: get("code"),
+        decimals: get("decimals"),
     };
     let actor = admin.0.actor();
-    let key = code
-        .as_ref()
-        .map(|c| c.as_str().to_string())
-        .unwrap_or_else(|| name.as_str().to_string());
-    let created = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            if ref_data::name_taken(conn, kind, &key)? {
-                return Ok(None);
-            }
-            let id = match &code {
-                Some(c) => {
-                    ref_data::create_currency(conn, c.as_str(), name.as_str(), decimals as i32)?
-                }
-                None => ref_data::create_named(conn, kind, name.as_str())?,
-            };
-            let after = ref_data::find(conn, kind, id)?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "create",
-                    object_type: kind.audit_type(),
-                    object_id: id,
-                    before: None,
-                    after: after.as_ref().and_then(audit::image),
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(Some(id))
-        })
+    let outcome = with_conn(&state, move |conn| {
+        service::create(conn, &actor, kind, &posted)
     })
     .await?;
-    match created {
-        Some(_) => {
+    match outcome {
+        RefCreated::Created(_) => {
             FlashMessage::success(format!("{} entry added.", kind.title())).send();
             Ok(see_other(&format!("/admin/reference/{}", kind.slug())))
         }
-        None => {
-            let field = if kind == RefKind::Currencies {
-                "code"
-            } else {
-                "name"
-            };
-            f.error(field, "This one is in the list already.");
+        RefCreated::Invalid(f) => {
+            let layout = Layout::for_operator(&admin.0, &flashes);
             let p = page(&state, layout, kind, f, String::new()).await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
@@ -196,38 +134,13 @@ pub async fn delete(
     let (slug, id) = path.into_inner();
     let kind = kind_of(&slug)?;
     let actor = admin.0.actor();
-    let outcome = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let Some(entry) = ref_data::find(conn, kind, id)? else {
-                return Err(AppError::NotFound);
-            };
-            let used = ref_data::usage(conn, kind, id)?;
-            if used > 0 {
-                return Ok(Err((entry.name, used)));
-            }
-            ref_data::delete(conn, kind, id)?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "delete",
-                    object_type: kind.audit_type(),
-                    object_id: id,
-                    before: audit::image(&entry),
-                    after: None,
-                    reason: None,
-                },
-            )?;
-            Ok(Ok(entry.name))
-        })
-    })
-    .await?;
+    let outcome = with_conn(&state, move |conn| service::delete(conn, &actor, kind, id)).await?;
     match outcome {
-        Ok(name) => {
+        RefDeleted::Deleted(name) => {
             FlashMessage::success(format!("“{name}” was deleted.")).send();
             Ok(see_other(&format!("/admin/reference/{}", kind.slug())))
         }
-        Err((name, used)) => {
+        RefDeleted::InUse { name, used } => {
             let p = page(
                 &state,
                 Layout::for_operator(&admin.0, &flashes),

@@ -1,14 +1,12 @@
 //! GET/POST `/admin/settings`: instance-wide switches, kept in `app_settings` so every instance
-//! sees them. Today: whether financial changes must give a reason.
+//! sees them. Today: whether financial changes must give a reason (`service::settings`).
 
 use crate::auth::csrf::Fields;
 use crate::auth::{Admin, CsrfForm};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::settings;
-use crate::db::write_transaction;
-use crate::error::{AppError, AppResult};
-use crate::routes::subscribers::checkbox;
+use crate::error::AppResult;
 use crate::routes::{see_other, Layout};
+use crate::service::settings as service;
+use crate::service::subscribers::form::checkbox;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -28,7 +26,7 @@ pub async fn page(
     admin: Admin,
     flashes: IncomingFlashMessages,
 ) -> AppResult<SettingsPage> {
-    let on = with_conn(&state, |conn| Ok(settings::audit_financial_changes(conn)?)).await?;
+    let on = with_conn(&state, service::audit_financial_changes).await?;
     Ok(SettingsPage {
         layout: Layout::for_operator(&admin.0, &flashes),
         audit_financial_changes: on,
@@ -43,29 +41,7 @@ pub async fn save(
     let on = checkbox(form.0.get("audit_financial_changes").unwrap_or(""));
     let actor = admin.0.actor();
     with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let before = settings::audit_financial_changes(conn)?;
-            if before != on {
-                settings::set(
-                    conn,
-                    settings::AUDIT_FINANCIAL_CHANGES,
-                    if on { "1" } else { "0" },
-                )?;
-                audit::record(
-                    conn,
-                    Change {
-                        actor: &actor,
-                        action: "update",
-                        object_type: "setting",
-                        object_id: 0,
-                        before: Some(serde_json::json!({ "audit_financial_changes": before })),
-                        after: Some(serde_json::json!({ "audit_financial_changes": on })),
-                        reason: None,
-                    },
-                )?;
-            }
-            Ok::<_, AppError>(())
-        })
+        service::set_audit_financial_changes(conn, &actor, on)
     })
     .await?;
     FlashMessage::success(if on {

@@ -1,21 +1,15 @@
-//! Deleting a subscriber: a confirmation page, then POST. Its wallets go with it, except a shared
-//! wallet another subscriber still holds. Taking wallets away is a financial change, so a reason
-//! is asked for while such changes are audited.
+//! Deleting a subscriber: a confirmation page listing what goes with it, then POST. Its wallets
+//! go with it, except a shared wallet another subscriber still holds; a reason is asked for
+//! while financial changes are audited.
 
-use crate::auth::access::ensure_subscriber_visible as ensure_visible;
-use crate::auth::access::subscriber_visible as visible;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::settings;
-use crate::db::models::subscriber::{self, Subscriber};
-use crate::db::models::subscriber_profile as profile;
-use crate::db::models::wallet::{self, HeldWallet};
-use crate::db::write_transaction;
-use crate::domain::subscriber::ChangeReason;
+use crate::db::models::subscriber::Subscriber;
+use crate::db::models::wallet::HeldWallet;
 use crate::domain::FormState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
+use crate::service::subscribers::delete::{self as service, DeleteInfo, DeleteOutcome};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -56,20 +50,18 @@ fn consequences(wallets: &[HeldWallet]) -> Vec<String> {
     out
 }
 
-async fn load(
-    state: &web::Data<AppState>,
-    sp: Option<i64>,
-    id: i64,
-) -> AppResult<(Subscriber, Vec<HeldWallet>, bool)> {
-    with_conn(state, move |conn| {
-        let s = visible(conn, sp, id)?;
-        Ok((
-            s,
-            wallet::held_by(conn, id)?,
-            settings::audit_financial_changes(conn)?,
-        ))
-    })
-    .await
+fn page(layout: Layout, info: DeleteInfo, form: FormState) -> DeletePage {
+    DeletePage {
+        layout,
+        consequences: consequences(&info.wallets),
+        subscriber: info.subscriber,
+        audit_on: info.audit_on,
+        form,
+    }
+}
+
+async fn info(state: &AppState, scope: Option<i64>, id: i64) -> AppResult<DeleteInfo> {
+    with_conn(state, move |conn| service::delete_info(conn, scope, id)).await
 }
 
 pub async fn confirm(
@@ -78,15 +70,12 @@ pub async fn confirm(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<DeletePage> {
-    let (s, wallets, audit_on) =
-        load(&state, editor.0.service_provider_id, path.into_inner()).await?;
-    Ok(DeletePage {
-        layout: Layout::for_operator(&editor.0, &flashes),
-        consequences: consequences(&wallets),
-        subscriber: s,
-        audit_on,
-        form: FormState::default(),
-    })
+    let info = info(&state, editor.0.service_provider_id, path.into_inner()).await?;
+    Ok(page(
+        Layout::for_operator(&editor.0, &flashes),
+        info,
+        FormState::default(),
+    ))
 }
 
 pub async fn delete(
@@ -97,72 +86,21 @@ pub async fn delete(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let op = editor.0;
-    let s = ensure_visible(&state, &op, path.into_inner()).await?;
-    let (s, wallets, audit_on) = load(&state, op.service_provider_id, s.id).await?;
+    let id = path.into_inner();
     let typed = form.0.get("change_reason").unwrap_or("").to_string();
-    let reason = if audit_on || !typed.trim().is_empty() {
-        match ChangeReason::parse(&typed) {
-            Ok(r) => Some(r.into_inner()),
-            Err(m) => {
-                let mut f = FormState::default();
-                f.set("change_reason", typed);
-                f.error("change_reason", m);
-                return render(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &DeletePage {
-                        layout: Layout::for_operator(&op, &flashes),
-                        consequences: consequences(&wallets),
-                        subscriber: s,
-                        audit_on,
-                        form: f,
-                    },
-                );
-            }
+    let by = op.clone();
+    let outcome = with_conn(&state, move |conn| service::delete(conn, &by, id, &typed)).await?;
+    match outcome {
+        DeleteOutcome::Deleted { card_number } => {
+            FlashMessage::success(format!("Subscriber {card_number} was deleted.")).send();
+            Ok(see_other("/subscribers"))
         }
-    } else {
-        None
-    };
-    let actor = op.actor();
-    let card = s.card_number.clone();
-    let id = s.id;
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let before = profile::audit_image(&s, &profile::load(conn, id)?);
-            let held = wallet::held_by(conn, id)?;
-            subscriber::delete(conn, id)?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "delete",
-                    object_type: "subscriber",
-                    object_id: id,
-                    before,
-                    after: None,
-                    reason: reason.as_deref(),
-                },
-            )?;
-            // The links went with the subscriber; a wallet nobody holds now goes too.
-            for h in held {
-                if wallet::delete_if_unheld(conn, h.wallet.id)? {
-                    audit::record(
-                        conn,
-                        Change {
-                            actor: &actor,
-                            action: "delete",
-                            object_type: "wallet",
-                            object_id: h.wallet.id,
-                            before: audit::image(&h.wallet),
-                            after: None,
-                            reason: reason.as_deref(),
-                        },
-                    )?;
-                }
-            }
-            Ok::<_, AppError>(())
-        })
-    })
-    .await?;
-    FlashMessage::success(format!("Subscriber {card} was deleted.")).send();
-    Ok(see_other("/subscribers"))
+        DeleteOutcome::Invalid(f) => {
+            let info = info(&state, op.service_provider_id, id).await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(Layout::for_operator(&op, &flashes), info, f),
+            )
+        }
+    }
 }

@@ -1,17 +1,11 @@
-//! What the edit screen shows: everything about one subscriber loaded in one go, the saved values
-//! as a form state, and the page's view model (menu, panels, history).
+//! What the edit screen shows: the saved values as a form state, and the page's view model
+//! (menu, panels, history) built from what `service::subscribers::edit_data` loaded.
 
-use super::edit_form::SHAPE_INPUTS;
-use super::{id_options, on};
-use crate::auth::access::providers_for;
+use super::on;
 use crate::auth::CurrentOperator;
-use crate::db::models::audit::{self, AuditEntry};
-use crate::db::models::ref_data::{self, Currency, RefKind};
-use crate::db::models::settings;
-use crate::db::models::subscriber::Subscriber;
-use crate::db::models::subscriber_profile::{self, Profile, BARRING, FRIENDS};
-use crate::db::models::wallet::{self, HeldWallet, WalletCustomer};
-use crate::db::DbConnection;
+use crate::db::models::audit::AuditEntry;
+use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
+use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
     date_input_value, date_time_input_value, format_amount, BarringListType, FfService, LimitType,
@@ -19,68 +13,13 @@ use crate::domain::subscriber::{
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::FormState;
-use crate::error::AppResult;
 use crate::format::format_time;
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
+use crate::service::subscribers::edit_form::SHAPE_INPUTS;
+use crate::service::subscribers::EditData;
 use askama::Template;
 use askama_web::WebTemplate;
-
-/// Everything the screen needs, read in one trip to the database.
-pub struct EditData {
-    pub subscriber: Subscriber,
-    pub provider: String,
-    pub profile: Profile,
-    pub wallets: Vec<(HeldWallet, Option<WalletCustomer>)>,
-    pub languages: Vec<(String, String)>,
-    pub product_types: Vec<(String, String)>,
-    pub currencies: Vec<Currency>,
-    pub currency_options: Vec<(String, String)>,
-    pub domains: Vec<(i64, String)>,
-    pub cugs: Vec<(i64, String)>,
-    pub audit_on: bool,
-    pub history: Vec<AuditEntry>,
-}
-
-/// History entries shown at most.
-const HISTORY: i64 = 200;
-
-pub fn load(conn: &mut DbConnection, op_sp: Option<i64>, id: i64) -> AppResult<EditData> {
-    let subscriber = crate::auth::access::subscriber_visible(conn, op_sp, id)?;
-    let provider = providers_for(conn, None)?
-        .into_iter()
-        .find(|(sp, _)| *sp == subscriber.service_provider_id.to_string())
-        .map(|(_, name)| name)
-        .unwrap_or_default();
-    let profile = subscriber_profile::load(conn, id)?;
-    let mut wallets = Vec::new();
-    for held in wallet::held_by(conn, id)? {
-        let customer = match held.wallet.customer_id {
-            Some(c) => wallet::customer_by_id(conn, c)?,
-            None => None,
-        };
-        wallets.push((held, customer));
-    }
-    let wallet_ids: Vec<i64> = wallets.iter().map(|(h, _)| h.wallet.id).collect();
-    let currencies = ref_data::all_currencies(conn)?;
-    Ok(EditData {
-        provider,
-        profile,
-        languages: id_options(ref_data::options(conn, RefKind::Languages)?),
-        product_types: id_options(ref_data::options(conn, RefKind::ProductTypes)?),
-        currency_options: currencies
-            .iter()
-            .map(|c| (c.id.to_string(), format!("{} — {}", c.code, c.name)))
-            .collect(),
-        currencies,
-        domains: ref_data::options(conn, RefKind::ChargingDomains)?,
-        cugs: ref_data::options(conn, RefKind::ClosedUserGroups)?,
-        audit_on: settings::audit_financial_changes(conn)?,
-        history: audit::history_of(conn, "subscriber", id, "wallet", &wallet_ids, HISTORY)?,
-        wallets,
-        subscriber,
-    })
-}
 
 /// The saved values as the form shows them.
 pub fn saved_state(d: &EditData) -> FormState {
@@ -140,29 +79,31 @@ pub fn saved_state(d: &EditData) -> FormState {
         }
     }
     for (held, customer) in &d.wallets {
-        let t = &held.wallet_type;
-        let w = &held.wallet;
-        f.set(&format!("{t}_version"), w.version.to_string());
-        f.set(
-            &format!("{t}_product_type_id"),
-            w.product_type_id.to_string(),
-        );
-        f.set(&format!("{t}_state"), w.state.clone());
-        f.set(
-            &format!("{t}_expiry_date"),
-            w.expires_at.map(date_input_value).unwrap_or_default(),
-        );
-        f.set(&format!("{t}_currency_id"), w.currency_id.to_string());
-        f.set(&format!("{t}_max_concurrent"), w.max_concurrent.to_string());
-        f.set(
-            &format!("{t}_customer"),
-            customer
-                .as_ref()
-                .map(|c| c.account_code.clone())
-                .unwrap_or_default(),
-        );
+        wallet_state(&mut f, held, customer.as_ref());
     }
     f
+}
+
+/// A wallet's saved values, under its type's field names.
+fn wallet_state(f: &mut FormState, held: &HeldWallet, customer: Option<&WalletCustomer>) {
+    let t = &held.wallet_type;
+    let w = &held.wallet;
+    f.set(&format!("{t}_version"), w.version.to_string());
+    f.set(
+        &format!("{t}_product_type_id"),
+        w.product_type_id.to_string(),
+    );
+    f.set(&format!("{t}_state"), w.state.clone());
+    f.set(
+        &format!("{t}_expiry_date"),
+        w.expires_at.map(date_input_value).unwrap_or_default(),
+    );
+    f.set(&format!("{t}_currency_id"), w.currency_id.to_string());
+    f.set(&format!("{t}_max_concurrent"), w.max_concurrent.to_string());
+    f.set(
+        &format!("{t}_customer"),
+        customer.map(|c| c.account_code.clone()).unwrap_or_default(),
+    );
 }
 
 pub struct NumberView {
@@ -244,6 +185,22 @@ pub struct WalletFields {
     pub bill_swap: String,
 }
 
+impl WalletFields {
+    fn new(wallet_type: &str) -> WalletFields {
+        let field = |n: &str| format!("{wallet_type}_{n}");
+        WalletFields {
+            version: field("version"),
+            product_type_id: field("product_type_id"),
+            state: field("state"),
+            expiry_date: field("expiry_date"),
+            currency_id: field("currency_id"),
+            max_concurrent: field("max_concurrent"),
+            customer: field("customer"),
+            bill_swap: field("bill_swap"),
+        }
+    }
+}
+
 pub struct WalletView {
     pub wallet_type: String,
     pub label: String,
@@ -314,25 +271,18 @@ fn history_view(d: &EditData, e: &AuditEntry) -> HistoryView {
     })
 }
 
-pub fn page(
-    layout: Layout,
-    d: EditData,
-    form: FormState,
-    op: &CurrentOperator,
-    stale: bool,
-) -> EditPage {
-    let privilege = CommentPrivilege::for_role(op.role);
-    let can_edit = op.role.can_edit();
-    let numbers = |list: &str| -> Vec<NumberView> {
-        d.profile
-            .numbers_of(list)
-            .map(|n| NumberView {
-                id: n.id,
-                number: n.number.clone(),
-                remove: format!("num_{}_remove", n.id),
-            })
-            .collect()
-    };
+fn numbers(d: &EditData, list: &str) -> Vec<NumberView> {
+    d.profile
+        .numbers_of(list)
+        .map(|n| NumberView {
+            id: n.id,
+            number: n.number.clone(),
+            remove: format!("num_{}_remove", n.id),
+        })
+        .collect()
+}
+
+fn wallet_views(d: &EditData) -> Vec<WalletView> {
     let name_of = |list: &[(i64, String)], id: i64| {
         list.iter()
             .find(|(i, _)| *i == id)
@@ -340,13 +290,11 @@ pub fn page(
             .unwrap_or_default()
     };
     let currency = |id: i64| d.currencies.iter().find(|c| c.id == id);
-    let wallets = d
-        .wallets
+    d.wallets
         .iter()
         .map(|(held, customer)| {
             let w = &held.wallet;
             let t = held.wallet_type.clone();
-            let field = |n: &str| format!("{t}_{n}");
             let display = currency(w.display_currency_id);
             WalletView {
                 label: WalletType::parse(&t)
@@ -371,20 +319,63 @@ pub fn page(
                     .as_ref()
                     .map(|c| c.company.clone())
                     .unwrap_or_default(),
-                fields: WalletFields {
-                    version: field("version"),
-                    product_type_id: field("product_type_id"),
-                    state: field("state"),
-                    expiry_date: field("expiry_date"),
-                    currency_id: field("currency_id"),
-                    max_concurrent: field("max_concurrent"),
-                    customer: field("customer"),
-                    bill_swap: field("bill_swap"),
-                },
+                fields: WalletFields::new(&t),
                 wallet_type: t,
             }
         })
-        .collect();
+        .collect()
+}
+
+fn comment_views(d: &EditData, op: &CurrentOperator) -> Vec<CommentView> {
+    let privilege = CommentPrivilege::for_role(op.role);
+    let can_edit = op.role.can_edit();
+    d.profile
+        .comments
+        .iter()
+        .map(|c| CommentView {
+            id: c.id,
+            author: c.author.clone(),
+            when: format_time(c.updated_at),
+            body: c.body.clone(),
+            edit: (can_edit && privilege.can_edit(c.author_id, op.id))
+                .then(|| format!("comment_{}", c.id)),
+            delete: (can_edit && privilege.can_delete())
+                .then(|| format!("comment_{}_delete", c.id)),
+        })
+        .collect()
+}
+
+fn zone_views(d: &EditData) -> Vec<ZoneView> {
+    d.profile
+        .zones
+        .iter()
+        .map(|z| ZoneView {
+            id: z.zone.id,
+            name_field: format!("zone_{}_name", z.zone.id),
+            shapes: z
+                .shapes
+                .iter()
+                .map(|s| ShapeView {
+                    id: s.id,
+                    circle: s.kind != "rectangle",
+                    fields: ShapeFields::new(&format!("shape_{}", s.id)),
+                    delete: format!("shape_{}_delete", s.id),
+                })
+                .collect(),
+            new_shape: ShapeFields::new(&format!("zone_{}_new", z.zone.id)),
+            can_add_shape: z.shapes.len() < MAX_SHAPES,
+        })
+        .collect()
+}
+
+pub fn page(
+    layout: Layout,
+    d: EditData,
+    form: FormState,
+    op: &CurrentOperator,
+    stale: bool,
+) -> EditPage {
+    let can_edit = op.role.can_edit();
     EditPage {
         layout,
         id: d.subscriber.id,
@@ -407,8 +398,8 @@ pub fn page(
             ("circle".into(), "Circle".into()),
             ("rectangle".into(), "Rectangle".into()),
         ],
-        barring: numbers(BARRING),
-        friends: numbers(FRIENDS),
+        barring: numbers(&d, BARRING),
+        friends: numbers(&d, FRIENDS),
         codes: d
             .profile
             .short_codes
@@ -428,49 +419,15 @@ pub fn page(
                 field: format!("cug_{id}"),
             })
             .collect(),
-        comments: d
-            .profile
-            .comments
-            .iter()
-            .map(|c| CommentView {
-                id: c.id,
-                author: c.author.clone(),
-                when: format_time(c.updated_at),
-                body: c.body.clone(),
-                edit: (can_edit && privilege.can_edit(c.author_id, op.id))
-                    .then(|| format!("comment_{}", c.id)),
-                delete: (can_edit && privilege.can_delete())
-                    .then(|| format!("comment_{}_delete", c.id)),
-            })
-            .collect(),
-        can_add_comment: can_edit && privilege.can_add(),
-        zones: d
-            .profile
-            .zones
-            .iter()
-            .map(|z| ZoneView {
-                id: z.zone.id,
-                name_field: format!("zone_{}_name", z.zone.id),
-                shapes: z
-                    .shapes
-                    .iter()
-                    .map(|s| ShapeView {
-                        id: s.id,
-                        circle: s.kind != "rectangle",
-                        fields: ShapeFields::new(&format!("shape_{}", s.id)),
-                        delete: format!("shape_{}_delete", s.id),
-                    })
-                    .collect(),
-                new_shape: ShapeFields::new(&format!("zone_{}_new", z.zone.id)),
-                can_add_shape: z.shapes.len() < MAX_SHAPES,
-            })
-            .collect(),
+        comments: comment_views(&d, op),
+        can_add_comment: can_edit && CommentPrivilege::for_role(op.role).can_add(),
+        zones: zone_views(&d),
         can_add_zone: d.profile.zones.len() < MAX_ZONES,
         new_zone: ShapeFields::new("new_zone"),
         can_add_wallet: d.wallets.len() < WalletType::ALL.len(),
         history: d.history.iter().map(|e| history_view(&d, e)).collect(),
         has_pin: d.subscriber.pin_defined(),
-        wallets,
+        wallets: wallet_views(&d),
         form,
     }
 }

@@ -1,7 +1,7 @@
 //! The subscriber's details as the new-subscriber form and the edit screen's Details panel post
 //! them, checked the same way in both places.
 
-use super::{checkbox, on, pick_option};
+use super::form::{checkbox, on, pick_option};
 use crate::domain::subscriber::{CardNumber, Cli, Pin};
 use crate::domain::Description;
 use crate::domain::FormState;

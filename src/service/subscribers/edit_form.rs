@@ -3,7 +3,7 @@
 //! next to every field that is wrong. Nothing here touches the database.
 
 use super::details::{self, PinChange};
-use super::{checkbox, on, pick_option};
+use super::form::{checkbox, on, pick_option};
 use crate::auth::csrf::Fields;
 use crate::db::models::subscriber::{Subscriber, SubscriberUpdate};
 use crate::db::models::subscriber_profile::{Profile, BARRING, FRIENDS};
@@ -154,10 +154,58 @@ pub fn parse(fields: &Fields, ctx: &EditContext<'_>) -> Result<Plan, FormState> 
     let get = |name: &str| fields.get(name).unwrap_or("").to_string();
     let mut f = posted_state(fields);
     let mut plan = Plan::default();
-    let s = ctx.subscriber;
 
-    // Details, call barring, friends and family, remote access: the row itself.
-    let details = details::parse(&get, ctx.languages, s.pin_defined(), &mut f);
+    row(&get, ctx, &mut f, &mut plan);
+
+    numbers(
+        &get,
+        ctx,
+        BARRING,
+        "barring_new",
+        MAX_BARRING,
+        &mut f,
+        &mut plan,
+    );
+    numbers(&get, ctx, FRIENDS, "ff_new", MAX_FRIENDS, &mut f, &mut plan);
+    short_codes(&get, ctx, &mut f, &mut plan);
+
+    // Closed user groups: the ticked ones.
+    let ticked: Vec<i64> = ctx
+        .cugs
+        .iter()
+        .filter(|(id, _)| checkbox(&get(&format!("cug_{id}"))))
+        .map(|(id, _)| *id)
+        .collect();
+    if ticked != ctx.profile.cugs {
+        plan.cugs = Some(ticked);
+    }
+
+    comments(fields, &get, ctx, &mut f, &mut plan);
+    zones(&get, ctx, &mut f, &mut plan);
+    for (held, customer) in ctx.wallets {
+        if let Some(change) = wallet(&get, ctx, held, customer.as_ref(), &mut f) {
+            plan.wallets.push(change);
+        }
+    }
+
+    // A reason is required for wallet changes while financial changes are audited.
+    let reason = get("change_reason");
+    if !reason.trim().is_empty() || (ctx.audit_on && !plan.wallets.is_empty()) {
+        plan.reason = f
+            .check("change_reason", ChangeReason::parse(&reason))
+            .map(ChangeReason::into_inner);
+    }
+    if f.has_errors() {
+        Err(f)
+    } else {
+        Ok(plan)
+    }
+}
+
+/// Details, call barring, friends and family, remote access: the row itself (and the PIN).
+fn row(get: &dyn Fn(&str) -> String, ctx: &EditContext<'_>, f: &mut FormState, plan: &mut Plan) {
+    let s = ctx.subscriber;
+    let details = details::parse(get, ctx.languages, s.pin_defined(), f);
     let barring_type = f.check(
         "barring_list_type",
         BarringListType::parse(&get("barring_list_type")),
@@ -217,50 +265,6 @@ pub fn parse(fields: &Fields, ctx: &EditContext<'_>) -> Result<Plan, FormState> 
         if pin_changes {
             plan.pin = Some(d.pin);
         }
-    }
-
-    numbers(
-        &get,
-        ctx,
-        BARRING,
-        "barring_new",
-        MAX_BARRING,
-        &mut f,
-        &mut plan,
-    );
-    numbers(&get, ctx, FRIENDS, "ff_new", MAX_FRIENDS, &mut f, &mut plan);
-    short_codes(&get, ctx, &mut f, &mut plan);
-
-    // Closed user groups: the ticked ones.
-    let ticked: Vec<i64> = ctx
-        .cugs
-        .iter()
-        .filter(|(id, _)| checkbox(&get(&format!("cug_{id}"))))
-        .map(|(id, _)| *id)
-        .collect();
-    if ticked != ctx.profile.cugs {
-        plan.cugs = Some(ticked);
-    }
-
-    comments(fields, &get, ctx, &mut f, &mut plan);
-    zones(&get, ctx, &mut f, &mut plan);
-    for (held, customer) in ctx.wallets {
-        if let Some(change) = wallet(&get, ctx, held, customer.as_ref(), &mut f) {
-            plan.wallets.push(change);
-        }
-    }
-
-    // A reason is required for wallet changes while financial changes are audited.
-    let reason = get("change_reason");
-    if !reason.trim().is_empty() || (ctx.audit_on && !plan.wallets.is_empty()) {
-        plan.reason = f
-            .check("change_reason", ChangeReason::parse(&reason))
-            .map(ChangeReason::into_inner);
-    }
-    if f.has_errors() {
-        Err(f)
-    } else {
-        Ok(plan)
     }
 }
 
@@ -522,15 +526,7 @@ fn wallet(
         &field("max_concurrent"),
         parse_max_concurrent(&get(&field("max_concurrent"))),
     );
-    let code = get(&field("customer")).trim().to_string();
-    let current_code = customer.map(|c| c.account_code.as_str()).unwrap_or("");
-    let customer_choice = if code == current_code {
-        CustomerChoice::Keep(w.customer_id)
-    } else if code.is_empty() {
-        CustomerChoice::Keep(None)
-    } else {
-        CustomerChoice::Code(code)
-    };
+    let customer_choice = customer_choice(&get(&field("customer")), w.customer_id, customer);
     let bill_swap = checkbox(&get(&field("bill_swap")));
     let (product_type_id, state, expires_at, currency_id, max_concurrent) = (
         product_type_id?,
@@ -571,4 +567,48 @@ fn wallet(
         customer: customer_choice,
         bill_swap,
     })
+}
+
+/// The wallet's customer as posted: kept, cleared, or an account code to look up.
+fn customer_choice(
+    posted: &str,
+    current_id: Option<i64>,
+    current: Option<&WalletCustomer>,
+) -> CustomerChoice {
+    let code = posted.trim().to_string();
+    let current_code = current.map(|c| c.account_code.as_str()).unwrap_or("");
+    if code == current_code {
+        CustomerChoice::Keep(current_id)
+    } else if code.is_empty() {
+        CustomerChoice::Keep(None)
+    } else {
+        CustomerChoice::Code(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wallet_customer_is_kept_cleared_or_looked_up() {
+        let current = WalletCustomer {
+            id: 7,
+            account_code: "ACME".into(),
+            company: "Acme".into(),
+        };
+        assert_eq!(
+            customer_choice(" ACME ", Some(7), Some(&current)),
+            CustomerChoice::Keep(Some(7))
+        );
+        assert_eq!(
+            customer_choice("", Some(7), Some(&current)),
+            CustomerChoice::Keep(None)
+        );
+        assert_eq!(
+            customer_choice("OTHER", Some(7), Some(&current)),
+            CustomerChoice::Code("OTHER".into())
+        );
+        assert_eq!(customer_choice("", None, None), CustomerChoice::Keep(None));
+    }
 }
