@@ -3,6 +3,11 @@
 //! redirects). Routes call exactly one service function per request.
 
 pub mod audit;
+pub mod brandings;
+pub mod health;
+pub mod operators;
+pub mod portal_password;
+pub mod sign_in;
 
 use crate::domain::FormState;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -14,6 +14,7 @@ mod delete;
 mod export_jobs;
 mod exports;
 mod health_and_errors;
+mod history_accounts;
 mod lifecycle;
 mod login;
 mod numbers;
