@@ -217,6 +217,7 @@ pub struct BrandingSummary {
 }
 
 /// Every profile, by name, with its logo and use.
+#[tracing::instrument(skip(conn))]
 pub fn list(conn: &mut DbConnection) -> AppResult<Vec<BrandingSummary>> {
     let mut rows = Vec::new();
     for b in branding::list(conn)? {
@@ -230,6 +231,7 @@ pub fn list(conn: &mut DbConnection) -> AppResult<Vec<BrandingSummary>> {
 }
 
 /// One profile and whether it has a logo; `NotFound` if there is no such profile.
+#[tracing::instrument(skip(conn))]
 pub fn find(conn: &mut DbConnection, id: i64) -> AppResult<(BrandingProfile, bool)> {
     let b = branding::find(conn, id)?.ok_or(AppError::NotFound)?;
     let has_logo = branding::has_logo(conn, id)?;
@@ -244,6 +246,7 @@ pub struct BrandingEdit {
     pub history: Vec<AuditEntry>,
 }
 
+#[tracing::instrument(skip(conn))]
 pub fn edit_form(conn: &mut DbConnection, id: i64) -> AppResult<BrandingEdit> {
     let (profile, has_logo) = find(conn, id)?;
     let history = audit::history(conn, ObjectKind::Branding, id, HISTORY)?;
@@ -255,16 +258,19 @@ pub fn edit_form(conn: &mut DbConnection, id: i64) -> AppResult<BrandingEdit> {
 }
 
 /// The profile's logo (content type and bytes), if it has one.
+#[tracing::instrument(skip(conn))]
 pub fn logo(conn: &mut DbConnection, id: i64) -> AppResult<Option<(String, Vec<u8>)>> {
     Ok(branding::logo(conn, id)?)
 }
 
 /// The primary colour a portal's stylesheet uses, as stored.
+#[tracing::instrument(skip(conn))]
 pub fn primary_color(conn: &mut DbConnection, id: i64) -> AppResult<Option<String>> {
     Ok(reference::branding(conn, id)?.map(|b| b.primary_color))
 }
 
 /// What a portal's frame shows of its branding: the profile, and whether it has a logo.
+#[tracing::instrument(skip(conn))]
 pub fn portal_brand(conn: &mut DbConnection, id: i64) -> AppResult<(Option<Branding>, bool)> {
     let has_logo = branding::has_logo(conn, id)?;
     Ok((reference::branding(conn, id)?, has_logo))

@@ -306,6 +306,7 @@ pub struct OperatorsList {
     pub providers: Vec<ServiceProvider>,
 }
 
+#[tracing::instrument(skip(conn))]
 pub fn list(conn: &mut DbConnection) -> AppResult<OperatorsList> {
     Ok(OperatorsList {
         operators: operator::list(conn)?,
@@ -322,6 +323,7 @@ pub struct OperatorDetail {
     pub history: Vec<AuditEntry>,
 }
 
+#[tracing::instrument(skip(conn))]
 pub fn detail(conn: &mut DbConnection, id: i64) -> AppResult<OperatorDetail> {
     let operator = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
     Ok(OperatorDetail {

@@ -67,7 +67,7 @@ async fn failed<T>(state: &AppState, name: &str, ip: &str) -> SignIn<T> {
 }
 
 /// Checks an operator's credentials (`username` as typed) from address `ip`.
-#[tracing::instrument(skip(state, password), fields(%ip))]
+#[tracing::instrument(skip(state, password))]
 pub async fn operator(
     state: &AppState,
     username: &str,
@@ -111,7 +111,7 @@ pub async fn operator(
 
 /// Checks the credentials of `customer`'s own administrator (`typed` as typed) from `ip`;
 /// another customer's username fails like a wrong password. Returns the customer's id.
-#[tracing::instrument(skip(state, customer, password), fields(webid = %customer.webid, %ip))]
+#[tracing::instrument(skip(state, customer, password), fields(webid = %customer.webid))]
 pub async fn customer_admin(
     state: &AppState,
     customer: &Customer,
