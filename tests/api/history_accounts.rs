@@ -1,9 +1,7 @@
 //! Each account object's own history on its page: an operator's on `/operators/{id}`, a
 //! branding profile's on its edit form, naming the changed field and who changed it.
 
-use crate::common::{location, spawn_app, TestApp};
-
-const PW: &str = "Operator-Passw0rd!";
+use crate::common::{location, spawn_admin};
 
 /// The rows of the page's history table (empty when the page shows none).
 fn history_rows(page: &str) -> Vec<String> {
@@ -19,32 +17,10 @@ fn history_rows(page: &str) -> Vec<String> {
         .collect()
 }
 
-/// The id in the location of the operator named `username` on the operators list.
-async fn operator_id(app: &TestApp, username: &str) -> i64 {
-    let page = app.get_html("/operators").await;
-    let end = page.find(&format!("\">{username}</a>")).expect("listed");
-    let start = page[..end].rfind("/operators/").unwrap() + "/operators/".len();
-    page[start..end].parse().unwrap()
-}
-
 #[tokio::test]
 async fn an_operators_page_shows_its_own_history_with_the_changed_field_and_who() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let r = app
-        .post_form(
-            "/operators",
-            &[
-                ("username", "olga"),
-                ("password", PW),
-                ("password_confirm", PW),
-                ("role", "operator"),
-                ("service_provider_id", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = operator_id(&app, "olga").await;
+    let app = spawn_admin().await;
+    let id = app.new_operator("olga", "operator").await;
     let r = app
         .post_form(
             &format!("/operators/{id}"),
@@ -74,21 +50,10 @@ async fn an_operators_page_shows_its_own_history_with_the_changed_field_and_who(
 
 #[tokio::test]
 async fn a_branding_profiles_edit_page_shows_its_own_history_with_the_changed_field_and_who() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let fields = [
-        ("name", "Nordic"),
-        ("display_name", "Nordic Portal"),
-        ("primary_color", "#112233"),
-        ("footer_text", ""),
-    ];
-    let r = app.post_multipart("/brandings", &fields, &[]).await;
+    let app = spawn_admin().await;
+    let r = app.post_branding("Nordic", "#112233", None).await;
     assert_eq!(r.status().as_u16(), 303);
-    let list = app.get_html("/brandings").await;
-    let at = list.find("<td>Nordic</td>").expect("profile listed");
-    let start = list[..at].rfind("<tr data-id=\"").unwrap() + "<tr data-id=\"".len();
-    let end = list[start..].find('"').unwrap() + start;
-    let id: i64 = list[start..end].parse().unwrap();
+    let id = app.branding_id("Nordic").await;
     let r = app
         .post_multipart(
             &format!("/brandings/{id}"),
@@ -96,7 +61,7 @@ async fn a_branding_profiles_edit_page_shows_its_own_history_with_the_changed_fi
                 ("name", "Nordic"),
                 ("display_name", "Nordic Light"),
                 ("primary_color", "#112233"),
-                ("footer_text", ""),
+                ("footer_text", "Support: 555 0100"),
                 ("version", "1"),
             ],
             &[],

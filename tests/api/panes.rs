@@ -1,4 +1,4 @@
-use crate::common::{spawn_app, TestApp};
+use crate::common::{spawn_admin, spawn_app, TestApp};
 
 /// The `data-id`s of the rows of one pane, in page order.
 fn row_ids(html: &str, pane: &str) -> Vec<i64> {
@@ -123,8 +123,7 @@ async fn filters_narrow_the_customers_pane() {
 
 #[tokio::test]
 async fn panes_paginate() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let settings = crate::common::settings(&app.database_url);
     tokio::task::spawn_blocking(move || selfcare::cli::demo_data::run(&settings, 60, 0, 7))
         .await
