@@ -189,12 +189,7 @@ impl TestApp {
     ) -> reqwest::Response {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", token));
-        self.client
-            .post(self.url(path))
-            .form(&all)
-            .send()
-            .await
-            .expect("POST")
+        self.post_raw(path, &all).await
     }
 
     /// POSTs exactly these fields (no token added).
@@ -215,18 +210,9 @@ impl TestApp {
         self.csrf_from("/login").await
     }
 
+    /// Signs in at `/login` with the form's own CSRF token.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
-        let token = self.csrf_from("/login").await;
-        self.client
-            .post(self.url("/login"))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .expect("POST /login")
+        self.sign_in_at("/login", username, password).await
     }
 
     /// Signs in at a customer's portal with the form's own CSRF token.
@@ -236,17 +222,22 @@ impl TestApp {
         username: &str,
         password: &str,
     ) -> reqwest::Response {
-        let token = self.csrf_from(&format!("/c/{webid}/login")).await;
-        self.client
-            .post(self.url(&format!("/c/{webid}/login")))
-            .form(&[
+        self.sign_in_at(&format!("/c/{webid}/login"), username, password)
+            .await
+    }
+
+    /// Opens the sign-in form at `path` and posts the credentials with its CSRF token.
+    async fn sign_in_at(&self, path: &str, username: &str, password: &str) -> reqwest::Response {
+        let token = self.csrf_from(path).await;
+        self.post_raw(
+            path,
+            &[
                 ("username", username),
                 ("password", password),
                 ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .expect("POST portal login")
+            ],
+        )
+        .await
     }
 
     /// POSTs a form with the CSRF token found on `page` (for sessions without /customers).
