@@ -29,6 +29,34 @@ async fn world() -> World {
 }
 
 /// (method, path, what a viewer gets)
+/// Who tries the routes: a stranger, a viewer, and Alpha's administrator, each with the CSRF
+/// token of a page they may open.
+struct Visitors {
+    anonymous: TestApp,
+    anon_token: String,
+    viewer: TestApp,
+    viewer_token: String,
+    other_admin: TestApp,
+    admin_token: String,
+}
+
+async fn visitors(w: &World) -> Visitors {
+    let anonymous = w.app.another_browser();
+    let anon_token = anonymous.csrf_from("/login").await;
+    let viewer = w.app.operator_browser("vera", "viewer").await;
+    let viewer_token = viewer.csrf_from("/customers").await;
+    let other_admin = w.app.portal_admin("alpha").await;
+    let admin_token = other_admin.csrf_from("/c/alpha-web/").await;
+    Visitors {
+        anonymous,
+        anon_token,
+        viewer,
+        viewer_token,
+        other_admin,
+        admin_token,
+    }
+}
+
 fn operator_routes(w: &World) -> Vec<(&'static str, String, Viewer)> {
     let (b, sb, lb) = (w.b, w.sb, w.lb);
     use Viewer::*;
@@ -145,12 +173,14 @@ fn assert_no_secrets(body: &str, context: &str) {
 #[tokio::test]
 async fn every_operator_route_denies_strangers_viewers_and_customer_administrators() {
     let w = world().await;
-    let anonymous = w.app.another_browser();
-    let anon_token = anonymous.csrf_from("/login").await;
-    let viewer = w.app.operator_browser("vera", "viewer").await;
-    let viewer_token = viewer.csrf_from("/customers").await;
-    let other_admin = w.app.portal_admin("alpha").await;
-    let admin_token = other_admin.csrf_from("/c/alpha-web/").await;
+    let Visitors {
+        anonymous,
+        anon_token,
+        viewer,
+        viewer_token,
+        other_admin,
+        admin_token,
+    } = visitors(&w).await;
 
     for (method, path, for_viewer) in operator_routes(&w) {
         for (who, token, name) in [
@@ -187,12 +217,14 @@ async fn every_operator_route_denies_strangers_viewers_and_customer_administrato
 #[tokio::test]
 async fn every_portal_route_denies_strangers_operators_and_other_customers() {
     let w = world().await;
-    let anonymous = w.app.another_browser();
-    let anon_token = anonymous.csrf_from("/login").await;
-    let viewer = w.app.operator_browser("vera", "viewer").await;
-    let viewer_token = viewer.csrf_from("/customers").await;
-    let other_admin = w.app.portal_admin("alpha").await;
-    let admin_token = other_admin.csrf_from("/c/alpha-web/").await;
+    let Visitors {
+        anonymous,
+        anon_token,
+        viewer,
+        viewer_token,
+        other_admin,
+        admin_token,
+    } = visitors(&w).await;
 
     for (method, path) in portal_routes(&w) {
         for (who, token, name) in [

@@ -53,8 +53,7 @@ async fn an_admin_creates_an_operator_who_can_then_sign_in() {
 async fn disabling_an_operator_ends_their_sessions_and_sign_ins() {
     let app = spawn_admin().await;
     let id = app.new_operator("olga", "operator").await;
-    let olga = app.another_browser();
-    olga.login("olga", PW).await;
+    let olga = app.signed_in_as("olga", PW).await;
     assert_eq!(olga.get("/customers").await.status().as_u16(), 200);
     let r = app
         .post_form(&format!("/operators/{id}/disable"), &[])
@@ -82,8 +81,7 @@ async fn disabling_an_operator_ends_their_sessions_and_sign_ins() {
 async fn a_new_role_applies_at_once_and_a_reset_password_replaces_the_old() {
     let app = spawn_admin().await;
     let id = app.new_operator("olga", "operator").await;
-    let olga = app.another_browser();
-    olga.login("olga", PW).await;
+    let olga = app.signed_in_as("olga", PW).await;
     let r = app
         .post_form(
             &format!("/operators/{id}"),

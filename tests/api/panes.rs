@@ -178,9 +178,7 @@ async fn column_choice_is_remembered_per_operator() {
     assert!(!page.contains("data-col=\"status\">"));
 
     // Another operator still has the defaults.
-    app.create_operator("olga", "Operator-Passw0rd!", "operator");
-    let other = app.another_browser();
-    other.login("olga", "Operator-Passw0rd!").await;
+    let other = app.operator_browser("olga", "operator").await;
     assert!(other
         .get_html("/customers")
         .await

@@ -377,9 +377,7 @@ async fn comments_follow_the_role_privileges() {
     let mut conn = db(&app);
     let admins = subscriber_profile::load(&mut conn, id).unwrap().comments[0].id;
 
-    app.create_operator("otto", "Operator-Passw0rd!", "operator");
-    let op = app.another_browser();
-    op.login("otto", "Operator-Passw0rd!").await;
+    let op = app.operator_browser("otto", "operator").await;
     save_ok(&op, id, &[("comment_new", Some("Called about roaming"))]).await;
     let comments = subscriber_profile::load(&mut conn, id).unwrap().comments;
     let mine = comments.iter().find(|c| c.author == "otto").unwrap().id;
@@ -417,9 +415,7 @@ async fn comments_follow_the_role_privileges() {
         "an operator cannot delete comments"
     );
 
-    app.create_operator("vicky", "Viewer-Passw0rd!", "viewer");
-    let viewer = app.another_browser();
-    viewer.login("vicky", "Viewer-Passw0rd!").await;
+    let viewer = app.operator_browser("vicky", "viewer").await;
     let html = viewer.get_html(&format!("/subscribers/{id}")).await;
     assert!(html.contains("Called twice") && html.contains(&fifty));
     assert!(html.contains("fieldset class=\"plain panels\" disabled"));

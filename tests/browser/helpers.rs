@@ -76,6 +76,12 @@ pub async fn assert_clean_console(b: &Browser) {
     );
 }
 
+/// Ends a test's browser: the console must be clean, then the browser goes.
+pub async fn finish(b: Browser) {
+    assert_clean_console(&b).await;
+    b.quit().await;
+}
+
 /// A new browser, signed in as admin on the customers page.
 pub async fn signed_in(bins: &Binaries, app: &TestApp) -> Browser {
     let b = Browser::start(bins).await;

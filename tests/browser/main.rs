@@ -15,7 +15,7 @@ mod subscriber_support;
 mod subscribers;
 
 use common::{param, PNG};
-use helpers::{assert_clean_console, companies, open_customer, row_ids, setup, signed_in, sorted};
+use helpers::{companies, finish, open_customer, row_ids, setup, signed_in, sorted};
 use webdriver::Browser;
 
 // ---------------------------------------------------------------------------------------------
@@ -168,8 +168,7 @@ async fn selecting_customer_site_and_link_fills_the_panes_and_survives_a_reload(
     );
     assert_eq!(b.current_url().await, url, "the reload kept the address");
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -250,8 +249,7 @@ async fn editing_two_site_names_and_saving_keeps_the_new_names() {
         "saved on the server"
     );
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -316,8 +314,7 @@ async fn undo_puts_back_the_saved_name_and_saves_nothing() {
         "nothing was saved"
     );
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -390,8 +387,7 @@ async fn a_hidden_column_stays_hidden_after_reload_and_after_signing_in_again() 
         "the customers page is closed after signing out",
         (b.exists("#username").await && !b.exists("#pane-customers").await).then_some(())
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 
     // …and in again from a new browser with no cookies: the choice is kept per user.
     let b = signed_in(&bins, &app).await;
@@ -409,8 +405,7 @@ async fn a_hidden_column_stays_hidden_after_reload_and_after_signing_in_again() 
         serde_json::json!(false),
         "and it is unticked"
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -489,8 +484,7 @@ async fn clicking_the_company_header_sorts_ascending_then_descending() {
         Some("descending")
     );
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -556,8 +550,7 @@ async fn a_background_export_shows_progress_then_downloads() {
             .await
             .then_some(())
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -636,6 +629,5 @@ async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_p
         page.contains("value=\"Oslo Head Office\""),
         "renamed in the operators' pane"
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }

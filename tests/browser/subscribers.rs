@@ -1,7 +1,7 @@
 //! Browser tests of the subscribers pages: the edit screen's panels, Revert and Save; the search
 //! taking one field at a time.
 
-use super::helpers::{assert_clean_console, setup, signed_in};
+use super::helpers::{finish, setup, signed_in};
 use super::subscriber_support::{add_private_wallet, create_subscriber, db};
 use super::webdriver::Browser;
 use selfcare::db::models::{subscriber, subscriber_profile};
@@ -169,8 +169,7 @@ async fn edit_screen_switch_panels_edit_two_revert_edit_again_and_save() {
             .collect::<Vec<_>>(),
         ["4712345678"]
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -235,6 +234,5 @@ async fn the_search_takes_one_field_at_a_time() {
         "clearing the field enables the others again",
         (b.property(&el, "disabled").await.ok() == Some(serde_json::json!(false))).then_some(())
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }

@@ -105,6 +105,14 @@ impl TestApp {
         b
     }
 
+    /// Another browser that signed in with these credentials (whether it worked is the
+    /// caller's to check).
+    pub async fn signed_in_as(&self, username: &str, password: &str) -> TestApp {
+        let b = self.another_browser();
+        b.login(username, password).await;
+        b
+    }
+
     /// A browser signed in as a new operator of `role`.
     pub async fn operator_browser(&self, username: &str, role: &str) -> TestApp {
         self.create_operator(username, OPERATOR_PASSWORD, role);

@@ -229,13 +229,10 @@ impl TestApp {
     /// Opens the sign-in form at `path` and posts the credentials with its CSRF token.
     async fn sign_in_at(&self, path: &str, username: &str, password: &str) -> reqwest::Response {
         let token = self.csrf_from(path).await;
-        self.post_raw(
+        self.post_with_token(
+            &token,
             path,
-            &[
-                ("username", username),
-                ("password", password),
-                ("csrf_token", &token),
-            ],
+            &[("username", username), ("password", password)],
         )
         .await
     }
