@@ -7,6 +7,7 @@ pub mod password;
 pub mod portal;
 pub mod session_keys;
 pub mod session_store;
+pub mod sessions;
 pub mod throttle;
 
 pub use csrf::{CsrfField, CsrfForm};

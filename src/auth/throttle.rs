@@ -1,9 +1,17 @@
 //! Sign-in throttling: failures per username and per client address slow the answer down and
 //! then lock that key for a while. One instance is shared by all workers.
 
+use actix_web::HttpRequest;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// The client's address, as the throttle counts it.
+pub fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
 
 #[derive(Debug, Clone)]
 pub struct ThrottlePolicy {

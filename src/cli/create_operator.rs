@@ -1,45 +1,39 @@
-//! `selfcare create-operator --username U --role R`: password from stdin, or asked for.
+//! `selfcare create-operator --username U --role R`: password from stdin, or asked for. The
+//! account is made by the same service function as the operators page's form, audited as `cli`.
 
 use crate::config::Settings;
-use crate::db::models::{audit, operator};
 use crate::domain::{OperatorPassword, OperatorUsername, Role};
+use crate::service::operators::{self, NewOperatorInput, OperatorCreated, USERNAME_TAKEN};
 use std::io::{BufRead, IsTerminal};
 
 pub fn run(settings: &Settings, username: &str, role: &str) -> anyhow::Result<()> {
     let username = OperatorUsername::parse(username).map_err(anyhow::Error::msg)?;
     let role = Role::parse(role).map_err(anyhow::Error::msg)?;
     let password = read_password()?;
-    let password = OperatorPassword::parse(&password).map_err(anyhow::Error::msg)?;
+    OperatorPassword::parse(&password).map_err(anyhow::Error::msg)?;
     let (pool, _) = crate::startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
-    if operator::find_by_username(&mut conn, username.as_str())?.is_some() {
-        anyhow::bail!("an operator named {} exists already", username.as_str());
-    }
-    let now = crate::db::now();
-    let row = operator::insert(
-        &mut conn,
-        &operator::NewOperator {
-            username: username.as_str().to_string(),
-            password_hash: crate::auth::password::hash(password.expose())?,
-            role: role.code().to_string(),
-            service_provider_id: None,
-            disabled: false,
-            created_at: now,
-            updated_at: now,
-        },
-    )?;
-    audit::record(
-        &mut conn,
-        audit::Change {
-            actor: "cli",
-            action: "create",
-            object_type: "operator",
-            object_id: row.id,
-            before: None,
-            after: Some(serde_json::json!({"username": row.username, "role": row.role})),
-            reason: None,
-        },
-    )?;
+    let input = NewOperatorInput {
+        username: username.as_str().to_string(),
+        password_confirm: password.clone(),
+        password,
+        role: role.code().to_string(),
+        service_provider_id: String::new(),
+    };
+    let row = match operators::create(&mut conn, "cli", &input)? {
+        OperatorCreated::Created(row) => row,
+        OperatorCreated::Invalid(f) if f.message("username") == USERNAME_TAKEN => {
+            anyhow::bail!("an operator named {} exists already", username.as_str())
+        }
+        OperatorCreated::Invalid(f) => {
+            let messages: Vec<&str> = ["username", "password", "role", "service_provider_id"]
+                .into_iter()
+                .map(|k| f.message(k))
+                .filter(|m| !m.is_empty())
+                .collect();
+            anyhow::bail!("{}", messages.join(" "))
+        }
+    };
     println!(
         "Created operator {} with role {}.",
         row.username,

@@ -1,19 +1,18 @@
-//! Branding profiles (`/brandings`, operators who edit): display name, logo, primary colour and
-//! footer of the customer portals that use them. The logo arrives as a real file upload
-//! (multipart) and is accepted by its content only; a profile in use, or the last one, cannot be
-//! deleted. Every change is audited.
+//! Branding profiles (`/brandings`, operators who edit): the list, the new and edit forms (with
+//! the profile's own history), the delete confirmation and the logo preview. The logo arrives
+//! as a real file upload (multipart); the rules and the audit live in `service::brandings`.
 
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, CurrentOperator, Editor};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::branding::{self, BrandingFields, BrandingProfile};
-use crate::db::write_transaction;
 use crate::domain::FormState;
-use crate::domain::{Description, HexColor, Logo, PartyName, MAX_LOGO_BYTES};
+use crate::domain::MAX_LOGO_BYTES;
 use crate::error::{AppError, AppResult};
 use crate::routes::confirm::ConfirmDeletePage;
+use crate::routes::history::HistoryView;
 use crate::routes::multipart::{self, Upload};
 use crate::routes::{render, see_other, Layout};
+use crate::service::brandings::{self, BrandingDeleted, BrandingEdit, BrandingForm, BrandingSaved};
+use crate::service::Refusal;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_multipart::Multipart;
@@ -63,6 +62,8 @@ pub struct BrandingFormPage {
     pub version: Option<i32>,
     /// Where the present logo can be seen (edit form of a profile with a logo).
     pub logo_href: Option<String>,
+    /// The profile's own audit entries (edit form only).
+    pub history: Option<Vec<HistoryView>>,
 }
 
 pub async fn list(
@@ -70,64 +71,35 @@ pub async fn list(
     editor: Editor,
     flashes: IncomingFlashMessages,
 ) -> AppResult<BrandingsPage> {
-    let rows = with_conn(&state, |conn| {
-        let mut rows = Vec::new();
-        for b in branding::list(conn)? {
-            rows.push(BrandingRow {
-                has_logo: branding::has_logo(conn, b.id)?,
-                customers: branding::customers_using(conn, b.id)?,
-                id: b.id,
-                name: b.name,
-                display_name: b.display_name,
-                color: b.primary_color,
-                footer: b.footer_text,
-            });
-        }
-        Ok(rows)
-    })
-    .await?;
+    let summaries = with_conn(&state, brandings::list).await?;
+    let rows = summaries
+        .into_iter()
+        .map(|s| BrandingRow {
+            has_logo: s.has_logo,
+            customers: s.customers,
+            id: s.profile.id,
+            name: s.profile.name,
+            display_name: s.profile.display_name,
+            color: s.profile.primary_color,
+            footer: s.profile.footer_text,
+        })
+        .collect();
     Ok(BrandingsPage {
         layout: Layout::for_operator(&editor.0, &flashes),
         rows,
     })
 }
 
-/// What the form posted, checked: the profile's fields and what to do with the logo.
-struct ValidBranding {
-    fields: BrandingFields,
-    logo: Option<Logo>,
-    remove_logo: bool,
-}
-
-fn parse(upload: Upload) -> Result<ValidBranding, FormState> {
+/// The posted upload as the service reads it.
+fn branding_form(mut upload: Upload) -> BrandingForm {
     let get = |k: &str| upload.fields.get(k).unwrap_or("").to_string();
-    let mut f = FormState::default();
-    for k in ["name", "display_name", "primary_color", "footer_text"] {
-        f.set(k, get(k));
-    }
-    let name = f.check("name", PartyName::parse(&get("name")));
-    let display_name = f.check("display_name", PartyName::parse(&get("display_name")));
-    let color = f.check("primary_color", HexColor::parse(&get("primary_color")));
-    let footer = f.check("footer_text", Description::parse(&get("footer_text")));
-    let logo = match upload.files.get("logo") {
-        Some(bytes) => f.check("logo", Logo::parse(bytes.clone())),
-        None => None,
-    };
-    let remove_logo = upload.fields.get("remove_logo").is_some();
-    match (name, display_name, color, footer) {
-        (Some(name), Some(display_name), Some(color), Some(footer)) if !f.has_errors() => {
-            Ok(ValidBranding {
-                fields: BrandingFields {
-                    name: name.into_inner(),
-                    display_name: display_name.into_inner(),
-                    primary_color: color.as_str().to_string(),
-                    footer_text: footer.into_inner(),
-                },
-                logo,
-                remove_logo,
-            })
-        }
-        _ => Err(f),
+    BrandingForm {
+        name: get("name"),
+        display_name: get("display_name"),
+        primary_color: get("primary_color"),
+        footer_text: get("footer_text"),
+        remove_logo: upload.fields.get("remove_logo").is_some(),
+        logo: upload.files.remove("logo"),
     }
 }
 
@@ -140,16 +112,12 @@ fn new_page(layout: Layout, form: FormState) -> BrandingFormPage {
         form,
         version: None,
         logo_href: None,
+        history: None,
     }
 }
 
-fn edit_page(
-    layout: Layout,
-    b: &BrandingProfile,
-    has_logo: bool,
-    form: FormState,
-    version: i32,
-) -> BrandingFormPage {
+fn edit_page(layout: Layout, d: &BrandingEdit, form: FormState, version: i32) -> BrandingFormPage {
+    let b = &d.profile;
     BrandingFormPage {
         layout,
         heading: format!("Edit branding profile {}", b.name),
@@ -157,7 +125,8 @@ fn edit_page(
         submit_label: "Save profile",
         form,
         version: Some(version),
-        logo_href: has_logo.then(|| format!("/brandings/{}/logo", b.id)),
+        logo_href: d.has_logo.then(|| format!("/brandings/{}/logo", b.id)),
+        history: Some(HistoryView::all(&d.history, "Branding profile")),
     }
 }
 
@@ -167,40 +136,6 @@ pub async fn new_form(editor: Editor, flashes: IncomingFlashMessages) -> Brandin
     new_page(Layout::for_operator(&editor.0, &flashes), f)
 }
 
-fn record(
-    conn: &mut crate::db::DbConnection,
-    actor: &str,
-    action: &str,
-    id: i64,
-    before: Option<&BrandingProfile>,
-    after: Option<&BrandingProfile>,
-    reason: Option<&str>,
-) -> AppResult<()> {
-    audit::record(
-        conn,
-        Change {
-            actor,
-            action,
-            object_type: "branding",
-            object_id: id,
-            before: before.and_then(audit::image),
-            after: after.and_then(audit::image),
-            reason,
-        },
-    )?;
-    Ok(())
-}
-
-fn logo_reason(v: &ValidBranding) -> Option<&'static str> {
-    if v.logo.is_some() {
-        Some("logo uploaded")
-    } else if v.remove_logo {
-        Some("logo removed")
-    } else {
-        None
-    }
-}
-
 pub async fn create(
     state: web::Data<AppState>,
     editor: Editor,
@@ -208,62 +143,19 @@ pub async fn create(
     payload: Multipart,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let upload = multipart::read(payload, &session, MAX_LOGO_BYTES).await?;
-    let valid = match parse(upload) {
-        Ok(v) => v,
-        Err(f) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &new_page(Layout::for_operator(&editor.0, &flashes), f),
-            )
-        }
-    };
+    let form = branding_form(multipart::read(payload, &session, MAX_LOGO_BYTES).await?);
     let actor = editor.0.actor();
-    let created = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            if branding::name_taken(conn, &valid.fields.name, None)? {
-                return Ok(None);
-            }
-            let b = branding::insert(conn, &valid.fields)?;
-            if let Some(logo) = &valid.logo {
-                branding::set_logo(conn, b.id, logo.content_type(), logo.bytes())?;
-            }
-            record(
-                conn,
-                &actor,
-                "create",
-                b.id,
-                None,
-                Some(&b),
-                logo_reason(&valid),
-            )?;
-            Ok::<_, AppError>(Some(b))
-        })
-    })
-    .await?;
-    match created {
-        Some(b) => {
+    let outcome = with_conn(&state, move |conn| brandings::create(conn, &actor, form)).await?;
+    match outcome {
+        BrandingSaved::Saved(b) => {
             FlashMessage::success(format!("Branding profile {} created.", b.name)).send();
             Ok(see_other("/brandings"))
         }
-        None => {
-            let mut f = FormState::default();
-            f.error("name", "A profile with this name exists; choose another.");
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &new_page(Layout::for_operator(&editor.0, &flashes), f),
-            )
-        }
+        BrandingSaved::Refused(Refusal::Invalid(f) | Refusal::Stale(f)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &new_page(Layout::for_operator(&editor.0, &flashes), f),
+        ),
     }
-}
-
-async fn find(state: &web::Data<AppState>, id: i64) -> AppResult<(BrandingProfile, bool)> {
-    with_conn(state, move |conn| {
-        let b = branding::find(conn, id)?.ok_or(AppError::NotFound)?;
-        let has_logo = branding::has_logo(conn, id)?;
-        Ok((b, has_logo))
-    })
-    .await
 }
 
 pub async fn edit_form(
@@ -272,19 +164,16 @@ pub async fn edit_form(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<BrandingFormPage> {
-    let (b, has_logo) = find(&state, path.into_inner()).await?;
+    let id = path.into_inner();
+    let d = with_conn(&state, move |conn| brandings::edit_form(conn, id)).await?;
+    let b = &d.profile;
     let mut f = FormState::default();
     f.set("name", &b.name);
     f.set("display_name", &b.display_name);
     f.set("primary_color", &b.primary_color);
     f.set("footer_text", &b.footer_text);
-    Ok(edit_page(
-        Layout::for_operator(&editor.0, &flashes),
-        &b,
-        has_logo,
-        f,
-        b.version,
-    ))
+    let layout = Layout::for_operator(&editor.0, &flashes);
+    Ok(edit_page(layout, &d, f, b.version))
 }
 
 pub async fn update(
@@ -295,7 +184,7 @@ pub async fn update(
     payload: Multipart,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let (b, has_logo) = find(&state, path.into_inner()).await?;
+    let id = path.into_inner();
     let upload = multipart::read(payload, &session, MAX_LOGO_BYTES).await?;
     let version: i32 = upload
         .fields
@@ -304,71 +193,23 @@ pub async fn update(
         .ok_or_else(|| {
             AppError::BadRequest("The form is missing its version; reload the page.".into())
         })?;
-    let layout = Layout::for_operator(&editor.0, &flashes);
-    let valid = match parse(upload) {
-        Ok(v) => v,
-        Err(f) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &edit_page(layout, &b, has_logo, f, version),
-            )
-        }
-    };
+    let form = branding_form(upload);
     let actor = editor.0.actor();
-    let before = b.clone();
-    let mut typed = FormState::default();
-    typed.set("name", &valid.fields.name);
-    typed.set("display_name", &valid.fields.display_name);
-    typed.set("primary_color", &valid.fields.primary_color);
-    typed.set("footer_text", &valid.fields.footer_text);
     let outcome = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            if branding::name_taken(conn, &valid.fields.name, Some(before.id))? {
-                return Ok(Err("name"));
-            }
-            let Some(after) = branding::update(conn, before.id, version, &valid.fields)? else {
-                return Ok(Err("version"));
-            };
-            if let Some(logo) = &valid.logo {
-                branding::set_logo(conn, after.id, logo.content_type(), logo.bytes())?;
-            } else if valid.remove_logo {
-                branding::remove_logo(conn, after.id)?;
-            }
-            record(
-                conn,
-                &actor,
-                "update",
-                after.id,
-                Some(&before),
-                Some(&after),
-                logo_reason(&valid),
-            )?;
-            Ok::<_, AppError>(Ok(after))
-        })
+        brandings::update(conn, &actor, id, version, form)
     })
     .await?;
-    match outcome {
-        Ok(after) => {
+    let (status, f) = match outcome {
+        BrandingSaved::Saved(after) => {
             FlashMessage::success(format!("Branding profile {} saved.", after.name)).send();
-            Ok(see_other("/brandings"))
+            return Ok(see_other("/brandings"));
         }
-        Err(which) => {
-            let (status, message) = if which == "name" {
-                (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "A profile with this name exists; choose another.",
-                )
-            } else {
-                (
-                    StatusCode::CONFLICT,
-                    "Someone else saved this profile after you opened the form, so nothing was \
-                     saved. Open it again to see their change.",
-                )
-            };
-            typed.error("name", message);
-            render(status, &edit_page(layout, &b, has_logo, typed, version))
-        }
-    }
+        BrandingSaved::Refused(Refusal::Invalid(f)) => (StatusCode::UNPROCESSABLE_ENTITY, f),
+        BrandingSaved::Refused(Refusal::Stale(f)) => (StatusCode::CONFLICT, f),
+    };
+    let d = with_conn(&state, move |conn| brandings::edit_form(conn, id)).await?;
+    let layout = Layout::for_operator(&editor.0, &flashes);
+    render(status, &edit_page(layout, &d, f, version))
 }
 
 pub async fn delete_confirm(
@@ -377,7 +218,8 @@ pub async fn delete_confirm(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<ConfirmDeletePage> {
-    let (b, _) = find(&state, path.into_inner()).await?;
+    let id = path.into_inner();
+    let (b, _) = with_conn(&state, move |conn| brandings::find(conn, id)).await?;
     Ok(ConfirmDeletePage {
         layout: Layout::for_operator(&editor.0, &flashes),
         title: format!("Delete branding profile {}?", b.name),
@@ -398,34 +240,23 @@ pub async fn delete(
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
-    let (b, _) = find(&state, path.into_inner()).await?;
+    let id = path.into_inner();
     let actor = editor.0.actor();
-    let name = b.name.clone();
-    let refused = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            let using = branding::customers_using(conn, b.id)?;
-            if using > 0 {
-                return Ok(Some(format!(
-                    "Branding profile {} is used by {using} customer{} and cannot be deleted; \
-                     give them another profile first.",
-                    b.name,
-                    if using == 1 { "" } else { "s" }
-                )));
-            }
-            if branding::count(conn)? <= 1 {
-                return Ok(Some(
-                    "The last branding profile cannot be deleted: new customers need one.".into(),
-                ));
-            }
-            branding::delete(conn, b.id)?;
-            record(conn, &actor, "delete", b.id, Some(&b), None, None)?;
-            Ok::<_, AppError>(None)
-        })
-    })
-    .await?;
-    match refused {
-        Some(m) => FlashMessage::error(m).send(),
-        None => FlashMessage::success(format!("Branding profile {name} was deleted.")).send(),
+    let outcome = with_conn(&state, move |conn| brandings::delete(conn, &actor, id)).await?;
+    match outcome {
+        BrandingDeleted::Deleted { name } => {
+            FlashMessage::success(format!("Branding profile {name} was deleted.")).send()
+        }
+        BrandingDeleted::InUse { name, customers } => FlashMessage::error(format!(
+            "Branding profile {name} is used by {customers} customer{} and cannot be deleted; \
+             give them another profile first.",
+            if customers == 1 { "" } else { "s" }
+        ))
+        .send(),
+        BrandingDeleted::LastOne => FlashMessage::error(
+            "The last branding profile cannot be deleted: new customers need one.",
+        )
+        .send(),
     }
     Ok(see_other("/brandings"))
 }
@@ -437,6 +268,6 @@ pub async fn logo(
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let found = with_conn(&state, move |conn| Ok(branding::logo(conn, id)?)).await?;
+    let found = with_conn(&state, move |conn| brandings::logo(conn, id)).await?;
     crate::routes::portal::brand::logo_response(found)
 }

@@ -1,5 +1,5 @@
-//! What every page's frame needs (who is signed in, CSRF token, flash messages), and the state
-//! of a form being filled in (typed values and messages per field).
+//! What every operator page's frame needs: who is signed in (and which menus they see), the
+//! CSRF token, and the request's flash messages.
 
 use crate::auth::CurrentOperator;
 use actix_web_flash_messages::{IncomingFlashMessages, Level};

@@ -3,14 +3,19 @@
 //! redirects). Routes call exactly one service function per request.
 
 pub mod audit;
+pub mod brandings;
 pub mod compliance;
 pub mod customers;
+pub mod health;
 pub mod links;
 pub mod numbers;
+pub mod operators;
 pub mod packages;
 pub mod pane_save;
+pub mod portal_password;
 pub mod reference;
 pub mod settings;
+pub mod sign_in;
 pub mod sites;
 pub mod subscribers;
 

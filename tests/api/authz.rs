@@ -2,7 +2,7 @@
 //! as a viewer, and as the administrator of another customer. Each is denied the expected way
 //! (303 to the right sign-in page, 403 or 404) and the answer carries none of the data.
 
-use crate::common::{csrf_of, location, spawn_app, TestApp};
+use crate::common::{location, spawn_app, TestApp, TwoCustomers};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Viewer {
@@ -24,17 +24,39 @@ struct World {
 
 async fn world() -> World {
     let app = spawn_app().await;
-    app.login_admin().await;
-    let a = app.create_customer("alpha", "Alpha Foods AS").await;
-    let b = app.create_customer("bravo", "Bravo Energy Ltd").await;
-    let sa = app.create_site(a, "Oslo HQ").await;
-    let sb = app.create_site(b, "Bergen Depot").await;
-    app.create_link(sa, "FIBER-A", "192.0.2.0/30").await;
-    let lb = app.create_link(sb, "FIBER-B", "198.51.100.0/30").await;
+    let TwoCustomers { b, sb, lb, .. } = app.two_customers().await;
     World { app, b, sb, lb }
 }
 
 /// (method, path, what a viewer gets)
+/// Who tries the routes: a stranger, a viewer, and Alpha's administrator, each with the CSRF
+/// token of a page they may open.
+struct Visitors {
+    anonymous: TestApp,
+    anon_token: String,
+    viewer: TestApp,
+    viewer_token: String,
+    other_admin: TestApp,
+    admin_token: String,
+}
+
+async fn visitors(w: &World) -> Visitors {
+    let anonymous = w.app.another_browser();
+    let anon_token = anonymous.csrf_from("/login").await;
+    let viewer = w.app.operator_browser("vera", "viewer").await;
+    let viewer_token = viewer.csrf_from("/customers").await;
+    let other_admin = w.app.portal_admin("alpha").await;
+    let admin_token = other_admin.csrf_from("/c/alpha-web/").await;
+    Visitors {
+        anonymous,
+        anon_token,
+        viewer,
+        viewer_token,
+        other_admin,
+        admin_token,
+    }
+}
+
 fn operator_routes(w: &World) -> Vec<(&'static str, String, Viewer)> {
     let (b, sb, lb) = (w.b, w.sb, w.lb);
     use Viewer::*;
@@ -151,12 +173,14 @@ fn assert_no_secrets(body: &str, context: &str) {
 #[tokio::test]
 async fn every_operator_route_denies_strangers_viewers_and_customer_administrators() {
     let w = world().await;
-    let anonymous = w.app.another_browser();
-    let anon_token = csrf_of(&anonymous.get_html("/login").await);
-    let viewer = w.app.operator_browser("vera", "viewer").await;
-    let viewer_token = csrf_of(&viewer.get_html("/customers").await);
-    let other_admin = w.app.portal_admin("alpha").await;
-    let admin_token = csrf_of(&other_admin.get_html("/c/alpha-web/").await);
+    let Visitors {
+        anonymous,
+        anon_token,
+        viewer,
+        viewer_token,
+        other_admin,
+        admin_token,
+    } = visitors(&w).await;
 
     for (method, path, for_viewer) in operator_routes(&w) {
         for (who, token, name) in [
@@ -193,12 +217,14 @@ async fn every_operator_route_denies_strangers_viewers_and_customer_administrato
 #[tokio::test]
 async fn every_portal_route_denies_strangers_operators_and_other_customers() {
     let w = world().await;
-    let anonymous = w.app.another_browser();
-    let anon_token = csrf_of(&anonymous.get_html("/login").await);
-    let viewer = w.app.operator_browser("vera", "viewer").await;
-    let viewer_token = csrf_of(&viewer.get_html("/customers").await);
-    let other_admin = w.app.portal_admin("alpha").await;
-    let admin_token = csrf_of(&other_admin.get_html("/c/alpha-web/").await);
+    let Visitors {
+        anonymous,
+        anon_token,
+        viewer,
+        viewer_token,
+        other_admin,
+        admin_token,
+    } = visitors(&w).await;
 
     for (method, path) in portal_routes(&w) {
         for (who, token, name) in [

@@ -1,72 +1,34 @@
 //! Branding profiles: the logo checked by content and served with its type, the colour applied
 //! through a stylesheet, the branded sign-in page, and profiles in use kept.
 
-use crate::common::{location, set, spawn_app, valid_customer_fields, TestApp};
+use crate::common::{location, spawn_admin, TestApp, PNG};
 
-/// A tiny real PNG (1×1 pixel).
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
-    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-];
 const JPEG: &[u8] = &[
     0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
 ];
 
-async fn create_profile(
-    app: &TestApp,
-    name: &str,
-    color: &str,
-    logo: Option<(&str, &[u8])>,
-) -> reqwest::Response {
-    let fields = [
-        ("name", name),
-        ("display_name", &format!("{name} Portal")[..]),
-        ("primary_color", color),
-        ("footer_text", "Support: 555 0100"),
-    ];
-    match logo {
-        Some((file, bytes)) => {
-            app.post_multipart("/brandings", &fields, &[("logo", file, bytes)])
-                .await
-        }
-        None => app.post_multipart("/brandings", &fields, &[]).await,
-    }
-}
-
-/// The id of the profile named `name` on the list page.
-async fn profile_id(app: &TestApp, name: &str) -> i64 {
-    let page = app.get_html("/brandings").await;
-    let at = page
-        .find(&format!("<td>{name}</td>"))
-        .expect("profile listed");
-    let marker = "<tr data-id=\"";
-    let start = page[..at].rfind(marker).unwrap() + marker.len();
-    let end = page[start..].find('"').unwrap() + start;
-    page[start..end].parse().unwrap()
-}
-
 async fn customer_with_branding(app: &TestApp, username: &str, branding: i64) -> i64 {
-    let mut f = valid_customer_fields();
-    set(&mut f, "username", username);
-    set(&mut f, "webid", &format!("{username}-web"));
-    set(&mut f, "company", &format!("{username} AS"));
-    set(&mut f, "branding_id", &branding.to_string());
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post_form("/customers", &pairs).await;
+    let r = app
+        .post_customer(
+            username,
+            &[
+                ("company", &format!("{username} AS")),
+                ("branding_id", &branding.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     crate::common::param(&location(&r), "customer").unwrap()
 }
 
 #[tokio::test]
 async fn a_customers_sign_in_page_shows_its_logo_colour_and_name_and_no_other() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let r = create_profile(&app, "Nordic", "#C0FFEE", Some(("logo.png", PNG))).await;
+    let app = spawn_admin().await;
+    let r = app
+        .post_branding("Nordic", "#C0FFEE", Some(("logo.png", PNG)))
+        .await;
     assert_eq!(r.status().as_u16(), 303);
-    let nordic = profile_id(&app, "Nordic").await;
+    let nordic = app.branding_id("Nordic").await;
     customer_with_branding(&app, "alpha", nordic).await;
     app.create_customer("bravo", "Bravo AS").await;
 
@@ -98,15 +60,14 @@ async fn a_customers_sign_in_page_shows_its_logo_colour_and_name_and_no_other() 
 
 #[tokio::test]
 async fn logos_are_checked_by_content_and_size_not_by_name() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let r = create_profile(
-        &app,
-        "Fake",
-        "#112233",
-        Some(("logo.png", b"<svg onload=alert(1)>")),
-    )
-    .await;
+    let app = spawn_admin().await;
+    let r = app
+        .post_branding(
+            "Fake",
+            "#112233",
+            Some(("logo.png", b"<svg onload=alert(1)>")),
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r
         .text()
@@ -115,16 +76,20 @@ async fn logos_are_checked_by_content_and_size_not_by_name() {
         .contains("must be a PNG or JPEG image"));
     let mut big = PNG.to_vec();
     big.resize(256 * 1024 + 1, 0);
-    let r = create_profile(&app, "Big", "#112233", Some(("logo.png", &big))).await;
+    let r = app
+        .post_branding("Big", "#112233", Some(("logo.png", &big)))
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("at most 256 KB"));
-    let r = create_profile(&app, "Odd", "red", None).await;
+    let r = app.post_branding("Odd", "red", None).await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("six hexadecimal digits"));
     // A JPEG under a misleading name is still a JPEG.
-    let r = create_profile(&app, "Jpeg", "#112233", Some(("logo.txt", JPEG))).await;
+    let r = app
+        .post_branding("Jpeg", "#112233", Some(("logo.txt", JPEG)))
+        .await;
     assert_eq!(r.status().as_u16(), 303);
-    let id = profile_id(&app, "Jpeg").await;
+    let id = app.branding_id("Jpeg").await;
     let logo = app.get(&format!("/brandings/{id}/logo")).await;
     assert_eq!(logo.headers().get("content-type").unwrap(), "image/jpeg");
     assert!(!app.get_html("/brandings").await.contains("Fake"));
@@ -132,10 +97,10 @@ async fn logos_are_checked_by_content_and_size_not_by_name() {
 
 #[tokio::test]
 async fn editing_keeps_or_replaces_the_logo_and_refuses_stale_saves() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    create_profile(&app, "Nordic", "#112233", Some(("a.png", PNG))).await;
-    let id = profile_id(&app, "Nordic").await;
+    let app = spawn_admin().await;
+    app.post_branding("Nordic", "#112233", Some(("a.png", PNG)))
+        .await;
+    let id = app.branding_id("Nordic").await;
     let form = app.get_html(&format!("/brandings/{id}/edit")).await;
     assert!(form.contains("enctype=\"multipart/form-data\""));
     let fields = |v: &'static str| {
@@ -184,10 +149,9 @@ async fn editing_keeps_or_replaces_the_logo_and_refuses_stale_saves() {
 
 #[tokio::test]
 async fn a_profile_in_use_or_the_last_one_cannot_be_deleted() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    create_profile(&app, "Nordic", "#112233", None).await;
-    let nordic = profile_id(&app, "Nordic").await;
+    let app = spawn_admin().await;
+    app.post_branding("Nordic", "#112233", None).await;
+    let nordic = app.branding_id("Nordic").await;
     let c = customer_with_branding(&app, "alpha", nordic).await;
     let r = app
         .post_form(&format!("/brandings/{nordic}/delete"), &[])
@@ -201,7 +165,7 @@ async fn a_profile_in_use_or_the_last_one_cannot_be_deleted() {
         .await;
     let page = app.get_html("/brandings").await;
     assert!(!page.contains("<td>Nordic</td>"), "deleted once unused");
-    let default = profile_id(&app, "Default").await;
+    let default = app.branding_id("Default").await;
     app.post_form(&format!("/brandings/{default}/delete"), &[])
         .await;
     let page = app.get_html("/brandings").await;

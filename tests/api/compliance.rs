@@ -1,9 +1,7 @@
 //! The compliance hold: the restricted-party list, screening on create and on edits of the
 //! screened fields, the review queue, approve / reject, and the 72-hour limit.
 
-use crate::common::{
-    location, param, set, spawn_app, valid_customer_fields, TestApp, CUSTOMER_PASSWORD,
-};
+use crate::common::{customer_fields, location, pairs, spawn_admin, TestApp, CUSTOMER_PASSWORD};
 
 const LIST: &str =
     "name,country\n\"SOCIETE GENERALE, S.A.\",FR\nØrsted A/S,Denmark\nBad Actor,US\n";
@@ -19,15 +17,9 @@ async fn upload_list(app: &TestApp, csv: &str) -> reqwest::Response {
 
 /// Creates customer `username` with this company and country; returns (id, flash page).
 async fn create(app: &TestApp, username: &str, company: &str, country: &str) -> (i64, String) {
-    let mut f = valid_customer_fields();
-    set(&mut f, "username", username);
-    set(&mut f, "webid", &format!("{username}-web"));
-    set(&mut f, "company", company);
-    set(&mut f, "country", country);
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post_form("/customers", &pairs).await;
-    assert_eq!(r.status().as_u16(), 303);
-    let id = param(&location(&r), "customer").unwrap();
+    let id = app
+        .create_customer_with(username, &[("company", company), ("country", country)])
+        .await;
     (id, app.get_html(&format!("/customers?customer={id}")).await)
 }
 
@@ -39,8 +31,7 @@ fn status_of(page: &str) -> String {
 
 #[tokio::test]
 async fn the_list_is_uploaded_shown_and_a_bad_file_changes_nothing() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let r = upload_list(&app, LIST).await;
     assert_eq!(location(&r), "/compliance/list");
     let page = app.get_html("/compliance/list").await;
@@ -59,8 +50,7 @@ async fn the_list_is_uploaded_shown_and_a_bad_file_changes_nothing() {
 
 #[tokio::test]
 async fn a_matching_customer_waits_for_review_and_a_clean_one_is_active() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     upload_list(&app, LIST).await;
     let (held, page) = create(&app, "socgen", "Société Générale SA", "FR").await;
     assert_eq!(status_of(&page), "Pending review");
@@ -100,8 +90,7 @@ async fn a_matching_customer_waits_for_review_and_a_clean_one_is_active() {
 
 #[tokio::test]
 async fn a_reviewer_approves_or_rejects_with_a_reason() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     upload_list(&app, LIST).await;
     let (a, _) = create(&app, "socgen", "Societe Generale SA", "FR").await;
     let (b, _) = create(&app, "bad", "Bad Actor", "US").await;
@@ -185,8 +174,7 @@ async fn a_reviewer_approves_or_rejects_with_a_reason() {
 fn expire_reviews(app: &TestApp) {
     use diesel::prelude::*;
     use selfcare::db::schema::compliance_reviews;
-    let pool = selfcare::db::build_pool(&app.database_url, 1);
-    let mut conn = pool.get().unwrap();
+    let mut conn = app.db();
     diesel::update(compliance_reviews::table.filter(compliance_reviews::decided_at.is_null()))
         .set(compliance_reviews::due_at.eq(selfcare::db::now() - 1))
         .execute(&mut conn)
@@ -195,8 +183,7 @@ fn expire_reviews(app: &TestApp) {
 
 #[tokio::test]
 async fn a_review_open_over_72_hours_fails_without_anyone_clicking() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     upload_list(&app, LIST).await;
     let (c, _) = create(&app, "socgen", "Societe Generale SA", "FR").await;
     let page = app.get_html("/customers?q_status=pending_review").await;
@@ -230,8 +217,7 @@ async fn a_review_open_over_72_hours_fails_without_anyone_clicking() {
 
 #[tokio::test]
 async fn the_portal_sees_an_overdue_review_fail_too() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     upload_list(&app, LIST).await;
     create(&app, "socgen", "Societe Generale SA", "FR").await;
     expire_reviews(&app);
@@ -250,8 +236,7 @@ async fn the_portal_sees_an_overdue_review_fail_too() {
 
 #[tokio::test]
 async fn changing_the_company_or_billing_country_screens_again() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     upload_list(&app, LIST).await;
     let (c, page) = create(&app, "alpha", "Alpha AS", "US").await;
     assert_eq!(status_of(&page), "Active");
@@ -260,16 +245,17 @@ async fn changing_the_company_or_billing_country_screens_again() {
     let m = "name=\"version\" value=\"";
     let s = edit.find(m).unwrap() + m.len();
     let version = edit[s..s + edit[s..].find('"').unwrap()].to_string();
-    let mut f = valid_customer_fields();
-    set(&mut f, "username", "alpha");
-    set(&mut f, "webid", "alpha-web");
-    set(&mut f, "password", "");
-    set(&mut f, "password_confirm", "");
-    set(&mut f, "company", "BAD-ACTOR");
-    set(&mut f, "country", "US");
+    let mut f = customer_fields(
+        "alpha",
+        &[
+            ("password", ""),
+            ("password_confirm", ""),
+            ("company", "BAD-ACTOR"),
+            ("country", "US"),
+        ],
+    );
     f.push(("version", version));
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post_form(&format!("/customers/{c}"), &pairs).await;
+    let r = app.post_form(&format!("/customers/{c}"), &pairs(&f)).await;
     assert_eq!(r.status().as_u16(), 303);
     let page = app.get_html(&format!("/customers?customer={c}")).await;
     assert_eq!(status_of(&page), "Pending review");

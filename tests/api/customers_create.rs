@@ -1,4 +1,4 @@
-use crate::common::{location, param, set, spawn_app, valid_customer_fields, TestApp};
+use crate::common::{location, param, set, spawn_admin, valid_customer_fields, TestApp};
 
 async fn post_customer(app: &TestApp, fields: &[(&'static str, String)]) -> reqwest::Response {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -15,8 +15,7 @@ fn field_error(html: &str, field: &str) -> Option<String> {
 
 #[tokio::test]
 async fn a_valid_customer_is_created_and_selected() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let r = post_customer(&app, &valid_customer_fields()).await;
     assert_eq!(r.status().as_u16(), 303);
     let to = location(&r);
@@ -32,8 +31,7 @@ async fn a_valid_customer_is_created_and_selected() {
 
 #[tokio::test]
 async fn the_form_offers_every_field() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let page = app.get_html("/customers/new").await;
     for (name, _) in valid_customer_fields() {
         assert!(
@@ -46,8 +44,7 @@ async fn the_form_offers_every_field() {
 
 #[tokio::test]
 async fn each_rule_is_answered_next_to_its_field_with_values_kept() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let cases: &[(&'static str, &str)] = &[
         ("customer_type", "TRIAL"),
         ("username", "bad name!"),
@@ -108,8 +105,7 @@ async fn each_rule_is_answered_next_to_its_field_with_values_kept() {
 
 #[tokio::test]
 async fn several_mistakes_are_all_reported_at_once() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let mut fields = valid_customer_fields();
     set(&mut fields, "phone", "1");
     set(&mut fields, "email", "x");
@@ -128,8 +124,7 @@ async fn several_mistakes_are_all_reported_at_once() {
 
 #[tokio::test]
 async fn username_and_webid_must_be_unique() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     assert_eq!(
         post_customer(&app, &valid_customer_fields())
             .await
@@ -148,13 +143,11 @@ async fn username_and_webid_must_be_unique() {
 
 #[tokio::test]
 async fn money_is_kept_exactly_and_the_account_code_is_generated() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let mut fields = valid_customer_fields();
     set(&mut fields, "credit_limit", "0.07");
     let id = param(&location(&post_customer(&app, &fields).await), "customer").unwrap();
-    let pool = selfcare::db::build_pool(&app.database_url, 1);
-    let mut conn = pool.get().unwrap();
+    let mut conn = app.db();
     let c = selfcare::db::models::customer::find(
         &mut conn,
         selfcare::db::models::customer::CustomerId(id),
@@ -171,8 +164,7 @@ async fn money_is_kept_exactly_and_the_account_code_is_generated() {
 
 #[tokio::test]
 async fn creation_is_audited() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = app.create_customer("audited", "Audited Ltd").await;
     let log = app
         .get_html(&format!("/audit?object_type=customer&object_id={id}"))

@@ -1,7 +1,7 @@
 //! Editing a customer: every field of the create form, the account code shown but fixed, the
 //! password kept when left empty, stale saves refused.
 
-use crate::common::{location, set, spawn_app, valid_customer_fields, CUSTOMER_PASSWORD};
+use crate::common::{customer_fields, location, pairs, set, spawn_admin, CUSTOMER_PASSWORD};
 
 fn input_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" type=\"text\" value=\"");
@@ -19,24 +19,21 @@ fn hidden_version(html: &str) -> String {
 
 /// The create form's fields for customer `alpha`, as an edit would post them.
 fn fields(version: &str) -> Vec<(&'static str, String)> {
-    let mut f = valid_customer_fields();
-    set(&mut f, "username", "alpha");
-    set(&mut f, "webid", "alpha-web");
-    set(&mut f, "company", "Alpha Foods AS");
-    set(&mut f, "password", "");
-    set(&mut f, "password_confirm", "");
+    let mut f = customer_fields(
+        "alpha",
+        &[
+            ("company", "Alpha Foods AS"),
+            ("password", ""),
+            ("password_confirm", ""),
+        ],
+    );
     f.push(("version", version.to_string()));
     f
 }
 
-fn pairs<'a>(f: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    f.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
 #[tokio::test]
 async fn the_edit_form_shows_everything_but_the_password_and_fixes_the_account_code() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     let page = app.get_html(&format!("/customers/{c}/edit")).await;
     assert_eq!(
@@ -57,8 +54,7 @@ async fn the_edit_form_shows_everything_but_the_password_and_fixes_the_account_c
 
 #[tokio::test]
 async fn saving_with_an_empty_password_keeps_it_and_changes_the_rest() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     let before = app.get_html(&format!("/customers?customer={c}")).await;
     let page = app.get_html(&format!("/customers/{c}/edit")).await;
@@ -90,8 +86,7 @@ async fn saving_with_an_empty_password_keeps_it_and_changes_the_rest() {
 
 #[tokio::test]
 async fn a_new_password_follows_the_policy_and_ends_the_portal_sessions() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     let admin = app.portal_admin("alpha").await;
     let page = app.get_html(&format!("/customers/{c}/edit")).await;
@@ -134,8 +129,7 @@ async fn a_new_password_follows_the_policy_and_ends_the_portal_sessions() {
 
 #[tokio::test]
 async fn a_stale_edit_is_refused_and_overwrites_nothing() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     let page = app.get_html(&format!("/customers/{c}/edit")).await;
     let v = hidden_version(&page);
@@ -164,8 +158,7 @@ async fn a_stale_edit_is_refused_and_overwrites_nothing() {
 
 #[tokio::test]
 async fn usernames_and_webids_stay_unique_but_a_customer_keeps_its_own() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     app.create_customer("bravo", "Bravo Energy Ltd").await;
     let page = app.get_html(&format!("/customers/{c}/edit")).await;
@@ -201,8 +194,7 @@ async fn usernames_and_webids_stay_unique_but_a_customer_keeps_its_own() {
 
 #[tokio::test]
 async fn a_demo_customer_cannot_be_edited() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     let v = hidden_version(&app.get_html(&format!("/customers/{c}/edit")).await);
     app.post_form(&format!("/customers/{c}/demo"), &[]).await;

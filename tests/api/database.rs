@@ -1,4 +1,4 @@
-use crate::common::spawn_app;
+use crate::common::spawn_admin;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 
@@ -6,8 +6,7 @@ use diesel::Connection;
 /// and the first request after the database is back succeeds.
 #[tokio::test]
 async fn a_lost_database_gives_a_polite_page_and_recovers() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let Some(base) = std::env::var("SELFCARE_TEST_PG_URL")
         .ok()
         .filter(|v| !v.is_empty())

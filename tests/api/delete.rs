@@ -1,9 +1,8 @@
-use crate::common::{location, spawn_app};
+use crate::common::{location, spawn_admin};
 
 #[tokio::test]
 async fn deleting_a_customer_takes_its_sites_and_links_and_it_can_be_created_again() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("gone", "Gone AS").await;
     let s = app.create_site(c, "Oslo").await;
     let l = app.create_link(s, "FIBER-1", "198.51.100.1").await;
@@ -44,8 +43,7 @@ async fn deleting_a_customer_takes_its_sites_and_links_and_it_can_be_created_aga
 
 #[tokio::test]
 async fn deleting_a_site_takes_its_links_and_leaves_the_others() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("sites", "Sites AS").await;
     let s1 = app.create_site(c, "Oslo").await;
     let s2 = app.create_site(c, "Bergen").await;
@@ -84,8 +82,7 @@ async fn deleting_a_site_takes_its_links_and_leaves_the_others() {
 
 #[tokio::test]
 async fn deleting_what_does_not_exist_is_a_404() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     for path in [
         "/customers/424242/delete",
         "/sites/424242/delete",
@@ -101,8 +98,7 @@ async fn deleting_what_does_not_exist_is_a_404() {
 
 #[tokio::test]
 async fn deleting_a_customer_signs_its_administrators_out_and_the_same_data_works_again_at_once() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("gone", "Gone AS").await;
     let admin = app.portal_admin("gone").await;
     let r = app.post_form(&format!("/customers/{c}/delete"), &[]).await;

@@ -1,4 +1,4 @@
-use crate::common::{location, spawn_app, spawn_app_with, TestApp};
+use crate::common::{location, spawn_admin, spawn_app, spawn_app_with, TestApp};
 use selfcare::db::models::export_job;
 use std::time::{Duration, Instant};
 
@@ -22,8 +22,7 @@ async fn wait_done(app: &TestApp, id: i64) -> String {
 
 #[tokio::test]
 async fn an_export_sent_to_the_background_runs_and_downloads() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("jobs", "Jobs AS").await;
     app.create_site(c, "Oslo").await;
     let r = app
@@ -51,9 +50,7 @@ async fn an_export_sent_to_the_background_runs_and_downloads() {
     assert!(list.contains("Customers"));
 
     // Nobody else sees or downloads it.
-    app.create_operator("other", "Other-Passw0rd!", "operator");
-    let other = app.another_browser();
-    other.login("other", "Other-Passw0rd!").await;
+    let other = app.operator_browser("other", "operator").await;
     assert_eq!(
         other.get(&format!("/exports/{id}")).await.status().as_u16(),
         404
@@ -75,8 +72,7 @@ async fn an_export_sent_to_the_background_runs_and_downloads() {
 fn stale_job(app: &TestApp, attempts: i32) -> i64 {
     use diesel::prelude::*;
     use selfcare::db::schema::export_jobs;
-    let pool = selfcare::db::build_pool(&app.database_url, 1);
-    let mut conn = pool.get().unwrap();
+    let mut conn = app.db();
     let now = selfcare::db::now();
     let spec = r#"{"list":{"Inventory":{"service_provider":null}},"format":"Csv","columns":["name","status"],"info":{"title":"All access links","stem":"all-access-links","filters":[],"exported_by":"admin","exported_at":0}}"#;
     let id = export_job::insert(
@@ -107,8 +103,7 @@ fn stale_job(app: &TestApp, attempts: i32) -> i64 {
 
 #[tokio::test]
 async fn jobs_interrupted_by_a_restart_are_picked_up_or_failed() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let retried = stale_job(&app, 1);
     let given_up = stale_job(&app, 3);
     let page = wait_done(&app, retried).await;
@@ -147,8 +142,7 @@ async fn with_several_instances_each_job_is_claimed_once() {
             .await
             .contains("data-status=\"done\""));
     }
-    let pool = selfcare::db::build_pool(&first.database_url, 1);
-    let mut conn = pool.get().unwrap();
+    let mut conn = first.db();
     let jobs = export_job::list_for(&mut conn, 1, 100).unwrap();
     assert_eq!(jobs.len(), 8);
     for j in jobs {

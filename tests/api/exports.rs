@@ -2,22 +2,25 @@
 //! them; `SELFCARE_EXPORT_READERS=1` makes them mandatory) pdftotext, Python's xlrd and
 //! LibreOffice.
 
-use crate::common::{location, set, spawn_app, valid_customer_fields, TestApp};
+use crate::common::{location, spawn_admin, spawn_app, TestApp};
 use calamine::{open_workbook, Data, DataType, Reader, Xls, Xlsx};
 use std::path::PathBuf;
 use std::process::Command;
 
 async fn seed(app: &TestApp) -> (i64, i64) {
     app.login_admin().await;
-    let mut fields = valid_customer_fields();
-    set(&mut fields, "username", "inject");
-    set(&mut fields, "webid", "inject");
-    set(&mut fields, "company", "=HYPERLINK(\"http://evil\")");
-    set(&mut fields, "name", "Øyvind Æsøy");
-    set(&mut fields, "phone", "0123456789");
-    set(&mut fields, "credit_limit", "1234.56");
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post_form("/customers", &pairs).await;
+    let r = app
+        .post_customer(
+            "inject",
+            &[
+                ("webid", "inject"),
+                ("company", "=HYPERLINK(\"http://evil\")"),
+                ("name", "Øyvind Æsøy"),
+                ("phone", "0123456789"),
+                ("credit_limit", "1234.56"),
+            ],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let evil = crate::common::param(&location(&r), "customer").unwrap();
     let plain = app.create_customer("plain", "Beta Logistics AS").await;
@@ -270,8 +273,7 @@ async fn xls_is_real_biff8_that_old_readers_open() {
 
 #[tokio::test]
 async fn pdf_is_a_paginated_table_with_the_export_block() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let settings = crate::common::settings(&app.database_url);
     tokio::task::spawn_blocking(move || selfcare::cli::demo_data::run(&settings, 120, 0, 3))
         .await
@@ -378,17 +380,14 @@ async fn bad_export_requests_get_a_clear_4xx_and_no_file() {
 async fn viewers_may_export() {
     let app = spawn_app().await;
     seed(&app).await;
-    app.create_operator("vic", "Viewer-Passw0rd!", "viewer");
-    let viewer = app.another_browser();
-    viewer.login("vic", "Viewer-Passw0rd!").await;
+    let viewer = app.operator_browser("vic", "viewer").await;
     let r = viewer.get("/customers/export.xlsx").await;
     assert_eq!(r.status().as_u16(), 200);
 }
 
 #[tokio::test]
 async fn too_many_rows_for_xls_is_refused_with_advice() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let settings = crate::common::settings(&app.database_url);
     // About six links per customer: comfortably past one XLS sheet's 65,535 rows.
     tokio::task::spawn_blocking(move || selfcare::cli::demo_data::run(&settings, 14_000, 0, 5))
@@ -416,8 +415,7 @@ async fn too_many_rows_for_xls_is_refused_with_advice() {
 
 #[tokio::test]
 async fn customer_administrators_export_their_own_sites_and_links_only() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let a = app.create_customer("owna", "Own A AS").await;
     let b = app.create_customer("ownb", "Own B AS").await;
     let sa = app.create_site(a, "A site").await;

@@ -1,4 +1,4 @@
-use crate::common::spawn_app;
+use crate::common::{spawn_admin, spawn_app};
 
 #[tokio::test]
 async fn healthz_answers_when_the_database_does() {
@@ -10,8 +10,7 @@ async fn healthz_answers_when_the_database_does() {
 
 #[tokio::test]
 async fn unknown_pages_get_a_proper_404_page() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let r = app.get("/no/such/page").await;
     assert_eq!(r.status().as_u16(), 404);
     let body = r.text().await.unwrap();
@@ -83,8 +82,7 @@ async fn signed_out_visitors_are_sent_to_sign_in() {
 
 #[tokio::test]
 async fn malformed_input_gets_a_clear_4xx_not_a_500() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     for path in [
         "/customers?customer=abc&site=-1&c_page=zzz&c_sort=drop%20table",
         "/customers?c_dir=sideways",

@@ -1,11 +1,10 @@
 //! Statuses set by operators, and the one-way conversion to demo.
 
-use crate::common::{location, spawn_app, CUSTOMER_PASSWORD};
+use crate::common::{location, spawn_admin, CUSTOMER_PASSWORD};
 
 #[tokio::test]
 async fn suspended_blocked_and_closed_customers_cannot_sign_in_and_are_told_why() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     let admin = app.portal_admin("alpha").await;
     for (status, word) in [
@@ -62,8 +61,7 @@ fn capital(word: &str) -> String {
 
 #[tokio::test]
 async fn review_statuses_are_not_set_by_hand() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     for status in ["pending_review", "review_failed", "nonsense"] {
         app.post_form(&format!("/customers/{c}/status"), &[("status", status)])
@@ -81,8 +79,7 @@ async fn review_statuses_are_not_set_by_hand() {
 
 #[tokio::test]
 async fn converting_to_demo_asks_first_then_locks_the_customer_for_good() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("alpha", "Alpha Foods AS").await;
     let site = app.create_site(c, "Oslo HQ").await;
     let admin = app.portal_admin("alpha").await;

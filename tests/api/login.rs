@@ -1,4 +1,4 @@
-use crate::common::{csrf_of, location, new_client, spawn_app, ADMIN_PASSWORD};
+use crate::common::{csrf_of, location, new_client, spawn_admin, spawn_app, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn admin_signs_in_and_lands_on_customers() {
@@ -140,8 +140,7 @@ async fn sign_in_issues_a_new_session_and_sign_out_ends_it_on_the_server() {
 
 #[tokio::test]
 async fn viewer_sees_everything_and_changes_nothing() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let customer = app.create_customer("viewme", "Viewable AS").await;
     let site = app.create_site(customer, "Oslo").await;
     app.create_operator("vera", "Viewer-Passw0rd!", "viewer");
@@ -213,8 +212,7 @@ async fn login_page_says_when_a_session_expired() {
 fn age_sessions(app: &crate::common::TestApp, key: &str, seconds_ago: i64) {
     use diesel::prelude::*;
     use selfcare::db::schema::web_sessions;
-    let pool = selfcare::db::build_pool(&app.database_url, 1);
-    let mut conn = pool.get().unwrap();
+    let mut conn = app.db();
     let rows: Vec<(String, String)> = web_sessions::table
         .select((web_sessions::id, web_sessions::state))
         .load(&mut conn)
@@ -235,8 +233,7 @@ fn age_sessions(app: &crate::common::TestApp, key: &str, seconds_ago: i64) {
 
 #[tokio::test]
 async fn an_idle_session_ends_after_thirty_minutes() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     age_sessions(&app, "seen", 29 * 60);
     assert_eq!(
         app.get("/customers").await.status().as_u16(),
@@ -256,8 +253,7 @@ async fn an_idle_session_ends_after_thirty_minutes() {
 
 #[tokio::test]
 async fn a_busy_session_still_ends_after_twelve_hours() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     age_sessions(&app, "created", 12 * 3600 + 5);
     let r = app.get("/customers").await;
     assert_eq!(location(&r), "/login?expired=1");

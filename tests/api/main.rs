@@ -17,6 +17,7 @@ mod exports;
 mod hardening;
 mod health_and_errors;
 mod history;
+mod history_accounts;
 mod lifecycle;
 mod login;
 mod numbers;

@@ -2,23 +2,18 @@
 //! DID ranges that never overlap any customer's, CPN substitutions, emergency locations, and
 //! the dial-in code of the billing country's region.
 
-use crate::common::{location, set, spawn_app, valid_customer_fields, TestApp};
+use crate::common::{location, spawn_admin, TestApp};
 
 async fn customer_in(app: &TestApp, username: &str, company: &str, country: &str) -> i64 {
-    let mut f = valid_customer_fields();
-    set(&mut f, "username", username);
-    set(&mut f, "webid", &format!("{username}-web"));
-    set(&mut f, "company", company);
-    set(&mut f, "country", country);
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post_form("/customers", &pairs).await;
+    let r = app
+        .post_customer(username, &[("company", company), ("country", country)])
+        .await;
     crate::common::param(&location(&r), "customer").unwrap()
 }
 
 #[tokio::test]
 async fn the_billing_country_decides_the_dial_in_code() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     for (user, country, code) in [
         ("us", "US", "+1 (AMER)"),
         ("sg", "SG", "+65 (APAC)"),
@@ -39,8 +34,7 @@ async fn the_billing_country_decides_the_dial_in_code() {
 
 #[tokio::test]
 async fn did_ranges_are_checked_and_never_overlap_another_customers() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let a = customer_in(&app, "alpha", "Alpha Foods AS", "NO").await;
     let b = customer_in(&app, "bravo", "Bravo Energy Ltd", "NO").await;
     let add = |c: i64, s: &'static str, e: &'static str| {
@@ -97,8 +91,7 @@ async fn did_ranges_are_checked_and_never_overlap_another_customers() {
 
 #[tokio::test]
 async fn packages_cpns_and_emergency_locations() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     for (name, d) in [("Basic", "Calls only"), ("Premium", "Calls and meetings")] {
         let r = app
             .post_form("/packages", &[("name", name), ("description", d)])

@@ -1,36 +1,14 @@
 //! The operators page: admins create operators, set role and service provider, disable them
 //! (ending their sessions) and reset passwords; everything is audited.
 
-use crate::common::{location, spawn_app, TestApp};
+use crate::common::{location, spawn_admin, OPERATOR_PASSWORD};
 
-const PW: &str = "Operator-Passw0rd!";
-
-async fn create(app: &TestApp, username: &str, role: &str) -> i64 {
-    let r = app
-        .post_form(
-            "/operators",
-            &[
-                ("username", username),
-                ("password", PW),
-                ("password_confirm", PW),
-                ("role", role),
-                ("service_provider_id", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303, "{username} is created");
-    let page = app.get_html("/operators").await;
-    let marker = format!("\">{username}</a>");
-    let end = page.find(&marker).expect("listed");
-    let start = page[..end].rfind("/operators/").unwrap() + "/operators/".len();
-    page[start..end].parse().unwrap()
-}
+const PW: &str = OPERATOR_PASSWORD;
 
 #[tokio::test]
 async fn an_admin_creates_an_operator_who_can_then_sign_in() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let id = create(&app, "olga", "operator").await;
+    let app = spawn_admin().await;
+    let id = app.new_operator("olga", "operator").await;
     let page = app.get_html("/operators").await;
     assert!(page.contains("olga") && page.contains("Operator"));
     let olga = app.another_browser();
@@ -73,11 +51,9 @@ async fn an_admin_creates_an_operator_who_can_then_sign_in() {
 
 #[tokio::test]
 async fn disabling_an_operator_ends_their_sessions_and_sign_ins() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let id = create(&app, "olga", "operator").await;
-    let olga = app.another_browser();
-    olga.login("olga", PW).await;
+    let app = spawn_admin().await;
+    let id = app.new_operator("olga", "operator").await;
+    let olga = app.signed_in_as("olga", PW).await;
     assert_eq!(olga.get("/customers").await.status().as_u16(), 200);
     let r = app
         .post_form(&format!("/operators/{id}/disable"), &[])
@@ -103,11 +79,9 @@ async fn disabling_an_operator_ends_their_sessions_and_sign_ins() {
 
 #[tokio::test]
 async fn a_new_role_applies_at_once_and_a_reset_password_replaces_the_old() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let id = create(&app, "olga", "operator").await;
-    let olga = app.another_browser();
-    olga.login("olga", PW).await;
+    let app = spawn_admin().await;
+    let id = app.new_operator("olga", "operator").await;
+    let olga = app.signed_in_as("olga", PW).await;
     let r = app
         .post_form(
             &format!("/operators/{id}"),
@@ -163,8 +137,7 @@ async fn a_new_role_applies_at_once_and_a_reset_password_replaces_the_old() {
 
 #[tokio::test]
 async fn the_last_admin_cannot_lock_everyone_out() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let r = app.post_form("/operators/1/disable", &[]).await;
     assert_eq!(r.status().as_u16(), 303);
     let page = app.get_html("/operators/1").await;

@@ -1,4 +1,4 @@
-use crate::common::{spawn_app, TestApp};
+use crate::common::{spawn_admin, spawn_app, TestApp};
 
 /// The `data-id`s of the rows of one pane, in page order.
 fn row_ids(html: &str, pane: &str) -> Vec<i64> {
@@ -123,8 +123,7 @@ async fn filters_narrow_the_customers_pane() {
 
 #[tokio::test]
 async fn panes_paginate() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let settings = crate::common::settings(&app.database_url);
     tokio::task::spawn_blocking(move || selfcare::cli::demo_data::run(&settings, 60, 0, 7))
         .await
@@ -179,9 +178,7 @@ async fn column_choice_is_remembered_per_operator() {
     assert!(!page.contains("data-col=\"status\">"));
 
     // Another operator still has the defaults.
-    app.create_operator("olga", "Operator-Passw0rd!", "operator");
-    let other = app.another_browser();
-    other.login("olga", "Operator-Passw0rd!").await;
+    let other = app.operator_browser("olga", "operator").await;
     assert!(other
         .get_html("/customers")
         .await

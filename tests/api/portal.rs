@@ -1,7 +1,7 @@
 //! The customer portal: branded sign-in, the customer's own panes, renaming, scoping to the
 //! signed-in customer, password change, and the operator's switch into a portal.
 
-use crate::common::{location, spawn_app, TestApp, ADMIN_PASSWORD, CUSTOMER_PASSWORD};
+use crate::common::{location, spawn_app, TwoCustomers, ADMIN_PASSWORD, CUSTOMER_PASSWORD};
 
 /// The value of a named input in a page.
 fn input_value(html: &str, name: &str) -> Option<String> {
@@ -11,22 +11,10 @@ fn input_value(html: &str, name: &str) -> Option<String> {
     Some(html[start..end].to_string())
 }
 
-/// Two customers, each with a site and a link.
-async fn two_customers(app: &TestApp) -> (i64, i64, i64, i64, i64, i64) {
-    app.login_admin().await;
-    let a = app.create_customer("alpha", "Alpha Foods AS").await;
-    let b = app.create_customer("bravo", "Bravo Energy Ltd").await;
-    let sa = app.create_site(a, "Oslo HQ").await;
-    let sb = app.create_site(b, "Bergen Depot").await;
-    let la = app.create_link(sa, "FIBER-A", "192.0.2.0/30").await;
-    let lb = app.create_link(sb, "FIBER-B", "198.51.100.0/30").await;
-    (a, b, sa, sb, la, lb)
-}
-
 #[tokio::test]
 async fn an_administrator_signs_in_and_sees_only_their_own_customer() {
     let app = spawn_app().await;
-    let (_, _, sa, _, la, _) = two_customers(&app).await;
+    let TwoCustomers { sa, la, .. } = app.two_customers().await;
     let admin = app.portal_admin("alpha").await;
     let page = admin.get_html("/c/alpha-web/").await;
     assert!(page.contains("Alpha Foods AS"));
@@ -53,7 +41,7 @@ async fn an_administrator_signs_in_and_sees_only_their_own_customer() {
 #[tokio::test]
 async fn the_sign_in_page_carries_the_customers_branding_and_no_other() {
     let app = spawn_app().await;
-    two_customers(&app).await;
+    app.two_customers().await;
     let b = app.another_browser();
     let page = b.get_html("/c/alpha-web/login").await;
     assert!(page.contains("href=\"/c/alpha-web/brand.css\""));
@@ -73,7 +61,7 @@ async fn the_sign_in_page_carries_the_customers_branding_and_no_other() {
 #[tokio::test]
 async fn an_unknown_webid_is_a_plain_404() {
     let app = spawn_app().await;
-    two_customers(&app).await;
+    app.two_customers().await;
     let b = app.another_browser();
     for path in [
         "/c/nosuch-web/login",
@@ -86,7 +74,7 @@ async fn an_unknown_webid_is_a_plain_404() {
         let body = r.text().await.unwrap();
         assert!(!body.contains("Alpha") && !body.contains("Bravo"), "{path}");
     }
-    let token = crate::common::csrf_of(&b.get_html("/login").await);
+    let token = b.csrf_from("/login").await;
     let r = b
         .post_raw(
             "/c/nosuch-web/login",
@@ -103,7 +91,7 @@ async fn an_unknown_webid_is_a_plain_404() {
 #[tokio::test]
 async fn credentials_of_one_customer_never_open_another_customers_portal() {
     let app = spawn_app().await;
-    two_customers(&app).await;
+    app.two_customers().await;
     let b = app.another_browser();
     let r = b
         .portal_login("bravo-web", "alpha", CUSTOMER_PASSWORD)
@@ -136,7 +124,7 @@ async fn credentials_of_one_customer_never_open_another_customers_portal() {
 #[tokio::test]
 async fn portal_sign_in_is_throttled_like_the_operators() {
     let app = spawn_app().await;
-    two_customers(&app).await;
+    app.two_customers().await;
     let b = app.another_browser();
     let mut statuses = Vec::new();
     for _ in 0..5 {
@@ -162,7 +150,7 @@ async fn portal_sign_in_is_throttled_like_the_operators() {
 #[tokio::test]
 async fn renaming_in_the_portal_shows_in_the_operators_panes_and_is_audited() {
     let app = spawn_app().await;
-    let (a, _, sa, _, la, _) = two_customers(&app).await;
+    let TwoCustomers { a, sa, la, .. } = app.two_customers().await;
     let admin = app.portal_admin("alpha").await;
     let page = admin.get_html(&format!("/c/alpha-web/?site={sa}")).await;
     let v = input_value(&page, &format!("v_{sa}")).expect("site version");
@@ -240,7 +228,7 @@ async fn renaming_in_the_portal_shows_in_the_operators_panes_and_is_audited() {
 #[tokio::test]
 async fn another_customers_ids_do_nothing_inside_a_portal() {
     let app = spawn_app().await;
-    let (_, b, _, sb, _, lb) = two_customers(&app).await;
+    let TwoCustomers { b, sb, lb, .. } = app.two_customers().await;
     let admin = app.portal_admin("alpha").await;
     // Bravo's site and link named in Alpha's portal URL: not shown.
     let page = admin
@@ -299,7 +287,7 @@ async fn another_customers_ids_do_nothing_inside_a_portal() {
 #[tokio::test]
 async fn an_administrator_changes_their_password_and_other_sessions_end() {
     let app = spawn_app().await;
-    two_customers(&app).await;
+    app.two_customers().await;
     let first = app.portal_admin("alpha").await;
     let second = app.portal_admin("alpha").await;
     let r = first
@@ -373,7 +361,7 @@ async fn an_administrator_changes_their_password_and_other_sessions_end() {
 #[tokio::test]
 async fn an_operator_switches_to_a_portal_and_back() {
     let app = spawn_app().await;
-    let (a, _, _, _, _, _) = two_customers(&app).await;
+    let TwoCustomers { a, .. } = app.two_customers().await;
     let r = app
         .post_form(&format!("/customers/{a}/impersonate"), &[])
         .await;

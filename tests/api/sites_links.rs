@@ -1,9 +1,8 @@
-use crate::common::{location, spawn_app};
+use crate::common::{location, spawn_admin};
 
 #[tokio::test]
 async fn site_form_rules_are_answered_on_the_form() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("forms", "Forms AS").await;
     let page = app.get_html(&format!("/customers/{c}/sites/new")).await;
     assert!(page.contains("Add a site to Forms AS"));
@@ -39,8 +38,7 @@ async fn site_form_rules_are_answered_on_the_form() {
 
 #[tokio::test]
 async fn sites_are_edited_and_stale_edits_refused() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("edits", "Edits AS").await;
     let s = app.create_site(c, "Oslo").await;
     let form = app.get_html(&format!("/sites/{s}/edit")).await;
@@ -81,8 +79,7 @@ async fn sites_are_edited_and_stale_edits_refused() {
 
 #[tokio::test]
 async fn link_form_checks_addresses_bandwidth_and_choices() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("links", "Links AS").await;
     let s = app.create_site(c, "Oslo").await;
     let bad = [
@@ -156,8 +153,7 @@ async fn link_form_checks_addresses_bandwidth_and_choices() {
 
 #[tokio::test]
 async fn add_from_a_pane_returns_with_the_new_row_selected() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let c = app.create_customer("adds", "Adds AS").await;
     let page = app.get_html(&format!("/customers?customer={c}")).await;
     assert!(page.contains(&format!("href=\"/customers/{c}/sites/new\"")));

@@ -149,8 +149,7 @@ pub fn field_error(html: &str, field: &str) -> Option<String> {
 }
 
 pub fn db(app: &TestApp) -> selfcare::db::PooledConn {
-    let pool = selfcare::db::build_pool(&app.database_url, 1);
-    pool.get().expect("connection")
+    app.db()
 }
 
 /// Inserts subscribers straight into the database (for volume tests): card numbers

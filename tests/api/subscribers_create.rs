@@ -1,13 +1,12 @@
 //! New subscriber and its new-wallet step.
 
-use crate::common::{location, spawn_app};
+use crate::common::{location, spawn_admin, spawn_app};
 use crate::subscriber_support::*;
 use selfcare::db::models::{subscriber, wallet};
 
 #[tokio::test]
 async fn a_new_subscriber_exists_at_once_and_goes_on_to_its_wallet() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let r = post(
         &app,
         "/subscribers",
@@ -55,8 +54,7 @@ async fn a_new_subscriber_exists_at_once_and_goes_on_to_its_wallet() {
 
 #[tokio::test]
 async fn the_form_offers_every_contract_field_and_a_language_list() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let page = app.get_html("/subscribers/new").await;
     for (name, _) in subscriber_fields("1", "123") {
         assert!(
@@ -72,8 +70,7 @@ async fn the_form_offers_every_contract_field_and_a_language_list() {
 
 #[tokio::test]
 async fn each_rule_is_answered_next_to_its_field() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let cases: &[(&'static str, &str, &str)] = &[
         ("card_number", "", "card_number"),
         ("card_number", "12 34", "card_number"),
@@ -113,8 +110,7 @@ async fn each_rule_is_answered_next_to_its_field() {
 
 #[tokio::test]
 async fn pins_of_four_and_eight_digits_pass_and_an_undefined_pin_is_not_stored() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let four = post(
         &app,
         "/subscribers",
@@ -164,8 +160,7 @@ async fn pins_of_four_and_eight_digits_pass_and_an_undefined_pin_is_not_stored()
 
 #[tokio::test]
 async fn card_number_and_subscriber_id_are_unique_within_the_provider() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     create_subscriber(&app, "AB-100", "4791000100").await;
     let r = post(
         &app,
@@ -192,13 +187,7 @@ async fn card_number_and_subscriber_id_are_unique_within_the_provider() {
         .contains("subscriber ID"));
 
     // Another provider may use both.
-    let mut conn = db(&app);
-    let other = selfcare::db::models::ref_data::create_named(
-        &mut conn,
-        selfcare::db::models::ref_data::RefKind::ServiceProviders,
-        "Second provider",
-    )
-    .unwrap();
+    let other = app.service_provider("Second provider");
     let r = post(
         &app,
         "/subscribers",
@@ -231,8 +220,7 @@ async fn viewers_cannot_create_and_strangers_are_sent_to_sign_in() {
 
 #[tokio::test]
 async fn a_private_wallet_gets_a_generated_reference_then_a_secondary_one_and_no_third() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "W1", "4792000001").await;
     let r = add_wallet(&app, id, &[]).await;
     assert_eq!(r.status().as_u16(), 303);
@@ -261,8 +249,7 @@ async fn a_private_wallet_gets_a_generated_reference_then_a_secondary_one_and_no
 
 #[tokio::test]
 async fn linking_to_an_existing_wallet_shares_it() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let a = create_subscriber(&app, "SH-A", "4793000001").await;
     let b = create_subscriber(&app, "SH-B", "4793000002").await;
     add_private_wallet(&app, a, "FAMILY-1").await;
@@ -305,8 +292,7 @@ async fn linking_to_an_existing_wallet_shares_it() {
 
 #[tokio::test]
 async fn wallet_rules_limit_type_minimum_credit_accesses_and_customer() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "R1", "4794000001").await;
     let cases: &[(&[(&'static str, &str)], &str)] = &[
         (

@@ -1,7 +1,7 @@
 //! The edit screen: panels in one form, one Save, stale saves refused, wallets with change
 //! reasons, comments by privilege, history, deletion.
 
-use crate::common::{location, spawn_app, TestApp};
+use crate::common::{location, spawn_admin, TestApp};
 use crate::subscriber_support::*;
 use selfcare::db::models::{subscriber, subscriber_profile, wallet};
 
@@ -13,8 +13,7 @@ async fn subscriber_with_wallet(app: &TestApp, card: &str, cli: &str) -> i64 {
 
 #[tokio::test]
 async fn the_screen_has_a_menu_of_panels_in_one_form_with_the_saved_values() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = subscriber_with_wallet(&app, "ED1", "4780000001").await;
     let html = app.get_html(&format!("/subscribers/{id}")).await;
     for panel in [
@@ -54,8 +53,7 @@ async fn the_screen_has_a_menu_of_panels_in_one_form_with_the_saved_values() {
 
 #[tokio::test]
 async fn one_save_keeps_edits_of_several_panels_and_the_history_names_them() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = subscriber_with_wallet(&app, "ED2", "4780000002").await;
     save_ok(
         &app,
@@ -95,8 +93,7 @@ async fn one_save_keeps_edits_of_several_panels_and_the_history_names_them() {
 
 #[tokio::test]
 async fn nothing_changed_saves_nothing() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "ED3", "4780000003").await;
     save_ok(&app, id, &[]).await;
     let mut conn = db(&app);
@@ -105,8 +102,7 @@ async fn nothing_changed_saves_nothing() {
 
 #[tokio::test]
 async fn a_stale_save_is_refused_and_nothing_is_overwritten() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = subscriber_with_wallet(&app, "ED4", "4780000004").await;
     let mut first = edit_form(&app, id).await;
     let mut second = edit_form(&app, id).await;
@@ -146,8 +142,7 @@ async fn a_stale_save_is_refused_and_nothing_is_overwritten() {
 
 #[tokio::test]
 async fn pin_rules_on_edit() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "ED5", "4780000005").await;
     for (pin, ok) in [
         ("123", false),
@@ -191,8 +186,7 @@ async fn pin_rules_on_edit() {
 
 #[tokio::test]
 async fn details_follow_the_creation_rules_and_uniqueness() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     create_subscriber(&app, "ED6A", "4780000061").await;
     let id = create_subscriber(&app, "ED6B", "4780000062").await;
     let r = save_with(&app, id, &[("card_number", Some("ed6a"))]).await;
@@ -222,8 +216,7 @@ async fn details_follow_the_creation_rules_and_uniqueness() {
 
 #[tokio::test]
 async fn wallet_changes_and_the_product_swap_bill() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = subscriber_with_wallet(&app, "ED7", "4780000007").await;
     let r = save_with(&app, id, &[("primary_bill_swap", Some("on"))]).await;
     assert_eq!(
@@ -309,8 +302,7 @@ async fn wallet_changes_and_the_product_swap_bill() {
 
 #[tokio::test]
 async fn wallet_changes_ask_for_a_reason_while_auditing_is_on() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = subscriber_with_wallet(&app, "ED8", "4780000008").await;
     set_auditing(&app, true).await;
     assert!(app.get_html("/admin/settings").await.contains(" checked"));
@@ -375,8 +367,7 @@ async fn wallet_changes_ask_for_a_reason_while_auditing_is_on() {
 
 #[tokio::test]
 async fn comments_follow_the_role_privileges() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "ED9", "4780000009").await;
     let fifty = "c".repeat(50);
     let r = save_with(&app, id, &[("comment_new", Some(&"c".repeat(51)))]).await;
@@ -386,9 +377,7 @@ async fn comments_follow_the_role_privileges() {
     let mut conn = db(&app);
     let admins = subscriber_profile::load(&mut conn, id).unwrap().comments[0].id;
 
-    app.create_operator("otto", "Operator-Passw0rd!", "operator");
-    let op = app.another_browser();
-    op.login("otto", "Operator-Passw0rd!").await;
+    let op = app.operator_browser("otto", "operator").await;
     save_ok(&op, id, &[("comment_new", Some("Called about roaming"))]).await;
     let comments = subscriber_profile::load(&mut conn, id).unwrap().comments;
     let mine = comments.iter().find(|c| c.author == "otto").unwrap().id;
@@ -426,9 +415,7 @@ async fn comments_follow_the_role_privileges() {
         "an operator cannot delete comments"
     );
 
-    app.create_operator("vicky", "Viewer-Passw0rd!", "viewer");
-    let viewer = app.another_browser();
-    viewer.login("vicky", "Viewer-Passw0rd!").await;
+    let viewer = app.operator_browser("vicky", "viewer").await;
     let html = viewer.get_html(&format!("/subscribers/{id}")).await;
     assert!(html.contains("Called twice") && html.contains(&fifty));
     assert!(html.contains("fieldset class=\"plain panels\" disabled"));
@@ -455,8 +442,7 @@ async fn comments_follow_the_role_privileges() {
 
 #[tokio::test]
 async fn deleting_takes_private_wallets_and_keeps_shared_ones() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let a = subscriber_with_wallet(&app, "DEL1", "4781000001").await;
     let b = create_subscriber(&app, "DEL2", "4781000002").await;
     let r = add_wallet(

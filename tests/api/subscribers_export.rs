@@ -1,6 +1,6 @@
 //! Subscribers exports through the one export pipeline, and the search on generated volume.
 
-use crate::common::{settings, spawn_app, TestApp};
+use crate::common::{settings, spawn_admin, TestApp};
 use crate::subscriber_support::*;
 use calamine::{open_workbook, Data, Reader, Xls, Xlsx};
 use selfcare::db::models::subscriber_search::{self, SearchField, SubscriberQuery};
@@ -38,8 +38,7 @@ fn temp(bytes: &[u8], ext: &str) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn the_search_exports_in_five_formats() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let a = create_subscriber(&app, "EXP-1", "4750000001").await;
     let b = create_subscriber(&app, "EXP-2", "4750000002").await;
     create_subscriber(&app, "OTHER", "4750000003").await;
@@ -125,8 +124,7 @@ async fn the_search_exports_in_five_formats() {
 
 /// Generated volume: thousands of subscribers, shared and secondary wallets, customers.
 async fn with_volume(subscribers: u64) -> TestApp {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let s = settings(&app.database_url);
     tokio::task::spawn_blocking(move || {
         selfcare::cli::demo_data::run(&s, 40, subscribers, 11).expect("demo data")
@@ -364,8 +362,7 @@ async fn print_search_plans() {
 
 #[tokio::test]
 async fn a_subscribers_export_can_run_in_the_background() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "BG-1", "4751000001").await;
     add_private_wallet(&app, id, "BG-W").await;
     let r = app

@@ -1,7 +1,7 @@
 //! The profile panels: call barring, number translation, friends and family, closed user groups,
 //! remote access, zones; and automatic blacklisting.
 
-use crate::common::spawn_app;
+use crate::common::spawn_admin;
 use crate::subscriber_support::*;
 use selfcare::db::models::{subscriber, subscriber_profile};
 use selfcare::domain::geo::Shape;
@@ -16,8 +16,7 @@ fn field_of(fields: &[(String, String)], name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn call_barring_list_type_ignore_and_numbers() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P1", "4770000001").await;
     save_ok(
         &app,
@@ -69,8 +68,7 @@ async fn call_barring_list_type_ignore_and_numbers() {
 
 #[tokio::test]
 async fn number_translation_pairs() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P2", "4770000002").await;
     save_ok(
         &app,
@@ -130,8 +128,7 @@ async fn number_translation_pairs() {
 
 #[tokio::test]
 async fn friends_and_family_settings_and_numbers() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P3", "4770000003").await;
     save_ok(
         &app,
@@ -186,8 +183,7 @@ async fn friends_and_family_settings_and_numbers() {
 
 #[tokio::test]
 async fn closed_user_groups_and_remote_access() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P4", "4770000004").await;
     save_ok(
         &app,
@@ -267,8 +263,7 @@ async fn save_owned(
 
 #[tokio::test]
 async fn zones_up_to_nine_of_up_to_five_shapes() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P5", "4770000005").await;
     for i in 1..=9 {
         let mut c = circle("new_zone", &format!("10.{i}"), "59.9", "2.5");
@@ -336,8 +331,7 @@ async fn zones_up_to_nine_of_up_to_five_shapes() {
 
 #[tokio::test]
 async fn coordinates_at_and_beyond_their_bounds_are_kept_exactly() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P6", "4770000006").await;
     let good = [
         ("-179.99999", "-90", "0"),
@@ -421,8 +415,7 @@ async fn coordinates_at_and_beyond_their_bounds_are_kept_exactly() {
 
 #[tokio::test]
 async fn rectangles_need_north_above_south_and_two_longitudes() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P7", "4770000007").await;
     for (x, y, x2, y2, field) in [
         ("10", "59", "11", "59", "y2"),
@@ -454,8 +447,7 @@ async fn rectangles_need_north_above_south_and_two_longitudes() {
 
 #[tokio::test]
 async fn deleting_the_last_shape_removes_the_zone() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P8", "4770000008").await;
     let mut c = circle("new_zone", "5", "5", "5");
     c.push(("new_zone_name".into(), Some("Work".into())));
@@ -508,8 +500,7 @@ async fn deleting_the_last_shape_removes_the_zone() {
 
 #[tokio::test]
 async fn three_failed_voucher_recharges_in_a_row_blacklist() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let id = create_subscriber(&app, "P9", "4770000009").await;
     let mut conn = db(&app);
     let attempt = |conn: &mut selfcare::db::DbConnection, ok: bool| {

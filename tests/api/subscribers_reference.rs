@@ -1,12 +1,11 @@
 //! Reference data pages (admins only) and the settings page.
 
-use crate::common::spawn_app;
+use crate::common::{spawn_admin, spawn_app};
 use crate::subscriber_support::*;
 
 #[tokio::test]
 async fn a_fresh_database_has_the_defaults_the_forms_need() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     for (slug, expected) in [
         ("service-providers", "Default provider"),
         ("product-types", "Prepaid Standard"),
@@ -29,8 +28,7 @@ async fn a_fresh_database_has_the_defaults_the_forms_need() {
 
 #[tokio::test]
 async fn admins_add_and_delete_unused_entries() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let r = post(
         &app,
         "/admin/reference/languages",
@@ -147,8 +145,7 @@ async fn only_admins_reach_the_reference_and_settings_pages() {
 
 #[tokio::test]
 async fn the_audit_setting_is_stored_and_audited() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     assert!(!app.get_html("/admin/settings").await.contains(" checked"));
     set_auditing(&app, true).await;
     let html = app.get_html("/admin/settings").await;

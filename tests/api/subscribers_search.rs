@@ -1,15 +1,14 @@
 //! The subscribers search: one field at a time, exact or prefix, per provider, at most 100 rows,
 //! answered from indexes on both engines.
 
-use crate::common::spawn_app;
+use crate::common::{spawn_admin, spawn_app};
 use crate::subscriber_support::*;
 use selfcare::db::models::subscriber_search::{self, SearchField, SubscriberQuery};
 use selfcare::db::DbConnection;
 
 #[tokio::test]
 async fn two_search_fields_are_refused_with_a_message() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     create_subscriber(&app, "TWO1", "4795000001").await;
     let r = app
         .get("/subscribers?card_number=TWO&subscriber_id=479&match=prefix")
@@ -28,8 +27,7 @@ async fn two_search_fields_are_refused_with_a_message() {
 
 #[tokio::test]
 async fn exact_and_prefix_match_on_each_field() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let customer = app.create_customer("nordlys01", "Nordlys Energi AS").await;
     let other = app.create_customer("fjell01", "Fjellkraft AS").await;
     let accounts: Vec<String> = {
@@ -112,18 +110,9 @@ async fn exact_and_prefix_match_on_each_field() {
 
 #[tokio::test]
 async fn each_provider_sees_its_own_subscribers() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     let mine = create_subscriber(&app, "SP1", "4798000001").await;
-    let other_sp = {
-        let mut conn = db(&app);
-        selfcare::db::models::ref_data::create_named(
-            &mut conn,
-            selfcare::db::models::ref_data::RefKind::ServiceProviders,
-            "Other provider",
-        )
-        .unwrap()
-    };
+    let other_sp = app.service_provider("Other provider");
     let r = post(
         &app,
         "/subscribers",
@@ -147,8 +136,7 @@ async fn each_provider_sees_its_own_subscribers() {
 
 #[tokio::test]
 async fn at_most_100_rows_and_a_message_when_there_are_more() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_admin().await;
     {
         let mut conn = db(&app);
         insert_subscribers(&mut conn, 1, "HUN", 4_710_000_000, 100);

@@ -9,84 +9,14 @@
 mod common;
 #[macro_use]
 mod webdriver;
+mod helpers;
 #[path = "../api/subscriber_support.rs"]
 mod subscriber_support;
 mod subscribers;
 
-use common::{param, spawn_app, TestApp, ADMIN_PASSWORD};
-use webdriver::{binaries, Binaries, Browser};
-
-/// The app and the browser binaries, or `None` when the test is skipped.
-async fn setup() -> Option<(TestApp, Binaries)> {
-    let bins = binaries()?;
-    let app = spawn_app().await;
-    app.login_admin().await;
-    Some((app, bins))
-}
-
-/// Signs in as admin through the login form and waits for the customers page.
-async fn sign_in(b: &Browser, app: &TestApp) {
-    b.goto(&app.url("/login")).await;
-    wait_for!(
-        "the login form is shown",
-        b.exists("form[action='/login'] #username")
-            .await
-            .then_some(())
-    );
-    b.type_into("#username", "admin").await;
-    b.type_into("#password", ADMIN_PASSWORD).await;
-    b.click_css("form[action='/login'] button[type=submit]")
-        .await;
-    wait_for!(
-        "the customers page is shown after signing in",
-        (b.current_url().await.contains("/customers") && b.exists("#pane-customers").await)
-            .then_some(())
-    );
-}
-
-/// The `data-id`s of the rows of a pane, in order; `None` while the pane is missing or changing.
-async fn row_ids(b: &Browser, pane: &str) -> Option<Vec<i64>> {
-    if !b.exists(&format!("#pane-{pane}")).await {
-        return None;
-    }
-    let rows = b
-        .find_all(&format!("#pane-{pane} tbody tr[data-id]"))
-        .await
-        .ok()?;
-    let mut ids = Vec::new();
-    for r in rows {
-        ids.push(b.attribute(&r, "data-id").await.ok()??.parse().ok()?);
-    }
-    Some(ids)
-}
-
-/// The company cells of the customers pane, top to bottom.
-async fn companies(b: &Browser) -> Option<Vec<String>> {
-    b.texts_of("#pane-customers td[data-col=company]")
-        .await
-        .ok()
-}
-
-fn sorted(mut v: Vec<i64>) -> Vec<i64> {
-    v.sort();
-    v
-}
-
-/// Prints the browser console and fails on JavaScript errors (a missing favicon excepted).
-async fn assert_clean_console(b: &Browser) {
-    let log = b.console_log().await;
-    for (level, msg) in &log {
-        eprintln!("browser console [{level}] {msg}");
-    }
-    let errors: Vec<_> = log
-        .iter()
-        .filter(|(level, msg)| level == "SEVERE" && !msg.contains("favicon.ico"))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "the browser console shows errors: {errors:#?}"
-    );
-}
+use common::{param, PNG};
+use helpers::{companies, finish, open_customer, row_ids, setup, signed_in, sorted};
+use webdriver::Browser;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -106,8 +36,7 @@ async fn selecting_customer_site_and_link_fills_the_panes_and_survives_a_reload(
         .create_link(bergen, "bergen-fiber", "198.51.100.7")
         .await;
 
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
+    let b = signed_in(&bins, &app).await;
     assert!(
         !b.exists("#pane-sites").await,
         "no sites pane before a customer is selected"
@@ -239,8 +168,7 @@ async fn selecting_customer_site_and_link_fills_the_panes_and_survives_a_reload(
     );
     assert_eq!(b.current_url().await, url, "the reload kept the address");
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -253,16 +181,8 @@ async fn editing_two_site_names_and_saving_keeps_the_new_names() {
     let bergen = app.create_site(cust, "Bergen DC").await;
     let stavanger = app.create_site(cust, "Stavanger").await;
 
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
-    b.click_css(&format!(
-        "#pane-customers tr[data-id='{cust}'] td[data-col=company]"
-    ))
-    .await;
-    wait_for!(
-        "the sites pane shows three sites",
-        row_ids(&b, "sites").await.filter(|ids| ids.len() == 3)
-    );
+    let b = signed_in(&bins, &app).await;
+    open_customer(&b, cust, 3, "the sites pane shows three sites").await;
 
     let oslo_input = format!("#pane-sites input[name=name_{oslo}]");
     let bergen_input = format!("#pane-sites input[name=name_{bergen}]");
@@ -329,8 +249,7 @@ async fn editing_two_site_names_and_saving_keeps_the_new_names() {
         "saved on the server"
     );
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -342,16 +261,8 @@ async fn undo_puts_back_the_saved_name_and_saves_nothing() {
     let site = app.create_site(cust, "Trondheim").await;
     let other = app.create_site(cust, "Bodo").await;
 
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
-    b.click_css(&format!(
-        "#pane-customers tr[data-id='{cust}'] td[data-col=company]"
-    ))
-    .await;
-    wait_for!(
-        "the sites pane shows two sites",
-        row_ids(&b, "sites").await.filter(|ids| ids.len() == 2)
-    );
+    let b = signed_in(&bins, &app).await;
+    open_customer(&b, cust, 2, "the sites pane shows two sites").await;
 
     let input = format!("#pane-sites input[name=name_{site}]");
     let other_input = format!("#pane-sites input[name=name_{other}]");
@@ -403,8 +314,7 @@ async fn undo_puts_back_the_saved_name_and_saves_nothing() {
         "nothing was saved"
     );
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -415,8 +325,7 @@ async fn a_hidden_column_stays_hidden_after_reload_and_after_signing_in_again() 
     app.create_customer("eps01", "Epsilon AS").await;
     let status_th = "#pane-customers th[data-col=status]";
 
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
+    let b = signed_in(&bins, &app).await;
     assert!(
         b.exists(status_th).await,
         "the status column shows by default"
@@ -478,12 +387,10 @@ async fn a_hidden_column_stays_hidden_after_reload_and_after_signing_in_again() 
         "the customers page is closed after signing out",
         (b.exists("#username").await && !b.exists("#pane-customers").await).then_some(())
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 
     // …and in again from a new browser with no cookies: the choice is kept per user.
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
+    let b = signed_in(&bins, &app).await;
     wait_for!(
         "after signing in again the status column is still hidden",
         (b.exists("#pane-customers th[data-col=company]").await && !b.exists(status_th).await)
@@ -498,8 +405,7 @@ async fn a_hidden_column_stays_hidden_after_reload_and_after_signing_in_again() 
         serde_json::json!(false),
         "and it is unticked"
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -526,8 +432,7 @@ async fn clicking_the_company_header_sorts_ascending_then_descending() {
     .to_vec();
     let desc: Vec<String> = asc.iter().rev().cloned().collect();
 
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
+    let b = signed_in(&bins, &app).await;
     // The page opens sorted by company; sort by another column first so that the company header
     // starts unsorted.
     let first = companies(&b).await.unwrap();
@@ -579,8 +484,7 @@ async fn clicking_the_company_header_sorts_ascending_then_descending() {
         Some("descending")
     );
 
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -590,8 +494,7 @@ async fn a_background_export_shows_progress_then_downloads() {
     };
     let c = app.create_customer("export01", "Export Nett AS").await;
     app.create_site(c, "Oslo HQ").await;
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
+    let b = signed_in(&bins, &app).await;
 
     // Export menu of the customers pane → "prepared in the background" → XLSX.
     b.click_css("#pane-customers details.export summary").await;
@@ -647,18 +550,8 @@ async fn a_background_export_shows_progress_then_downloads() {
             .await
             .then_some(())
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
-
-/// A tiny real PNG (1×1 pixel) for the branding logo.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
-    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-];
 
 #[tokio::test]
 async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_pane() {
@@ -666,29 +559,20 @@ async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_p
         return;
     };
     // A branding profile with a logo and a colour, and a customer wearing it.
-    let fields = [
-        ("name", "Fjord"),
-        ("display_name", "Fjord Portal"),
-        ("primary_color", "#C0FFEE"),
-        ("footer_text", "Support: 555 0100"),
-    ];
     let r = app
-        .post_multipart("/brandings", &fields, &[("logo", "logo.png", PNG)])
+        .post_branding("Fjord", "#C0FFEE", Some(("logo.png", PNG)))
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let list = app.get_html("/brandings").await;
-    let at = list.find("<td>Fjord</td>").expect("profile listed");
-    let start = list[..at].rfind("<tr data-id=\"").unwrap() + "<tr data-id=\"".len();
-    let branding: i64 = list[start..start + list[start..].find('"').unwrap()]
-        .parse()
-        .unwrap();
-    let mut f = common::valid_customer_fields();
-    common::set(&mut f, "username", "fjord");
-    common::set(&mut f, "webid", "fjord-web");
-    common::set(&mut f, "company", "Fjord Nett AS");
-    common::set(&mut f, "branding_id", &branding.to_string());
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post_form("/customers", &pairs).await;
+    let branding = app.branding_id("Fjord").await;
+    let r = app
+        .post_customer(
+            "fjord",
+            &[
+                ("company", "Fjord Nett AS"),
+                ("branding_id", &branding.to_string()),
+            ],
+        )
+        .await;
     let customer = param(&common::location(&r), "customer").unwrap();
     let site = app.create_site(customer, "Oslo HQ").await;
 
@@ -745,6 +629,5 @@ async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_p
         page.contains("value=\"Oslo Head Office\""),
         "renamed in the operators' pane"
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }

@@ -1,9 +1,9 @@
 //! Browser tests of the subscribers pages: the edit screen's panels, Revert and Save; the search
 //! taking one field at a time.
 
+use super::helpers::{finish, setup, signed_in};
 use super::subscriber_support::{add_private_wallet, create_subscriber, db};
 use super::webdriver::Browser;
-use super::{assert_clean_console, setup, sign_in};
 use selfcare::db::models::{subscriber, subscriber_profile};
 
 /// Whether the element is shown (panels hidden by CSS are not).
@@ -45,8 +45,7 @@ async fn edit_screen_switch_panels_edit_two_revert_edit_again_and_save() {
     let id = create_subscriber(&app, "BR-1", "4740000001").await;
     add_private_wallet(&app, id, "BR-W1").await;
 
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
+    let b = signed_in(&bins, &app).await;
     b.goto(&app.url(&format!("/subscribers/{id}"))).await;
     wait_for!(
         "the edit screen opens on the Details panel",
@@ -170,8 +169,7 @@ async fn edit_screen_switch_panels_edit_two_revert_edit_again_and_save() {
             .collect::<Vec<_>>(),
         ["4712345678"]
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }
 
 #[tokio::test]
@@ -180,8 +178,7 @@ async fn the_search_takes_one_field_at_a_time() {
         return;
     };
     let id = create_subscriber(&app, "BR-2", "4740000002").await;
-    let b = Browser::start(&bins).await;
-    sign_in(&b, &app).await;
+    let b = signed_in(&bins, &app).await;
     b.goto(&app.url("/subscribers")).await;
     wait_for!(
         "the search form",
@@ -237,6 +234,5 @@ async fn the_search_takes_one_field_at_a_time() {
         "clearing the field enables the others again",
         (b.property(&el, "disabled").await.ok() == Some(serde_json::json!(false))).then_some(())
     );
-    assert_clean_console(&b).await;
-    b.quit().await;
+    finish(b).await;
 }

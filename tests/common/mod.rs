@@ -1,7 +1,11 @@
 //! Test harness: a real server on port 0 with a fresh database (SQLite file, or a new PostgreSQL
 //! database when `SELFCARE_TEST_PG_URL` is set), and a client with a cookie jar that does not
-//! follow redirects.
+//! follow redirects. The data a test starts from (signed-in browsers, customers with sites and
+//! links, branding profiles, operators) is made by `fixtures`.
 #![allow(dead_code)]
+
+mod fixtures;
+pub use fixtures::*;
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
@@ -177,17 +181,22 @@ impl TestApp {
         self.get(path).await.text().await.expect("body")
     }
 
-    /// POSTs a form with the session's CSRF token (read from `token_page`) added.
+    /// POSTs a form with the session's CSRF token (read from `/customers` or `/login`) added.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let token = self.csrf_token().await;
+        self.post_with_token(&token, path, fields).await
+    }
+
+    /// POSTs a form with `token` added as its `csrf_token`.
+    pub async fn post_with_token(
+        &self,
+        token: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
-        all.push(("csrf_token", &token));
-        self.client
-            .post(self.url(path))
-            .form(&all)
-            .send()
-            .await
-            .expect("POST")
+        all.push(("csrf_token", token));
+        self.post_raw(path, &all).await
     }
 
     /// POSTs exactly these fields (no token added).
@@ -205,21 +214,12 @@ impl TestApp {
         if page.contains("csrf_token") {
             return csrf_of(&page);
         }
-        csrf_of(&self.get_html("/login").await)
+        self.csrf_from("/login").await
     }
 
+    /// Signs in at `/login` with the form's own CSRF token.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
-        let token = csrf_of(&self.get_html("/login").await);
-        self.client
-            .post(self.url("/login"))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .expect("POST /login")
+        self.sign_in_at("/login", username, password).await
     }
 
     /// Signs in at a customer's portal with the form's own CSRF token.
@@ -229,37 +229,19 @@ impl TestApp {
         username: &str,
         password: &str,
     ) -> reqwest::Response {
-        let page = self.get_html(&format!("/c/{webid}/login")).await;
-        let token = csrf_of(&page);
-        self.client
-            .post(self.url(&format!("/c/{webid}/login")))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("csrf_token", &token),
-            ])
-            .send()
+        self.sign_in_at(&format!("/c/{webid}/login"), username, password)
             .await
-            .expect("POST portal login")
     }
 
-    /// A browser signed in to the portal of the customer made by `create_customer(username…)`.
-    pub async fn portal_admin(&self, username: &str) -> TestApp {
-        let b = self.another_browser();
-        let webid = format!("{}-web", username.to_lowercase());
-        let r = b.portal_login(&webid, username, CUSTOMER_PASSWORD).await;
-        assert_eq!(r.status().as_u16(), 303, "{username} signs in to {webid}");
-        assert_eq!(location(&r), format!("/c/{webid}/"));
-        b
-    }
-
-    /// A browser signed in as a new operator of `role`.
-    pub async fn operator_browser(&self, username: &str, role: &str) -> TestApp {
-        let password = "Operator-Passw0rd!";
-        self.create_operator(username, password, role);
-        let b = self.another_browser();
-        assert_eq!(b.login(username, password).await.status().as_u16(), 303);
-        b
+    /// Opens the sign-in form at `path` and posts the credentials with its CSRF token.
+    async fn sign_in_at(&self, path: &str, username: &str, password: &str) -> reqwest::Response {
+        let token = self.csrf_from(path).await;
+        self.post_with_token(
+            &token,
+            path,
+            &[("username", username), ("password", password)],
+        )
+        .await
     }
 
     /// POSTs a form with the CSRF token found on `page` (for sessions without /customers).
@@ -269,15 +251,13 @@ impl TestApp {
         path: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
-        let token = csrf_of(&self.get_html(page).await);
-        let mut all: Vec<(&str, &str)> = fields.to_vec();
-        all.push(("csrf_token", &token));
-        self.client
-            .post(self.url(path))
-            .form(&all)
-            .send()
-            .await
-            .expect("POST")
+        let token = self.csrf_from(page).await;
+        self.post_with_token(&token, path, fields).await
+    }
+
+    /// The CSRF token of the form on `page`, as this browser sees it.
+    pub async fn csrf_from(&self, page: &str) -> String {
+        csrf_of(&self.get_html(page).await)
     }
 
     /// POSTs `multipart/form-data` with the session's CSRF token: text fields and files given
@@ -328,111 +308,5 @@ impl TestApp {
     pub async fn login_admin(&self) {
         let r = self.login("admin", ADMIN_PASSWORD).await;
         assert_eq!(r.status().as_u16(), 303, "admin signs in");
-    }
-
-    /// Creates an operator directly through the library, as `selfcare create-operator` would.
-    pub fn create_operator(&self, username: &str, password: &str, role: &str) {
-        use selfcare::db::models::operator;
-        let pool = selfcare::db::build_pool(&self.database_url, 1);
-        let mut conn = pool.get().expect("connection");
-        let now = selfcare::db::now();
-        operator::insert(
-            &mut conn,
-            &operator::NewOperator {
-                username: username.into(),
-                password_hash: selfcare::auth::password::hash(password).expect("hash"),
-                role: role.into(),
-                service_provider_id: None,
-                disabled: false,
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .expect("insert operator");
-    }
-
-    /// Creates a customer through the form; returns its id.
-    pub async fn create_customer(&self, username: &str, company: &str) -> i64 {
-        let webid = format!("{}-web", username.to_lowercase());
-        let mut fields = valid_customer_fields();
-        set(&mut fields, "username", username);
-        set(&mut fields, "company", company);
-        set(&mut fields, "webid", &webid);
-        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let r = self.post_form("/customers", &pairs).await;
-        assert_eq!(r.status().as_u16(), 303, "customer {username} is created");
-        param(&location(&r), "customer").expect("customer id in location")
-    }
-
-    pub async fn create_site(&self, customer_id: i64, name: &str) -> i64 {
-        let r = self
-            .post_form(
-                &format!("/customers/{customer_id}/sites"),
-                &[
-                    ("name", name),
-                    ("description", "A site"),
-                    ("address", "Main street 1"),
-                    ("country", "NO"),
-                    ("time_zone", "Europe/Oslo"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 303, "site {name} is created");
-        param(&location(&r), "site").expect("site id")
-    }
-
-    pub async fn create_link(&self, site_id: i64, name: &str, ip: &str) -> i64 {
-        let r = self
-            .post_form(
-                &format!("/sites/{site_id}/links"),
-                &[
-                    ("name", name),
-                    ("description", "Uplink"),
-                    ("link_type", "FIBER"),
-                    ("bandwidth_down_kbps", "100000"),
-                    ("bandwidth_up_kbps", "50000"),
-                    ("ip_address", ip),
-                    ("circuit_id", "CKT-1"),
-                    ("status", "ACTIVE"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 303, "link {name} is created");
-        param(&location(&r), "link").expect("link id")
-    }
-}
-
-pub fn valid_customer_fields() -> Vec<(&'static str, String)> {
-    [
-        ("customer_type", "LIVE"),
-        ("username", "acme01"),
-        ("password", "Secret1!x"),
-        ("password_confirm", "Secret1!x"),
-        ("tariff_id", "1"),
-        ("billing_type", "PREPAID"),
-        ("payment_term_days", "30"),
-        ("credit_limit", "1500.50"),
-        ("billing_decimals", "2"),
-        ("tax_flag", "VAT"),
-        ("max_call_sessions", "10"),
-        ("calls_per_second", "5"),
-        ("name", "Ann Berg"),
-        ("company", "Acme AS"),
-        ("email", "ann@acme.example"),
-        ("address", "Storgata 1, Oslo"),
-        ("phone", "5551234567"),
-        ("country", "NO"),
-        ("pin", "0150"),
-        ("webid", "acme"),
-        ("branding_id", "1"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_string()))
-    .collect()
-}
-
-pub fn set(fields: &mut [(&'static str, String)], key: &str, value: &str) {
-    if let Some(f) = fields.iter_mut().find(|(k, _)| *k == key) {
-        f.1 = value.to_string();
     }
 }

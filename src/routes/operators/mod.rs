@@ -1,20 +1,18 @@
-//! The operators page (`/operators`, admins only): provider staff accounts. Creating one,
-//! changing its role or service provider, disabling it and resetting its password are audited;
-//! every change but creation ends that operator's sessions, so a new role or a disabled account
-//! takes effect at once. The last enabled admin cannot be disabled or demoted.
+//! The operators page (`/operators`, admins only): the list of provider staff accounts and the
+//! form that creates one. The rules, the audit and the session ending live in
+//! `service::operators`; `manage` is one operator's page.
 
 pub mod manage;
 
 use crate::auth::{Admin, CsrfField, CsrfForm};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::operator::{self, NewOperator, OperatorRow};
-use crate::db::models::reference::{self, ServiceProvider};
-use crate::db::{write_transaction, DbConnection};
+use crate::db::models::operator::OperatorRow;
+use crate::db::models::reference::ServiceProvider;
 use crate::domain::FormState;
-use crate::domain::{OperatorPassword, OperatorUsername, Role};
-use crate::error::{AppError, AppResult};
+use crate::domain::Role;
+use crate::error::AppResult;
 use crate::format::format_date;
 use crate::routes::{render, see_other, Layout};
+use crate::service::operators::{self, NewOperatorInput, OperatorCreated};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -96,25 +94,13 @@ fn view(o: &OperatorRow, providers: &[ServiceProvider]) -> OperatorView {
     }
 }
 
-struct Loaded {
-    operators: Vec<OperatorRow>,
-    providers: Vec<ServiceProvider>,
-}
-
-fn load(conn: &mut DbConnection) -> AppResult<Loaded> {
-    Ok(Loaded {
-        operators: operator::list(conn)?,
-        providers: reference::service_providers(conn)?,
-    })
-}
-
 async fn render_page(
     state: &web::Data<AppState>,
     admin: &Admin,
     form: FormState,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<OperatorsPage> {
-    let loaded = with_conn(state, load).await?;
+    let loaded = with_conn(state, operators::list).await?;
     Ok(OperatorsPage {
         layout: Layout::for_operator(&admin.0, flashes),
         operators: loaded
@@ -154,19 +140,6 @@ impl CsrfField for NewOperatorForm {
     }
 }
 
-/// A service provider from the form: empty means "all", anything else must be on file.
-pub fn parse_provider(input: &str, providers: &[ServiceProvider]) -> Result<Option<i64>, String> {
-    let t = input.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    providers
-        .iter()
-        .find(|p| p.id.to_string() == t)
-        .map(|p| Some(p.id))
-        .ok_or_else(|| "Choose a service provider from the list.".to_string())
-}
-
 pub async fn create(
     state: web::Data<AppState>,
     admin: Admin,
@@ -174,82 +147,23 @@ pub async fn create(
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let form = form.0;
-    let providers = with_conn(&state, |conn| Ok(reference::service_providers(conn)?)).await?;
-    let mut f = FormState::default();
-    f.set("username", &form.username);
-    f.set("role", &form.role);
-    f.set("service_provider_id", &form.service_provider_id);
-    let username = f.check("username", OperatorUsername::parse(&form.username));
-    let password = f.check("password", OperatorPassword::parse(&form.password));
-    if password.is_some() && form.password != form.password_confirm {
-        f.error("password_confirm", "The two passwords differ.");
-    }
-    let role = f.check("role", Role::parse(&form.role));
-    let sp = f.check(
-        "service_provider_id",
-        parse_provider(&form.service_provider_id, &providers),
-    );
-    let (Some(username), Some(password), Some(role), Some(sp)) = (username, password, role, sp)
-    else {
-        return render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &render_page(&state, &admin, f, &flashes).await?,
-        );
+    let input = NewOperatorInput {
+        username: form.username,
+        password: form.password,
+        password_confirm: form.password_confirm,
+        role: form.role,
+        service_provider_id: form.service_provider_id,
     };
-    if f.has_errors() {
-        return render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &render_page(&state, &admin, f, &flashes).await?,
-        );
-    }
-    let hash = web::block(move || crate::auth::password::hash(password.expose())).await??;
     let actor = admin.0.actor();
-    let name = username.as_str().to_string();
-    let created = with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            if operator::find_by_username(conn, &name)?.is_some() {
-                return Ok(None);
-            }
-            let now = crate::db::now();
-            let o = operator::insert(
-                conn,
-                &NewOperator {
-                    username: name.clone(),
-                    password_hash: hash,
-                    role: role.code().into(),
-                    service_provider_id: sp,
-                    disabled: false,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "create",
-                    object_type: "operator",
-                    object_id: o.id,
-                    before: None,
-                    after: audit::image(&o),
-                    reason: None,
-                },
-            )?;
-            Ok::<_, AppError>(Some(o))
-        })
-    })
-    .await?;
-    match created {
-        Some(o) => {
+    let outcome = with_conn(&state, move |conn| operators::create(conn, &actor, &input)).await?;
+    match outcome {
+        OperatorCreated::Created(o) => {
             FlashMessage::success(format!("Operator {} created.", o.username)).send();
             Ok(see_other("/operators"))
         }
-        None => {
-            f.error("username", "This username is taken; choose another.");
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &render_page(&state, &admin, f, &flashes).await?,
-            )
-        }
+        OperatorCreated::Invalid(f) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &render_page(&state, &admin, f, &flashes).await?,
+        ),
     }
 }

@@ -3,9 +3,9 @@
 //! page needs them.
 
 use crate::auth::portal::customer_by_webid;
-use crate::db::models::reference;
 use crate::domain::HexColor;
 use crate::error::{AppError, AppResult};
+use crate::service::brandings;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::header;
@@ -20,7 +20,7 @@ pub async fn css(state: web::Data<AppState>, path: web::Path<String>) -> AppResu
         .ok_or(AppError::NotFound)?;
     let branding_id = customer.branding_id;
     let color = with_conn(&state, move |conn| {
-        Ok(reference::branding(conn, branding_id)?.map(|b| b.primary_color))
+        brandings::primary_color(conn, branding_id)
     })
     .await?;
     // Only a well-formed colour reaches the stylesheet, whatever is stored.
@@ -56,9 +56,6 @@ pub async fn logo(state: web::Data<AppState>, path: web::Path<String>) -> AppRes
         .await?
         .ok_or(AppError::NotFound)?;
     let branding_id = customer.branding_id;
-    let found = with_conn(&state, move |conn| {
-        Ok(crate::db::models::branding::logo(conn, branding_id)?)
-    })
-    .await?;
+    let found = with_conn(&state, move |conn| brandings::logo(conn, branding_id)).await?;
     logo_response(found)
 }

@@ -9,12 +9,12 @@ use super::{load_brand, PortalLayout};
 use crate::auth::csrf::{self, Fields};
 use crate::auth::portal::{customer_by_webid, home_of, login_of};
 use crate::auth::session_keys as keys;
-use crate::auth::throttle::Verdict;
+use crate::auth::sessions;
+use crate::auth::throttle::client_ip;
 use crate::auth::{CsrfField, CsrfForm};
-use crate::domain::portal_refusal;
 use crate::error::{AppError, AppResult};
-use crate::routes::login::post::{client_ip, locked_message, GENERIC_FAILURE};
 use crate::routes::{render, see_other};
+use crate::service::sign_in::{self, SignIn};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_session::Session;
@@ -102,79 +102,26 @@ pub async fn login(
     let PortalLoginForm {
         username, password, ..
     } = form.0;
-    let typed = username.trim().to_string();
-    // Throttled per portal and name, apart from operator names; the address is shared.
-    let throttle_name = format!("{}/{}", customer.webid, typed.to_lowercase());
     let ip = client_ip(&req);
-    let failed = |layout: PortalLayout, error: String, status: StatusCode| {
-        render(
-            status,
-            &PortalLoginPage {
-                layout,
-                username: typed.clone(),
-                error,
-                notice: String::new(),
-            },
-        )
+    let outcome = sign_in::customer_admin(&state, &customer, &username, password, &ip).await?;
+    let status = match &outcome {
+        SignIn::SignedIn(id) => {
+            sessions::start_customer(&session, *id)?;
+            return Ok(see_other(&home_of(&customer.webid)));
+        }
+        SignIn::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        SignIn::NotActive(_) => StatusCode::FORBIDDEN,
+        SignIn::Refused => StatusCode::UNAUTHORIZED,
     };
-    if let Verdict::Locked { minutes } = state.throttle.check(&throttle_name, &ip) {
-        tracing::warn!(target: "signin", webid = %customer.webid, username = %typed, %ip, outcome = "locked", "portal sign-in refused");
-        return failed(
+    render(
+        status,
+        &PortalLoginPage {
             layout,
-            locked_message(minutes),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    let is_theirs = typed.to_ascii_lowercase() == customer.username_key;
-    let stored = customer.password_hash.clone();
-    let ok = web::block(move || {
-        if is_theirs {
-            crate::auth::password::verify(&password, &stored)
-        } else {
-            crate::auth::password::verify_dummy(&password);
-            false
-        }
-    })
-    .await?;
-    if !ok {
-        let (delay, locked) = state.throttle.record_failure(&throttle_name, &ip);
-        tracing::warn!(target: "signin", webid = %customer.webid, username = %typed, %ip, outcome = "failed", "portal sign-in failed");
-        if !delay.is_zero() {
-            actix_web::rt::time::sleep(delay).await;
-        }
-        return if locked {
-            failed(
-                layout,
-                locked_message(state.throttle.lock_minutes()),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-        } else {
-            failed(layout, GENERIC_FAILURE.into(), StatusCode::UNAUTHORIZED)
-        };
-    }
-    state.throttle.record_success(&throttle_name);
-    if let Some(why) = portal_refusal(&customer.customer_type, &customer.status) {
-        tracing::warn!(target: "signin", webid = %customer.webid, username = %typed, %ip, outcome = "refused", status = %customer.status, "portal sign-in refused");
-        return failed(layout, why.into(), StatusCode::FORBIDDEN);
-    }
-    tracing::info!(target: "signin", webid = %customer.webid, username = %typed, %ip, outcome = "ok", "customer administrator signed in");
-    let now = crate::db::now();
-    session.renew();
-    session.clear();
-    let stored = (|| -> Result<(), actix_session::SessionInsertError> {
-        session.insert(keys::PRINCIPAL, keys::customer_principal(customer.id))?;
-        session.insert(keys::CUSTOMER_ID, customer.id)?;
-        session.insert(keys::CREATED, now)?;
-        session.insert(keys::SEEN, now)?;
-        Ok(())
-    })();
-    if stored.is_err() {
-        return Err(AppError::Internal(anyhow::anyhow!(
-            "could not store the session"
-        )));
-    }
-    csrf::token(&session);
-    Ok(see_other(&home_of(&customer.webid)))
+            username: username.trim().to_string(),
+            error: outcome.message(),
+            notice: String::new(),
+        },
+    )
 }
 
 /// Signs out the administrator of this portal's customer; a session of another portal is

@@ -11,7 +11,7 @@ pub mod password;
 pub mod save;
 
 use crate::auth::PortalUser;
-use crate::db::models::reference::{self, Branding};
+use crate::db::models::reference::Branding;
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::routes::layout::{collect_flashes, Flash};
@@ -92,11 +92,8 @@ pub struct PortalLayout {
 
 /// The branding of a customer, read in the caller's database trip.
 pub fn load_brand(conn: &mut DbConnection, branding_id: i64) -> AppResult<BrandView> {
-    let has_logo = crate::db::models::branding::has_logo(conn, branding_id)?;
-    Ok(BrandView::of(
-        reference::branding(conn, branding_id)?,
-        has_logo,
-    ))
+    let (branding, has_logo) = crate::service::brandings::portal_brand(conn, branding_id)?;
+    Ok(BrandView::of(branding, has_logo))
 }
 
 impl PortalLayout {

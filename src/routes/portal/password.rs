@@ -3,16 +3,11 @@
 //! of the customer ends; this one continues under a new id.
 
 use super::{load_brand, PortalLayout};
-use crate::auth::session_keys;
 use crate::auth::{CsrfField, CsrfForm, PortalUser};
-use crate::db::models::audit::{self, Change};
-use crate::db::models::customer::{self, CustomerId};
-use crate::db::models::session as sessions;
-use crate::db::write_transaction;
 use crate::domain::FormState;
-use crate::domain::WebPassword;
 use crate::error::{AppError, AppResult};
 use crate::routes::{render, see_other};
+use crate::service::portal_password::{self, PasswordChange, PasswordInput};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_session::Session;
@@ -42,24 +37,6 @@ pub struct PasswordForm {
 impl CsrfField for PasswordForm {
     fn csrf_token(&self) -> &str {
         &self.csrf_token
-    }
-}
-
-impl PasswordForm {
-    /// The new password if the form's own rules pass (the current one is checked later).
-    fn parse(&self) -> Result<WebPassword, FormState> {
-        let mut f = FormState::default();
-        if self.current_password.is_empty() {
-            f.error("current_password", "Enter your current password.");
-        }
-        let new = f.check("password", WebPassword::parse(&self.password));
-        if new.is_some() && self.password != self.password_confirm {
-            f.error("password_confirm", "The two passwords differ.");
-        }
-        match new {
-            Some(p) if !f.has_errors() => Ok(p),
-            _ => Err(f),
-        }
     }
 }
 
@@ -104,57 +81,27 @@ pub async fn change(
 ) -> AppResult<HttpResponse> {
     own_administrator(&user)?;
     let form = form.0;
-    let new = match form.parse() {
-        Ok(p) => p,
-        Err(f) => {
-            return render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(&state, &user, f, &flashes).await?,
-            )
-        }
+    let input = PasswordInput {
+        current_password: form.current_password,
+        password: form.password,
+        password_confirm: form.password_confirm,
     };
-    let stored = user.customer.password_hash.clone();
-    let current = form.current_password.clone();
-    let checked = web::block(move || -> anyhow::Result<Option<String>> {
-        if crate::auth::password::verify(&current, &stored) {
-            Ok(Some(crate::auth::password::hash(new.expose())?))
-        } else {
-            Ok(None)
-        }
-    })
-    .await??;
-    let Some(hash) = checked else {
-        let mut f = FormState::default();
-        f.error("current_password", "This is not your current password.");
-        return render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(&state, &user, f, &flashes).await?,
-        );
-    };
-    let c = user.customer.clone();
-    let actor = user.actor();
-    with_conn(&state, move |conn| {
-        write_transaction(conn, |conn| {
-            customer::set_password_hash(conn, CustomerId(c.id), &hash)?;
-            sessions::delete_for_principal(conn, &session_keys::customer_principal(c.id))?;
-            audit::record(
-                conn,
-                Change {
-                    actor: &actor,
-                    action: "update",
-                    object_type: "customer",
-                    object_id: c.id,
-                    before: None,
-                    after: None,
-                    reason: Some("web access password changed by the customer"),
-                },
-            )?;
-            Ok::<_, AppError>(())
-        })
+    let (actor, c) = (user.actor(), user.customer.clone());
+    let outcome = with_conn(&state, move |conn| {
+        portal_password::change(conn, &actor, &c, &input)
     })
     .await?;
-    // This session goes on under a new id; every other one ended above.
-    session.renew();
-    FlashMessage::success("Your password was changed. Any other sessions were signed out.").send();
-    Ok(see_other(&user.home()))
+    match outcome {
+        PasswordChange::Changed => {
+            // This session goes on under a new id; every other one ended in the service.
+            session.renew();
+            FlashMessage::success("Your password was changed. Any other sessions were signed out.")
+                .send();
+            Ok(see_other(&user.home()))
+        }
+        PasswordChange::Invalid(f) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&state, &user, f, &flashes).await?,
+        ),
+    }
 }

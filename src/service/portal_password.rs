@@ -1,0 +1,105 @@
+//! A customer administrator changes their own web access password in the portal: the current
+//! one first, then the new one twice under the web access password policy. Every session of the
+//! customer ends in the same transaction (the caller renews its own session's id), and the
+//! change is audited without either password.
+
+use crate::auth::{password, session_keys};
+use crate::db::models::customer::{self, Customer, CustomerId};
+use crate::db::models::session;
+use crate::db::{write_transaction, DbConnection};
+use crate::domain::{FormState, WebPassword};
+use crate::error::AppResult;
+use crate::service::audit::{AuditEvent, ObjectKind};
+
+/// The password form as posted.
+#[derive(Debug, Default)]
+pub struct PasswordInput {
+    pub current_password: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+impl PasswordInput {
+    /// The new password if the form's own rules pass (the current one is checked later).
+    fn parse(&self) -> Result<WebPassword, FormState> {
+        let mut f = FormState::default();
+        if self.current_password.is_empty() {
+            f.error("current_password", "Enter your current password.");
+        }
+        let new = f.check("password", WebPassword::parse(&self.password));
+        if new.is_some() && self.password != self.password_confirm {
+            f.error("password_confirm", "The two passwords differ.");
+        }
+        match new {
+            Some(p) if !f.has_errors() => Ok(p),
+            _ => Err(f),
+        }
+    }
+}
+
+/// How a password change ended.
+#[derive(Debug)]
+pub enum PasswordChange {
+    /// The new password is stored and every session of the customer ended.
+    Changed,
+    /// A rule refused the form (or the current password was wrong): nothing changed.
+    Invalid(FormState),
+}
+
+/// Changes `c`'s web access password as `actor`. Blocking (argon2): call it through
+/// `with_conn`, never on an async worker.
+#[tracing::instrument(skip(conn, c, input), fields(customer_id = c.id))]
+pub fn change(
+    conn: &mut DbConnection,
+    actor: &str,
+    c: &Customer,
+    input: &PasswordInput,
+) -> AppResult<PasswordChange> {
+    let new = match input.parse() {
+        Ok(p) => p,
+        Err(f) => return Ok(PasswordChange::Invalid(f)),
+    };
+    if !password::verify(&input.current_password, &c.password_hash) {
+        let mut f = FormState::default();
+        f.error("current_password", "This is not your current password.");
+        return Ok(PasswordChange::Invalid(f));
+    }
+    let hash = password::hash(new.expose())?;
+    write_transaction(conn, |conn| {
+        customer::set_password_hash(conn, CustomerId(c.id), &hash)?;
+        session::delete_for_principal(conn, &session_keys::customer_principal(c.id))?;
+        AuditEvent::new(
+            ObjectKind::Customer,
+            c.id,
+            crate::service::audit::Action::Update,
+        )
+        .reason(Some("web access password changed by the customer"))
+        .write(conn, actor)?;
+        Ok(PasswordChange::Changed)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(current: &str, new: &str, again: &str) -> PasswordInput {
+        PasswordInput {
+            current_password: current.into(),
+            password: new.into(),
+            password_confirm: again.into(),
+        }
+    }
+
+    #[test]
+    fn the_form_wants_the_current_password_and_the_new_one_twice() {
+        let f = input("", "Secret1!x", "Secret1!x").parse().unwrap_err();
+        assert_eq!(
+            f.message("current_password"),
+            "Enter your current password."
+        );
+        let f = input("old", "Secret1!x", "Secret1!y").parse().unwrap_err();
+        assert_eq!(f.message("password_confirm"), "The two passwords differ.");
+        assert!(input("old", "Secret1!x", "Secret1!x").parse().is_ok());
+    }
+}

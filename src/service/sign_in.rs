@@ -1,0 +1,168 @@
+//! Signing in: the credentials check behind the login throttle, for operators (`/login`) and for
+//! a customer's own administrator (`/c/{webid}/login`). An unknown name, a wrong password and a
+//! disabled operator all end alike (and take as long), so the answer does not tell strangers
+//! which accounts exist; why a portal account cannot be used is said only after its password
+//! was right. Every attempt is logged under the `signin` target.
+
+use crate::auth::password;
+pub use crate::auth::sessions::SignedInOperator;
+use crate::auth::throttle::Verdict;
+use crate::db::models::customer::Customer;
+use crate::db::models::operator;
+use crate::domain::{portal_refusal, Role};
+use crate::error::AppResult;
+use crate::state::{blocking, with_conn, AppState};
+
+/// The same words for an unknown user and a wrong password.
+pub const GENERIC_FAILURE: &str = "Unknown username or wrong password.";
+
+/// What a locked account or address is told.
+pub fn locked_message(minutes: u64) -> String {
+    format!(
+        "Too many failed sign-in attempts. Signing in to this account or from your address is locked \
+         for {minutes} minute{}; try again later.",
+        if minutes == 1 { "" } else { "s" }
+    )
+}
+
+/// How a sign-in attempt ended.
+#[derive(Debug)]
+pub enum SignIn<T> {
+    /// The credentials were right and the account may be used.
+    SignedIn(T),
+    /// Unknown user, wrong password or a disabled operator: all look alike.
+    Refused,
+    /// Too many failures for this name or address: nothing was checked.
+    Locked { minutes: u64 },
+    /// The password was right but the account may not be used now (a suspended customer…).
+    NotActive(&'static str),
+}
+
+impl<T> SignIn<T> {
+    /// The message shown on the sign-in form when the attempt did not succeed.
+    pub fn message(&self) -> String {
+        match self {
+            SignIn::SignedIn(_) => String::new(),
+            SignIn::Refused => GENERIC_FAILURE.to_string(),
+            SignIn::Locked { minutes } => locked_message(*minutes),
+            SignIn::NotActive(why) => (*why).to_string(),
+        }
+    }
+}
+
+/// Counts a failure against `name` and `ip`, waits the throttle's delay, and says whether the
+/// failure locked them.
+async fn failed<T>(state: &AppState, name: &str, ip: &str) -> SignIn<T> {
+    let (delay, locked) = state.throttle.record_failure(name, ip);
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    if locked {
+        SignIn::Locked {
+            minutes: state.throttle.lock_minutes(),
+        }
+    } else {
+        SignIn::Refused
+    }
+}
+
+/// Checks an operator's credentials (`username` as typed) from address `ip`.
+#[tracing::instrument(skip(state, password))]
+pub async fn operator(
+    state: &AppState,
+    username: &str,
+    password: String,
+    ip: &str,
+) -> AppResult<SignIn<SignedInOperator>> {
+    let username = username.trim().to_lowercase();
+    if let Verdict::Locked { minutes } = state.throttle.check(&username, ip) {
+        tracing::warn!(target: "signin", %username, %ip, outcome = "locked", "operator sign-in refused");
+        return Ok(SignIn::Locked { minutes });
+    }
+    let name = username.clone();
+    let found = with_conn(state, move |conn| {
+        Ok(operator::find_by_username(conn, &name)?)
+    })
+    .await?;
+    let admitted = blocking(move || {
+        Ok(match found {
+            Some(op) if !op.disabled && password::verify(&password, &op.password_hash) => Some(op),
+            Some(_) => None,
+            None => {
+                password::verify_dummy(&password);
+                None
+            }
+        })
+    })
+    .await?;
+    let Some(op) = admitted else {
+        tracing::warn!(target: "signin", %username, %ip, outcome = "failed", "operator sign-in failed");
+        return Ok(failed(state, &username, ip).await);
+    };
+    state.throttle.record_success(&username);
+    tracing::info!(target: "signin", %username, %ip, outcome = "ok", "operator signed in");
+    Ok(SignIn::SignedIn(SignedInOperator {
+        id: op.id,
+        role: Role::parse(&op.role).unwrap_or(Role::Viewer),
+        username: op.username,
+        service_provider_id: op.service_provider_id,
+    }))
+}
+
+/// Checks the credentials of `customer`'s own administrator (`typed` as typed) from `ip`;
+/// another customer's username fails like a wrong password. Returns the customer's id.
+#[tracing::instrument(skip(state, customer, password), fields(webid = %customer.webid))]
+pub async fn customer_admin(
+    state: &AppState,
+    customer: &Customer,
+    typed: &str,
+    password: String,
+    ip: &str,
+) -> AppResult<SignIn<i64>> {
+    let webid = &customer.webid;
+    let typed = typed.trim();
+    // Throttled per portal and name, apart from operator names; the address is shared.
+    let throttle_name = format!("{webid}/{}", typed.to_lowercase());
+    if let Verdict::Locked { minutes } = state.throttle.check(&throttle_name, ip) {
+        tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "locked", "portal sign-in refused");
+        return Ok(SignIn::Locked { minutes });
+    }
+    let is_theirs = typed.to_ascii_lowercase() == customer.username_key;
+    let stored = customer.password_hash.clone();
+    let ok = blocking(move || {
+        Ok(if is_theirs {
+            password::verify(&password, &stored)
+        } else {
+            password::verify_dummy(&password);
+            false
+        })
+    })
+    .await?;
+    if !ok {
+        tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "failed", "portal sign-in failed");
+        return Ok(failed(state, &throttle_name, ip).await);
+    }
+    state.throttle.record_success(&throttle_name);
+    if let Some(why) = portal_refusal(&customer.customer_type, &customer.status) {
+        tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "refused", status = %customer.status, "portal sign-in refused");
+        return Ok(SignIn::NotActive(why));
+    }
+    tracing::info!(target: "signin", %webid, username = %typed, %ip, outcome = "ok", "customer administrator signed in");
+    Ok(SignIn::SignedIn(customer.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_the_same_words_and_locks_count_minutes() {
+        assert_eq!(SignIn::<()>::Refused.message(), GENERIC_FAILURE);
+        assert!(SignIn::<()>::Locked { minutes: 1 }
+            .message()
+            .contains("for 1 minute;"));
+        assert!(SignIn::<()>::Locked { minutes: 15 }
+            .message()
+            .contains("for 15 minutes;"));
+    }
+}
