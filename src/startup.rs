@@ -41,7 +41,12 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let jobs = Arc::new(crate::export::jobs::JobSignal::default());
-        crate::export::jobs::spawn_worker(pool.clone(), settings.export_dir.clone().into(), &jobs);
+        crate::export::jobs::spawn_worker(
+            pool.clone(),
+            settings.export_dir.clone().into(),
+            &jobs,
+            crate::lists::spec::prepare,
+        );
         let state = web::Data::from(Arc::new(AppState {
             pool,
             throttle: LoginThrottle::new(policy),

@@ -3,6 +3,8 @@
 //! redirects). Routes call exactly one service function per request.
 
 pub mod audit;
+pub mod exports;
+pub mod panes;
 
 use crate::domain::FormState;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
