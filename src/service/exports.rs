@@ -3,8 +3,9 @@
 //! asked; operators only) or the file at once.
 
 use crate::auth::access::{customer_visible, providers_for, site_visible};
+use crate::db::models::customer::CustomerFilter;
 use crate::db::models::export_job::{self, NewExportJob};
-use crate::db::models::subscriber_search::SearchField;
+use crate::db::models::subscriber_search::{SearchField, SubscriberQuery};
 use crate::db::models::{preference, site, SortDir};
 use crate::db::DbConnection;
 use crate::domain::{Country, CustomerStatus};
@@ -175,41 +176,9 @@ fn describe_for_operator(
     scope: Option<i64>,
     list: ListSpec,
 ) -> AppResult<Described> {
-    let described = match list {
-        ListSpec::Customers {
-            mut filter,
-            sort,
-            dir,
-        } => {
-            filter.service_provider_id = scope;
-            filter.status = CustomerStatus::parse(&filter.status)
-                .map(|s| s.code().to_string())
-                .unwrap_or_default();
-            let sort = customers::sort(Some(&sort)).key;
-            let mut notes: Vec<(String, String)> = [
-                ("Company", &filter.company),
-                ("Web username", &filter.username),
-                ("Name", &filter.name),
-                ("IP address", &filter.ip),
-                ("Account code", &filter.account),
-                ("SIP user", &filter.sip_user),
-                ("Status", &filter.status),
-            ]
-            .into_iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
-            notes.push(sort_note(sort, dir));
-            Described {
-                list: ListSpec::Customers {
-                    filter,
-                    sort: sort.into(),
-                    dir,
-                },
-                title: "Customers".into(),
-                stem: "customers",
-                notes,
-            }
+    match list {
+        ListSpec::Customers { filter, sort, dir } => {
+            Ok(customers_export(filter, scope, &sort, dir))
         }
         ListSpec::Sites {
             customer_id,
@@ -218,7 +187,7 @@ fn describe_for_operator(
         } => {
             let c = customer_visible(conn, scope, customer_id)?;
             let sort = sites::sort(Some(&sort)).key;
-            Described {
+            Ok(Described {
                 list: ListSpec::Sites {
                     customer_id: c.id,
                     sort: sort.into(),
@@ -233,12 +202,13 @@ fn describe_for_operator(
                     ),
                     sort_note(sort, dir),
                 ],
-            }
+            })
         }
         ListSpec::Links { site_id, sort, dir } => {
             let (s, c) = site_visible(conn, scope, site_id)?;
             let sort = links::sort(Some(&sort)).key;
-            Described {
+            let site = format!("{} ({})", s.name, Country::name_of(&s.country));
+            Ok(Described {
                 list: ListSpec::Links {
                     site_id: s.id,
                     sort: sort.into(),
@@ -251,44 +221,85 @@ fn describe_for_operator(
                         "Customer".into(),
                         format!("{} ({})", c.company, c.account_code),
                     ),
-                    (
-                        "Site".into(),
-                        format!("{} ({})", s.name, Country::name_of(&s.country)),
-                    ),
+                    ("Site".into(), site),
                     sort_note(sort, dir),
                 ],
-            }
+            })
         }
-        ListSpec::Inventory { .. } => Described {
+        ListSpec::Inventory { .. } => Ok(Described {
             list: ListSpec::Inventory {
                 service_provider: scope,
             },
             title: "All access links".into(),
             stem: "all-access-links",
             notes: vec![("Sorted by".into(), "id".into())],
+        }),
+        ListSpec::Subscribers { query } => subscribers_export(conn, scope, query),
+    }
+}
+
+/// The customers in the operator's scope, with the filters noted.
+fn customers_export(
+    mut filter: CustomerFilter,
+    scope: Option<i64>,
+    sort: &str,
+    dir: SortDir,
+) -> Described {
+    filter.service_provider_id = scope;
+    filter.status = CustomerStatus::parse(&filter.status)
+        .map(|s| s.code().to_string())
+        .unwrap_or_default();
+    let sort = customers::sort(Some(sort)).key;
+    let mut notes: Vec<(String, String)> = [
+        ("Company", &filter.company),
+        ("Web username", &filter.username),
+        ("Name", &filter.name),
+        ("IP address", &filter.ip),
+        ("Account code", &filter.account),
+        ("SIP user", &filter.sip_user),
+        ("Status", &filter.status),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect();
+    notes.push(sort_note(sort, dir));
+    Described {
+        list: ListSpec::Customers {
+            filter,
+            sort: sort.into(),
+            dir,
         },
-        ListSpec::Subscribers { query } => {
-            let provider = providers_for(conn, scope)?
-                .into_iter()
-                .find(|(id, _)| *id == query.service_provider_id.to_string())
-                .map(|(_, name)| name)
-                .ok_or(AppError::NotFound)?;
-            let mut notes = vec![("Service provider".to_string(), provider)];
-            if query.field != SearchField::Browse {
-                notes.push((
-                    query.field.label().to_string(),
-                    format!("{} ({})", query.text, query.mode().label()),
-                ));
-            }
-            Described {
-                list: ListSpec::Subscribers { query },
-                title: "Subscribers".into(),
-                stem: "subscribers",
-                notes,
-            }
-        }
-    };
-    Ok(described)
+        title: "Customers".into(),
+        stem: "customers",
+        notes,
+    }
+}
+
+/// A subscribers search in a provider the operator may work in.
+fn subscribers_export(
+    conn: &mut DbConnection,
+    scope: Option<i64>,
+    query: SubscriberQuery,
+) -> AppResult<Described> {
+    let provider = providers_for(conn, scope)?
+        .into_iter()
+        .find(|(id, _)| *id == query.service_provider_id.to_string())
+        .map(|(_, name)| name)
+        .ok_or(AppError::NotFound)?;
+    let mut notes = vec![("Service provider".to_string(), provider)];
+    if query.field != SearchField::Browse {
+        notes.push((
+            query.field.label().to_string(),
+            format!("{} ({})", query.text, query.mode().label()),
+        ));
+    }
+    Ok(Described {
+        list: ListSpec::Subscribers { query },
+        title: "Subscribers".into(),
+        stem: "subscribers",
+        notes,
+    })
 }
 
 /// A customer administrator exports their own sites, or the links of one of their sites.
