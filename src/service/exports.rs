@@ -67,7 +67,7 @@ pub enum Started {
     /// Queued as this background job.
     Queued(i64),
     /// To be written and sent now.
-    Now(ExportSpec),
+    Now(Box<ExportSpec>),
 }
 
 /// Checks, describes and sizes an export, and queues it when it is to run in the background.
@@ -118,7 +118,7 @@ pub fn start(
         Some(operator_id) if background => {
             Ok(Started::Queued(queue(conn, operator_id, &spec, rows)?))
         }
-        _ => Ok(Started::Now(spec)),
+        _ => Ok(Started::Now(Box::new(spec))),
     }
 }
 

@@ -45,7 +45,7 @@ pub enum Viewer {
     /// An operator, limited to one service provider or not.
     Operator { id: i64, scope: Option<i64> },
     /// A customer's administrator in the portal: their own customer only.
-    Portal { customer: Customer },
+    Portal { customer: Box<Customer> },
 }
 
 /// One loaded pane: a page of rows, in which order, with which columns.
@@ -170,7 +170,7 @@ fn selection(
         None => None,
     };
     let customer = match viewer {
-        Viewer::Portal { customer } => Some(customer.clone()),
+        Viewer::Portal { customer } => Some(customer.as_ref().clone()),
         Viewer::Operator { scope, .. } => {
             match ask.customer.or(site.as_ref().map(|s| s.customer_id)) {
                 Some(id) => match customers.and_then(|p| p.rows.rows.iter().find(|r| r.id == id)) {

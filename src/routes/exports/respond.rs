@@ -82,7 +82,7 @@ pub async fn answer(state: &web::Data<AppState>, started: Started) -> AppResult<
             state.jobs.notify();
             Ok(see_other(&format!("/exports/{id}")))
         }
-        Started::Now(spec) => send_now(state, spec).await,
+        Started::Now(spec) => send_now(state, *spec).await,
     }
 }
 

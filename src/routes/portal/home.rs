@@ -53,7 +53,7 @@ pub async fn page(
     let q = query.into_inner();
     let ask = q.ask();
     let viewer = Viewer::Portal {
-        customer: user.customer.clone(),
+        customer: Box::new(user.customer.clone()),
     };
     let branding_id = user.customer.branding_id;
     let (brand, loaded) = with_conn(&state, move |conn| {
