@@ -152,3 +152,41 @@ impl Keyset for Links {
         link::count_for_site(conn, self.site_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(link_type: &str) -> AccessLink {
+        AccessLink {
+            id: 1,
+            site_id: 1,
+            name: "uplink".into(),
+            description: String::new(),
+            link_type: link_type.into(),
+            bandwidth_down_kbps: 1000,
+            bandwidth_up_kbps: 100,
+            ip_address: "192.0.2.1".into(),
+            circuit_id: "CKT-1".into(),
+            status: "ACTIVE".into(),
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_pane_and_the_export_show_the_same_value() {
+        for t in ["FIBER", "CARRIER_PIGEON"] {
+            let l = link(t);
+            let exported = (LINK_TYPE.cell)(&l).display();
+            assert_eq!(LINK_TYPE.text(&l), exported, "{t}");
+        }
+        assert_eq!(
+            LINK_TYPE.text(&link("CARRIER_PIGEON")),
+            "CARRIER_PIGEON",
+            "an unknown type is shown as stored"
+        );
+        assert_eq!(BANDWIDTH_DOWN.text(&link("FIBER")), "1000");
+    }
+}
