@@ -317,22 +317,6 @@ mod tests {
     }
 
     #[test]
-    fn defaults_when_nothing_stored_or_nothing_valid() {
-        let d = visible(sites::COLUMNS, None);
-        assert_eq!(keys(&d), ["name", "description", "country", "time_zone"]);
-        assert_eq!(visible(sites::COLUMNS, Some("bogus")).len(), d.len());
-        assert_eq!(
-            keys(&visible(sites::COLUMNS, Some("address,name"))),
-            ["name", "address"]
-        );
-        assert_eq!(
-            visible(sites::COLUMNS, Some("updated_at")).len(),
-            d.len(),
-            "an export-only column is not a pane column"
-        );
-    }
-
-    #[test]
     fn sanitize_drops_unknown_keys() {
         assert_eq!(
             PaneKind::Links.sanitize(["status", "evil", "name"].into_iter()),

@@ -105,3 +105,29 @@ impl Keyset for Sites {
         site::count_for_customer(conn, self.customer_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lists::visible;
+
+    fn keys(cols: &[&ListColumn<Site>]) -> Vec<&'static str> {
+        cols.iter().map(|c| c.key).collect()
+    }
+
+    #[test]
+    fn defaults_when_nothing_stored_or_nothing_valid() {
+        let d = visible(COLUMNS, None);
+        assert_eq!(keys(&d), ["name", "description", "country", "time_zone"]);
+        assert_eq!(visible(COLUMNS, Some("bogus")).len(), d.len());
+        assert_eq!(
+            keys(&visible(COLUMNS, Some("address,name"))),
+            ["name", "address"]
+        );
+        assert_eq!(
+            visible(COLUMNS, Some("updated_at")).len(),
+            d.len(),
+            "an export-only column is not a pane column"
+        );
+    }
+}
