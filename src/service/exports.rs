@@ -71,7 +71,7 @@ pub enum Started {
 }
 
 /// Checks, describes and sizes an export, and queues it when it is to run in the background.
-#[tracing::instrument(skip(conn, who), fields(list = ?std::mem::discriminant(&request.list)))]
+#[tracing::instrument(skip(conn, who, request), fields(format = request.format.extension()))]
 pub fn start(
     conn: &mut DbConnection,
     who: &Requester,
