@@ -42,7 +42,12 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("SELFCARE_METRICS_ALLOW: {e}"))?;
         crate::metrics::install();
         let jobs = Arc::new(crate::export::jobs::JobSignal::default());
-        crate::export::jobs::spawn_worker(pool.clone(), settings.export_dir.clone().into(), &jobs);
+        crate::export::jobs::spawn_worker(
+            pool.clone(),
+            settings.export_dir.clone().into(),
+            &jobs,
+            crate::lists::spec::prepare,
+        );
         let state = web::Data::from(Arc::new(AppState {
             pool,
             throttle: LoginThrottle::new(policy),

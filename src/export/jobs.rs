@@ -1,7 +1,9 @@
 //! The background export worker: one thread per instance takes queued jobs from the database,
 //! writes the file into the export directory, reports progress, and tidies up after 7 days.
+//! A job's stored spec is turned back into rows by the function the worker is started with
+//! (the lists know their specs; this module knows none of them).
 
-use super::spec::ExportSpec;
+use super::Prepared;
 use crate::db::models::export_job::{self, ExportJob};
 use crate::db::DbPool;
 use std::path::{Path, PathBuf};
@@ -39,16 +41,25 @@ impl JobSignal {
     }
 }
 
+/// Turns a job's stored spec into the export to write.
+pub type Prepare = fn(&str) -> anyhow::Result<Prepared>;
+
 /// Starts the worker; it stops by itself once `signal` is no longer held by the application.
-pub fn spawn_worker(pool: DbPool, dir: PathBuf, signal: &Arc<JobSignal>) {
+pub fn spawn_worker(pool: DbPool, dir: PathBuf, signal: &Arc<JobSignal>, prepare: Prepare) {
     let weak: Weak<JobSignal> = Arc::downgrade(signal);
     let name = format!("{}-{}", std::process::id(), rand::random::<u32>());
     let _ = std::thread::Builder::new()
         .name("export-worker".into())
-        .spawn(move || worker_loop(pool, dir, weak, name));
+        .spawn(move || worker_loop(pool, dir, weak, name, prepare));
 }
 
-fn worker_loop(pool: DbPool, dir: PathBuf, signal: Weak<JobSignal>, name: String) {
+fn worker_loop(
+    pool: DbPool,
+    dir: PathBuf,
+    signal: Weak<JobSignal>,
+    name: String,
+    prepare: Prepare,
+) {
     let mut last_tidy = Instant::now() - Duration::from_secs(3600);
     loop {
         let Some(sig) = signal.upgrade() else { return };
@@ -65,7 +76,7 @@ fn worker_loop(pool: DbPool, dir: PathBuf, signal: Weak<JobSignal>, name: String
         match claimed {
             Some(job) => {
                 drop(sig);
-                run(&pool, &dir, job);
+                run(&pool, &dir, job, prepare);
             }
             None => sig.wait(IDLE_POLL),
         }
@@ -98,21 +109,20 @@ fn remove_expired(pool: &DbPool) {
 }
 
 /// Runs one claimed job to the end, whatever happens.
-fn run(pool: &DbPool, dir: &Path, job: ExportJob) {
+fn run(pool: &DbPool, dir: &Path, job: ExportJob, prepare: Prepare) {
     let now = crate::db::now();
     let outcome = (|| -> anyhow::Result<(PathBuf, u64)> {
-        let spec: ExportSpec = serde_json::from_str(&job.spec)?;
+        let mut export = prepare(&job.spec)?;
         std::fs::create_dir_all(dir)?;
         let path = dir.join(format!("{}-{}", job.id, job.file_name));
         let mut conn = pool.get()?;
         let mut progress_conn = pool.get()?;
         let mut last = Instant::now();
-        let mut source = spec.source();
         let rows = super::write_to(
             &path,
-            spec.format,
-            &spec.info,
-            source.as_mut(),
+            export.format,
+            &export.info,
+            export.source.as_mut(),
             &mut conn,
             &mut |done| {
                 if last.elapsed() >= Duration::from_millis(500) {

@@ -1,13 +1,12 @@
-//! One export pipeline for every list: a list describes its columns and yields rows in chunks;
-//! the writers turn them into CSV, TXT, XLSX, PDF or XLS. Text that a spreadsheet could read as a
-//! formula is neutralised on the way out.
+//! One export pipeline for every list: a list (declared in `crate::lists`, which this module
+//! does not know) describes its columns and yields rows in chunks; the writers turn them into
+//! CSV, TXT, XLSX, PDF or XLS. Text that a spreadsheet could read as a formula is neutralised on
+//! the way out.
 
 pub mod csv;
 pub mod guard;
 pub mod jobs;
-pub mod lists;
 pub mod pdf;
-pub mod spec;
 pub mod stream;
 pub mod xls;
 pub mod xlsx;
@@ -154,6 +153,13 @@ pub trait RowSource: Send {
     fn next_chunk(&mut self, conn: &mut DbConnection) -> QueryResult<Option<Vec<Vec<Cell>>>>;
     /// How many rows the export will have (for limits, progress and the background decision).
     fn count(&self, conn: &mut DbConnection) -> QueryResult<i64>;
+}
+
+/// An export ready to write: its format, what its header says, and its rows.
+pub struct Prepared {
+    pub format: Format,
+    pub info: ExportInfo,
+    pub source: Box<dyn RowSource>,
 }
 
 /// Writes a whole export into `path` (any format); returns the number of rows.

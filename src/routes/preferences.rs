@@ -2,10 +2,10 @@
 
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, CurrentOperator};
-use crate::db::models::preference;
 use crate::error::{AppError, AppResult};
-use crate::routes::customers::columns;
+use crate::lists::PaneKind;
 use crate::routes::{safe_return, see_other};
+use crate::service::panes::{self, ColumnsSaved};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -18,20 +18,17 @@ pub async fn save_columns(
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let fields = form.0;
-    let pane = fields.get("pane").unwrap_or("").to_string();
-    if columns::specs(&pane).is_none() {
-        return Err(AppError::BadRequest("Unknown pane.".into()));
-    }
+    let pane = PaneKind::parse(fields.get("pane").unwrap_or(""))
+        .ok_or_else(|| AppError::BadRequest("Unknown pane.".into()))?;
     let return_to = safe_return(fields.get("return_to"));
-    let Some(value) = columns::sanitize(&pane, fields.all("col")) else {
-        FlashMessage::error("Choose at least one column to show.").send();
-        return Ok(see_other(&return_to));
-    };
-    let key = columns::pref_key(&pane);
+    let keys: Vec<String> = fields.all("col").map(str::to_string).collect();
     let op_id = op.id;
-    with_conn(&state, move |conn| {
-        Ok(preference::set(conn, op_id, &key, &value)?)
+    let saved = with_conn(&state, move |conn| {
+        panes::save_columns(conn, op_id, pane, keys)
     })
     .await?;
+    if saved == ColumnsSaved::NoneChosen {
+        FlashMessage::error("Choose at least one column to show.").send();
+    }
     Ok(see_other(&return_to))
 }

@@ -1,5 +1,9 @@
 //! The three-pane page's state as it lives in the URL, and links that change one part of it.
 
+use crate::db::models::customer::CustomerFilter;
+use crate::db::models::SortDir;
+use crate::domain::CustomerStatus;
+use crate::service::panes::{PaneAsk, PanesAsk};
 use serde::Deserialize;
 
 /// Every parameter `/customers` understands; anything unparsable is treated as absent.
@@ -98,6 +102,40 @@ impl PanesQuery {
             .chars()
             .take(100)
             .collect()
+    }
+
+    /// The customers pane's filters (the viewer's scope is added by whoever loads the list).
+    pub fn customer_filter(&self) -> CustomerFilter {
+        CustomerFilter {
+            company: Self::text(&self.q_company),
+            username: Self::text(&self.q_username),
+            name: Self::text(&self.q_name),
+            ip: Self::text(&self.q_ip),
+            account: Self::text(&self.q_account),
+            sip_user: Self::text(&self.q_sip_user),
+            status: CustomerStatus::parse(&Self::text(&self.q_status))
+                .map(|s| s.code().to_string())
+                .unwrap_or_default(),
+            service_provider_id: None,
+        }
+    }
+
+    /// What the panes are asked to show.
+    pub fn ask(&self) -> PanesAsk {
+        let pane = |sort: &Option<String>, dir: &Option<String>, page: &Option<String>| PaneAsk {
+            sort: sort.clone(),
+            dir: SortDir::parse(dir.as_deref()),
+            page: Self::page(page),
+        };
+        PanesAsk {
+            filter: self.customer_filter(),
+            customers: pane(&self.c_sort, &self.c_dir, &self.c_page),
+            sites: pane(&self.s_sort, &self.s_dir, &self.s_page),
+            links: pane(&self.l_sort, &self.l_dir, &self.l_page),
+            customer: Self::id(&self.customer),
+            site: Self::id(&self.site),
+            link: Self::id(&self.link),
+        }
     }
 
     /// `/customers?…` with `changes` applied (`None` removes a parameter).

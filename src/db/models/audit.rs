@@ -51,12 +51,17 @@ pub fn image<T: Serialize>(row: &T) -> Option<serde_json::Value> {
     serde_json::to_value(row).ok()
 }
 
-/// Filter of the audit log page.
+/// Filter of the audit log page; empty text and `None` mean "any".
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
     pub actor: String,
     pub object_type: String,
     pub object_id: Option<i64>,
+    pub action: String,
+    /// Entries at or after this time (UTC seconds).
+    pub from: Option<i64>,
+    /// Entries before this time (UTC seconds).
+    pub until: Option<i64>,
 }
 
 pub fn search(
@@ -74,6 +79,15 @@ pub fn search(
     }
     if let Some(id) = f.object_id {
         q = q.filter(audit_log::object_id.eq(id));
+    }
+    if !f.action.trim().is_empty() {
+        q = q.filter(audit_log::action.eq(f.action.trim().to_string()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(audit_log::at.ge(from));
+    }
+    if let Some(until) = f.until {
+        q = q.filter(audit_log::at.lt(until));
     }
     let rows = q
         .order(audit_log::id.desc())

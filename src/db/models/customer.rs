@@ -1,6 +1,7 @@
-//! `customers`: rows, insert form, pane listing with filters/sort/pagination, inline updates.
+//! `customers`: rows, insert form, the listing with its filters (the order comes from the
+//! customers list declaration), inline updates.
 
-use super::{contains_pattern, lower, Page, SortDir};
+use super::{contains_pattern, lower, After, Order, Page};
 use crate::db::schema::{access_links, customers, sites};
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -152,21 +153,6 @@ pub struct CustomerFilter {
     pub service_provider_id: Option<i64>,
 }
 
-/// Columns the customers pane can be sorted by (the allow-list).
-pub const SORT_COLUMNS: &[&str] = &[
-    "account_code",
-    "name",
-    "company",
-    "username",
-    "email",
-    "phone",
-    "country",
-    "status",
-    "customer_type",
-    "billing_type",
-    "created_at",
-];
-
 type Boxed<'a> = customers::BoxedQuery<'a, crate::db::MultiBackend>;
 
 fn filtered<'a>(f: &'a CustomerFilter) -> Boxed<'a> {
@@ -221,88 +207,37 @@ fn filtered<'a>(f: &'a CustomerFilter) -> Boxed<'a> {
     q
 }
 
-macro_rules! order_by {
-    ($q:expr, $col:expr, $dir:expr) => {
-        match $dir {
-            SortDir::Asc => $q.order(($col.asc(), customers::id.asc())),
-            SortDir::Desc => $q.order(($col.desc(), customers::id.desc())),
-        }
-    };
-}
-
-fn ordered<'a>(q: Boxed<'a>, sort: &str, dir: SortDir) -> Boxed<'a> {
-    match sort {
-        "account_code" => order_by!(q, customers::account_code, dir),
-        "name" => order_by!(q, customers::name, dir),
-        "username" => order_by!(q, customers::username_key, dir),
-        "email" => order_by!(q, customers::email, dir),
-        "phone" => order_by!(q, customers::phone, dir),
-        "country" => order_by!(q, customers::country, dir),
-        "status" => order_by!(q, customers::status, dir),
-        "customer_type" => order_by!(q, customers::customer_type, dir),
-        "billing_type" => order_by!(q, customers::billing_type, dir),
-        "created_at" => order_by!(q, customers::created_at, dir),
-        _ => order_by!(q, customers::company, dir),
-    }
-}
-
-/// One page of the customers pane.
+/// One page of the customers pane, in `order` (a column of the customers list's allow-list).
 pub fn list(
     conn: &mut DbConnection,
     filter: &CustomerFilter,
-    sort: &str,
-    dir: SortDir,
+    order: Order,
     page: i64,
     per_page: i64,
-) -> QueryResult<Page<CustomerListRow>> {
-    let rows = ordered(filtered(filter), sort, dir)
-        .select(CustomerListRow::as_select())
+) -> QueryResult<Page<Customer>> {
+    let rows = filtered(filter)
+        .order(order.by("customers.id"))
+        .select(Customer::as_select())
         .limit(per_page + 1)
         .offset(page.max(0) * per_page)
         .load(conn)?;
     Ok(Page::from_overfetch(rows, per_page))
 }
 
-/// The sort column's SQL name and the last row's value in it, for keyset pagination.
-fn sort_value(sort: &str, c: &Customer) -> (&'static str, super::KeysetValue) {
-    use super::KeysetValue::{Int, Text};
-    match sort {
-        "account_code" => ("customers.account_code", Text(c.account_code.clone())),
-        "name" => ("customers.name", Text(c.name.clone())),
-        "username" => ("customers.username_key", Text(c.username_key.clone())),
-        "email" => ("customers.email", Text(c.email.clone())),
-        "phone" => ("customers.phone", Text(c.phone.clone())),
-        "country" => ("customers.country", Text(c.country.clone())),
-        "status" => ("customers.status", Text(c.status.clone())),
-        "customer_type" => ("customers.customer_type", Text(c.customer_type.clone())),
-        "billing_type" => ("customers.billing_type", Text(c.billing_type.clone())),
-        "created_at" => ("customers.created_at", Int(c.created_at)),
-        _ => ("customers.company", Text(c.company.clone())),
-    }
-}
-
-/// The rows after `after` in the pane's order: exports read a list in chunks this way, so each
-/// chunk costs the same however far into the list it is.
+/// The rows after `after` in `order`: exports read a list in chunks this way, so each chunk
+/// costs the same however far into the list it is.
 pub fn list_after(
     conn: &mut DbConnection,
     filter: &CustomerFilter,
-    sort: &str,
-    dir: SortDir,
-    after: Option<&Customer>,
+    order: Order,
+    after: After,
     limit: i64,
 ) -> QueryResult<Vec<Customer>> {
     let mut q = filtered(filter);
-    if let Some(last) = after {
-        let (column, value) = sort_value(sort, last);
-        q = q.filter(super::keyset_after(
-            column,
-            value,
-            "customers.id",
-            last.id,
-            dir,
-        ));
+    if let Some(cond) = order.after(after, "customers.id") {
+        q = q.filter(cond);
     }
-    ordered(q, sort, dir)
+    q.order(order.by("customers.id"))
         .select(Customer::as_select())
         .limit(limit)
         .load(conn)

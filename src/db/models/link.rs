@@ -1,6 +1,7 @@
-//! `access_links`: rows, insert and update forms, the links pane listing.
+//! `access_links`: rows, insert and update forms, a site's links in a given order, the
+//! inventory of every link.
 
-use super::{Page, SortDir};
+use super::{After, Order, Page};
 use crate::db::schema::access_links;
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -54,48 +55,17 @@ pub struct AccessLinkUpdate {
     pub updated_at: i64,
 }
 
-pub const SORT_COLUMNS: &[&str] = &[
-    "name",
-    "description",
-    "link_type",
-    "bandwidth_down_kbps",
-    "bandwidth_up_kbps",
-    "ip_address",
-    "circuit_id",
-    "status",
-];
-
-macro_rules! order_by {
-    ($q:expr, $col:expr, $dir:expr) => {
-        match $dir {
-            SortDir::Asc => $q.order(($col.asc(), access_links::id.asc())),
-            SortDir::Desc => $q.order(($col.desc(), access_links::id.desc())),
-        }
-    };
-}
-
+/// One page of a site's access links, in `order` (a column of the links list's allow-list).
 pub fn list_for_site(
     conn: &mut DbConnection,
     site_id: i64,
-    sort: &str,
-    dir: SortDir,
+    order: Order,
     page: i64,
     per_page: i64,
 ) -> QueryResult<Page<AccessLink>> {
-    let q = access_links::table
+    let rows = access_links::table
         .filter(access_links::site_id.eq(site_id))
-        .into_boxed::<crate::db::MultiBackend>();
-    let q = match sort {
-        "description" => order_by!(q, access_links::description, dir),
-        "link_type" => order_by!(q, access_links::link_type, dir),
-        "bandwidth_down_kbps" => order_by!(q, access_links::bandwidth_down_kbps, dir),
-        "bandwidth_up_kbps" => order_by!(q, access_links::bandwidth_up_kbps, dir),
-        "ip_address" => order_by!(q, access_links::ip_address, dir),
-        "circuit_id" => order_by!(q, access_links::circuit_id, dir),
-        "status" => order_by!(q, access_links::status, dir),
-        _ => order_by!(q, access_links::name, dir),
-    };
-    let rows = q
+        .order(order.by("access_links.id"))
         .select(AccessLink::as_select())
         .limit(per_page + 1)
         .offset(page.max(0) * per_page)
@@ -168,56 +138,24 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(access_links::table.find(id)).execute(conn)
 }
 
-fn sort_value(sort: &str, l: &AccessLink) -> (&'static str, super::KeysetValue) {
-    use super::KeysetValue::{Int, Text};
-    match sort {
-        "description" => ("access_links.description", Text(l.description.clone())),
-        "link_type" => ("access_links.link_type", Text(l.link_type.clone())),
-        "bandwidth_down_kbps" => (
-            "access_links.bandwidth_down_kbps",
-            Int(l.bandwidth_down_kbps),
-        ),
-        "bandwidth_up_kbps" => ("access_links.bandwidth_up_kbps", Int(l.bandwidth_up_kbps)),
-        "ip_address" => ("access_links.ip_address", Text(l.ip_address.clone())),
-        "circuit_id" => ("access_links.circuit_id", Text(l.circuit_id.clone())),
-        "status" => ("access_links.status", Text(l.status.clone())),
-        _ => ("access_links.name", Text(l.name.clone())),
-    }
-}
-
-/// A site's links after `after` in the pane's order (keyset pagination for exports).
+/// A site's links after `after` in `order` (keyset pagination for exports).
 pub fn list_after(
     conn: &mut DbConnection,
     site_id: i64,
-    sort: &str,
-    dir: SortDir,
-    after: Option<&AccessLink>,
+    order: Order,
+    after: After,
     limit: i64,
 ) -> QueryResult<Vec<AccessLink>> {
     let mut q = access_links::table
         .filter(access_links::site_id.eq(site_id))
         .into_boxed::<crate::db::MultiBackend>();
-    if let Some(last) = after {
-        let (column, value) = sort_value(sort, last);
-        q = q.filter(super::keyset_after(
-            column,
-            value,
-            "access_links.id",
-            last.id,
-            dir,
-        ));
+    if let Some(cond) = order.after(after, "access_links.id") {
+        q = q.filter(cond);
     }
-    let q = match sort {
-        "description" => order_by!(q, access_links::description, dir),
-        "link_type" => order_by!(q, access_links::link_type, dir),
-        "bandwidth_down_kbps" => order_by!(q, access_links::bandwidth_down_kbps, dir),
-        "bandwidth_up_kbps" => order_by!(q, access_links::bandwidth_up_kbps, dir),
-        "ip_address" => order_by!(q, access_links::ip_address, dir),
-        "circuit_id" => order_by!(q, access_links::circuit_id, dir),
-        "status" => order_by!(q, access_links::status, dir),
-        _ => order_by!(q, access_links::name, dir),
-    };
-    q.select(AccessLink::as_select()).limit(limit).load(conn)
+    q.order(order.by("access_links.id"))
+        .select(AccessLink::as_select())
+        .limit(limit)
+        .load(conn)
 }
 
 pub fn count_for_site(conn: &mut DbConnection, site_id: i64) -> QueryResult<i64> {

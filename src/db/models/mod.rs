@@ -105,6 +105,45 @@ pub fn keyset_after<QS>(
     }
 }
 
+/// How a list is ordered: one column named by a list declaration (its SQL text comes from the
+/// declaration's allow-list, never from input), then the row id, both in `dir`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub column: &'static str,
+    pub dir: SortDir,
+}
+
+/// Where a keyset chunk carries on: the last row's value in the sort column, and its id.
+pub type After = Option<(KeysetValue, i64)>;
+
+impl Order {
+    /// `ORDER BY column dir, id_column dir`, as one SQL fragment.
+    pub fn by(self, id_column: &str) -> diesel::expression::SqlLiteral<diesel::sql_types::Text> {
+        let dir = match self.dir {
+            SortDir::Asc => "ASC",
+            SortDir::Desc => "DESC",
+        };
+        diesel::dsl::sql(&format!("{} {dir}, {id_column} {dir}", self.column))
+    }
+
+    /// The condition "after this row" of keyset pagination (`None`: from the start).
+    pub fn after<QS>(
+        self,
+        after: After,
+        id_column: &'static str,
+    ) -> Option<
+        Box<
+            dyn diesel::BoxableExpression<
+                QS,
+                crate::db::MultiBackend,
+                SqlType = diesel::sql_types::Bool,
+            >,
+        >,
+    > {
+        after.map(|(value, id)| keyset_after(self.column, value, id_column, id, self.dir))
+    }
+}
+
 /// One page of a list: the rows and whether another page follows.
 #[derive(Debug)]
 pub struct Page<T> {

@@ -1,6 +1,6 @@
-//! `sites`: rows, insert and update forms, the sites pane listing.
+//! `sites`: rows, insert and update forms, a customer's sites in a given order.
 
-use super::{Page, SortDir};
+use super::{After, Order, Page};
 use crate::db::schema::sites;
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -46,44 +46,17 @@ pub struct SiteUpdate {
     pub updated_at: i64,
 }
 
-pub const SORT_COLUMNS: &[&str] = &[
-    "name",
-    "description",
-    "address",
-    "country",
-    "time_zone",
-    "created_at",
-];
-
-macro_rules! order_by {
-    ($q:expr, $col:expr, $dir:expr) => {
-        match $dir {
-            SortDir::Asc => $q.order(($col.asc(), sites::id.asc())),
-            SortDir::Desc => $q.order(($col.desc(), sites::id.desc())),
-        }
-    };
-}
-
+/// One page of a customer's sites, in `order` (a column of the sites list's allow-list).
 pub fn list_for_customer(
     conn: &mut DbConnection,
     customer_id: i64,
-    sort: &str,
-    dir: SortDir,
+    order: Order,
     page: i64,
     per_page: i64,
 ) -> QueryResult<Page<Site>> {
-    let q = sites::table
+    let rows = sites::table
         .filter(sites::customer_id.eq(customer_id))
-        .into_boxed::<crate::db::MultiBackend>();
-    let q = match sort {
-        "description" => order_by!(q, sites::description, dir),
-        "address" => order_by!(q, sites::address, dir),
-        "country" => order_by!(q, sites::country, dir),
-        "time_zone" => order_by!(q, sites::time_zone, dir),
-        "created_at" => order_by!(q, sites::created_at, dir),
-        _ => order_by!(q, sites::name, dir),
-    };
-    let rows = q
+        .order(order.by("sites.id"))
         .select(Site::as_select())
         .limit(per_page + 1)
         .offset(page.max(0) * per_page)
@@ -154,43 +127,24 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(sites::table.find(id)).execute(conn)
 }
 
-fn sort_value(sort: &str, s: &Site) -> (&'static str, super::KeysetValue) {
-    use super::KeysetValue::{Int, Text};
-    match sort {
-        "description" => ("sites.description", Text(s.description.clone())),
-        "address" => ("sites.address", Text(s.address.clone())),
-        "country" => ("sites.country", Text(s.country.clone())),
-        "time_zone" => ("sites.time_zone", Text(s.time_zone.clone())),
-        "created_at" => ("sites.created_at", Int(s.created_at)),
-        _ => ("sites.name", Text(s.name.clone())),
-    }
-}
-
-/// A customer's sites after `after` in the pane's order (keyset pagination for exports).
+/// A customer's sites after `after` in `order` (keyset pagination for exports).
 pub fn list_after(
     conn: &mut DbConnection,
     customer_id: i64,
-    sort: &str,
-    dir: SortDir,
-    after: Option<&Site>,
+    order: Order,
+    after: After,
     limit: i64,
 ) -> QueryResult<Vec<Site>> {
     let mut q = sites::table
         .filter(sites::customer_id.eq(customer_id))
         .into_boxed::<crate::db::MultiBackend>();
-    if let Some(last) = after {
-        let (column, value) = sort_value(sort, last);
-        q = q.filter(super::keyset_after(column, value, "sites.id", last.id, dir));
+    if let Some(cond) = order.after(after, "sites.id") {
+        q = q.filter(cond);
     }
-    let q = match sort {
-        "description" => order_by!(q, sites::description, dir),
-        "address" => order_by!(q, sites::address, dir),
-        "country" => order_by!(q, sites::country, dir),
-        "time_zone" => order_by!(q, sites::time_zone, dir),
-        "created_at" => order_by!(q, sites::created_at, dir),
-        _ => order_by!(q, sites::name, dir),
-    };
-    q.select(Site::as_select()).limit(limit).load(conn)
+    q.order(order.by("sites.id"))
+        .select(Site::as_select())
+        .limit(limit)
+        .load(conn)
 }
 
 pub fn count_for_customer(conn: &mut DbConnection, customer_id: i64) -> QueryResult<i64> {

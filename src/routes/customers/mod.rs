@@ -1,7 +1,6 @@
 //! The customers area: the three-pane page, customer creation, pane saves, lifecycle and
 //! deletion.
 
-pub mod columns;
 pub mod create;
 pub mod delete;
 pub mod edit;

@@ -1,13 +1,13 @@
-//! View models of the three panes: columns with sort links, rows with cells, toolbar links.
+//! The one view builder of the three panes, for the operators' page and the customer portal
+//! alike: columns with sort links, rows with cells (from the lists' declarations), toolbar and
+//! export links, the selected link's details.
 
-use super::columns::{self, ColumnSpec};
-use crate::db::models::customer::CustomerListRow;
-use crate::db::models::link::AccessLink;
-use crate::db::models::site::Site;
-use crate::db::models::{Page, SortDir};
-use crate::domain::{BillingType, Country, CustomerStatus, CustomerType, LinkStatus, LinkType};
-use crate::format::format_date;
+use crate::db::models::SortDir;
+use crate::domain::CustomerType;
+use crate::export::Format;
+use crate::lists::{links, ListColumn, PaneKind, Row};
 use crate::routes::query_url::PanesQuery;
+use crate::service::panes::{Pane, Panes};
 
 pub struct ColumnView {
     pub key: &'static str,
@@ -49,6 +49,12 @@ pub struct ExportLink {
     pub ext: &'static str,
     pub current: String,
     pub all: String,
+}
+
+/// One line of a details list.
+pub struct DetailItem {
+    pub label: &'static str,
+    pub value: String,
 }
 
 pub struct PaneView {
@@ -100,27 +106,49 @@ struct PaneParams {
     page: &'static str,
 }
 
-const CUSTOMERS: PaneParams = PaneParams {
-    sort: "c_sort",
-    dir: "c_dir",
-    page: "c_page",
-};
-const SITES: PaneParams = PaneParams {
-    sort: "s_sort",
-    dir: "s_dir",
-    page: "s_page",
-};
-const LINKS: PaneParams = PaneParams {
-    sort: "l_sort",
-    dir: "l_dir",
-    page: "l_page",
-};
+impl PaneKind {
+    fn params(self) -> PaneParams {
+        match self {
+            PaneKind::Customers => PaneParams {
+                sort: "c_sort",
+                dir: "c_dir",
+                page: "c_page",
+            },
+            PaneKind::Sites => PaneParams {
+                sort: "s_sort",
+                dir: "s_dir",
+                page: "s_page",
+            },
+            PaneKind::Links => PaneParams {
+                sort: "l_sort",
+                dir: "l_dir",
+                page: "l_page",
+            },
+        }
+    }
+}
 
-fn column_views(
+/// What differs between the three panes: their links, title and wording.
+struct Setup {
+    kind: PaneKind,
+    title: String,
+    export_base: String,
+    add_href: Option<String>,
+    /// `…/edit` and `…/delete` are under this, followed by the selected row's id.
+    edit_base: Option<&'static str>,
+    delete_base: Option<&'static str>,
+    save_action: Option<String>,
+    chooser: bool,
+    empty_message: &'static str,
+    /// The URL changes that select a row (`{id}` is the row's id).
+    select: &'static [(&'static str, Option<&'static str>)],
+}
+
+fn column_views<R>(
     scope: Scope<'_>,
     q: &PanesQuery,
     params: &PaneParams,
-    visible: &[&'static ColumnSpec],
+    visible: &[&'static ListColumn<R>],
     sort: &str,
     dir: SortDir,
 ) -> Vec<ColumnView> {
@@ -159,10 +187,12 @@ fn column_views(
         .collect()
 }
 
-fn chooser(pane: &str, visible: &[&'static ColumnSpec]) -> Vec<ChooserItem> {
-    columns::specs(pane)
-        .unwrap_or(&[])
-        .iter()
+fn chooser<R>(
+    all: &'static [ListColumn<R>],
+    visible: &[&'static ListColumn<R>],
+) -> Vec<ChooserItem> {
+    all.iter()
+        .filter(|c| c.on_pane())
         .map(|c| ChooserItem {
             key: c.key,
             label: c.label,
@@ -184,288 +214,231 @@ fn pager(
     (prev, next)
 }
 
-fn cells(
-    visible: &[&'static ColumnSpec],
-    id: i64,
-    can_edit: bool,
-    text_of: impl Fn(&str) -> String,
-) -> Vec<CellView> {
+fn cells<R>(visible: &[&'static ListColumn<R>], row: &R, id: i64, can_edit: bool) -> Vec<CellView> {
     visible
         .iter()
         .map(|c| {
-            let text = text_of(c.key);
+            let text = c.text(row);
             CellView {
                 key: c.key,
                 size: (text.chars().count() + 2).clamp(8, 40),
                 text,
-                input: (c.editable && can_edit).then(|| format!("{}_{id}", c.key)),
-                maxlength: if c.key == "description" {
-                    200
-                } else if c.key == "name" {
-                    100
-                } else {
-                    0
-                },
+                input: c
+                    .inline
+                    .filter(|_| can_edit)
+                    .map(|_| format!("{}_{id}", c.key)),
+                maxlength: c.inline.unwrap_or(0),
             }
         })
         .collect()
 }
 
-/// Display text of a customer column.
-fn customer_text(r: &CustomerListRow, key: &str) -> String {
-    match key {
-        "account_code" => r.account_code.clone(),
-        "company" => r.company.clone(),
-        "name" => r.name.clone(),
-        "description" => r.description.clone(),
-        "username" => r.username.clone(),
-        "email" => r.email.clone(),
-        "phone" => r.phone.clone(),
-        "country" => Country::name_of(&r.country).to_string(),
-        "status" => CustomerStatus::parse(&r.status)
-            .map(|s| s.label().to_string())
-            .unwrap_or_else(|_| r.status.clone()),
-        "customer_type" => CustomerType::parse(&r.customer_type)
-            .map(|s| s.label().to_string())
-            .unwrap_or_default(),
-        "billing_type" => BillingType::parse(&r.billing_type)
-            .map(|s| s.label().to_string())
-            .unwrap_or_default(),
-        "created_at" => format_date(r.created_at),
-        _ => String::new(),
-    }
+fn rows<R: Row>(
+    scope: Scope<'_>,
+    q: &PanesQuery,
+    setup: &Setup,
+    pane: &Pane<R>,
+    selected: Option<i64>,
+    editable: impl Fn(&R) -> bool,
+) -> Vec<RowView> {
+    pane.rows
+        .rows
+        .iter()
+        .map(|r| {
+            let id = r.id().to_string();
+            let changes: Vec<(&str, Option<String>)> = setup
+                .select
+                .iter()
+                .map(|(k, v)| (*k, v.map(|v| v.replace("{id}", &id))))
+                .collect();
+            RowView {
+                id: r.id(),
+                version: r.version(),
+                href: scope.href(q, &changes),
+                selected: selected == Some(r.id()),
+                label: r.label().to_string(),
+                cells: cells(&pane.visible, r, r.id(), editable(r)),
+            }
+        })
+        .collect()
 }
 
-fn site_text(r: &Site, key: &str) -> String {
-    match key {
-        "name" => r.name.clone(),
-        "description" => r.description.clone(),
-        "address" => r.address.clone(),
-        "country" => Country::name_of(&r.country).to_string(),
-        "time_zone" => r.time_zone.clone(),
-        "created_at" => format_date(r.created_at),
-        _ => String::new(),
-    }
-}
-
-pub fn link_text(r: &AccessLink, key: &str) -> String {
-    match key {
-        "name" => r.name.clone(),
-        "description" => r.description.clone(),
-        "link_type" => LinkType::parse(&r.link_type)
-            .map(|t| t.label().to_string())
-            .unwrap_or_default(),
-        "bandwidth_down_kbps" => r.bandwidth_down_kbps.to_string(),
-        "bandwidth_up_kbps" => r.bandwidth_up_kbps.to_string(),
-        "ip_address" => r.ip_address.clone(),
-        "circuit_id" => r.circuit_id.clone(),
-        "status" => LinkStatus::parse(&r.status)
-            .map(|t| t.label().to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
-/// Sort key from the URL if it is in the allow-list, else the pane's default.
-pub fn sort_key(
-    value: &Option<String>,
-    allowed: &[&'static str],
-    default: &'static str,
-) -> &'static str {
-    value
-        .as_deref()
-        .and_then(|v| allowed.iter().find(|a| **a == v).copied())
-        .unwrap_or(default)
-}
-
-pub struct PaneInput<'a, T> {
-    pub scope: Scope<'a>,
-    pub q: &'a PanesQuery,
-    pub page: &'a Page<T>,
-    pub page_index: i64,
-    pub visible: &'a [&'static ColumnSpec],
-    pub sort: &'a str,
-    pub dir: SortDir,
-    pub selected: Option<i64>,
-    pub can_edit: bool,
-}
-
-pub fn customers_pane(input: PaneInput<'_, CustomerListRow>) -> PaneView {
-    let PaneInput {
-        scope,
-        q,
-        page,
-        page_index,
-        visible,
-        sort,
-        dir,
-        selected,
-        can_edit,
-    } = input;
-    let (prev_href, next_href) = pager(scope, q, &CUSTOMERS, page_index, page.has_more);
+/// One pane's view model.
+fn pane<R: Row>(
+    scope: Scope<'_>,
+    q: &PanesQuery,
+    setup: Setup,
+    (pane, all): (&Pane<R>, &'static [ListColumn<R>]),
+    selected: Option<i64>,
+    editable: impl Fn(&R) -> bool,
+) -> PaneView {
+    let params = setup.kind.params();
+    let (prev_href, next_href) = pager(scope, q, &params, pane.index, pane.rows.has_more);
     PaneView {
-        key: "customers",
-        export_base: "/customers/export".into(),
+        key: setup.kind.name(),
+        rows: rows(scope, q, &setup, pane, selected, editable),
+        export_base: setup.export_base,
         exports: Vec::new(),
-        title: "Customers".into(),
-        columns: column_views(scope, q, &CUSTOMERS, visible, sort, dir),
-        rows: page
-            .rows
-            .iter()
-            .map(|r| RowView {
-                id: r.id,
-                version: r.version,
-                href: scope.href(
-                    q,
-                    &[
-                        ("customer", Some(r.id.to_string())),
-                        ("site", None),
-                        ("link", None),
-                        ("s_page", None),
-                        ("l_page", None),
-                    ],
-                ),
-                selected: selected == Some(r.id),
-                label: r.company.clone(),
-                // A demo customer can no longer be edited, only deleted.
-                cells: cells(visible, r.id, can_edit && r.customer_type == "LIVE", |k| {
-                    customer_text(r, k)
-                }),
-            })
-            .collect(),
-        add_href: can_edit.then(|| "/customers/new".to_string()),
-        edit_href: None,
-        delete_href: selected
-            .filter(|_| can_edit)
-            .map(|id| format!("/customers/{id}/delete")),
-        save_action: can_edit.then(|| "/customers/save".to_string()),
+        title: setup.title,
+        columns: column_views(scope, q, &params, &pane.visible, pane.sort.key, pane.dir),
+        add_href: setup.add_href,
+        edit_href: setup
+            .edit_base
+            .zip(selected)
+            .map(|(base, id)| format!("{base}/{id}/edit")),
+        delete_href: setup
+            .delete_base
+            .zip(selected)
+            .map(|(base, id)| format!("{base}/{id}/delete")),
+        save_action: setup.save_action,
         prev_href,
         next_href,
-        page_number: page_index + 1,
-        chooser: chooser("customers", visible),
-        empty_message: "No customers match.".into(),
+        page_number: pane.index + 1,
+        chooser: if setup.chooser {
+            chooser(all, &pane.visible)
+        } else {
+            Vec::new()
+        },
+        empty_message: setup.empty_message.into(),
     }
 }
 
-pub fn sites_pane(input: PaneInput<'_, Site>, customer_id: i64, customer_label: &str) -> PaneView {
-    let PaneInput {
-        scope,
-        q,
-        page,
-        page_index,
-        visible,
-        sort,
-        dir,
-        selected,
-        can_edit,
-    } = input;
-    let (prev_href, next_href) = pager(scope, q, &SITES, page_index, page.has_more);
-    PaneView {
-        key: "sites",
+fn customers_setup(can_edit: bool) -> Setup {
+    Setup {
+        kind: PaneKind::Customers,
+        title: "Customers".into(),
+        export_base: "/customers/export".into(),
+        add_href: can_edit.then(|| "/customers/new".to_string()),
+        edit_base: None,
+        delete_base: can_edit.then_some("/customers"),
+        save_action: can_edit.then(|| "/customers/save".to_string()),
+        chooser: true,
+        empty_message: "No customers match.",
+        select: &[
+            ("customer", Some("{id}")),
+            ("site", None),
+            ("link", None),
+            ("s_page", None),
+            ("l_page", None),
+        ],
+    }
+}
+
+fn sites_setup(scope: Scope<'_>, can_edit: bool, customer_id: i64, label: &str) -> Setup {
+    let ops = can_edit && scope.operators();
+    Setup {
+        kind: PaneKind::Sites,
+        title: format!("Customer Sites — {label}"),
         export_base: match scope {
             Scope::Operators => format!("/customers/{customer_id}/sites/export"),
             Scope::Portal { webid } => format!("/c/{webid}/sites/export"),
         },
-        exports: Vec::new(),
-        title: format!("Customer Sites — {customer_label}"),
-        columns: column_views(scope, q, &SITES, visible, sort, dir),
-        rows: page
-            .rows
-            .iter()
-            .map(|r| RowView {
-                id: r.id,
-                version: r.version,
-                href: scope.href(
-                    q,
-                    &[
-                        ("site", Some(r.id.to_string())),
-                        ("link", None),
-                        ("l_page", None),
-                    ],
-                ),
-                selected: selected == Some(r.id),
-                label: r.name.clone(),
-                cells: cells(visible, r.id, can_edit, |k| site_text(r, k)),
-            })
-            .collect(),
-        add_href: (can_edit && scope.operators())
-            .then(|| format!("/customers/{customer_id}/sites/new")),
-        edit_href: selected
-            .filter(|_| can_edit && scope.operators())
-            .map(|id| format!("/sites/{id}/edit")),
-        delete_href: selected
-            .filter(|_| can_edit && scope.operators())
-            .map(|id| format!("/sites/{id}/delete")),
+        add_href: ops.then(|| format!("/customers/{customer_id}/sites/new")),
+        edit_base: ops.then_some("/sites"),
+        delete_base: ops.then_some("/sites"),
         save_action: can_edit.then(|| match scope {
             Scope::Operators => format!("/customers/{customer_id}/sites/save"),
             Scope::Portal { webid } => format!("/c/{webid}/sites/save"),
         }),
-        prev_href,
-        next_href,
-        page_number: page_index + 1,
-        chooser: if scope.operators() {
-            chooser("sites", visible)
-        } else {
-            Vec::new()
-        },
-        empty_message: "This customer has no sites yet.".into(),
+        chooser: scope.operators(),
+        empty_message: "This customer has no sites yet.",
+        select: &[("site", Some("{id}")), ("link", None), ("l_page", None)],
     }
 }
 
-pub fn links_pane(input: PaneInput<'_, AccessLink>, site_id: i64, site_label: &str) -> PaneView {
-    let PaneInput {
-        scope,
-        q,
-        page,
-        page_index,
-        visible,
-        sort,
-        dir,
-        selected,
-        can_edit,
-    } = input;
-    let (prev_href, next_href) = pager(scope, q, &LINKS, page_index, page.has_more);
-    PaneView {
-        key: "links",
+fn links_setup(scope: Scope<'_>, can_edit: bool, site_id: i64, label: &str) -> Setup {
+    let ops = can_edit && scope.operators();
+    Setup {
+        kind: PaneKind::Links,
+        title: format!("Site Access Links — {label}"),
         export_base: match scope {
             Scope::Operators => format!("/sites/{site_id}/links/export"),
             Scope::Portal { webid } => format!("/c/{webid}/sites/{site_id}/links/export"),
         },
-        exports: Vec::new(),
-        title: format!("Site Access Links — {site_label}"),
-        columns: column_views(scope, q, &LINKS, visible, sort, dir),
-        rows: page
-            .rows
-            .iter()
-            .map(|r| RowView {
-                id: r.id,
-                version: r.version,
-                href: scope.href(q, &[("link", Some(r.id.to_string()))]),
-                selected: selected == Some(r.id),
-                label: r.name.clone(),
-                cells: cells(visible, r.id, can_edit, |k| link_text(r, k)),
-            })
-            .collect(),
-        add_href: (can_edit && scope.operators()).then(|| format!("/sites/{site_id}/links/new")),
-        edit_href: selected
-            .filter(|_| can_edit && scope.operators())
-            .map(|id| format!("/links/{id}/edit")),
-        delete_href: selected
-            .filter(|_| can_edit && scope.operators())
-            .map(|id| format!("/links/{id}/delete")),
+        add_href: ops.then(|| format!("/sites/{site_id}/links/new")),
+        edit_base: ops.then_some("/links"),
+        delete_base: ops.then_some("/links"),
         save_action: can_edit.then(|| match scope {
             Scope::Operators => format!("/sites/{site_id}/links/save"),
             Scope::Portal { webid } => format!("/c/{webid}/sites/{site_id}/links/save"),
         }),
-        prev_href,
-        next_href,
-        page_number: page_index + 1,
-        chooser: if scope.operators() {
-            chooser("links", visible)
-        } else {
-            Vec::new()
-        },
-        empty_message: "This site has no access links yet.".into(),
+        chooser: scope.operators(),
+        empty_message: "This site has no access links yet.",
+        select: &[("link", Some("{id}"))],
+    }
+}
+
+/// The panes as the page shows them, and the selected link's details.
+pub struct PanesView {
+    pub panes: Vec<PaneView>,
+    pub link_title: String,
+    pub link_details: Vec<DetailItem>,
+}
+
+/// Builds the panes of `loaded` for `scope`. `can_edit`: the viewer may edit at all; a demo
+/// customer's sites and links are as frozen as the customer itself (operators' page).
+/// `query` is the page's own query string (carried into the export links).
+pub fn build(
+    scope: Scope<'_>,
+    q: &PanesQuery,
+    loaded: &Panes,
+    can_edit: bool,
+    query: &str,
+) -> PanesView {
+    use crate::lists::{customers as c, links as l, sites as s};
+    let mut panes = Vec::new();
+    if let Some(p) = &loaded.customers {
+        let selected = loaded.customer.as_ref().map(|c| c.id);
+        panes.push(pane(
+            scope,
+            q,
+            customers_setup(can_edit),
+            (p, c::COLUMNS),
+            selected,
+            |r| {
+                // A demo customer can no longer be edited, only deleted.
+                can_edit && r.customer_type == CustomerType::Live.code()
+            },
+        ));
+    }
+    let nested_edit = match scope {
+        Scope::Operators => {
+            can_edit
+                && loaded
+                    .customer
+                    .as_ref()
+                    .is_some_and(|c| c.customer_type == CustomerType::Live.code())
+        }
+        Scope::Portal { .. } => can_edit,
+    };
+    if let (Some(c), Some(p)) = (&loaded.customer, &loaded.sites) {
+        let setup = sites_setup(scope, nested_edit, c.id, &c.company);
+        let selected = loaded.site.as_ref().map(|s| s.id);
+        panes.push(pane(scope, q, setup, (p, s::COLUMNS), selected, |_| {
+            nested_edit
+        }));
+    }
+    if let (Some(site), Some(p)) = (&loaded.site, &loaded.links) {
+        let setup = links_setup(scope, nested_edit, site.id, &site.name);
+        let selected = loaded.link.as_ref().map(|l| l.id);
+        panes.push(pane(scope, q, setup, (p, l::COLUMNS), selected, |_| {
+            nested_edit
+        }));
+    }
+    let (link_title, link_details) = match &loaded.link {
+        Some(l) => (
+            l.name.clone(),
+            links::details(l)
+                .into_iter()
+                .map(|(label, value)| DetailItem { label, value })
+                .collect(),
+        ),
+        None => (String::new(), Vec::new()),
+    };
+    PanesView {
+        panes: panes.into_iter().map(|p| p.with_exports(query)).collect(),
+        link_title,
+        link_details,
     }
 }
 
@@ -477,17 +450,17 @@ impl PaneView {
         } else {
             format!("{query}&")
         };
-        self.exports = crate::export::Format::ALL
+        self.exports = Format::ALL
             .iter()
             .map(|f| {
                 let ext = f.extension();
                 ExportLink {
                     label: match f {
-                        crate::export::Format::Csv => "CSV",
-                        crate::export::Format::Txt => "TXT",
-                        crate::export::Format::Xlsx => "XLSX",
-                        crate::export::Format::Pdf => "PDF",
-                        crate::export::Format::Xls => "XLS",
+                        Format::Csv => "CSV",
+                        Format::Txt => "TXT",
+                        Format::Xlsx => "XLSX",
+                        Format::Pdf => "PDF",
+                        Format::Xls => "XLS",
                     },
                     ext,
                     current: format!("{}.{ext}?{sep}view=current", self.export_base),

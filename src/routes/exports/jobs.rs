@@ -1,12 +1,13 @@
-//! Background exports: "My exports" (`/exports`), one job's progress (`/exports/{id}`, refreshing
-//! itself until done, no script needed) and its download (`/exports/{id}/download`).
+//! Background exports: "My exports" (`/exports`, the list declared in `lists::export_jobs`), one
+//! job's progress (`/exports/{id}`, refreshing itself until done, no script needed) and its
+//! download (`/exports/{id}/download`).
 
 use super::respond::attachment;
 use crate::auth::CurrentOperator;
 use crate::db::models::export_job::{self, ExportJob};
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
-use crate::format::format_time;
+use crate::lists::export_jobs;
 use crate::routes::Layout;
 use crate::state::with_conn;
 use crate::state::AppState;
@@ -32,43 +33,27 @@ pub struct JobView {
     pub file_name: String,
 }
 
-fn human_size(bytes: Option<i64>) -> String {
-    match bytes {
-        None => String::new(),
-        Some(b) if b < 1024 => format!("{b} B"),
-        Some(b) if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        Some(b) => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
-}
-
-fn view(j: ExportJob) -> JobView {
-    let (status, status_label) = match j.status.as_str() {
-        export_job::QUEUED => ("queued", "Waiting to start"),
-        export_job::RUNNING => ("running", "Running"),
-        export_job::DONE => ("done", "Ready"),
-        export_job::FAILED => ("failed", "Failed"),
-        _ => ("expired", "Expired (files are kept 7 days)"),
-    };
-    let total = j.rows_total.max(1);
-    JobView {
-        id: j.id,
-        title: j.title,
-        format: j.format.to_uppercase(),
-        status,
-        status_label,
-        rows_done: j.rows_done,
-        rows_total: j.rows_total,
-        percent: if status == "done" {
-            100
-        } else {
-            (j.rows_done * 100 / total).clamp(0, 100)
-        },
-        size: human_size(j.size_bytes),
-        created: format_time(j.created_at),
-        expires: format_time(j.expires_at),
-        error: j.error.unwrap_or_default(),
-        downloadable: status == "done" && j.file_path.is_some(),
-        file_name: j.file_name,
+impl JobView {
+    /// The job as the list declares it (`lists::export_jobs`).
+    fn of(j: ExportJob) -> JobView {
+        use crate::lists::export_jobs::{self as list, FORMAT, KEPT_UNTIL, SIZE, STARTED, TITLE};
+        let (status, status_label) = list::status(&j);
+        JobView {
+            id: j.id,
+            title: TITLE.text(&j),
+            format: FORMAT.text(&j),
+            status,
+            status_label,
+            rows_done: j.rows_done,
+            rows_total: j.rows_total,
+            percent: list::percent(&j),
+            size: SIZE.text(&j),
+            created: STARTED.text(&j),
+            expires: KEPT_UNTIL.text(&j),
+            downloadable: list::downloadable(&j),
+            error: j.error.unwrap_or_default(),
+            file_name: j.file_name,
+        }
     }
 }
 
@@ -76,6 +61,8 @@ fn view(j: ExportJob) -> JobView {
 #[template(path = "exports/list.html")]
 pub struct ExportsPage {
     pub layout: Layout,
+    /// The list's column labels.
+    pub columns: Vec<&'static str>,
     pub jobs: Vec<JobView>,
 }
 
@@ -94,19 +81,20 @@ pub async fn list(
 ) -> AppResult<ExportsPage> {
     let op_id = op.id;
     let jobs = with_conn(&state, move |conn| {
-        Ok(export_job::list_for(conn, op_id, 100)?)
+        Ok(export_jobs::of_operator(conn, op_id)?)
     })
     .await?;
     Ok(ExportsPage {
         layout: Layout::for_operator(&op, &flashes),
-        jobs: jobs.into_iter().map(view).collect(),
+        columns: export_jobs::COLUMNS.iter().map(|c| c.label).collect(),
+        jobs: jobs.into_iter().map(JobView::of).collect(),
     })
 }
 
 async fn mine(state: &web::Data<AppState>, op: &CurrentOperator, id: i64) -> AppResult<ExportJob> {
     let op_id = op.id;
     with_conn(state, move |conn| {
-        export_job::find_for(conn, id, op_id)?.ok_or(AppError::NotFound)
+        export_jobs::find(conn, id, op_id)?.ok_or(AppError::NotFound)
     })
     .await
 }
@@ -117,7 +105,7 @@ pub async fn show(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<JobPage> {
-    let job = view(mine(&state, &op, path.into_inner()).await?);
+    let job = JobView::of(mine(&state, &op, path.into_inner()).await?);
     Ok(JobPage {
         layout: Layout::for_operator(&op, &flashes),
         refresh: matches!(job.status, "queued" | "running"),

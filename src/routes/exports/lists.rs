@@ -1,19 +1,17 @@
 //! GET `/customers/export.{fmt}`, `/customers/{id}/sites/export.{fmt}`,
 //! `/sites/{id}/links/export.{fmt}`, `/links/export.{fmt}` (all links, the inventory) and
-//! `/subscribers/export.{fmt}` (a subscribers search).
+//! `/subscribers/export.{fmt}` (a subscribers search): each names its list from the URL and
+//! hands it to `service::exports::start` (through `respond::start`).
 
-use super::respond::{parse_format, send, Mode};
-use crate::auth::access::ensure_customer_visible;
+use super::respond::{self, parse_format, parse_mode, parse_view};
+use crate::auth::access::providers_for;
 use crate::auth::CurrentOperator;
-use crate::db::models::customer::{self, CustomerFilter};
-use crate::db::models::{link, preference, site, SortDir};
-use crate::domain::{Country, CustomerStatus};
+use crate::db::models::SortDir;
 use crate::error::{AppError, AppResult};
-use crate::export::lists as catalog;
-use crate::export::spec::{ExportSpec, ListSpec};
-use crate::export::{Column, ExportInfo};
-use crate::routes::customers::{columns as pane_columns, pane_view};
+use crate::lists::spec::ListSpec;
 use crate::routes::query_url::PanesQuery;
+use crate::routes::subscribers::search::SearchParams;
+use crate::service::exports::{self, ExportRequest, Requester};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -32,77 +30,35 @@ pub struct ExportQuery {
     pub mode: Option<String>,
 }
 
-fn keys(columns: &[Column]) -> Vec<String> {
-    columns.iter().map(|c| c.key.to_string()).collect()
+fn operator(op: &CurrentOperator) -> Requester {
+    Requester::Operator {
+        id: op.id,
+        username: op.username.clone(),
+        scope: op.service_provider_id,
+    }
 }
 
-/// Which columns to export: an explicit list (unknown names refused), all, or the pane's view.
-async fn columns_for(
+/// Exports `list` as the URL asks.
+async fn export(
+    op: &CurrentOperator,
     state: &web::Data<AppState>,
-    op: &CurrentOperator,
+    ext: &str,
     q: &ExportQuery,
-    pane: &'static str,
-    all: &'static [Column],
-) -> AppResult<Vec<Column>> {
-    if let Some(list) = q.columns.as_deref().filter(|l| !l.trim().is_empty()) {
-        let keys: Vec<&str> = list
-            .split(',')
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .collect();
-        if let Some(bad) = keys.iter().find(|k| !all.iter().any(|c| c.key == **k)) {
-            return Err(AppError::BadRequest(format!(
-                "There is no column “{bad}” in this list."
-            )));
-        }
-        return Ok(catalog::choose(all, Some(&keys)));
-    }
-    match q.view.as_deref() {
-        Some("all") => Ok(all.to_vec()),
-        None | Some("") | Some("current") => {
-            let op_id = op.id;
-            let stored = with_conn(state, move |conn| {
-                Ok(preference::get(conn, op_id, &pane_columns::pref_key(pane))?)
-            })
-            .await?;
-            let visible: Vec<&str> = pane_columns::visible(pane, stored.as_deref())
-                .iter()
-                .map(|c| c.key)
-                .collect();
-            Ok(catalog::choose(all, Some(&visible)))
-        }
-        Some(other) => Err(AppError::BadRequest(format!(
-            "“{other}” is not a view; use current or all."
-        ))),
-    }
+    list: ListSpec,
+) -> AppResult<HttpResponse> {
+    let request = ExportRequest {
+        list,
+        format: parse_format(ext)?,
+        view: parse_view(q.view.as_deref(), q.columns.as_deref())?,
+        mode: parse_mode(q.mode.as_deref())?,
+    };
+    respond::start(state, operator(op), request).await
 }
 
-fn info(
-    title: String,
-    stem: &'static str,
-    filters: Vec<(String, String)>,
-    op: &CurrentOperator,
-) -> ExportInfo {
-    ExportInfo {
-        title,
-        stem: stem.to_string(),
-        filters,
-        exported_by: op.username.clone(),
-        exported_at: crate::db::now(),
-    }
-}
-
-fn sort_note(sort: &str, dir: SortDir) -> (String, String) {
+fn sort_of(sort: &Option<String>, dir: &Option<String>) -> (String, SortDir) {
     (
-        "Sorted by".into(),
-        format!(
-            "{sort} {}",
-            if dir == SortDir::Desc {
-                "descending"
-            } else {
-                "ascending"
-            }
-        ),
+        sort.clone().unwrap_or_default(),
+        SortDir::parse(dir.as_deref()),
     )
 }
 
@@ -112,49 +68,10 @@ pub async fn customers(
     path: web::Path<String>,
     query: web::Query<ExportQuery>,
 ) -> AppResult<HttpResponse> {
-    let format = parse_format(&path.into_inner())?;
-    let q = query.into_inner();
-    let p = &q.panes;
-    let filter = CustomerFilter {
-        company: PanesQuery::text(&p.q_company),
-        username: PanesQuery::text(&p.q_username),
-        name: PanesQuery::text(&p.q_name),
-        ip: PanesQuery::text(&p.q_ip),
-        account: PanesQuery::text(&p.q_account),
-        sip_user: PanesQuery::text(&p.q_sip_user),
-        status: CustomerStatus::parse(&PanesQuery::text(&p.q_status))
-            .map(|s| s.code().to_string())
-            .unwrap_or_default(),
-        service_provider_id: op.service_provider_id,
-    };
-    let sort = pane_view::sort_key(&p.c_sort, customer::SORT_COLUMNS, "company");
-    let dir = SortDir::parse(p.c_dir.as_deref());
-    let columns = columns_for(&state, &op, &q, "customers", catalog::CUSTOMER_COLUMNS).await?;
-    let mut filters: Vec<(String, String)> = [
-        ("Company", &filter.company),
-        ("Web username", &filter.username),
-        ("Name", &filter.name),
-        ("IP address", &filter.ip),
-        ("Account code", &filter.account),
-        ("SIP user", &filter.sip_user),
-        ("Status", &filter.status),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| (k.to_string(), v.clone()))
-    .collect();
-    filters.push(sort_note(sort, dir));
-    let spec = ExportSpec {
-        list: ListSpec::Customers {
-            filter,
-            sort: sort.into(),
-            dir,
-        },
-        format,
-        columns: keys(&columns),
-        info: info("Customers".into(), "customers", filters, &op),
-    };
-    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
+    let (sort, dir) = sort_of(&query.panes.c_sort, &query.panes.c_dir);
+    let filter = query.panes.customer_filter();
+    let list = ListSpec::Customers { filter, sort, dir };
+    export(&op, &state, &path, &query, list).await
 }
 
 pub async fn sites(
@@ -164,30 +81,13 @@ pub async fn sites(
     query: web::Query<ExportQuery>,
 ) -> AppResult<HttpResponse> {
     let (customer_id, ext) = path.into_inner();
-    let format = parse_format(&ext)?;
-    let c = ensure_customer_visible(&state, &op, customer_id).await?;
-    let q = query.into_inner();
-    let sort = pane_view::sort_key(&q.panes.s_sort, site::SORT_COLUMNS, "name");
-    let dir = SortDir::parse(q.panes.s_dir.as_deref());
-    let columns = columns_for(&state, &op, &q, "sites", catalog::SITE_COLUMNS).await?;
-    let filters = vec![
-        (
-            "Customer".to_string(),
-            format!("{} ({})", c.company, c.account_code),
-        ),
-        sort_note(sort, dir),
-    ];
-    let spec = ExportSpec {
-        list: ListSpec::Sites {
-            customer_id: c.id,
-            sort: sort.into(),
-            dir,
-        },
-        format,
-        columns: keys(&columns),
-        info: info(format!("Sites of {}", c.company), "sites", filters, &op),
+    let (sort, dir) = sort_of(&query.panes.s_sort, &query.panes.s_dir);
+    let list = ListSpec::Sites {
+        customer_id,
+        sort,
+        dir,
     };
-    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
+    export(&op, &state, &ext, &query, list).await
 }
 
 pub async fn links(
@@ -197,39 +97,9 @@ pub async fn links(
     query: web::Query<ExportQuery>,
 ) -> AppResult<HttpResponse> {
     let (site_id, ext) = path.into_inner();
-    let format = parse_format(&ext)?;
-    let (s, c) = crate::auth::access::ensure_site_visible(&state, &op, site_id).await?;
-    let q = query.into_inner();
-    let sort = pane_view::sort_key(&q.panes.l_sort, link::SORT_COLUMNS, "name");
-    let dir = SortDir::parse(q.panes.l_dir.as_deref());
-    let columns = columns_for(&state, &op, &q, "links", catalog::LINK_COLUMNS).await?;
-    let filters = vec![
-        (
-            "Customer".to_string(),
-            format!("{} ({})", c.company, c.account_code),
-        ),
-        (
-            "Site".to_string(),
-            format!("{} ({})", s.name, Country::name_of(&s.country)),
-        ),
-        sort_note(sort, dir),
-    ];
-    let spec = ExportSpec {
-        list: ListSpec::Links {
-            site_id: s.id,
-            sort: sort.into(),
-            dir,
-        },
-        format,
-        columns: keys(&columns),
-        info: info(
-            format!("Access links of {} — {}", c.company, s.name),
-            "access-links",
-            filters,
-            &op,
-        ),
-    };
-    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
+    let (sort, dir) = sort_of(&query.panes.l_sort, &query.panes.l_dir);
+    let list = ListSpec::Links { site_id, sort, dir };
+    export(&op, &state, &ext, &query, list).await
 }
 
 pub async fn inventory(
@@ -238,39 +108,23 @@ pub async fn inventory(
     path: web::Path<String>,
     query: web::Query<ExportQuery>,
 ) -> AppResult<HttpResponse> {
-    let format = parse_format(&path.into_inner())?;
-    let q = query.into_inner();
-    let columns = match q.columns.as_deref().filter(|l| !l.trim().is_empty()) {
-        Some(_) => columns_for(&state, &op, &q, "links", catalog::INVENTORY_COLUMNS).await?,
-        None => catalog::INVENTORY_COLUMNS.to_vec(),
-    };
-    let spec = ExportSpec {
+    // The inventory has no pane: every column unless some are named (`view=` plays no part).
+    let request = ExportRequest {
         list: ListSpec::Inventory {
             service_provider: op.service_provider_id,
         },
-        format,
-        columns: keys(&columns),
-        info: info(
-            "All access links".into(),
-            "all-access-links",
-            vec![("Sorted by".into(), "id".into())],
-            &op,
-        ),
+        format: parse_format(&path)?,
+        view: parse_view(None, query.columns.as_deref())?,
+        mode: parse_mode(query.mode.as_deref())?,
     };
-    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
+    respond::start(&state, operator(&op), request).await
 }
 
 /// The subscribers page's query string plus the export options.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
 pub struct SubscriberExportQuery {
-    pub service_provider_id: String,
-    pub wallet_ref: String,
-    pub card_number: String,
-    pub subscriber_id: String,
-    pub customer: String,
-    #[serde(rename = "match")]
-    pub match_mode: String,
+    #[serde(flatten)]
+    pub search: SearchParams,
     pub columns: Option<String>,
     pub mode: Option<String>,
 }
@@ -281,64 +135,33 @@ pub async fn subscribers(
     path: web::Path<String>,
     query: web::Query<SubscriberExportQuery>,
 ) -> AppResult<HttpResponse> {
-    use crate::auth::access::providers_for;
-    use crate::db::models::subscriber_search::SearchField;
-    use crate::routes::subscribers::search::SearchParams;
-    let format = parse_format(&path.into_inner())?;
     let q = query.into_inner();
-    let params = SearchParams {
-        service_provider_id: q.service_provider_id.clone(),
-        wallet_ref: q.wallet_ref.clone(),
-        card_number: q.card_number.clone(),
-        subscriber_id: q.subscriber_id.clone(),
-        customer: q.customer.clone(),
-        match_mode: q.match_mode.clone(),
-    };
-    let op_sp = op.service_provider_id;
-    let providers = with_conn(&state, move |conn| providers_for(conn, op_sp)).await?;
-    let search = params.parse(&providers).map_err(|f| {
-        let message = ["search", "match", "service_provider_id"]
-            .iter()
-            .map(|k| f.message(k))
-            .find(|m| !m.is_empty())
-            .unwrap_or("This search cannot be exported.")
-            .to_string();
-        AppError::Refused(message)
-    })?;
-    let all = catalog::SUBSCRIBER_COLUMNS;
-    let columns = match q.columns.as_deref().filter(|l| !l.trim().is_empty()) {
-        Some(list) => {
-            let keys: Vec<&str> = list
-                .split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .collect();
-            if let Some(bad) = keys.iter().find(|k| !all.iter().any(|c| c.key == **k)) {
-                return Err(AppError::BadRequest(format!(
-                    "There is no column “{bad}” in this list."
-                )));
-            }
-            catalog::choose(all, Some(&keys))
-        }
-        None => all.to_vec(),
-    };
-    let provider = providers
-        .iter()
-        .find(|(id, _)| *id == search.service_provider_id.to_string())
-        .map(|(_, name)| name.clone())
-        .unwrap_or_default();
-    let mut filters = vec![("Service provider".to_string(), provider)];
-    if search.field != SearchField::Browse {
-        filters.push((
-            search.field.label().to_string(),
-            format!("{} ({})", search.text, search.mode().label()),
-        ));
-    }
-    let spec = ExportSpec {
-        list: ListSpec::Subscribers { query: search },
-        format,
-        columns: keys(&columns),
-        info: info("Subscribers".into(), "subscribers", filters, &op),
-    };
-    send(&state, Some(&op), spec, Mode::parse(q.mode.as_deref())?).await
+    let format = parse_format(&path)?;
+    let view = parse_view(None, q.columns.as_deref())?;
+    let mode = parse_mode(q.mode.as_deref())?;
+    let who = operator(&op);
+    let started = with_conn(&state, move |conn| {
+        let providers = providers_for(conn, op.service_provider_id)?;
+        let query = q.search.parse(&providers).map_err(|f| {
+            let message = ["search", "match", "service_provider_id"]
+                .iter()
+                .map(|k| f.message(k))
+                .find(|m| !m.is_empty())
+                .unwrap_or("This search cannot be exported.");
+            AppError::Refused(message.to_string())
+        })?;
+        let list = ListSpec::Subscribers { query };
+        exports::start(
+            conn,
+            &who,
+            ExportRequest {
+                list,
+                format,
+                view,
+                mode,
+            },
+        )
+    })
+    .await?;
+    respond::answer(&state, started).await
 }

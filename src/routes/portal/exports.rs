@@ -1,47 +1,37 @@
 //! A customer administrator's own exports: `/c/{webid}/sites/export.{fmt}` and
-//! `/c/{webid}/sites/{site_id}/links/export.{fmt}`, always scoped to the signed-in customer.
+//! `/c/{webid}/sites/{site_id}/links/export.{fmt}`, always scoped to the signed-in customer
+//! (by `service::exports::start`) and always sent at once. The portal panes show the default
+//! columns; `view=all` gives every column.
 
 use crate::auth::PortalUser;
-use crate::db::models::{link, site, SortDir};
-use crate::error::{AppError, AppResult};
-use crate::export::lists as catalog;
-use crate::export::spec::{ExportSpec, ListSpec};
-use crate::export::{Column, ExportInfo};
-use crate::routes::customers::{columns as pane_columns, pane_view};
+use crate::db::models::SortDir;
+use crate::error::AppResult;
+use crate::lists::spec::ListSpec;
 use crate::routes::exports::lists::ExportQuery;
-use crate::routes::exports::respond::{parse_format, send, Mode};
-use crate::state::with_conn;
+use crate::routes::exports::respond::{self, parse_format, parse_view};
+use crate::service::exports::{ExportRequest, Mode, Requester};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 
-/// The portal panes show the default columns; "all" gives every column.
-fn columns(q: &ExportQuery, pane: &str, all: &'static [Column]) -> AppResult<Vec<String>> {
-    let chosen = match q.view.as_deref() {
-        Some("all") => all.to_vec(),
-        None | Some("") | Some("current") => {
-            let keys: Vec<&str> = pane_columns::visible(pane, None)
-                .iter()
-                .map(|c| c.key)
-                .collect();
-            catalog::choose(all, Some(&keys))
-        }
-        Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "“{other}” is not a view; use current or all."
-            )))
-        }
+async fn export(
+    user: &PortalUser,
+    state: &web::Data<AppState>,
+    ext: &str,
+    q: &ExportQuery,
+    list: ListSpec,
+) -> AppResult<HttpResponse> {
+    let request = ExportRequest {
+        list,
+        format: parse_format(ext)?,
+        view: parse_view(q.view.as_deref(), None)?,
+        mode: Mode::Direct,
     };
-    Ok(chosen.iter().map(|c| c.key.to_string()).collect())
-}
-
-fn info(user: &PortalUser, title: String, stem: &str) -> ExportInfo {
-    ExportInfo {
-        title,
-        stem: stem.into(),
-        filters: vec![("Customer".into(), user.customer.company.clone())],
-        exported_by: user.actor(),
-        exported_at: crate::db::now(),
-    }
+    let who = Requester::Portal {
+        customer_id: user.customer.id,
+        company: user.customer.company.clone(),
+        actor: user.actor(),
+    };
+    respond::start(state, who, request).await
 }
 
 pub async fn sites(
@@ -51,23 +41,12 @@ pub async fn sites(
     query: web::Query<ExportQuery>,
 ) -> AppResult<HttpResponse> {
     let (_, ext) = path.into_inner();
-    let format = parse_format(&ext)?;
-    let q = query.into_inner();
-    let spec = ExportSpec {
-        list: ListSpec::Sites {
-            customer_id: user.customer.id,
-            sort: pane_view::sort_key(&q.panes.s_sort, site::SORT_COLUMNS, "name").into(),
-            dir: SortDir::parse(q.panes.s_dir.as_deref()),
-        },
-        format,
-        columns: columns(&q, "sites", catalog::SITE_COLUMNS)?,
-        info: info(
-            &user,
-            format!("Sites of {}", user.customer.company),
-            "sites",
-        ),
+    let list = ListSpec::Sites {
+        customer_id: user.customer.id,
+        sort: query.panes.s_sort.clone().unwrap_or_default(),
+        dir: SortDir::parse(query.panes.s_dir.as_deref()),
     };
-    send(&state, None, spec, Mode::Direct).await
+    export(&user, &state, &ext, &query, list).await
 }
 
 pub async fn links(
@@ -77,29 +56,10 @@ pub async fn links(
     query: web::Query<ExportQuery>,
 ) -> AppResult<HttpResponse> {
     let (_, site_id, ext) = path.into_inner();
-    let format = parse_format(&ext)?;
-    let customer_id = user.customer.id;
-    // Another customer's site is simply not there.
-    let s = with_conn(&state, move |conn| {
-        site::find(conn, site_id)?
-            .filter(|s| s.customer_id == customer_id)
-            .ok_or(AppError::NotFound)
-    })
-    .await?;
-    let q = query.into_inner();
-    let spec = ExportSpec {
-        list: ListSpec::Links {
-            site_id: s.id,
-            sort: pane_view::sort_key(&q.panes.l_sort, link::SORT_COLUMNS, "name").into(),
-            dir: SortDir::parse(q.panes.l_dir.as_deref()),
-        },
-        format,
-        columns: columns(&q, "links", catalog::LINK_COLUMNS)?,
-        info: info(
-            &user,
-            format!("Access links of {} — {}", user.customer.company, s.name),
-            "access-links",
-        ),
+    let list = ListSpec::Links {
+        site_id,
+        sort: query.panes.l_sort.clone().unwrap_or_default(),
+        dir: SortDir::parse(query.panes.l_dir.as_deref()),
     };
-    send(&state, None, spec, Mode::Direct).await
+    export(&user, &state, &ext, &query, list).await
 }

@@ -1,13 +1,15 @@
 //! GET `/subscribers`: pick the service provider, search by exactly one of wallet reference,
 //! card number, subscriber ID or customer (exact or prefix); at most 100 rows, one per wallet.
+//! The rows and their cells are the subscribers list's (`lists::subscribers`), as in its export.
 
 use super::pick_provider;
 use crate::auth::access::providers_for;
 use crate::auth::CurrentOperator;
-use crate::db::models::subscriber_search::{self, SearchField, SearchRow, SubscriberQuery};
-use crate::domain::subscriber::{MatchMode, WalletState, WalletType};
+use crate::db::models::subscriber_search::{SearchField, SearchRow, SubscriberQuery};
+use crate::domain::subscriber::MatchMode;
 use crate::domain::FormState;
 use crate::error::AppResult;
+use crate::lists::subscribers::Subscribers;
 use crate::routes::{render, Layout};
 use crate::state::with_conn;
 use crate::state::AppState;
@@ -138,28 +140,23 @@ pub struct RowView {
 }
 
 impl RowView {
+    /// The row's cells as the subscribers list declares them (the export writes the same).
     fn from(r: SearchRow) -> RowView {
+        use crate::lists::subscribers::{
+            CARD_NUMBER, CUSTOMER, DESCRIPTION, PRODUCT_TYPE, SUBSCRIBER_ID, WALLET_REF,
+            WALLET_STATE, WALLET_TYPE,
+        };
         RowView {
             id: r.subscriber_id,
             wallet_id: r.wallet_id.map(|i| i.to_string()).unwrap_or_default(),
-            card_number: r.card_number,
-            cli: r.cli,
-            wallet_ref: r.wallet_ref.unwrap_or_default(),
-            wallet_type: r
-                .wallet_type
-                .as_deref()
-                .map(|t| WalletType::parse(t).map(|t| t.label()).unwrap_or(t))
-                .unwrap_or("")
-                .to_string(),
-            wallet_state: r
-                .wallet_state
-                .as_deref()
-                .map(|s| WalletState::parse(s).map(|s| s.label()).unwrap_or(s))
-                .unwrap_or("")
-                .to_string(),
-            product_type: r.product_type.unwrap_or_default(),
-            customer: r.customer.unwrap_or_default(),
-            description: r.description,
+            card_number: CARD_NUMBER.text(&r),
+            cli: SUBSCRIBER_ID.text(&r),
+            wallet_ref: WALLET_REF.text(&r),
+            wallet_type: WALLET_TYPE.text(&r),
+            wallet_state: WALLET_STATE.text(&r),
+            product_type: PRODUCT_TYPE.text(&r),
+            customer: CUSTOMER.text(&r),
+            description: DESCRIPTION.text(&r),
             blacklisted: r.blacklisted,
         }
     }
@@ -190,21 +187,24 @@ pub async fn page(
 ) -> AppResult<HttpResponse> {
     let params = query.into_inner();
     let op_sp = op.service_provider_id;
-    let providers = with_conn(&state, move |conn| providers_for(conn, op_sp)).await?;
-    let parsed = params.parse(&providers);
-    let (form, rows, more, status) = match parsed {
-        Ok(q) => {
+    let asked = params.clone();
+    let (providers, found) = with_conn(&state, move |conn| {
+        let providers = providers_for(conn, op_sp)?;
+        let found = match asked.parse(&providers) {
+            Ok(q) => {
+                let sp = q.service_provider_id;
+                let rows = Subscribers { query: q }.first(conn, MAX_ROWS as i64 + 1)?;
+                Ok((sp, rows))
+            }
+            Err(f) => Err(f),
+        };
+        Ok((providers, found))
+    })
+    .await?;
+    let (form, rows, more, status) = match found {
+        Ok((sp, rows)) => {
             let mut f = params.state();
-            f.set("service_provider_id", q.service_provider_id.to_string());
-            let rows = with_conn(&state, move |conn| {
-                Ok(subscriber_search::search(
-                    conn,
-                    &q,
-                    None,
-                    MAX_ROWS as i64 + 1,
-                )?)
-            })
-            .await?;
+            f.set("service_provider_id", sp.to_string());
             let more = rows.len() > MAX_ROWS;
             let rows: Vec<RowView> = rows.into_iter().take(MAX_ROWS).map(RowView::from).collect();
             (f, rows, more, StatusCode::OK)
@@ -266,14 +266,13 @@ mod tests {
             match_mode: "exact".into(),
             ..Default::default()
         };
-        let q = p.parse(&allowed()).ok().expect("a valid search");
+        let q = p.parse(&allowed()).expect("a valid search");
         assert_eq!(q.service_provider_id, 2);
         assert_eq!(q.field, SearchField::WalletRef);
         assert_eq!(q.text, "W12");
         assert!(q.exact);
         let none = SearchParams::default()
             .parse(&allowed())
-            .ok()
             .expect("browsing is a search");
         assert_eq!(none.field, SearchField::Browse);
         assert_eq!(none.service_provider_id, 1);

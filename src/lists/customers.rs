@@ -1,0 +1,187 @@
+//! The customers list: the customers pane (filtered, sorted, paged) and its exports.
+
+use super::{
+    by_text, label_or_code, text, yes_no, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir,
+};
+use crate::db::models::customer::{self, Customer, CustomerFilter};
+use crate::db::DbConnection;
+use crate::domain::{BillingType, Country, CustomerStatus, CustomerType};
+use diesel::QueryResult;
+
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    kind: Kind,
+    width: u16,
+    cell: fn(&Customer) -> Cell,
+) -> ListColumn<Customer> {
+    ListColumn::new(key, label, kind, width, cell)
+}
+
+/// Every column, in the order of the pane and of "all data" exports.
+pub const COLUMNS: &[ListColumn<Customer>] = &[
+    col("account_code", "Account code", Kind::Ident, 14, |c| {
+        text(&c.account_code)
+    })
+    .sort("customers.account_code", |c| by_text(&c.account_code))
+    .shown(),
+    col("company", "Company", Kind::Text, 24, |c| text(&c.company))
+        .sort("customers.company", |c| by_text(&c.company))
+        .shown(),
+    col("name", "Name", Kind::Text, 20, |c| text(&c.name))
+        .sort("customers.name", |c| by_text(&c.name))
+        .shown()
+        .inline(100),
+    col("description", "Description", Kind::Text, 24, |c| {
+        text(&c.description)
+    })
+    .shown()
+    .inline(200),
+    col("username", "Web username", Kind::Text, 14, |c| {
+        text(&c.username)
+    })
+    .sort("customers.username_key", |c| by_text(&c.username_key))
+    .shown(),
+    col("email", "Email", Kind::Text, 22, |c| text(&c.email))
+        .sort("customers.email", |c| by_text(&c.email))
+        .optional(),
+    col("phone", "Phone", Kind::Ident, 12, |c| text(&c.phone))
+        .sort("customers.phone", |c| by_text(&c.phone))
+        .optional(),
+    col("address", "Address", Kind::Text, 26, |c| text(&c.address)),
+    col("country", "Country", Kind::Text, 14, |c| {
+        text(Country::name_of(&c.country))
+    })
+    .sort("customers.country", |c| by_text(&c.country))
+    .shown(),
+    col("pin", "Postal code", Kind::Ident, 9, |c| text(&c.pin)),
+    col("webid", "WebID", Kind::Text, 16, |c| text(&c.webid)),
+    col("status", "Status", Kind::Text, 12, |c| {
+        label_or_code(&c.status, CustomerStatus::parse, CustomerStatus::label)
+    })
+    .sort("customers.status", |c| by_text(&c.status))
+    .shown(),
+    col("customer_type", "Type", Kind::Text, 6, |c| {
+        label_or_code(&c.customer_type, CustomerType::parse, CustomerType::label)
+    })
+    .sort("customers.customer_type", |c| by_text(&c.customer_type))
+    .optional(),
+    col("billing_type", "Billing", Kind::Text, 9, |c| {
+        label_or_code(&c.billing_type, BillingType::parse, BillingType::label)
+    })
+    .sort("customers.billing_type", |c| by_text(&c.billing_type))
+    .optional(),
+    col(
+        "payment_term_days",
+        "Payment term (days)",
+        Kind::Int,
+        8,
+        |c| Cell::Int(c.payment_term_days.into()),
+    ),
+    col("credit_limit", "Credit limit", Kind::Money, 12, |c| {
+        Cell::Money(c.credit_limit_cents)
+    }),
+    col("billing_decimals", "Billing decimals", Kind::Int, 8, |c| {
+        Cell::Int(c.billing_decimals.into())
+    }),
+    col("tax_flag", "VAT/tax", Kind::Text, 6, |c| text(&c.tax_flag)),
+    col(
+        "max_call_sessions",
+        "Max call sessions",
+        Kind::Int,
+        8,
+        |c| Cell::Int(c.max_call_sessions.into()),
+    ),
+    col("calls_per_second", "Calls per second", Kind::Int, 8, |c| {
+        Cell::Int(c.calls_per_second.into())
+    }),
+    col("call_with_media", "Call with media", Kind::Text, 6, |c| {
+        yes_no(c.call_with_media)
+    }),
+    col("codec_list", "Codecs", Kind::Text, 12, |c| {
+        text(&c.codec_list)
+    }),
+    col(
+        "max_call_duration",
+        "Max call duration (s)",
+        Kind::Int,
+        8,
+        |c| {
+            c.max_call_duration_secs
+                .map(|d| Cell::Int(d.into()))
+                .unwrap_or(Cell::Empty)
+        },
+    ),
+    col("created_at", "Created", Kind::Date, 16, |c| {
+        Cell::Date(c.created_at)
+    })
+    .sort("customers.created_at", |c| KeysetValue::Int(c.created_at))
+    .optional(),
+    col("updated_at", "Updated", Kind::Date, 16, |c| {
+        Cell::Date(c.updated_at)
+    }),
+];
+
+/// The sort column asked for, if allowed, else by company.
+pub fn sort(asked: Option<&str>) -> &'static ListColumn<Customer> {
+    super::sort_column(COLUMNS, asked, "company")
+}
+
+impl Row for Customer {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn label(&self) -> &str {
+        &self.company
+    }
+}
+
+/// The customers matching a filter, in one column's order.
+pub struct Customers {
+    pub filter: CustomerFilter,
+    pub sort: &'static ListColumn<Customer>,
+    pub dir: SortDir,
+}
+
+impl Customers {
+    /// One page of the pane.
+    pub fn page(
+        &self,
+        conn: &mut DbConnection,
+        page: i64,
+        per_page: i64,
+    ) -> QueryResult<crate::db::models::Page<Customer>> {
+        customer::list(
+            conn,
+            &self.filter,
+            super::order(self.sort, self.dir),
+            page,
+            per_page,
+        )
+    }
+}
+
+impl Keyset for Customers {
+    type Row = Customer;
+    fn chunk(
+        &self,
+        conn: &mut DbConnection,
+        after: Option<&Customer>,
+        limit: i64,
+    ) -> QueryResult<Vec<Customer>> {
+        let after = after.and_then(|r| self.sort.sort.map(|s| ((s.value)(r), r.id)));
+        customer::list_after(
+            conn,
+            &self.filter,
+            super::order(self.sort, self.dir),
+            after,
+            limit,
+        )
+    }
+    fn count(&self, conn: &mut DbConnection) -> QueryResult<i64> {
+        customer::count_filtered(conn, &self.filter)
+    }
+}

@@ -1,0 +1,192 @@
+//! The access links list: a site's links, on the links pane, in the link's details and in its
+//! exports. Its columns are named constants, so the inventory of all links reuses them.
+
+use super::{
+    by_text, label_or_code, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir,
+};
+use crate::db::models::link::{self, AccessLink};
+use crate::db::models::Page;
+use crate::db::DbConnection;
+use crate::domain::{LinkStatus, LinkType};
+use diesel::QueryResult;
+
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    kind: Kind,
+    width: u16,
+    cell: fn(&AccessLink) -> Cell,
+) -> ListColumn<AccessLink> {
+    ListColumn::new(key, label, kind, width, cell)
+}
+
+pub const NAME: ListColumn<AccessLink> = col("name", "Name", Kind::Text, 14, |l| text(&l.name))
+    .sort("access_links.name", |l| by_text(&l.name))
+    .shown()
+    .inline(100);
+pub const DESCRIPTION: ListColumn<AccessLink> =
+    col("description", "Description", Kind::Text, 22, |l| {
+        text(&l.description)
+    })
+    .sort("access_links.description", |l| by_text(&l.description))
+    .shown()
+    .inline(200);
+pub const LINK_TYPE: ListColumn<AccessLink> = col("link_type", "Type", Kind::Text, 9, |l| {
+    label_or_code(&l.link_type, LinkType::parse, LinkType::label)
+})
+.sort("access_links.link_type", |l| by_text(&l.link_type))
+.shown();
+pub const BANDWIDTH_DOWN: ListColumn<AccessLink> =
+    col("bandwidth_down_kbps", "Down (kbit/s)", Kind::Int, 11, |l| {
+        Cell::Int(l.bandwidth_down_kbps)
+    })
+    .sort("access_links.bandwidth_down_kbps", |l| {
+        KeysetValue::Int(l.bandwidth_down_kbps)
+    })
+    .shown();
+pub const BANDWIDTH_UP: ListColumn<AccessLink> =
+    col("bandwidth_up_kbps", "Up (kbit/s)", Kind::Int, 11, |l| {
+        Cell::Int(l.bandwidth_up_kbps)
+    })
+    .sort("access_links.bandwidth_up_kbps", |l| {
+        KeysetValue::Int(l.bandwidth_up_kbps)
+    })
+    .optional();
+pub const IP_ADDRESS: ListColumn<AccessLink> =
+    col("ip_address", "IP address", Kind::Text, 18, |l| {
+        text(&l.ip_address)
+    })
+    .sort("access_links.ip_address", |l| by_text(&l.ip_address))
+    .shown();
+pub const CIRCUIT_ID: ListColumn<AccessLink> =
+    col("circuit_id", "Circuit id", Kind::Ident, 14, |l| {
+        text(&l.circuit_id)
+    })
+    .sort("access_links.circuit_id", |l| by_text(&l.circuit_id))
+    .optional();
+pub const STATUS: ListColumn<AccessLink> = col("status", "Status", Kind::Text, 8, |l| {
+    label_or_code(&l.status, LinkStatus::parse, LinkStatus::label)
+})
+.sort("access_links.status", |l| by_text(&l.status))
+.shown();
+pub const CREATED_AT: ListColumn<AccessLink> = col("created_at", "Created", Kind::Date, 16, |l| {
+    Cell::Date(l.created_at)
+});
+pub const UPDATED_AT: ListColumn<AccessLink> = col("updated_at", "Updated", Kind::Date, 16, |l| {
+    Cell::Date(l.updated_at)
+});
+
+/// Every column, in the order of the pane and of "all data" exports.
+pub const COLUMNS: &[ListColumn<AccessLink>] = &[
+    NAME,
+    DESCRIPTION,
+    LINK_TYPE,
+    BANDWIDTH_DOWN,
+    BANDWIDTH_UP,
+    IP_ADDRESS,
+    CIRCUIT_ID,
+    STATUS,
+    CREATED_AT,
+    UPDATED_AT,
+];
+
+/// The sort column asked for, if allowed, else by name.
+pub fn sort(asked: Option<&str>) -> &'static ListColumn<AccessLink> {
+    super::sort_column(COLUMNS, asked, "name")
+}
+
+/// A link's details as the page shows them: every column the pane can show.
+pub fn details(l: &AccessLink) -> Vec<(&'static str, String)> {
+    COLUMNS
+        .iter()
+        .filter(|c| c.on_pane())
+        .map(|c| (c.label, c.text(l)))
+        .collect()
+}
+
+impl Row for AccessLink {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn label(&self) -> &str {
+        &self.name
+    }
+}
+
+/// One site's access links, in one column's order.
+pub struct Links {
+    pub site_id: i64,
+    pub sort: &'static ListColumn<AccessLink>,
+    pub dir: SortDir,
+}
+
+impl Links {
+    /// One page of the pane.
+    pub fn page(
+        &self,
+        conn: &mut DbConnection,
+        page: i64,
+        per_page: i64,
+    ) -> QueryResult<Page<AccessLink>> {
+        let order = super::order(self.sort, self.dir);
+        link::list_for_site(conn, self.site_id, order, page, per_page)
+    }
+}
+
+impl Keyset for Links {
+    type Row = AccessLink;
+    fn chunk(
+        &self,
+        conn: &mut DbConnection,
+        after: Option<&AccessLink>,
+        limit: i64,
+    ) -> QueryResult<Vec<AccessLink>> {
+        let after = after.and_then(|r| self.sort.sort.map(|s| ((s.value)(r), r.id)));
+        let order = super::order(self.sort, self.dir);
+        link::list_after(conn, self.site_id, order, after, limit)
+    }
+    fn count(&self, conn: &mut DbConnection) -> QueryResult<i64> {
+        link::count_for_site(conn, self.site_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(link_type: &str) -> AccessLink {
+        AccessLink {
+            id: 1,
+            site_id: 1,
+            name: "uplink".into(),
+            description: String::new(),
+            link_type: link_type.into(),
+            bandwidth_down_kbps: 1000,
+            bandwidth_up_kbps: 100,
+            ip_address: "192.0.2.1".into(),
+            circuit_id: "CKT-1".into(),
+            status: "ACTIVE".into(),
+            version: 1,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_pane_and_the_export_show_the_same_value() {
+        for t in ["FIBER", "CARRIER_PIGEON"] {
+            let l = link(t);
+            let exported = (LINK_TYPE.cell)(&l).display();
+            assert_eq!(LINK_TYPE.text(&l), exported, "{t}");
+        }
+        assert_eq!(
+            LINK_TYPE.text(&link("CARRIER_PIGEON")),
+            "CARRIER_PIGEON",
+            "an unknown type is shown as stored"
+        );
+        assert_eq!(BANDWIDTH_DOWN.text(&link("FIBER")), "1000");
+    }
+}
