@@ -168,7 +168,11 @@ fn the_data_directory_does_not_depend_on_the_working_directory() {
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run selfcare");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(data.path().join("selfcare.db").exists());
     assert!(!elsewhere.path().join("data").exists());
 }
