@@ -131,6 +131,9 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        // The server drops a keep-alive connection after 5 s idle; a test that pauses longer
+        // (database work of its own) must not reuse one the server is closing.
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .expect("client")
 }

@@ -13,10 +13,8 @@ use crate::routes::history::HistoryView;
 use crate::routes::{render, see_other, Layout};
 use crate::service::customers::edit::Refused;
 use crate::service::customers::{self as service, CustomerForm, EditForm, UpdateOutcome};
-use crate::service::Refusal;
 use crate::state::with_conn;
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 
@@ -95,10 +93,7 @@ pub async fn update(
                 form,
                 version,
             } = *refused;
-            let (status, f) = match refusal {
-                Refusal::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, f),
-                Refusal::Stale(f) => (StatusCode::CONFLICT, f),
-            };
+            let (status, f) = crate::routes::object_form::refused(refusal);
             render(
                 status,
                 &edit_page(Layout::for_operator(op, &flashes), form, f, version),

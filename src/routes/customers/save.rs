@@ -5,12 +5,11 @@
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::error::AppResult;
-use crate::routes::{safe_return, see_other};
-use crate::service::pane_save::{self, Pane, PaneSaved, Saver};
-use crate::state::with_conn;
+use crate::routes::pane_save::{save_and_return, PaneSave};
+use crate::routes::safe_return;
+use crate::service::pane_save::{Pane, Saver};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 
 /// Saves `pane` as the operator and sends the browser back with a message.
 async fn save(
@@ -19,19 +18,13 @@ async fn save(
     pane: Pane,
     fields: Fields,
 ) -> AppResult<HttpResponse> {
-    let return_to = safe_return(fields.get("return_to"));
-    let saver = Saver::Operator(editor.0.service_provider_id);
-    let actor = editor.0.actor();
-    let outcome = with_conn(&state, move |conn| {
-        pane_save::save(conn, saver, pane, &actor, &fields)
-    })
-    .await?;
-    match &outcome {
-        PaneSaved::NoChanges => FlashMessage::info(outcome.message()).send(),
-        PaneSaved::Saved(_) => FlashMessage::success(outcome.message()).send(),
-        PaneSaved::Refused(_) => FlashMessage::error(outcome.message()).send(),
-    }
-    Ok(see_other(&return_to))
+    let save = PaneSave {
+        saver: Saver::Operator(editor.0.service_provider_id),
+        actor: editor.0.actor(),
+        pane,
+        return_to: safe_return(fields.get("return_to")),
+    };
+    save_and_return(&state, save, fields).await
 }
 
 pub async fn save_customers(

@@ -10,9 +10,9 @@ use crate::domain::FormState;
 use crate::domain::{LinkStatus, LinkType};
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
+use crate::routes::object_form::{choices, refused, FormFrame};
 use crate::routes::{render, see_other, Layout};
 use crate::service::links::{self as service, CreateOutcome, EditForm, LinkForm, UpdateOutcome};
-use crate::service::Refusal;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -31,73 +31,44 @@ impl CsrfField for LinkForm {
 #[template(path = "links/form.html")]
 pub struct LinkFormPage {
     pub layout: Layout,
-    pub heading: String,
-    pub action: String,
-    pub cancel_href: String,
-    pub submit_label: &'static str,
+    pub frame: FormFrame,
     pub form: FormState,
-    pub version: Option<i32>,
     pub link_types: Vec<(String, String)>,
     pub statuses: Vec<(String, String)>,
-    /// The link's own history, on the edit form.
-    pub history: Option<Vec<HistoryView>>,
 }
 
-fn page(
-    layout: Layout,
-    heading: String,
-    action: String,
-    cancel_href: String,
-    submit_label: &'static str,
-    form: FormState,
-) -> LinkFormPage {
+fn page(layout: Layout, frame: FormFrame, form: FormState) -> LinkFormPage {
     LinkFormPage {
         layout,
-        heading,
-        action,
-        cancel_href,
-        submit_label,
+        frame,
         form,
-        version: None,
-        link_types: LinkType::ALL
-            .iter()
-            .map(|t| (t.code().to_string(), t.label().to_string()))
-            .collect(),
-        statuses: LinkStatus::ALL
-            .iter()
-            .map(|t| (t.code().to_string(), t.label().to_string()))
-            .collect(),
-        history: None,
+        link_types: choices(LinkType::ALL, LinkType::code, LinkType::label),
+        statuses: choices(LinkStatus::ALL, LinkStatus::code, LinkStatus::label),
     }
 }
 
 /// The form adding a link to site `s` of `c`.
 fn new_page(layout: Layout, s: &Site, c: &Customer, form: FormState) -> LinkFormPage {
-    page(
-        layout,
+    let frame = FormFrame::new(
         format!("Add an access link to {} ({})", s.name, c.company),
         format!("/sites/{}/links", s.id),
         format!("/customers?customer={}&site={}", c.id, s.id),
         "Create access link",
-        form,
-    )
+    );
+    page(layout, frame, form)
 }
 
 /// The edit form of `data`'s link, showing `form` as of `version`.
 fn edit_page(layout: Layout, data: &EditForm, form: FormState, version: i32) -> LinkFormPage {
     let (l, s, c) = (&data.link, &data.site, &data.customer);
-    LinkFormPage {
-        version: Some(version),
-        history: Some(HistoryView::all(&data.history, "Access link")),
-        ..page(
-            layout,
-            format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
-            format!("/links/{}", l.id),
-            format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
-            "Save access link",
-            form,
-        )
-    }
+    let frame = FormFrame::new(
+        format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
+        format!("/links/{}", l.id),
+        format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
+        "Save access link",
+    )
+    .editing(version, HistoryView::all(&data.history, "Access link"));
+    page(layout, frame, form)
 }
 
 pub async fn new_form(
@@ -192,10 +163,7 @@ pub async fn update(
             )))
         }
         UpdateOutcome::Refused(refusal, data, version) => {
-            let (status, f) = match refusal {
-                Refusal::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, f),
-                Refusal::Stale(f) => (StatusCode::CONFLICT, f),
-            };
+            let (status, f) = refused(refusal);
             let layout = Layout::for_operator(&editor.0, &flashes);
             render(status, &edit_page(layout, &data, f, version))
         }

@@ -6,12 +6,10 @@ use super::safe_portal_return;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, PortalUser};
 use crate::error::AppResult;
-use crate::routes::see_other;
-use crate::service::pane_save::{self, Pane, PaneSaved, Saver};
-use crate::state::with_conn;
+use crate::routes::pane_save::{save_and_return, PaneSave};
+use crate::service::pane_save::{Pane, Saver};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use actix_web_flash_messages::FlashMessage;
 
 /// Saves `pane` of the portal's customer and sends the browser back with a message.
 async fn save(
@@ -20,21 +18,15 @@ async fn save(
     pane: Pane,
     fields: Fields,
 ) -> AppResult<HttpResponse> {
-    let return_to = safe_portal_return(&user.customer.webid, fields.get("return_to"));
-    let saver = Saver::Portal {
-        customer_id: user.customer.id,
+    let save = PaneSave {
+        saver: Saver::Portal {
+            customer_id: user.customer.id,
+        },
+        actor: user.actor(),
+        pane,
+        return_to: safe_portal_return(&user.customer.webid, fields.get("return_to")),
     };
-    let actor = user.actor();
-    let outcome = with_conn(&state, move |conn| {
-        pane_save::save(conn, saver, pane, &actor, &fields)
-    })
-    .await?;
-    match &outcome {
-        PaneSaved::NoChanges => FlashMessage::info(outcome.message()).send(),
-        PaneSaved::Saved(_) => FlashMessage::success(outcome.message()).send(),
-        PaneSaved::Refused(_) => FlashMessage::error(outcome.message()).send(),
-    }
-    Ok(see_other(&return_to))
+    save_and_return(&state, save, fields).await
 }
 
 pub async fn customer(

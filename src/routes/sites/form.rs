@@ -10,9 +10,9 @@ use crate::domain::time_zone_list::TIME_ZONES;
 use crate::domain::FormState;
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
+use crate::routes::object_form::{refused, FormFrame};
 use crate::routes::{render, see_other, Layout};
 use crate::service::sites::{self as service, CreateOutcome, EditForm, SiteForm, UpdateOutcome};
-use crate::service::Refusal;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -31,34 +31,17 @@ impl CsrfField for SiteForm {
 #[template(path = "sites/form.html")]
 pub struct SiteFormPage {
     pub layout: Layout,
-    pub heading: String,
-    pub action: String,
-    pub cancel_href: String,
-    pub submit_label: &'static str,
+    pub frame: FormFrame,
     pub form: FormState,
-    pub version: Option<i32>,
     pub countries: Vec<(String, String)>,
     pub time_zones: Vec<(String, String)>,
-    /// The site's own history, on the edit form.
-    pub history: Option<Vec<HistoryView>>,
 }
 
-fn page(
-    layout: Layout,
-    heading: String,
-    action: String,
-    cancel_href: String,
-    submit_label: &'static str,
-    form: FormState,
-) -> SiteFormPage {
+fn page(layout: Layout, frame: FormFrame, form: FormState) -> SiteFormPage {
     SiteFormPage {
         layout,
-        heading,
-        action,
-        cancel_href,
-        submit_label,
+        frame,
         form,
-        version: None,
         countries: COUNTRIES
             .iter()
             .map(|(c, n)| (c.to_string(), n.to_string()))
@@ -67,37 +50,31 @@ fn page(
             .iter()
             .map(|z| (z.to_string(), z.to_string()))
             .collect(),
-        history: None,
     }
 }
 
 /// The form adding a site to `c`.
 fn new_page(layout: Layout, c: &Customer, form: FormState) -> SiteFormPage {
-    page(
-        layout,
+    let frame = FormFrame::new(
         format!("Add a site to {}", c.company),
         format!("/customers/{}/sites", c.id),
         format!("/customers?customer={}", c.id),
         "Create site",
-        form,
-    )
+    );
+    page(layout, frame, form)
 }
 
 /// The edit form of `data`'s site, showing `form` as of `version`.
 fn edit_page(layout: Layout, data: &EditForm, form: FormState, version: i32) -> SiteFormPage {
     let (s, c) = (&data.site, &data.customer);
-    SiteFormPage {
-        version: Some(version),
-        history: Some(HistoryView::all(&data.history, "Site")),
-        ..page(
-            layout,
-            format!("Edit site {} of {}", s.name, c.company),
-            format!("/sites/{}", s.id),
-            format!("/customers?customer={}&site={}", c.id, s.id),
-            "Save site",
-            form,
-        )
-    }
+    let frame = FormFrame::new(
+        format!("Edit site {} of {}", s.name, c.company),
+        format!("/sites/{}", s.id),
+        format!("/customers?customer={}&site={}", c.id, s.id),
+        "Save site",
+    )
+    .editing(version, HistoryView::all(&data.history, "Site"));
+    page(layout, frame, form)
 }
 
 pub async fn new_form(
@@ -186,10 +163,7 @@ pub async fn update(
             )))
         }
         UpdateOutcome::Refused(refusal, data, version) => {
-            let (status, f) = match refusal {
-                Refusal::Invalid(f) => (StatusCode::UNPROCESSABLE_ENTITY, f),
-                Refusal::Stale(f) => (StatusCode::CONFLICT, f),
-            };
+            let (status, f) = refused(refusal);
             let layout = Layout::for_operator(&editor.0, &flashes);
             render(status, &edit_page(layout, &data, f, version))
         }
