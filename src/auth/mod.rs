@@ -1,6 +1,5 @@
 //! Who is asking: password hashing, sessions, sign-in throttling, CSRF and route guards.
 
-pub mod access;
 pub mod csrf;
 pub mod guard;
 pub mod password;

@@ -55,7 +55,8 @@ pub async fn customer_by_webid(
     let pool = state.pool.clone();
     web::block(move || -> Result<Option<Customer>, AppError> {
         let mut conn = pool.get()?;
-        crate::service::compliance::settle_overdue(&mut conn)?;
+        // Overdue compliance reviews are settled by the pages that show the customer; either
+        // way such a customer cannot sign in (only active customers are admitted).
         Ok(customer::find_by_webid(&mut conn, webid.as_str())?)
     })
     .await?

@@ -9,13 +9,13 @@
 
 use super::audit::{Action, AuditEvent, ObjectKind};
 use super::customers::lifecycle::record_and_end_sessions;
-use crate::auth::access::Scope;
 use crate::db::models::compliance::{self as reviews, RestrictedParty, Review};
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::screening::{name_key, RestrictedEntry};
 use crate::domain::CustomerStatus;
 use crate::error::{AppError, AppResult};
+use crate::service::access::Scope;
 
 /// How long a review may stay open.
 pub const REVIEW_WINDOW_SECS: i64 = 72 * 3600;

@@ -2,7 +2,6 @@
 //! filter notes, the size check, and the decision — a background job (large lists, or when
 //! asked; operators only) or the file at once.
 
-use crate::auth::access::{customer_visible, providers_for, site_visible};
 use crate::db::models::customer::CustomerFilter;
 use crate::db::models::export_job::{self, NewExportJob};
 use crate::db::models::subscriber_search::{SearchField, SubscriberQuery};
@@ -14,6 +13,7 @@ use crate::export::jobs::{BACKGROUND_THRESHOLD, KEEP_SECS};
 use crate::export::{ExportInfo, Format};
 use crate::lists::spec::{ExportSpec, ListSpec};
 use crate::lists::{customers, links, sites};
+use crate::service::access::{customer_visible, providers_for, site_visible};
 
 /// `mode=` of an export URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,6 @@
 
 use super::audit::{self, AuditEvent, ObjectKind};
 use super::Refusal;
-use crate::auth::access::{link_visible, refuse_if_demo, site_visible, Scope};
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::Customer;
 use crate::db::models::link::{self, AccessLink, AccessLinkUpdate, NewAccessLink};
@@ -14,6 +13,7 @@ use crate::domain::{
     parse_int_in, Description, FormState, IpNet, LinkStatus, LinkType, ObjectName,
 };
 use crate::error::{AppError, AppResult};
+use crate::service::access::{link_visible, refuse_if_demo, site_visible, Scope};
 use serde::Deserialize;
 
 /// How many entries of its own history the edit page shows.

@@ -2,6 +2,7 @@
 //! audit event and a typed outcome; it knows nothing of HTTP (no requests, no pages, no
 //! redirects). Routes call exactly one service function per request.
 
+pub mod access;
 pub mod audit;
 pub mod brandings;
 pub mod compliance;

@@ -4,7 +4,6 @@
 
 use super::audit::{AuditEvent, ObjectKind};
 use super::customers::editable;
-use crate::auth::access::{customer_visible, Scope};
 use crate::auth::csrf::Fields;
 use crate::db::models::customer::Customer;
 use crate::db::models::numbers::{self, Cpn, DidRangeRow, EmergencyLocation, NewEmergencyLocation};
@@ -14,6 +13,7 @@ use crate::domain::{
     parse_int_in, DialNumber, DidField, DidRange, FormState, LongText, ObjectName, PartyName,
 };
 use crate::error::{AppError, AppResult};
+use crate::service::access::{customer_visible, Scope};
 use serde::Serialize;
 
 /// What the numbers page shows of a customer.

@@ -4,7 +4,6 @@
 //! Only rows of the pane's parent, as this saver may see them, can be touched.
 
 use super::audit::{AuditEvent, ObjectKind};
-use crate::auth::access::{customer_visible, refuse_if_demo, site_visible, Scope};
 use crate::auth::csrf::Fields;
 use crate::db::models::audit;
 use crate::db::models::customer::{self, CustomerId};
@@ -12,6 +11,7 @@ use crate::db::models::{link, site};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{CustomerType, Description, ObjectName, PartyName};
 use crate::error::{AppError, AppResult};
+use crate::service::access::{customer_visible, refuse_if_demo, site_visible, Scope};
 
 /// Which pane is saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

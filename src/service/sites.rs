@@ -5,13 +5,13 @@
 use super::audit::{self, AuditEvent, ObjectKind};
 use super::customers::editable;
 use super::Refusal;
-use crate::auth::access::{refuse_if_demo, site_visible, Scope};
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::Customer;
 use crate::db::models::site::{self, NewSite, Site, SiteUpdate};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{Country, Description, FormState, LongText, ObjectName, TimeZone};
 use crate::error::{AppError, AppResult};
+use crate::service::access::{refuse_if_demo, site_visible, Scope};
 use serde::Deserialize;
 
 /// How many entries of its own history the edit page shows.

@@ -3,13 +3,13 @@
 //! Both end the customer's portal sessions when its administrators may no longer sign in (the
 //! rules are `service::customers::lifecycle`'s).
 
-use crate::auth::access::{ensure_customer_visible, refuse_if_demo};
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::domain::CustomerStatus;
 use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
+use crate::service::access::{ensure_customer_visible, refuse_if_demo};
 use crate::service::customers::{self as service, DemoOutcome, StatusOutcome};
 use crate::state::with_conn;
 use crate::state::AppState;

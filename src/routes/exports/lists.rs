@@ -4,13 +4,13 @@
 //! hands it to `service::exports::start` (through `respond::start`).
 
 use super::respond::{self, parse_format, parse_mode, parse_view};
-use crate::auth::access::providers_for;
 use crate::auth::CurrentOperator;
 use crate::db::models::SortDir;
 use crate::error::{AppError, AppResult};
 use crate::lists::spec::ListSpec;
 use crate::routes::query_url::PanesQuery;
 use crate::routes::subscribers::search::SearchParams;
+use crate::service::access::providers_for;
 use crate::service::exports::{self, ExportRequest, Requester};
 use crate::state::with_conn;
 use crate::state::AppState;

@@ -1,11 +1,11 @@
 //! Deleting an access link: confirmation page, then POST.
 
-use crate::auth::access::ensure_link_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
+use crate::service::access::ensure_link_visible;
 use crate::service::links as service;
 use crate::state::with_conn;
 use crate::state::AppState;

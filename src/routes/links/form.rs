@@ -2,7 +2,6 @@
 //! (`/links/{id}/edit` with the link's own history, POST `/links/{id}`). The form's fields and
 //! rules are `service::links`'.
 
-use crate::auth::access::ensure_site_visible;
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::customer::Customer;
 use crate::db::models::site::Site;
@@ -12,6 +11,7 @@ use crate::error::AppResult;
 use crate::routes::history::HistoryView;
 use crate::routes::object_form::{choices, refused, FormFrame};
 use crate::routes::{render, see_other, Layout};
+use crate::service::access::ensure_site_visible;
 use crate::service::links::{self as service, CreateOutcome, EditForm, LinkForm, UpdateOutcome};
 use crate::state::with_conn;
 use crate::state::AppState;
@@ -78,7 +78,7 @@ pub async fn new_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<LinkFormPage> {
     let (s, c) = ensure_site_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
+    crate::service::access::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("status", LinkStatus::Active.code());
     form.set("link_type", LinkType::Fiber.code());

@@ -1,11 +1,11 @@
 //! Deleting a site (its access links go with it): confirmation page, then POST.
 
-use crate::auth::access::ensure_site_visible;
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
+use crate::service::access::ensure_site_visible;
 use crate::service::sites as service;
 use crate::state::with_conn;
 use crate::state::AppState;

@@ -2,7 +2,6 @@
 //! (`/sites/{id}/edit` with the site's own history, POST `/sites/{id}`). The form's fields and
 //! rules are `service::sites`'.
 
-use crate::auth::access::ensure_customer_visible;
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::customer::Customer;
 use crate::domain::country_list::COUNTRIES;
@@ -12,6 +11,7 @@ use crate::error::AppResult;
 use crate::routes::history::HistoryView;
 use crate::routes::object_form::{refused, FormFrame};
 use crate::routes::{render, see_other, Layout};
+use crate::service::access::ensure_customer_visible;
 use crate::service::sites::{self as service, CreateOutcome, EditForm, SiteForm, UpdateOutcome};
 use crate::state::with_conn;
 use crate::state::AppState;
@@ -84,7 +84,7 @@ pub async fn new_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<SiteFormPage> {
     let c = ensure_customer_visible(&state, &editor.0, path.into_inner()).await?;
-    crate::auth::access::refuse_if_demo(&c)?;
+    crate::service::access::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("country", &c.country);
     Ok(new_page(

@@ -3,7 +3,6 @@
 //! The rows and their cells are the subscribers list's (`lists::subscribers`), as in its export.
 
 use super::pick_provider;
-use crate::auth::access::providers_for;
 use crate::auth::CurrentOperator;
 use crate::db::models::subscriber_search::{SearchField, SearchRow, SubscriberQuery};
 use crate::domain::subscriber::MatchMode;
@@ -11,6 +10,7 @@ use crate::domain::FormState;
 use crate::error::AppResult;
 use crate::lists::subscribers::Subscribers;
 use crate::routes::{render, Layout};
+use crate::service::access::providers_for;
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;

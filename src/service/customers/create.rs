@@ -2,12 +2,12 @@
 //! username and WebID, the audit event and the compliance screening, in one transaction.
 
 use super::form::{choices, Choices, CustomerForm, ValidCustomer};
-use crate::auth::access::Scope;
 use crate::db::models::customer::{self, NewCustomer};
 use crate::db::models::reference;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{CustomerStatus, FormState};
 use crate::error::{AppError, AppResult};
+use crate::service::access::Scope;
 use crate::service::audit::{AuditEvent, ObjectKind};
 use crate::service::compliance;
 use crate::service::unique_to_field;

@@ -1,12 +1,12 @@
 //! Deleting a customer with everything it owns (sites, access links): its administrators are
 //! signed out, and the deletion is audited with the customer's last image.
 
-use crate::auth::access::{customer_visible, Scope};
 use crate::auth::session_keys;
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::models::session;
 use crate::db::{write_transaction, DbConnection};
 use crate::error::{AppError, AppResult};
+use crate::service::access::{customer_visible, Scope};
 use crate::service::audit::{AuditEvent, ObjectKind};
 
 /// Deletes a visible customer (demo or not) as `actor`; returns it as it was.

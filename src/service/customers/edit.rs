@@ -5,7 +5,6 @@
 
 use super::create::TAKEN_MEANWHILE;
 use super::form::{choices, Choices, CustomerForm, ValidCustomer};
-use crate::auth::access::Scope;
 use crate::auth::session_keys;
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::{self, Customer, CustomerId, CustomerUpdate};
@@ -13,6 +12,7 @@ use crate::db::models::session;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
+use crate::service::access::Scope;
 use crate::service::audit::{self, AuditEvent, ObjectKind};
 use crate::service::{compliance, unique_to_field, Refusal};
 use crate::state::{blocking, with_conn, AppState};

@@ -1,10 +1,10 @@
 //! An operator switching to a customer's portal, to see it as its administrator does: allowed
 //! for a visible, live customer, and audited. The session change itself is the handler's.
 
-use crate::auth::access::{customer_visible, refuse_if_demo, Scope};
 use crate::db::models::customer::Customer;
 use crate::db::DbConnection;
 use crate::error::AppResult;
+use crate::service::access::{customer_visible, refuse_if_demo, Scope};
 use crate::service::audit::{Action, AuditEvent, ObjectKind};
 
 /// Records that `actor` switches to the customer's portal; returns the customer whose portal

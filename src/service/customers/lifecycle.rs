@@ -2,13 +2,13 @@
 //! conversion to demo. Every change of status (here, and the compliance hold's) is recorded the
 //! same way and ends the customer's portal sessions when its administrators may no longer sign in.
 
-use crate::auth::access::{customer_visible, refuse_if_demo, Scope};
 use crate::auth::session_keys;
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::models::session;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{portal_refusal, CustomerStatus, CustomerType};
 use crate::error::{AppError, AppResult};
+use crate::service::access::{customer_visible, refuse_if_demo, Scope};
 use crate::service::audit::{AuditEvent, ObjectKind};
 
 /// Records a change of a customer and, when its administrators may no longer sign in, ends

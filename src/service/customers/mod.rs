@@ -15,10 +15,10 @@ pub use form::{choices, Choices, CustomerForm};
 pub use impersonate::impersonate;
 pub use lifecycle::{convert_to_demo, set_status, DemoOutcome, StatusOutcome};
 
-use crate::auth::access::{customer_visible, refuse_if_demo, Scope};
 use crate::db::models::customer::Customer;
 use crate::db::DbConnection;
 use crate::error::AppResult;
+use crate::service::access::{customer_visible, refuse_if_demo, Scope};
 
 /// The customer, if it is visible to this operator and may still be changed (not a demo).
 #[tracing::instrument(skip(conn))]

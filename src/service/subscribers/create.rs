@@ -4,13 +4,13 @@
 
 use super::details::{self, PinChange, ValidDetails};
 use super::form::id_options;
-use crate::auth::access::{providers_for, Scope};
 use crate::auth::CurrentOperator;
 use crate::db::models::ref_data::{self, RefKind};
 use crate::db::models::subscriber::{self, NewSubscriber};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::FormState;
 use crate::error::AppResult;
+use crate::service::access::{providers_for, Scope};
 use crate::service::audit::{AuditEvent, ObjectKind};
 use crate::service::unique_to_field;
 use crate::state::{blocking, with_conn, AppState};

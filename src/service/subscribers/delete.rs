@@ -2,7 +2,6 @@
 //! holds. Taking wallets away is a financial change, so a reason is asked for while such changes
 //! are audited.
 
-use crate::auth::access::{subscriber_visible, Scope};
 use crate::auth::CurrentOperator;
 use crate::db::models::settings;
 use crate::db::models::subscriber::{self, Subscriber};
@@ -12,6 +11,7 @@ use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber::ChangeReason;
 use crate::domain::FormState;
 use crate::error::AppResult;
+use crate::service::access::{subscriber_visible, Scope};
 use crate::service::audit::{Action, AuditEvent, ObjectKind};
 
 /// What the confirmation shows: the subscriber, the wallets it holds (with how many hold each),

@@ -6,7 +6,6 @@
 use super::details::PinChange;
 use super::edit_data::{edit_data, EditData};
 use super::edit_form::{self, CustomerChoice, EditContext, Plan, WalletChange};
-use crate::auth::access::Scope;
 use crate::auth::csrf::Fields;
 use crate::auth::CurrentOperator;
 use crate::db::models::subscriber::{self, Subscriber, SubscriberUpdate};
@@ -16,6 +15,7 @@ use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
+use crate::service::access::Scope;
 use crate::service::audit::{Action, AuditEvent, ObjectKind};
 use crate::service::unique_to_field;
 use crate::state::{blocking, with_conn, AppState};

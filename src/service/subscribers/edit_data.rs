@@ -3,7 +3,6 @@
 //! history. The save reads the same to check a posted form against.
 
 use super::form::id_options;
-use crate::auth::access::{providers_for, subscriber_visible, Scope};
 use crate::db::models::audit::{self, AuditEntry};
 use crate::db::models::ref_data::{self, Currency, RefKind};
 use crate::db::models::settings;
@@ -12,6 +11,7 @@ use crate::db::models::subscriber_profile::{self, Profile};
 use crate::db::models::wallet::{self, HeldWallet, WalletCustomer};
 use crate::db::DbConnection;
 use crate::error::AppResult;
+use crate::service::access::{providers_for, subscriber_visible, Scope};
 use crate::service::audit::ObjectKind;
 
 /// Everything the screen needs about one subscriber.

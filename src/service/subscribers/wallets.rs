@@ -5,7 +5,6 @@
 
 use super::edit_data::currency_options;
 use super::form::{checkbox, id_options, on, pick_option};
-use crate::auth::access::{subscriber_visible, Scope};
 use crate::auth::CurrentOperator;
 use crate::db::models::ref_data::{self, Currency, RefKind};
 use crate::db::models::settings;
@@ -17,6 +16,7 @@ use crate::domain::subscriber::{
 };
 use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
+use crate::service::access::{subscriber_visible, Scope};
 use crate::service::audit::{Action, AuditEvent, ObjectKind};
 use crate::service::unique_to_field;
 use rand::Rng;

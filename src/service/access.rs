@@ -2,7 +2,7 @@
 //! customers, sites, links and subscribers; anything else answers 404 (nothing is revealed).
 //! Demo customers can no longer be changed. Services and handlers both ask here.
 
-use super::CurrentOperator;
+use crate::auth::CurrentOperator;
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::models::subscriber::{self, Subscriber};
 use crate::db::models::{link, reference, site};
@@ -21,7 +21,7 @@ fn in_scope(scope: Scope, service_provider_id: i64) -> bool {
 /// The customer, if it exists and is in scope; settles overdue compliance reviews first so the
 /// status read is current.
 pub fn customer_visible(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<Customer> {
-    crate::service::compliance::settle_overdue(conn)?;
+    super::compliance::settle_overdue(conn)?;
     customer::find(conn, CustomerId(id))?
         .filter(|c| in_scope(scope, c.service_provider_id))
         .ok_or(AppError::NotFound)
