@@ -54,6 +54,7 @@ impl Application {
             engine: Engine::from_url(&settings.database_url),
             jobs,
             metrics_allow,
+            https: settings.is_https(),
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server })

@@ -12,6 +12,8 @@ pub struct AppState {
     pub engine: Engine,
     /// Wakes this instance's background export worker.
     pub jobs: Arc<crate::export::jobs::JobSignal>,
+    /// Served over https (the public URL): cookies are `Secure`.
+    pub https: bool,
     /// Peers that may read `/metrics`.
     pub metrics_allow: crate::domain::AddressList,
 }

@@ -95,9 +95,16 @@ fn recover(pool: &DbPool) {
     }
 }
 
+/// The worker's periodic tidy: export files past their 7 days, and sessions past their expiry
+/// (their rows would otherwise stay for ever).
 fn remove_expired(pool: &DbPool) {
     let Ok(mut conn) = pool.get() else { return };
     let now = crate::db::now();
+    match crate::db::models::session::purge_expired(&mut conn, now) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(sessions = n, "expired sessions purged"),
+        Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+    }
     if let Ok(old) = export_job::expired(&mut conn, now) {
         for (id, path) in old {
             if let Some(p) = path {

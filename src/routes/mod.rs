@@ -96,6 +96,18 @@ pub fn render<T: askama::Template>(
         .body(body))
 }
 
+/// Adds a cookie (the visitor's form token) to a rendered page when one is to be set.
+pub fn with_cookie(
+    mut resp: HttpResponse,
+    cookie: Option<actix_web::cookie::Cookie<'static>>,
+) -> AppResult<HttpResponse> {
+    if let Some(c) = cookie {
+        resp.add_cookie(&c)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+    }
+    Ok(resp)
+}
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))

@@ -182,3 +182,97 @@ fn help_lists_the_settings_without_secret_values() {
     assert!(!help.contains("s3cret-pw"), "{help}");
     assert!(!help.contains("Adm1n-secret!"), "{help}");
 }
+
+fn session_rows(app: &crate::common::TestApp) -> i64 {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.db();
+    diesel::sql_query("SELECT COUNT(*) AS n FROM web_sessions")
+        .get_result::<N>(&mut conn)
+        .expect("count sessions")
+        .n
+}
+
+/// An anonymous visit to a sign-in page stores nothing on the server (its form token rides in
+/// a cookie of its own); signing in still works, with that token only.
+#[tokio::test]
+async fn anonymous_sign_in_pages_store_no_session_rows() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    app.create_customer("anon", "Anon Visit AS").await;
+    let before = session_rows(&app);
+    for i in 0..8 {
+        let visitor = app.another_browser();
+        assert_eq!(visitor.get("/login").await.status().as_u16(), 200);
+        assert_eq!(
+            visitor.get("/c/anon-web/login").await.status().as_u16(),
+            200
+        );
+        let failed = visitor
+            .login(&format!("nobody{i}"), "Wrong-passw0rd!")
+            .await;
+        assert_eq!(failed.status().as_u16(), 401);
+    }
+    assert_eq!(session_rows(&app), before, "no row for anonymous visitors");
+
+    // A form token from another visitor's cookie does not pass.
+    let a = app.another_browser();
+    let page = a.get_html("/login").await;
+    let token = crate::common::csrf_of(&page);
+    let b = app.another_browser();
+    b.get("/login").await;
+    let r = b
+        .post_raw(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", crate::common::ADMIN_PASSWORD),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403, "another visitor's token");
+    let r = a
+        .post_raw(
+            "/login",
+            &[
+                ("username", "admin"),
+                ("password", crate::common::ADMIN_PASSWORD),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "its own token signs in");
+    assert_eq!(session_rows(&app), before + 1);
+    assert_eq!(a.get("/customers").await.status().as_u16(), 200);
+}
+
+/// Expired sessions are purged by the background worker.
+#[tokio::test]
+async fn the_worker_purges_expired_sessions() {
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    {
+        let mut conn = app.db();
+        diesel::sql_query(
+            "INSERT INTO web_sessions (id, state, principal, expires_at) \
+             VALUES ('stale-session', '{}', NULL, 1000)",
+        )
+        .execute(&mut conn)
+        .expect("insert an expired session");
+    }
+    assert_eq!(session_rows(&app), 1);
+    // Another instance on the same database tidies as its worker starts.
+    let _second = crate::common::spawn_app_with(app.database_url.clone()).await;
+    for _ in 0..50 {
+        if session_rows(&app) == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the expired session is still there");
+}

@@ -93,7 +93,9 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
 async fn sign_in_issues_a_new_session_and_sign_out_ends_it_on_the_server() {
     let app = spawn_app().await;
     let login_page = app.get("/login").await;
-    let before = session_cookie(&login_page).expect("anonymous session for the form");
+    // An anonymous visitor gets no session at all (its form token rides in its own cookie), so
+    // there is nothing to fixate; each sign-in then issues a new id.
+    assert_eq!(session_cookie(&login_page), None, "no session for the form");
     let token = csrf_of(&login_page.text().await.unwrap());
     let r = app
         .client
@@ -107,7 +109,10 @@ async fn sign_in_issues_a_new_session_and_sign_out_ends_it_on_the_server() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 303);
-    let after = session_cookie(&r).expect("a session cookie is set at sign-in");
+    let before = session_cookie(&r).expect("a session cookie is set at sign-in");
+    let again = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(again.status().as_u16(), 303);
+    let after = session_cookie(&again).expect("a session cookie is set at sign-in");
     assert_ne!(before, after, "the session id changes at sign-in");
 
     // A copy of the cookie works while the session lives...

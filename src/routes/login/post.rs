@@ -6,7 +6,7 @@ use crate::auth::sessions;
 use crate::auth::throttle::client_ip;
 use crate::auth::{CsrfField, CsrfForm};
 use crate::error::AppResult;
-use crate::routes::{render, see_other, Layout};
+use crate::routes::{render, see_other, with_cookie, Layout};
 use crate::service::sign_in::{self, SignIn};
 use crate::state::AppState;
 use actix_session::Session;
@@ -51,15 +51,14 @@ pub async fn login(
         SignIn::NotActive(_) => StatusCode::FORBIDDEN,
         SignIn::Refused => StatusCode::UNAUTHORIZED,
     };
-    render(
-        status,
-        &LoginPage {
-            layout: Layout::anonymous(csrf::token(&session), &flashes),
-            username: username.trim().to_lowercase(),
-            error: outcome.message(),
-            notice: String::new(),
-        },
-    )
+    let (token, cookie) = csrf::form_token(&req, &session);
+    let page = LoginPage {
+        layout: Layout::anonymous(token, &flashes),
+        username: username.trim().to_lowercase(),
+        error: outcome.message(),
+        notice: String::new(),
+    };
+    with_cookie(render(status, &page)?, cookie)
 }
 
 pub async fn logout(session: Session, _form: CsrfForm<Fields>) -> HttpResponse {

@@ -13,11 +13,12 @@ use crate::auth::sessions;
 use crate::auth::throttle::client_ip;
 use crate::auth::{CsrfField, CsrfForm};
 use crate::error::{AppError, AppResult};
-use crate::routes::{render, see_other};
+use crate::routes::{render, see_other, with_cookie};
 use crate::service::sign_in::{self, SignIn};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_session::Session;
+use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
@@ -55,30 +56,47 @@ impl CsrfField for PortalLoginForm {
     }
 }
 
+/// The customer of the portal, its branded frame with the form token, and the token's cookie
+/// when one is to be set.
+type Branded = (
+    crate::db::models::customer::Customer,
+    PortalLayout,
+    Option<Cookie<'static>>,
+);
+
 async fn branded_layout(
+    req: &HttpRequest,
     state: &web::Data<AppState>,
     webid: &str,
     session: &Session,
     flashes: &IncomingFlashMessages,
-) -> AppResult<(crate::db::models::customer::Customer, PortalLayout)> {
+) -> AppResult<Branded> {
+    // A review overdue by now fails before the page says whether this customer may sign in.
+    with_conn(state, |conn| {
+        crate::service::compliance::settle_overdue(conn).map(|_| ())
+    })
+    .await?;
     let customer = customer_by_webid(state, webid)
         .await?
         .ok_or(AppError::NotFound)?;
     let branding_id = customer.branding_id;
     let brand = with_conn(state, move |conn| load_brand(conn, branding_id)).await?;
-    let layout = PortalLayout::anonymous(&customer.webid, brand, csrf::token(session), flashes);
-    Ok((customer, layout))
+    let (token, cookie) = csrf::form_token(req, session);
+    let layout = PortalLayout::anonymous(&customer.webid, brand, token, flashes);
+    Ok((customer, layout, cookie))
 }
 
 pub async fn form(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<LoginQuery>,
     session: Session,
     flashes: IncomingFlashMessages,
-) -> AppResult<PortalLoginPage> {
-    let (_, layout) = branded_layout(&state, &path.into_inner(), &session, &flashes).await?;
-    Ok(PortalLoginPage {
+) -> AppResult<HttpResponse> {
+    let (_, layout, cookie) =
+        branded_layout(&req, &state, &path.into_inner(), &session, &flashes).await?;
+    let page = PortalLoginPage {
         layout,
         username: String::new(),
         error: String::new(),
@@ -87,7 +105,8 @@ pub async fn form(
         } else {
             String::new()
         },
-    })
+    };
+    with_cookie(render(StatusCode::OK, &page)?, cookie)
 }
 
 pub async fn login(
@@ -98,7 +117,8 @@ pub async fn login(
     form: CsrfForm<PortalLoginForm>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    let (customer, layout) = branded_layout(&state, &path.into_inner(), &session, &flashes).await?;
+    let (customer, layout, cookie) =
+        branded_layout(&req, &state, &path.into_inner(), &session, &flashes).await?;
     let PortalLoginForm {
         username, password, ..
     } = form.0;
@@ -113,15 +133,13 @@ pub async fn login(
         SignIn::NotActive(_) => StatusCode::FORBIDDEN,
         SignIn::Refused => StatusCode::UNAUTHORIZED,
     };
-    render(
-        status,
-        &PortalLoginPage {
-            layout,
-            username: username.trim().to_string(),
-            error: outcome.message(),
-            notice: String::new(),
-        },
-    )
+    let page = PortalLoginPage {
+        layout,
+        username: username.trim().to_string(),
+        error: outcome.message(),
+        notice: String::new(),
+    };
+    with_cookie(render(status, &page)?, cookie)
 }
 
 /// Signs out the administrator of this portal's customer; a session of another portal is
