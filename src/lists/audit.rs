@@ -105,6 +105,7 @@ pub fn filter(form: &FormState) -> Result<AuditFilter, FormState> {
         action: form.value("action").to_string(),
         from,
         until,
+        scope: None,
     })
 }
 

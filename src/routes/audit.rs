@@ -97,7 +97,8 @@ pub async fn page(
         .unwrap_or(0);
     let mut form = q.form();
     let (found, status) = match list::filter(&form) {
-        Ok(filter) => {
+        Ok(mut filter) => {
+            filter.scope = op.service_provider_id;
             let found = with_conn(&state, move |conn| Ok(list::page(conn, &filter, page)?)).await?;
             (Some(found), StatusCode::OK)
         }

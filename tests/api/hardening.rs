@@ -276,3 +276,52 @@ async fn the_worker_purges_expired_sessions() {
     }
     panic!("the expired session is still there");
 }
+
+/// An operator limited to one service provider reads only that provider's part of the audit
+/// log: never another provider's customers, sites or links, before or after.
+#[tokio::test]
+async fn the_audit_log_is_scoped_to_the_operators_provider() {
+    use diesel::prelude::*;
+    let app = spawn_app().await;
+    let t = app.two_customers().await;
+    let p2 = app.service_provider("Second Provider");
+    {
+        let mut conn = app.db();
+        diesel::sql_query(format!(
+            "UPDATE customers SET service_provider_id = {p2} WHERE id = {}",
+            t.b
+        ))
+        .execute(&mut conn)
+        .expect("move Bravo to the second provider");
+    }
+    let id = app.new_operator("pia", "operator").await;
+    let r = app
+        .post_form(
+            &format!("/operators/{id}"),
+            &[
+                ("role", "operator"),
+                ("service_provider_id", &p2.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let pia = app
+        .signed_in_as("pia", crate::common::OPERATOR_PASSWORD)
+        .await;
+
+    let admin_view = app.get_html("/audit").await;
+    assert!(admin_view.contains("Alpha Foods AS") && admin_view.contains("Bravo Energy Ltd"));
+    let r = pia.get("/audit").await;
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Bravo Energy Ltd"), "own provider's entries");
+    assert!(page.contains("Bergen Depot"), "own provider's sites");
+    assert!(!page.contains("Alpha Foods AS"), "{page}");
+    assert!(!page.contains("Oslo HQ"));
+    assert!(!page.contains("192.0.2.0/30"));
+    // Asking for the other provider's objects by id finds nothing either.
+    let page = pia
+        .get_html(&format!("/audit?object_type=customer&object_id={}", t.a))
+        .await;
+    assert!(!page.contains("Alpha Foods AS"));
+}

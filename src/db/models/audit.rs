@@ -62,6 +62,9 @@ pub struct AuditFilter {
     pub from: Option<i64>,
     /// Entries before this time (UTC seconds).
     pub until: Option<i64>,
+    /// The service provider an operator is limited to: only entries about that provider's
+    /// customers (and their sites, links, numbers), subscribers, wallets and operators.
+    pub scope: Option<i64>,
 }
 
 pub fn search(
@@ -89,6 +92,9 @@ pub fn search(
     if let Some(until) = f.until {
         q = q.filter(audit_log::at.lt(until));
     }
+    if let Some(sp) = f.scope {
+        q = q.filter(in_provider(sp));
+    }
     let rows = q
         .order(audit_log::id.desc())
         .select(AuditEntry::as_select())
@@ -96,6 +102,89 @@ pub fn search(
         .offset(page.max(0) * per_page)
         .load(conn)?;
     Ok(super::Page::from_overfetch(rows, per_page))
+}
+
+/// Entries about objects of provider `sp` that still exist (an operator limited to one provider
+/// sees nothing of another's, and nothing of objects that are gone).
+fn in_provider(
+    sp: i64,
+) -> Box<
+    dyn BoxableExpression<
+        audit_log::table,
+        crate::db::MultiBackend,
+        SqlType = diesel::sql_types::Bool,
+    >,
+> {
+    use crate::db::schema::{
+        access_links, cpn_substitutions, customers, did_ranges, emergency_locations, operators,
+        sites, subscribers, wallets,
+    };
+    let customer_ids = || {
+        customers::table
+            .filter(customers::service_provider_id.eq(sp))
+            .select(customers::id)
+    };
+    let site_ids = || {
+        sites::table
+            .filter(sites::customer_id.eq_any(customer_ids()))
+            .select(sites::id)
+    };
+    let of = |kind: &'static str| audit_log::object_type.eq(kind);
+    Box::new(
+        of("customer")
+            .and(audit_log::object_id.eq_any(customer_ids()))
+            .or(of("customer_packages").and(audit_log::object_id.eq_any(customer_ids())))
+            .or(of("site").and(audit_log::object_id.eq_any(site_ids())))
+            .or(of("access_link").and(
+                audit_log::object_id.eq_any(
+                    access_links::table
+                        .filter(access_links::site_id.eq_any(site_ids()))
+                        .select(access_links::id),
+                ),
+            ))
+            .or(of("did_range").and(
+                audit_log::object_id.eq_any(
+                    did_ranges::table
+                        .filter(did_ranges::customer_id.eq_any(customer_ids()))
+                        .select(did_ranges::id),
+                ),
+            ))
+            .or(of("cpn_substitution").and(
+                audit_log::object_id.eq_any(
+                    cpn_substitutions::table
+                        .filter(cpn_substitutions::customer_id.eq_any(customer_ids()))
+                        .select(cpn_substitutions::id),
+                ),
+            ))
+            .or(of("emergency_location").and(
+                audit_log::object_id.eq_any(
+                    emergency_locations::table
+                        .filter(emergency_locations::customer_id.eq_any(customer_ids()))
+                        .select(emergency_locations::id),
+                ),
+            ))
+            .or(of("subscriber").and(
+                audit_log::object_id.eq_any(
+                    subscribers::table
+                        .filter(subscribers::service_provider_id.eq(sp))
+                        .select(subscribers::id),
+                ),
+            ))
+            .or(of("wallet").and(
+                audit_log::object_id.eq_any(
+                    wallets::table
+                        .filter(wallets::service_provider_id.eq(sp))
+                        .select(wallets::id),
+                ),
+            ))
+            .or(of("operator").and(
+                audit_log::object_id.eq_any(
+                    operators::table
+                        .filter(operators::service_provider_id.eq(sp))
+                        .select(operators::id),
+                ),
+            )),
+    )
 }
 
 /// The entries of one object and of some related ones (a subscriber and its wallets), newest
