@@ -120,6 +120,27 @@ impl FromRequest for Reviewer {
     }
 }
 
+/// An editor who is not limited to one service provider: only such an operator may change
+/// what every provider shares (branding profiles, the package list), so that an operator of one
+/// provider can never rename or delete what another provider's customers use.
+#[derive(Debug, Clone)]
+pub struct SharedEditor(pub CurrentOperator);
+
+impl FromRequest for SharedEditor {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(from_session(&req.get_session()).and_then(|op| {
+            if op.role.can_edit() && op.service_provider_id.is_none() {
+                Ok(SharedEditor(op))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }))
+    }
+}
+
 /// A signed-in operator whose role may create, change and delete data.
 #[derive(Debug, Clone)]
 pub struct Editor(pub CurrentOperator);

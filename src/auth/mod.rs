@@ -10,5 +10,5 @@ pub mod sessions;
 pub mod throttle;
 
 pub use csrf::{CsrfField, CsrfForm};
-pub use guard::{Admin, CurrentOperator, Editor, Reviewer};
+pub use guard::{Admin, CurrentOperator, Editor, Reviewer, SharedEditor};
 pub use portal::PortalUser;

@@ -3,7 +3,7 @@
 //! as a real file upload (multipart); the rules and the audit live in `service::brandings`.
 
 use crate::auth::csrf::Fields;
-use crate::auth::{CsrfForm, CurrentOperator, Editor};
+use crate::auth::{CsrfForm, CurrentOperator, SharedEditor};
 use crate::domain::FormState;
 use crate::domain::MAX_LOGO_BYTES;
 use crate::error::{AppError, AppResult};
@@ -68,7 +68,7 @@ pub struct BrandingFormPage {
 
 pub async fn list(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     flashes: IncomingFlashMessages,
 ) -> AppResult<BrandingsPage> {
     let summaries = with_conn(&state, brandings::list).await?;
@@ -130,7 +130,7 @@ fn edit_page(layout: Layout, d: &BrandingEdit, form: FormState, version: i32) ->
     }
 }
 
-pub async fn new_form(editor: Editor, flashes: IncomingFlashMessages) -> BrandingFormPage {
+pub async fn new_form(editor: SharedEditor, flashes: IncomingFlashMessages) -> BrandingFormPage {
     let mut f = FormState::default();
     f.set("primary_color", "#1f5fa8");
     new_page(Layout::for_operator(&editor.0, &flashes), f)
@@ -138,7 +138,7 @@ pub async fn new_form(editor: Editor, flashes: IncomingFlashMessages) -> Brandin
 
 pub async fn create(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     session: Session,
     payload: Multipart,
     flashes: IncomingFlashMessages,
@@ -160,7 +160,7 @@ pub async fn create(
 
 pub async fn edit_form(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<BrandingFormPage> {
@@ -178,7 +178,7 @@ pub async fn edit_form(
 
 pub async fn update(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     session: Session,
     path: web::Path<i64>,
     payload: Multipart,
@@ -214,7 +214,7 @@ pub async fn update(
 
 pub async fn delete_confirm(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<ConfirmDeletePage> {
@@ -236,7 +236,7 @@ pub async fn delete_confirm(
 
 pub async fn delete(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {

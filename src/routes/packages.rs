@@ -2,7 +2,7 @@
 //! of. A package some customer holds cannot be deleted. Audited (by `service::packages`).
 
 use crate::auth::csrf::Fields;
-use crate::auth::{CsrfForm, Editor};
+use crate::auth::{CsrfForm, SharedEditor};
 use crate::domain::FormState;
 use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
@@ -38,7 +38,7 @@ pub struct PackagesPage {
 
 async fn render_page(
     state: &web::Data<AppState>,
-    editor: &Editor,
+    editor: &SharedEditor,
     form: FormState,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<PackagesPage> {
@@ -60,7 +60,7 @@ async fn render_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     flashes: IncomingFlashMessages,
 ) -> AppResult<PackagesPage> {
     render_page(&state, &editor, FormState::default(), &flashes).await
@@ -68,7 +68,7 @@ pub async fn page(
 
 pub async fn create(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     form: CsrfForm<Fields>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
@@ -93,7 +93,7 @@ pub async fn create(
 
 pub async fn delete(
     state: web::Data<AppState>,
-    editor: Editor,
+    editor: SharedEditor,
     path: web::Path<i64>,
     _form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {

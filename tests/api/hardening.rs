@@ -325,3 +325,50 @@ async fn the_audit_log_is_scoped_to_the_operators_provider() {
         .await;
     assert!(!page.contains("Alpha Foods AS"));
 }
+
+/// Branding profiles and the package list are shared by every provider: an operator limited to
+/// one provider can neither change nor delete them (403, nothing changed); an operator of all
+/// providers still can.
+#[tokio::test]
+async fn shared_settings_are_changed_only_by_operators_of_every_provider() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let p2 = app.service_provider("Second Provider");
+    let id = app.new_operator("pia", "operator").await;
+    let r = app
+        .post_form(
+            &format!("/operators/{id}"),
+            &[
+                ("role", "operator"),
+                ("service_provider_id", &p2.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let pia = app
+        .signed_in_as("pia", crate::common::OPERATOR_PASSWORD)
+        .await;
+    let token = pia.csrf_token().await;
+    for path in ["/brandings/1/delete", "/packages"] {
+        let r = pia
+            .post_with_token(&token, path, &[("name", "Hijacked"), ("description", "")])
+            .await;
+        assert_eq!(r.status().as_u16(), 403, "{path}");
+    }
+    for path in ["/brandings", "/brandings/1/edit", "/packages"] {
+        assert_eq!(pia.get(path).await.status().as_u16(), 403, "{path}");
+    }
+    let brandings = app.get_html("/brandings").await;
+    assert!(
+        brandings.contains("data-id=\"1\""),
+        "the profile is still there"
+    );
+    assert!(!app.get_html("/packages").await.contains("Hijacked"));
+
+    let olaf = app.operator_browser("olaf", "operator").await;
+    assert_eq!(olaf.get("/brandings").await.status().as_u16(), 200);
+    let r = olaf
+        .post_form("/packages", &[("name", "Premium"), ("description", "")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "an operator of every provider");
+}
