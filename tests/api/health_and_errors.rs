@@ -28,17 +28,26 @@ async fn pages_carry_security_headers() {
     assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff");
     assert_eq!(h.get("referrer-policy").unwrap(), "same-origin");
     assert_eq!(h.get("cache-control").unwrap(), "no-store");
-    let cookie = h
-        .get("set-cookie")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let session_cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
+    let cookies = |r: &reqwest::Response| -> Vec<String> {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    };
+    // The sign-in form's token rides in its own cookie (no session for anonymous visitors).
+    let form_cookie = cookies(&r)
+        .into_iter()
+        .find(|c| c.starts_with("selfcare_csrf="))
+        .expect("the form token cookie");
+    assert!(form_cookie.contains("HttpOnly"), "{form_cookie}");
+    assert!(form_cookie.contains("SameSite=Strict"), "{form_cookie}");
+    let signed_in = app.login("admin", crate::common::ADMIN_PASSWORD).await;
+    assert_eq!(signed_in.status().as_u16(), 303);
+    let session_cookie = cookies(&signed_in)
+        .into_iter()
         .find(|c| c.starts_with("selfcare_session="))
-        .unwrap_or(cookie);
+        .expect("a session cookie at sign-in");
     assert!(session_cookie.contains("HttpOnly"), "{session_cookie}");
     assert!(session_cookie.contains("SameSite=Lax"), "{session_cookie}");
 }
