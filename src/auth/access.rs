@@ -69,7 +69,7 @@ pub fn providers_for(conn: &mut DbConnection, scope: Scope) -> AppResult<Vec<(St
 
 /// Refuses any change to a demo customer: it can only be deleted.
 pub fn refuse_if_demo(c: &Customer) -> AppResult<()> {
-    if c.customer_type == CustomerType::Live.code() {
+    if c.customer_type == CustomerType::Live {
         Ok(())
     } else {
         Err(AppError::Conflict(format!(

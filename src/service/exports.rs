@@ -134,7 +134,7 @@ fn queue(
         title: spec.info.title.clone(),
         format: spec.format.extension().into(),
         spec: serde_json::to_string(spec).map_err(|e| AppError::Internal(e.into()))?,
-        status: export_job::QUEUED.into(),
+        status: export_job::JobStatus::Queued,
         rows_total: rows,
         file_name: spec.info.file_name(spec.format),
         created_at: now,

@@ -68,12 +68,12 @@ impl LinkForm {
         LinkForm {
             name: l.name.clone(),
             description: l.description.clone(),
-            link_type: l.link_type.clone(),
+            link_type: l.link_type.code().to_string(),
             bandwidth_down_kbps: l.bandwidth_down_kbps.to_string(),
             bandwidth_up_kbps: l.bandwidth_up_kbps.to_string(),
             ip_address: l.ip_address.clone(),
             circuit_id: l.circuit_id.clone(),
-            status: l.status.clone(),
+            status: l.status.code().to_string(),
             ..Default::default()
         }
     }
@@ -162,12 +162,12 @@ pub fn create(
                 site_id: s.id,
                 name: valid.name,
                 description: valid.description,
-                link_type: valid.link_type.code().into(),
+                link_type: valid.link_type,
                 bandwidth_down_kbps: valid.down,
                 bandwidth_up_kbps: valid.up,
                 ip_address: valid.ip,
                 circuit_id: valid.circuit_id,
-                status: valid.status.code().into(),
+                status: valid.status,
                 created_at: now,
                 updated_at: now,
             },
@@ -246,12 +246,12 @@ pub fn update(
         let changes = AccessLinkUpdate {
             name: valid.name,
             description: valid.description,
-            link_type: valid.link_type.code().into(),
+            link_type: valid.link_type,
             bandwidth_down_kbps: valid.down,
             bandwidth_up_kbps: valid.up,
             ip_address: valid.ip,
             circuit_id: valid.circuit_id,
-            status: valid.status.code().into(),
+            status: valid.status,
             updated_at: crate::db::now(),
         };
         let Some(after) = link::update(conn, before.id, version, &changes)? else {

@@ -131,7 +131,7 @@ pub fn create(
             &NewOperator {
                 username: name.to_string(),
                 password_hash: hash,
-                role: valid.role.code().into(),
+                role: valid.role,
                 service_provider_id: valid.service_provider_id,
                 disabled: false,
                 created_at: now,
@@ -205,9 +205,7 @@ fn change_operator(
 
 /// Whether taking `before`'s admin powers away would leave no enabled admin.
 fn last_admin(conn: &mut DbConnection, before: &OperatorRow) -> AppResult<bool> {
-    Ok(before.role == Role::Admin.code()
-        && !before.disabled
-        && operator::enabled_admins(conn)? <= 1)
+    Ok(before.role == Role::Admin && !before.disabled && operator::enabled_admins(conn)? <= 1)
 }
 
 /// The role form as posted.
@@ -244,7 +242,7 @@ pub fn set_role(
             return Ok(Err(OperatorRefusal::AdminRoleStays));
         }
         Ok(Ok(
-            operator::set_role(conn, before.id, role.code(), sp)?.ok_or(AppError::NotFound)?
+            operator::set_role(conn, before.id, role, sp)?.ok_or(AppError::NotFound)?
         ))
     })
 }

@@ -175,7 +175,7 @@ fn current(
             })
             .map(|c| RowNow {
                 label: c.company.clone(),
-                locked: c.customer_type != CustomerType::Live.code(),
+                locked: c.customer_type != CustomerType::Live,
                 name: c.name.clone(),
                 description: c.description.clone(),
                 version: c.version,

@@ -75,7 +75,7 @@ async fn one_save_keeps_edits_of_several_panels_and_the_history_names_them() {
     assert_eq!(s.version, 2);
     assert!(s.pin_hash.is_some(), "an empty PIN keeps the PIN");
     let w = wallet::held_by(&mut conn, id).unwrap().remove(0).wallet;
-    assert_eq!(w.state, "active");
+    assert_eq!(w.state.code(), "active");
     assert_eq!(w.max_concurrent, 4);
     assert_eq!(
         w.expires_at,
@@ -137,7 +137,7 @@ async fn a_stale_save_is_refused_and_nothing_is_overwritten() {
     let r = post_scraped(&app, &format!("/subscribers/{id}"), &mine).await;
     assert_eq!(r.status().as_u16(), 409);
     let w = wallet::held_by(&mut conn, id).unwrap().remove(0).wallet;
-    assert_eq!(w.state, "suspended");
+    assert_eq!(w.state.code(), "suspended");
 }
 
 #[tokio::test]
@@ -324,7 +324,10 @@ async fn wallet_changes_ask_for_a_reason_while_auditing_is_on() {
     assert_eq!(r.status().as_u16(), 422, "201 characters are too many");
     let mut conn = db(&app);
     assert_eq!(
-        wallet::held_by(&mut conn, id).unwrap()[0].wallet.state,
+        wallet::held_by(&mut conn, id).unwrap()[0]
+            .wallet
+            .state
+            .code(),
         "pre_use"
     );
     // Details alone need no reason.

@@ -30,7 +30,7 @@ async fn call_barring_list_type_ignore_and_numbers() {
     .await;
     let mut conn = db(&app);
     let s = subscriber::find(&mut conn, id).unwrap().unwrap();
-    assert_eq!(s.barring_list_type, "allowed");
+    assert_eq!(s.barring_list_type.code(), "allowed");
     assert!(s.barring_ignore);
     let p = subscriber_profile::load(&mut conn, id).unwrap();
     let numbers: Vec<&str> = p.numbers_of("barring").map(|n| n.number.as_str()).collect();
@@ -144,7 +144,7 @@ async fn friends_and_family_settings_and_numbers() {
     .await;
     let mut conn = db(&app);
     let s = subscriber::find(&mut conn, id).unwrap().unwrap();
-    assert_eq!(s.ff_service, "friends_destination");
+    assert_eq!(s.ff_service.code(), "friends_destination");
     assert_eq!(s.ff_discount_prefix, "1550");
     assert_eq!(s.ff_change_count, 3);
     assert_eq!(

@@ -4,6 +4,7 @@
 use super::{After, Order, Page};
 use crate::db::schema::access_links;
 use crate::db::DbConnection;
+use crate::domain::{LinkStatus, LinkType};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -14,44 +15,50 @@ pub struct AccessLink {
     pub site_id: i64,
     pub name: String,
     pub description: String,
-    pub link_type: String,
+    #[diesel(deserialize_as = String)]
+    pub link_type: LinkType,
     pub bandwidth_down_kbps: i64,
     pub bandwidth_up_kbps: i64,
     pub ip_address: String,
     pub circuit_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: LinkStatus,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = access_links)]
 pub struct NewAccessLink {
     pub site_id: i64,
     pub name: String,
     pub description: String,
-    pub link_type: String,
+    #[diesel(serialize_as = String)]
+    pub link_type: LinkType,
     pub bandwidth_down_kbps: i64,
     pub bandwidth_up_kbps: i64,
     pub ip_address: String,
     pub circuit_id: String,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: LinkStatus,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-#[derive(Debug, AsChangeset)]
+#[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = access_links)]
 pub struct AccessLinkUpdate {
     pub name: String,
     pub description: String,
-    pub link_type: String,
+    #[diesel(serialize_as = String)]
+    pub link_type: LinkType,
     pub bandwidth_down_kbps: i64,
     pub bandwidth_up_kbps: i64,
     pub ip_address: String,
     pub circuit_id: String,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: LinkStatus,
     pub updated_at: i64,
 }
 
@@ -83,7 +90,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccessLink>>
 
 pub fn insert(conn: &mut DbConnection, new: &NewAccessLink) -> QueryResult<AccessLink> {
     let id: i64 = diesel::insert_into(access_links::table)
-        .values(new)
+        .values(new.clone())
         .returning(access_links::id)
         .get_result(conn)?;
     access_links::table
@@ -103,7 +110,7 @@ pub fn update(
             .filter(access_links::id.eq(id))
             .filter(access_links::version.eq(version)),
     )
-    .set((changes, access_links::version.eq(version + 1)))
+    .set((changes.clone(), access_links::version.eq(version + 1)))
     .execute(conn)?;
     if n == 1 {
         find(conn, id)

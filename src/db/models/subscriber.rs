@@ -2,6 +2,7 @@
 
 use crate::db::schema::subscribers;
 use crate::db::DbConnection;
+use crate::domain::subscriber::{BarringListType, FfService};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -23,9 +24,11 @@ pub struct Subscriber {
     pub blacklisted: bool,
     pub disable_sms: bool,
     pub remote_access: bool,
-    pub barring_list_type: String,
+    #[diesel(deserialize_as = String)]
+    pub barring_list_type: BarringListType,
     pub barring_ignore: bool,
-    pub ff_service: String,
+    #[diesel(deserialize_as = String)]
+    pub ff_service: FfService,
     pub ff_discount_prefix: String,
     pub ff_change_count: i32,
     pub ff_changed_at: Option<i64>,
@@ -71,9 +74,11 @@ pub struct SubscriberUpdate {
     pub blacklisted: bool,
     pub disable_sms: bool,
     pub remote_access: bool,
-    pub barring_list_type: String,
+    #[diesel(serialize_as = String)]
+    pub barring_list_type: BarringListType,
     pub barring_ignore: bool,
-    pub ff_service: String,
+    #[diesel(serialize_as = String)]
+    pub ff_service: FfService,
     pub ff_discount_prefix: String,
     pub ff_change_count: i32,
     pub ff_changed_at: Option<i64>,
@@ -93,9 +98,9 @@ impl SubscriberUpdate {
             blacklisted: s.blacklisted,
             disable_sms: s.disable_sms,
             remote_access: s.remote_access,
-            barring_list_type: s.barring_list_type.clone(),
+            barring_list_type: s.barring_list_type,
             barring_ignore: s.barring_ignore,
-            ff_service: s.ff_service.clone(),
+            ff_service: s.ff_service,
             ff_discount_prefix: s.ff_discount_prefix.clone(),
             ff_change_count: s.ff_change_count,
             ff_changed_at: s.ff_changed_at,
@@ -166,7 +171,7 @@ pub fn update(
             .filter(subscribers::version.eq(version)),
     )
     .set((
-        changes,
+        changes.clone(),
         subscribers::version.eq(version + 1),
         subscribers::updated_at.eq(crate::db::now()),
     ))

@@ -39,7 +39,7 @@ async fn render_page(
     let o = &d.operator;
     let form = form.unwrap_or_else(|| {
         let mut f = FormState::default();
-        f.set("role", &o.role);
+        f.set("role", o.role.code());
         f.set(
             "service_provider_id",
             o.service_provider_id

@@ -41,7 +41,8 @@ fn consequences(wallets: &[HeldWallet]) -> Vec<String> {
             } else {
                 format!(
                     "Its {} wallet {} is deleted with it.",
-                    h.wallet_type, h.wallet.wallet_ref
+                    h.wallet_type.code(),
+                    h.wallet.wallet_ref
                 )
             }
         })

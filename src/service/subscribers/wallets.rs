@@ -88,7 +88,7 @@ pub fn new_wallet_form(
 }
 
 fn choices(conn: &mut DbConnection, subscriber_id: i64) -> AppResult<Choices> {
-    let held: Vec<String> = wallet::held_by(conn, subscriber_id)?
+    let held: Vec<WalletType> = wallet::held_by(conn, subscriber_id)?
         .into_iter()
         .map(|h| h.wallet_type)
         .collect();
@@ -100,7 +100,7 @@ fn choices(conn: &mut DbConnection, subscriber_id: i64) -> AppResult<Choices> {
         currencies,
         free_types: WalletType::ALL
             .iter()
-            .filter(|t| !held.iter().any(|h| h == t.code()))
+            .filter(|t| !held.contains(t))
             .map(|t| (t.code().to_string(), t.label().to_string()))
             .collect(),
         audit_on: settings::audit_financial_changes(conn)?,
@@ -181,7 +181,7 @@ fn add_in_transaction(
         Ok(w) => w,
         Err(f) => return Ok(AddWalletOutcome::Invalid(f)),
     };
-    wallet::link(conn, to.subscriber_id, to.wallet_type.code(), w.id)?;
+    wallet::link(conn, to.subscriber_id, to.wallet_type, w.id)?;
     let shared = wallet::holders(conn, w.id)? > 1;
     AuditEvent::new(ObjectKind::Subscriber, to.subscriber_id, Action::AddWallet)
         .after_value(serde_json::json!({
@@ -265,10 +265,10 @@ fn private(
             currency_id: p.currency_id,
             display_currency_id: p.display_currency_id,
             customer_id,
-            limit_type: p.limit_type.code().into(),
+            limit_type: p.limit_type,
             min_credit_minor: p.min_credit,
             max_concurrent: p.max_concurrent,
-            state: WalletState::PreUse.code().into(),
+            state: WalletState::PreUse,
             created_at: now,
             updated_at: now,
         },
