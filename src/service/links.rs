@@ -9,6 +9,7 @@ use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::Customer;
 use crate::db::models::link::{self, AccessLink, AccessLinkUpdate, NewAccessLink};
 use crate::db::models::site::Site;
+use crate::db::models::LinkId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{
     parse_int_in, Description, FormState, IpNet, LinkStatus, LinkType, ObjectName,
@@ -294,7 +295,7 @@ pub fn delete(
 ) -> AppResult<(AccessLink, Site)> {
     let (l, s, _) = link_visible(conn, scope, link_id)?;
     write_transaction(conn, |conn| {
-        link::delete(conn, l.id)?;
+        link::delete(conn, LinkId(l.id))?;
         AuditEvent::deleted(ObjectKind::AccessLink, l.id, &l).write(conn, actor)?;
         Ok::<_, AppError>(())
     })?;

@@ -12,6 +12,7 @@ use crate::db::models::audit::AuditEntry;
 use crate::db::models::operator::{self, NewOperator, OperatorRow};
 use crate::db::models::reference::{self, ServiceProvider};
 use crate::db::models::session;
+use crate::db::models::OperatorId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{FormState, OperatorPassword, OperatorUsername, Role};
 use crate::error::{AppError, AppResult};
@@ -190,7 +191,7 @@ fn change_operator(
     ) -> AppResult<Result<OperatorRow, OperatorRefusal>>,
 ) -> AppResult<OperatorChanged> {
     write_transaction(conn, |conn| {
-        let before = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let before = operator::find(conn, OperatorId(id))?.ok_or(AppError::NotFound)?;
         let after = match change(conn, &before)? {
             Ok(after) => after,
             Err(refusal) => return Ok(OperatorChanged::Refused(refusal)),
@@ -291,7 +292,7 @@ pub fn reset_password(
     change_operator(conn, actor, id, Some("password reset"), |conn, before| {
         operator::set_password_hash(conn, before.id, &hash)?;
         Ok(Ok(
-            operator::find(conn, before.id)?.ok_or(AppError::NotFound)?
+            operator::find(conn, OperatorId(before.id))?.ok_or(AppError::NotFound)?
         ))
     })
 }
@@ -323,7 +324,7 @@ pub struct OperatorDetail {
 
 #[tracing::instrument(skip(conn))]
 pub fn detail(conn: &mut DbConnection, id: i64) -> AppResult<OperatorDetail> {
-    let operator = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let operator = operator::find(conn, OperatorId(id))?.ok_or(AppError::NotFound)?;
     Ok(OperatorDetail {
         operator,
         providers: reference::service_providers(conn)?,

@@ -9,6 +9,7 @@ use crate::auth::access::{refuse_if_demo, site_visible, Scope};
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::Customer;
 use crate::db::models::site::{self, NewSite, Site, SiteUpdate};
+use crate::db::models::SiteId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{Country, Description, FormState, LongText, ObjectName, TimeZone};
 use crate::error::{AppError, AppResult};
@@ -225,7 +226,7 @@ fn refused(
 pub fn delete(conn: &mut DbConnection, scope: Scope, actor: &str, site_id: i64) -> AppResult<Site> {
     let (s, _) = site_visible(conn, scope, site_id)?;
     write_transaction(conn, |conn| {
-        site::delete(conn, s.id)?;
+        site::delete(conn, SiteId(s.id))?;
         AuditEvent::deleted(ObjectKind::Site, s.id, &s).write(conn, actor)?;
         Ok::<_, AppError>(())
     })?;

@@ -37,7 +37,7 @@ async fn a_new_subscriber_exists_at_once_and_goes_on_to_its_wallet() {
     assert!(page.contains("New wallet for subscriber 4700001"));
 
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert!(s.pin_hash.as_deref().unwrap().starts_with("$argon2id$"));
     assert_eq!(s.cli, "4791000001");
     assert!(!s.blacklisted);
@@ -151,7 +151,7 @@ async fn pins_of_four_and_eight_digits_pass_and_an_undefined_pin_is_not_stored()
         .parse()
         .unwrap();
     let mut conn = db(&app);
-    assert!(subscriber::find(&mut conn, id)
+    assert!(subscriber::find(&mut conn, id.into())
         .unwrap()
         .unwrap()
         .pin_hash

@@ -29,7 +29,7 @@ async fn call_barring_list_type_ignore_and_numbers() {
     )
     .await;
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert_eq!(s.barring_list_type.code(), "allowed");
     assert!(s.barring_ignore);
     let p = subscriber_profile::load(&mut conn, id).unwrap();
@@ -143,7 +143,7 @@ async fn friends_and_family_settings_and_numbers() {
     )
     .await;
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert_eq!(s.ff_service.code(), "friends_destination");
     assert_eq!(s.ff_discount_prefix, "1550");
     assert_eq!(s.ff_change_count, 3);
@@ -201,7 +201,7 @@ async fn closed_user_groups_and_remote_access() {
         vec![1, 3]
     );
     assert!(
-        subscriber::find(&mut conn, id)
+        subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .remote_access
@@ -214,7 +214,7 @@ async fn closed_user_groups_and_remote_access() {
         vec![3]
     );
     assert!(
-        !subscriber::find(&mut conn, id)
+        !subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .remote_access
@@ -515,7 +515,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
     assert!(!attempt(&mut conn, false));
     assert!(!attempt(&mut conn, false));
     assert!(
-        !subscriber::find(&mut conn, id)
+        !subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .blacklisted
@@ -524,7 +524,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
         attempt(&mut conn, false),
         "the third failure in a row blacklists"
     );
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert!(s.blacklisted);
     assert_eq!(s.version, 2, "an open edit form is now stale");
     assert!(!attempt(&mut conn, false), "already blacklisted");
@@ -535,7 +535,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
     // Unticking the flag lifts it.
     save_ok(&app, id, &[("blacklisted", None)]).await;
     assert!(
-        !subscriber::find(&mut conn, id)
+        !subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .blacklisted

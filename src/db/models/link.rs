@@ -1,6 +1,7 @@
 //! `access_links`: rows, insert and update forms, a site's links in a given order, the
 //! inventory of every link.
 
+use super::LinkId;
 use super::{After, Order, Page};
 use crate::db::schema::access_links;
 use crate::db::DbConnection;
@@ -80,9 +81,9 @@ pub fn list_for_site(
     Ok(Page::from_overfetch(rows, per_page))
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccessLink>> {
+pub fn find(conn: &mut DbConnection, id: LinkId) -> QueryResult<Option<AccessLink>> {
     access_links::table
-        .find(id)
+        .find(id.0)
         .select(AccessLink::as_select())
         .first(conn)
         .optional()
@@ -113,7 +114,7 @@ pub fn update(
     .set((changes.clone(), access_links::version.eq(version + 1)))
     .execute(conn)?;
     if n == 1 {
-        find(conn, id)
+        find(conn, LinkId(id))
     } else {
         Ok(None)
     }
@@ -141,8 +142,8 @@ pub fn update_name_description(
     Ok(n == 1)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(access_links::table.find(id)).execute(conn)
+pub fn delete(conn: &mut DbConnection, id: LinkId) -> QueryResult<usize> {
+    diesel::delete(access_links::table.find(id.0)).execute(conn)
 }
 
 /// A site's links after `after` in `order` (keyset pagination for exports).

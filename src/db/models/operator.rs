@@ -1,5 +1,6 @@
 //! `operators`: provider staff accounts.
 
+use super::OperatorId;
 use crate::db::schema::operators;
 use crate::db::DbConnection;
 use crate::domain::Role;
@@ -68,9 +69,9 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<OperatorRow>> {
         .load(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OperatorRow>> {
+pub fn find(conn: &mut DbConnection, id: OperatorId) -> QueryResult<Option<OperatorRow>> {
     operators::table
-        .find(id)
+        .find(id.0)
         .select(OperatorRow::as_select())
         .first(conn)
         .optional()
@@ -98,7 +99,7 @@ pub fn set_role(
             operators::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;
-    find(conn, id)
+    find(conn, OperatorId(id))
 }
 
 pub fn set_disabled(
@@ -112,7 +113,7 @@ pub fn set_disabled(
             operators::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;
-    find(conn, id)
+    find(conn, OperatorId(id))
 }
 
 pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {

@@ -1,5 +1,6 @@
 //! `subscribers`: the row, insert form, version-checked updates, uniqueness checks, deletion.
 
+use super::SubscriberId;
 use crate::db::schema::subscribers;
 use crate::db::DbConnection;
 use crate::domain::subscriber::{BarringListType, FfService};
@@ -119,9 +120,9 @@ pub fn insert(conn: &mut DbConnection, new: &NewSubscriber) -> QueryResult<Subsc
         .first(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Subscriber>> {
+pub fn find(conn: &mut DbConnection, id: SubscriberId) -> QueryResult<Option<Subscriber>> {
     subscribers::table
-        .find(id)
+        .find(id.0)
         .select(Subscriber::as_select())
         .first(conn)
         .optional()
@@ -177,7 +178,7 @@ pub fn update(
     ))
     .execute(conn)?;
     if n == 1 {
-        find(conn, id)
+        find(conn, SubscriberId(id))
     } else {
         Ok(None)
     }
@@ -194,8 +195,8 @@ pub fn set_blacklisted(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(subscribers::table.find(id)).execute(conn)
+pub fn delete(conn: &mut DbConnection, id: SubscriberId) -> QueryResult<usize> {
+    diesel::delete(subscribers::table.find(id.0)).execute(conn)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

@@ -1,6 +1,7 @@
 //! `wallets` and `subscriber_wallets`: a wallet, who holds it (primary or secondary), creation,
 //! version-checked updates, product swaps to bill, and removal of wallets nobody holds.
 
+use super::WalletId;
 use crate::db::schema::{subscriber_wallets, wallet_product_swaps, wallets};
 use crate::db::DbConnection;
 use crate::domain::subscriber::{LimitType, WalletState, WalletType};
@@ -96,9 +97,9 @@ pub fn insert(conn: &mut DbConnection, new: &NewWallet) -> QueryResult<Wallet> {
         .first(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Wallet>> {
+pub fn find(conn: &mut DbConnection, id: WalletId) -> QueryResult<Option<Wallet>> {
     wallets::table
-        .find(id)
+        .find(id.0)
         .select(Wallet::as_select())
         .first(conn)
         .optional()
@@ -181,7 +182,7 @@ pub fn update(
     ))
     .execute(conn)?;
     if n == 1 {
-        find(conn, id)
+        find(conn, WalletId(id))
     } else {
         Ok(None)
     }

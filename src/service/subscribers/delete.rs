@@ -8,6 +8,7 @@ use crate::db::models::settings;
 use crate::db::models::subscriber::{self, Subscriber};
 use crate::db::models::subscriber_profile as profile;
 use crate::db::models::wallet::{self, HeldWallet};
+use crate::db::models::SubscriberId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber::ChangeReason;
 use crate::domain::FormState;
@@ -70,7 +71,7 @@ pub fn delete(
         };
         let before = profile::audit_image(&s, &profile::load(conn, id)?);
         let held = wallet::held_by(conn, id)?;
-        subscriber::delete(conn, id)?;
+        subscriber::delete(conn, SubscriberId(id))?;
         let mut event =
             AuditEvent::new(ObjectKind::Subscriber, id, Action::Delete).reason(reason.as_deref());
         event.before = before;

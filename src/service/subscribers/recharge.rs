@@ -3,6 +3,7 @@
 //! audit log with its reason. The recharge itself arrives with balances; it calls
 //! `record_attempt` inside its own transaction.
 
+use crate::db::models::SubscriberId;
 use crate::db::models::{subscriber, voucher};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber_rules::{blacklists, FAILED_RECHARGES_TO_BLACKLIST};
@@ -25,7 +26,7 @@ pub fn record_attempt(
     write_transaction(conn, |conn| {
         voucher::insert_attempt(conn, subscriber_id, voucher_number, succeeded)?;
         let recent = voucher::latest_outcomes(conn, subscriber_id, FAILED_RECHARGES_TO_BLACKLIST)?;
-        let Some(before) = subscriber::find(conn, subscriber_id)? else {
+        let Some(before) = subscriber::find(conn, SubscriberId(subscriber_id))? else {
             return Ok(false);
         };
         if before.blacklisted || !blacklists(&recent) {
@@ -35,7 +36,7 @@ pub fn record_attempt(
         let mut event = AuditEvent::new(ObjectKind::Subscriber, subscriber_id, Action::Blacklist)
             .before(&before)
             .reason(Some(REASON));
-        if let Some(after) = subscriber::find(conn, subscriber_id)? {
+        if let Some(after) = subscriber::find(conn, SubscriberId(subscriber_id))? {
             event = event.after(&after);
         }
         event.write(conn, actor)?;
