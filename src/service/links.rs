@@ -10,6 +10,7 @@ use crate::db::models::customer::Customer;
 use crate::db::models::link::{self, AccessLink, AccessLinkUpdate, NewAccessLink};
 use crate::db::models::site::Site;
 use crate::db::models::LinkId;
+use crate::db::models::SiteId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{
     parse_int_in, Description, FormState, IpNet, LinkStatus, LinkType, ObjectName,
@@ -146,10 +147,10 @@ pub fn create(
     conn: &mut DbConnection,
     scope: Scope,
     actor: &str,
-    site_id: i64,
+    site_id: SiteId,
     form: &LinkForm,
 ) -> AppResult<CreateOutcome> {
-    let (s, c) = site_visible(conn, scope, site_id)?;
+    let (s, c) = site_visible(conn, scope, site_id.0)?;
     refuse_if_demo(&c)?;
     let valid = match form.parse() {
         Ok(v) => v,
@@ -193,8 +194,8 @@ pub struct EditForm {
 
 /// The edit form of a visible link of a live customer.
 #[tracing::instrument(skip(conn))]
-pub fn edit_form(conn: &mut DbConnection, scope: Scope, link_id: i64) -> AppResult<EditForm> {
-    let (link, site, customer) = link_visible(conn, scope, link_id)?;
+pub fn edit_form(conn: &mut DbConnection, scope: Scope, link_id: LinkId) -> AppResult<EditForm> {
+    let (link, site, customer) = link_visible(conn, scope, link_id.0)?;
     refuse_if_demo(&customer)?;
     with_history(conn, link, site, customer)
 }
@@ -231,10 +232,10 @@ pub fn update(
     conn: &mut DbConnection,
     scope: Scope,
     actor: &str,
-    link_id: i64,
+    link_id: LinkId,
     form: &LinkForm,
 ) -> AppResult<UpdateOutcome> {
-    let (before, s, c) = link_visible(conn, scope, link_id)?;
+    let (before, s, c) = link_visible(conn, scope, link_id.0)?;
     refuse_if_demo(&c)?;
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())
@@ -291,9 +292,9 @@ pub fn delete(
     conn: &mut DbConnection,
     scope: Scope,
     actor: &str,
-    link_id: i64,
+    link_id: LinkId,
 ) -> AppResult<(AccessLink, Site)> {
-    let (l, s, _) = link_visible(conn, scope, link_id)?;
+    let (l, s, _) = link_visible(conn, scope, link_id.0)?;
     write_transaction(conn, |conn| {
         link::delete(conn, LinkId(l.id))?;
         AuditEvent::deleted(ObjectKind::AccessLink, l.id, &l).write(conn, actor)?;

@@ -223,7 +223,7 @@ pub fn set_role(
     conn: &mut DbConnection,
     actor: &str,
     me: i64,
-    id: i64,
+    id: OperatorId,
     input: &RoleInput,
 ) -> AppResult<OperatorChanged> {
     let providers = reference::service_providers(conn)?;
@@ -238,7 +238,7 @@ pub fn set_role(
     let (Some(role), Some(sp)) = (role, sp) else {
         return Ok(OperatorChanged::Invalid(f));
     };
-    change_operator(conn, actor, id, None, |conn, before| {
+    change_operator(conn, actor, id.0, None, |conn, before| {
         if role != Role::Admin && (before.id == me || last_admin(conn, before)?) {
             return Ok(Err(OperatorRefusal::AdminRoleStays));
         }
@@ -254,11 +254,11 @@ pub fn set_disabled(
     conn: &mut DbConnection,
     actor: &str,
     me: i64,
-    id: i64,
+    id: OperatorId,
     disabled: bool,
 ) -> AppResult<OperatorChanged> {
     let reason = if disabled { "disabled" } else { "enabled" };
-    change_operator(conn, actor, id, Some(reason), |conn, before| {
+    change_operator(conn, actor, id.0, Some(reason), |conn, before| {
         if disabled && (before.id == me || last_admin(conn, before)?) {
             return Ok(Err(OperatorRefusal::CannotDisable));
         }
@@ -280,7 +280,7 @@ pub struct PasswordInput {
 pub fn reset_password(
     conn: &mut DbConnection,
     actor: &str,
-    id: i64,
+    id: OperatorId,
     input: &PasswordInput,
 ) -> AppResult<OperatorChanged> {
     let mut f = FormState::default();
@@ -289,7 +289,7 @@ pub fn reset_password(
         return Ok(OperatorChanged::Invalid(f));
     };
     let hash = password::hash(password.expose())?;
-    change_operator(conn, actor, id, Some("password reset"), |conn, before| {
+    change_operator(conn, actor, id.0, Some("password reset"), |conn, before| {
         operator::set_password_hash(conn, before.id, &hash)?;
         Ok(Ok(
             operator::find(conn, OperatorId(before.id))?.ok_or(AppError::NotFound)?
@@ -323,12 +323,12 @@ pub struct OperatorDetail {
 }
 
 #[tracing::instrument(skip(conn))]
-pub fn detail(conn: &mut DbConnection, id: i64) -> AppResult<OperatorDetail> {
-    let operator = operator::find(conn, OperatorId(id))?.ok_or(AppError::NotFound)?;
+pub fn detail(conn: &mut DbConnection, id: OperatorId) -> AppResult<OperatorDetail> {
+    let operator = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
     Ok(OperatorDetail {
         operator,
         providers: reference::service_providers(conn)?,
-        history: audit::history(conn, ObjectKind::Operator, id, HISTORY)?,
+        history: audit::history(conn, ObjectKind::Operator, id.0, HISTORY)?,
     })
 }
 

@@ -97,7 +97,13 @@ async fn nothing_changed_saves_nothing() {
     let id = create_subscriber(&app, "ED3", "4780000003").await;
     save_ok(&app, id, &[]).await;
     let mut conn = db(&app);
-    assert_eq!(subscriber::find(&mut conn, id.into()).unwrap().unwrap().version, 1);
+    assert_eq!(
+        subscriber::find(&mut conn, id.into())
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
 }
 
 #[tokio::test]

@@ -504,7 +504,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
     let id = create_subscriber(&app, "P9", "4770000009").await;
     let mut conn = db(&app);
     let attempt = |conn: &mut selfcare::db::DbConnection, ok: bool| {
-        recharge::record_attempt(conn, id, "123456789", ok, "system:recharge").unwrap()
+        recharge::record_attempt(conn, id.into(), "123456789", ok, "system:recharge").unwrap()
     };
     assert!(!attempt(&mut conn, false));
     assert!(!attempt(&mut conn, false));

@@ -49,7 +49,7 @@ struct SavedBy {
 pub async fn save(
     state: &AppState,
     op: &CurrentOperator,
-    id: i64,
+    id: SubscriberId,
     fields: Fields,
 ) -> AppResult<SaveOutcome> {
     let scope = op.service_provider_id;
@@ -69,7 +69,7 @@ pub async fn save(
         name: op.username.clone(),
     };
     with_conn(state, move |conn| {
-        commit(conn, scope, id, version, plan, posted, &by)
+        commit(conn, scope, id.0, version, plan, posted, &by)
     })
     .await
 }
@@ -163,7 +163,7 @@ fn commit(
             Some(f)
         }
     };
-    let data = Box::new(edit_data(conn, scope, id)?);
+    let data = Box::new(edit_data(conn, scope, SubscriberId(id))?);
     Ok(match refused {
         Some(f) => SaveOutcome::Invalid(data, f),
         None => SaveOutcome::Stale(data),

@@ -18,25 +18,26 @@ const REASON: &str = "Three failed voucher recharges in a row";
 #[tracing::instrument(skip(conn, voucher_number))]
 pub fn record_attempt(
     conn: &mut DbConnection,
-    subscriber_id: i64,
+    subscriber_id: SubscriberId,
     voucher_number: &str,
     succeeded: bool,
     actor: &str,
 ) -> AppResult<bool> {
     write_transaction(conn, |conn| {
-        voucher::insert_attempt(conn, subscriber_id, voucher_number, succeeded)?;
-        let recent = voucher::latest_outcomes(conn, subscriber_id, FAILED_RECHARGES_TO_BLACKLIST)?;
-        let Some(before) = subscriber::find(conn, SubscriberId(subscriber_id))? else {
+        voucher::insert_attempt(conn, subscriber_id.0, voucher_number, succeeded)?;
+        let recent =
+            voucher::latest_outcomes(conn, subscriber_id.0, FAILED_RECHARGES_TO_BLACKLIST)?;
+        let Some(before) = subscriber::find(conn, subscriber_id)? else {
             return Ok(false);
         };
         if before.blacklisted || !blacklists(&recent) {
             return Ok(false);
         }
-        subscriber::set_blacklisted(conn, subscriber_id)?;
-        let mut event = AuditEvent::new(ObjectKind::Subscriber, subscriber_id, Action::Blacklist)
+        subscriber::set_blacklisted(conn, subscriber_id.0)?;
+        let mut event = AuditEvent::new(ObjectKind::Subscriber, subscriber_id.0, Action::Blacklist)
             .before(&before)
             .reason(Some(REASON));
-        if let Some(after) = subscriber::find(conn, SubscriberId(subscriber_id))? {
+        if let Some(after) = subscriber::find(conn, subscriber_id)? {
             event = event.after(&after);
         }
         event.write(conn, actor)?;

@@ -11,6 +11,7 @@ use crate::db::models::ref_data::{self, Currency, RefKind};
 use crate::db::models::settings;
 use crate::db::models::subscriber::Subscriber;
 use crate::db::models::wallet::{self, NewWallet, Wallet};
+use crate::db::models::SubscriberId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber::{
     parse_amount, parse_max_concurrent, ChangeReason, LimitType, WalletRef, WalletState, WalletType,
@@ -80,9 +81,9 @@ pub struct Choices {
 pub fn new_wallet_form(
     conn: &mut DbConnection,
     scope: Scope,
-    subscriber_id: i64,
+    subscriber_id: SubscriberId,
 ) -> AppResult<(Subscriber, Choices)> {
-    let s = subscriber_visible(conn, scope, subscriber_id)?;
+    let s = subscriber_visible(conn, scope, subscriber_id.0)?;
     let choices = choices(conn, s.id)?;
     Ok((s, choices))
 }
@@ -122,10 +123,10 @@ pub enum AddWalletOutcome {
 pub fn add(
     conn: &mut DbConnection,
     op: &CurrentOperator,
-    subscriber_id: i64,
+    subscriber_id: SubscriberId,
     form: &WalletForm,
 ) -> AppResult<AddWalletOutcome> {
-    let s = subscriber_visible(conn, op.service_provider_id, subscriber_id)?;
+    let s = subscriber_visible(conn, op.service_provider_id, subscriber_id.0)?;
     let choices = choices(conn, s.id)?;
     let mut f = form.state();
     let (wallet_type, plan) = match parse(form, &choices, &mut f) {
