@@ -123,7 +123,7 @@ fn ensure_admin(conn: &mut db::DbConnection, settings: &Settings) -> anyhow::Res
         &operator::NewOperator {
             username: "admin".into(),
             password_hash: crate::auth::password::hash(&password)?,
-            role: "admin".into(),
+            role: crate::domain::Role::Admin,
             service_provider_id: None,
             disabled: false,
             created_at: now,

@@ -71,7 +71,7 @@ fn admit(session: &Session, customer: Customer) -> Result<PortalUser, AppError> 
             return Err(AppError::SignIn(login));
         }
         super::guard::check_timeouts(session, &login)?;
-        if portal_refusal(&customer.customer_type, &customer.status).is_some() {
+        if portal_refusal(customer.customer_type, customer.status).is_some() {
             // Suspended, closed, converted to demo… since sign-in: the session ends here.
             session.purge();
             return Err(AppError::SignIn(login));

@@ -4,6 +4,7 @@
 
 use crate::config::Settings;
 use crate::db::{self, DbConnection};
+use crate::domain::{BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, TaxFlag};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -103,20 +104,23 @@ const SITE_KIND: &[&str] = &[
     "Depot",
     "Lab",
 ];
-const TAX_FLAGS: &[&str] = &["NONE", "VAT", "TAX"];
-const LINK_TYPES: &[&str] = &["FIBER", "DSL", "LTE", "MPLS", "INTERNET", "OTHER"];
-const STATUSES: &[&str] = &[
-    "active",
-    "active",
-    "active",
-    "active",
-    "active",
-    "active",
-    "suspended",
-    "blocked",
-    "closed",
-    "pending_review",
-];
+const TAX_FLAGS: &[TaxFlag] = TaxFlag::ALL;
+const LINK_TYPES: &[LinkType] = LinkType::ALL;
+const STATUSES: &[CustomerStatus] = {
+    use CustomerStatus as S;
+    &[
+        S::Active,
+        S::Active,
+        S::Active,
+        S::Active,
+        S::Active,
+        S::Active,
+        S::Suspended,
+        S::Blocked,
+        S::Closed,
+        S::PendingReview,
+    ]
+};
 
 fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
@@ -224,15 +228,25 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
             c_rows.push(format!(
                 "({id},{sp},{},{},{},{},{},{tariff},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{branding},{},1,{created},{created})",
                 q(&format!("9{id:011}")),
-                q(if rng.gen_bool(0.95) { "LIVE" } else { "DEMO" }),
+                q(if rng.gen_bool(0.95) {
+                    CustomerType::Live
+                } else {
+                    CustomerType::Demo
+                }
+                .code()),
                 q(&username),
                 q(&username.to_lowercase()),
                 q(&hash),
-                q(if rng.gen_bool(0.6) { "PREPAID" } else { "POSTPAID" }),
+                q(if rng.gen_bool(0.6) {
+                    BillingType::Prepaid
+                } else {
+                    BillingType::Postpaid
+                }
+                .code()),
                 rng.gen_range(1..=30),
                 rng.gen_range(0..1_000_000i64) * 100,
                 rng.gen_range(0..=6),
-                q(pick::<&str>(&mut rng, TAX_FLAGS)),
+                q(pick(&mut rng, TAX_FLAGS).code()),
                 rng.gen_range(1..200),
                 rng.gen_range(1..50),
                 if rng.gen_bool(0.5) { "TRUE" } else { "FALSE" },
@@ -247,7 +261,7 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 q(country),
                 q(&format!("{:04}", rng.gen_range(100..9999))),
                 q(&webid),
-                q(status),
+                q(status.code()),
             ));
             for s in 0..rng.gen_range(1..=5) {
                 let sid = next_site;
@@ -272,12 +286,12 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                     let down = *pick(&mut rng, &[10_000i64, 50_000, 100_000, 500_000, 1_000_000]);
                     l_rows.push(format!(
                         "({lid},{sid},{},{},{},{down},{},{},{},{},1,{created},{created})",
-                        q(&format!("{lt}-{}", l + 1)),
+                        q(&format!("{}-{}", lt.code(), l + 1)),
                         q(&format!(
                             "{} uplink",
                             if l == 0 { "Primary" } else { "Backup" }
                         )),
-                        q(lt),
+                        q(lt.code()),
                         down / rng.gen_range(1..=10),
                         q(&format!(
                             "10.{}.{}.{}/30",
@@ -287,10 +301,11 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                         )),
                         q(&format!("CKT-{:08}", lid)),
                         q(if rng.gen_bool(0.9) {
-                            "ACTIVE"
+                            LinkStatus::Active
                         } else {
-                            "INACTIVE"
-                        }),
+                            LinkStatus::Inactive
+                        }
+                        .code()),
                     ));
                 }
             }

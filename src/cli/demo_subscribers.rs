@@ -3,6 +3,7 @@
 //! multi-row batches with explicit ids so a million take a few minutes.
 
 use crate::db::{self, DbConnection};
+use crate::domain::subscriber::{LimitType, WalletState, WalletType};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,26 +26,26 @@ const DESCRIPTIONS: &[&str] = &[
     "",
     "",
 ];
-const STATES: &[&str] = &[
-    "active",
-    "active",
-    "active",
-    "active",
-    "active",
-    "active",
-    "pre_use",
-    "dormant",
-    "suspended",
-    "frozen",
+const STATES: &[WalletState] = &[
+    WalletState::Active,
+    WalletState::Active,
+    WalletState::Active,
+    WalletState::Active,
+    WalletState::Active,
+    WalletState::Active,
+    WalletState::PreUse,
+    WalletState::Dormant,
+    WalletState::Suspended,
+    WalletState::Frozen,
 ];
-const LIMITS: &[&str] = &[
-    "prepaid",
-    "prepaid",
-    "prepaid",
-    "prepaid",
-    "postpaid",
-    "limited_postpaid",
-    "single_use",
+const LIMITS: &[LimitType] = &[
+    LimitType::Prepaid,
+    LimitType::Prepaid,
+    LimitType::Prepaid,
+    LimitType::Prepaid,
+    LimitType::Postpaid,
+    LimitType::LimitedPostpaid,
+    LimitType::SingleUse,
 ];
 
 fn q(s: &str) -> String {
@@ -177,14 +178,14 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
                     q(&wallet_ref(wid)),
                     domains[rng.gen_range(0..domains.len())],
                     products[rng.gen_range(0..products.len())],
-                    q(limit),
-                    if limit == "limited_postpaid" {
+                    q(limit.code()),
+                    if limit.has_minimum_credit() {
                         (rng.gen_range(1..100) * 1_000).to_string()
                     } else {
                         "NULL".into()
                     },
                     rng.gen_range(1..=3),
-                    q(STATES[rng.gen_range(0..STATES.len())]),
+                    q(STATES[rng.gen_range(0..STATES.len())].code()),
                     if rng.gen_bool(0.2) {
                         (now + rng.gen_range(30..720) * 86_400).to_string()
                     } else {
@@ -199,10 +200,16 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
                 _ => new_wallet(&mut rng),
             };
             family = Some(primary);
-            links.push(format!("({id},'primary',{primary},{created})"));
+            links.push(format!(
+                "({id},{},{primary},{created})",
+                q(WalletType::Primary.code())
+            ));
             if rng.gen_bool(0.1) {
                 let secondary = new_wallet(&mut rng);
-                links.push(format!("({id},'secondary',{secondary},{created})"));
+                links.push(format!(
+                    "({id},{},{secondary},{created})",
+                    q(WalletType::Secondary.code())
+                ));
             }
         }
         db::write_transaction(conn, |conn| -> QueryResult<()> {

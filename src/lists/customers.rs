@@ -1,11 +1,9 @@
 //! The customers list: the customers pane (filtered, sorted, paged) and its exports.
 
-use super::{
-    by_text, label_or_code, text, yes_no, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir,
-};
+use super::{by_text, text, yes_no, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::customer::{self, Customer, CustomerFilter};
 use crate::db::DbConnection;
-use crate::domain::{BillingType, Country, CustomerStatus, CustomerType};
+use crate::domain::Country;
 use diesel::QueryResult;
 
 const fn col(
@@ -57,19 +55,21 @@ pub const COLUMNS: &[ListColumn<Customer>] = &[
     col("pin", "Postal code", Kind::Ident, 9, |c| text(&c.pin)),
     col("webid", "WebID", Kind::Text, 16, |c| text(&c.webid)),
     col("status", "Status", Kind::Text, 12, |c| {
-        label_or_code(&c.status, CustomerStatus::parse, CustomerStatus::label)
+        text(c.status.label())
     })
-    .sort("customers.status", |c| by_text(&c.status))
+    .sort("customers.status", |c| by_text(c.status.code()))
     .shown(),
     col("customer_type", "Type", Kind::Text, 6, |c| {
-        label_or_code(&c.customer_type, CustomerType::parse, CustomerType::label)
+        text(c.customer_type.label())
     })
-    .sort("customers.customer_type", |c| by_text(&c.customer_type))
+    .sort("customers.customer_type", |c| {
+        by_text(c.customer_type.code())
+    })
     .optional(),
     col("billing_type", "Billing", Kind::Text, 9, |c| {
-        label_or_code(&c.billing_type, BillingType::parse, BillingType::label)
+        text(c.billing_type.label())
     })
-    .sort("customers.billing_type", |c| by_text(&c.billing_type))
+    .sort("customers.billing_type", |c| by_text(c.billing_type.code()))
     .optional(),
     col(
         "payment_term_days",
@@ -84,7 +84,9 @@ pub const COLUMNS: &[ListColumn<Customer>] = &[
     col("billing_decimals", "Billing decimals", Kind::Int, 8, |c| {
         Cell::Int(c.billing_decimals.into())
     }),
-    col("tax_flag", "VAT/tax", Kind::Text, 6, |c| text(&c.tax_flag)),
+    col("tax_flag", "VAT/tax", Kind::Text, 6, |c| {
+        text(c.tax_flag.code())
+    }),
     col(
         "max_call_sessions",
         "Max call sessions",

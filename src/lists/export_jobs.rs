@@ -2,7 +2,7 @@
 //! what each one's state means to the reader.
 
 use super::{text, Cell, Kind, ListColumn};
-use crate::db::models::export_job::{self, ExportJob};
+use crate::db::models::export_job::{self, ExportJob, JobStatus};
 use crate::db::DbConnection;
 use crate::format::format_time;
 use diesel::QueryResult;
@@ -12,18 +12,12 @@ pub const LIMIT: i64 = 100;
 
 /// The state of a job as the page names it: a code (for `data-status`) and a label.
 pub fn status(j: &ExportJob) -> (&'static str, &'static str) {
-    match j.status.as_str() {
-        export_job::QUEUED => ("queued", "Waiting to start"),
-        export_job::RUNNING => ("running", "Running"),
-        export_job::DONE => ("done", "Ready"),
-        export_job::FAILED => ("failed", "Failed"),
-        _ => ("expired", "Expired (files are kept 7 days)"),
-    }
+    (j.status.code(), j.status.label())
 }
 
 /// How far along it is, 0–100.
 pub fn percent(j: &ExportJob) -> i64 {
-    if status(j).0 == "done" {
+    if j.status == JobStatus::Done {
         100
     } else {
         (j.rows_done * 100 / j.rows_total.max(1)).clamp(0, 100)
@@ -32,7 +26,7 @@ pub fn percent(j: &ExportJob) -> i64 {
 
 /// Whether its file can be downloaded.
 pub fn downloadable(j: &ExportJob) -> bool {
-    status(j).0 == "done" && j.file_path.is_some()
+    j.status == JobStatus::Done && j.file_path.is_some()
 }
 
 pub fn human_size(bytes: Option<i64>) -> String {

@@ -1,13 +1,10 @@
 //! The access links list: a site's links, on the links pane, in the link's details and in its
 //! exports. Its columns are named constants, so the inventory of all links reuses them.
 
-use super::{
-    by_text, label_or_code, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir,
-};
+use super::{by_text, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::Page;
 use crate::db::DbConnection;
-use crate::domain::{LinkStatus, LinkType};
 use diesel::QueryResult;
 
 const fn col(
@@ -32,9 +29,9 @@ pub const DESCRIPTION: ListColumn<AccessLink> =
     .shown()
     .inline(200);
 pub const LINK_TYPE: ListColumn<AccessLink> = col("link_type", "Type", Kind::Text, 9, |l| {
-    label_or_code(&l.link_type, LinkType::parse, LinkType::label)
+    text(l.link_type.label())
 })
-.sort("access_links.link_type", |l| by_text(&l.link_type))
+.sort("access_links.link_type", |l| by_text(l.link_type.code()))
 .shown();
 pub const BANDWIDTH_DOWN: ListColumn<AccessLink> =
     col("bandwidth_down_kbps", "Down (kbit/s)", Kind::Int, 11, |l| {
@@ -65,9 +62,9 @@ pub const CIRCUIT_ID: ListColumn<AccessLink> =
     .sort("access_links.circuit_id", |l| by_text(&l.circuit_id))
     .optional();
 pub const STATUS: ListColumn<AccessLink> = col("status", "Status", Kind::Text, 8, |l| {
-    label_or_code(&l.status, LinkStatus::parse, LinkStatus::label)
+    text(l.status.label())
 })
-.sort("access_links.status", |l| by_text(&l.status))
+.sort("access_links.status", |l| by_text(l.status.code()))
 .shown();
 pub const CREATED_AT: ListColumn<AccessLink> = col("created_at", "Created", Kind::Date, 16, |l| {
     Cell::Date(l.created_at)
@@ -156,19 +153,20 @@ impl Keyset for Links {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{LinkStatus, LinkType};
 
-    fn link(link_type: &str) -> AccessLink {
+    fn link(link_type: LinkType) -> AccessLink {
         AccessLink {
             id: 1,
             site_id: 1,
             name: "uplink".into(),
             description: String::new(),
-            link_type: link_type.into(),
+            link_type,
             bandwidth_down_kbps: 1000,
             bandwidth_up_kbps: 100,
             ip_address: "192.0.2.1".into(),
             circuit_id: "CKT-1".into(),
-            status: "ACTIVE".into(),
+            status: LinkStatus::Active,
             version: 1,
             created_at: 0,
             updated_at: 0,
@@ -177,16 +175,16 @@ mod tests {
 
     #[test]
     fn the_pane_and_the_export_show_the_same_value() {
-        for t in ["FIBER", "CARRIER_PIGEON"] {
-            let l = link(t);
+        for t in LinkType::ALL {
+            let l = link(*t);
             let exported = (LINK_TYPE.cell)(&l).display();
             assert_eq!(LINK_TYPE.text(&l), exported, "{t}");
         }
-        assert_eq!(
-            LINK_TYPE.text(&link("CARRIER_PIGEON")),
-            "CARRIER_PIGEON",
-            "an unknown type is shown as stored"
+        assert_eq!(LINK_TYPE.text(&link(LinkType::Fiber)), "Fiber");
+        assert!(
+            LinkType::try_from("CARRIER_PIGEON".to_string()).is_err(),
+            "an unknown stored type is a load error, never shown as a guess"
         );
-        assert_eq!(BANDWIDTH_DOWN.text(&link("FIBER")), "1000");
+        assert_eq!(BANDWIDTH_DOWN.text(&link(LinkType::Fiber)), "1000");
     }
 }

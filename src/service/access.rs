@@ -6,6 +6,7 @@ use crate::auth::CurrentOperator;
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::models::subscriber::{self, Subscriber};
 use crate::db::models::{link, reference, site};
+use crate::db::models::{LinkId, SiteId, SubscriberId};
 use crate::db::DbConnection;
 use crate::domain::CustomerType;
 use crate::error::{AppError, AppResult};
@@ -33,7 +34,7 @@ pub fn site_visible(
     scope: Scope,
     site_id: i64,
 ) -> AppResult<(site::Site, Customer)> {
-    let s = site::find(conn, site_id)?.ok_or(AppError::NotFound)?;
+    let s = site::find(conn, SiteId(site_id))?.ok_or(AppError::NotFound)?;
     let c = customer::find(conn, CustomerId(s.customer_id))?
         .filter(|c| in_scope(scope, c.service_provider_id))
         .ok_or(AppError::NotFound)?;
@@ -46,14 +47,14 @@ pub fn link_visible(
     scope: Scope,
     link_id: i64,
 ) -> AppResult<(link::AccessLink, site::Site, Customer)> {
-    let l = link::find(conn, link_id)?.ok_or(AppError::NotFound)?;
+    let l = link::find(conn, LinkId(link_id))?.ok_or(AppError::NotFound)?;
     let (s, c) = site_visible(conn, scope, l.site_id)?;
     Ok((l, s, c))
 }
 
 /// The subscriber, if in scope.
 pub fn subscriber_visible(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<Subscriber> {
-    subscriber::find(conn, id)?
+    subscriber::find(conn, SubscriberId(id))?
         .filter(|s| in_scope(scope, s.service_provider_id))
         .ok_or(AppError::NotFound)
 }
@@ -69,7 +70,7 @@ pub fn providers_for(conn: &mut DbConnection, scope: Scope) -> AppResult<Vec<(St
 
 /// Refuses any change to a demo customer: it can only be deleted.
 pub fn refuse_if_demo(c: &Customer) -> AppResult<()> {
-    if c.customer_type == CustomerType::Live.code() {
+    if c.customer_type == CustomerType::Live {
         Ok(())
     } else {
         Err(AppError::Conflict(format!(

@@ -44,7 +44,7 @@ pub fn screen(conn: &mut DbConnection, c: &Customer, actor: &str) -> AppResult<O
         &c.name
     };
     reviews::open_review(conn, c.id, screened, &party, now, now + REVIEW_WINDOW_SECS)?;
-    let after = customer::set_status(conn, CustomerId(c.id), CustomerStatus::PendingReview.code())?
+    let after = customer::set_status(conn, CustomerId(c.id), CustomerStatus::PendingReview)?
         .ok_or(AppError::NotFound)?;
     let reason = format!(
         "compliance screening matched “{}” ({}); pending review",
@@ -80,9 +80,9 @@ fn close(
     let Some(before) = customer::find(conn, CustomerId(review.customer_id))? else {
         return Ok(true);
     };
-    if before.status == CustomerStatus::PendingReview.code() {
-        let after = customer::set_status(conn, CustomerId(before.id), to.code())?
-            .ok_or(AppError::NotFound)?;
+    if before.status == CustomerStatus::PendingReview {
+        let after =
+            customer::set_status(conn, CustomerId(before.id), to)?.ok_or(AppError::NotFound)?;
         record_and_end_sessions(conn, actor, &before, &after, Some(reason))?;
     }
     Ok(true)

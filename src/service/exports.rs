@@ -5,6 +5,7 @@
 use crate::db::models::customer::CustomerFilter;
 use crate::db::models::export_job::{self, NewExportJob};
 use crate::db::models::subscriber_search::{SearchField, SubscriberQuery};
+use crate::db::models::SiteId;
 use crate::db::models::{preference, site, SortDir};
 use crate::db::DbConnection;
 use crate::domain::{Country, CustomerStatus};
@@ -134,7 +135,7 @@ fn queue(
         title: spec.info.title.clone(),
         format: spec.format.extension().into(),
         spec: serde_json::to_string(spec).map_err(|e| AppError::Internal(e.into()))?,
-        status: export_job::QUEUED.into(),
+        status: export_job::JobStatus::Queued,
         rows_total: rows,
         file_name: spec.info.file_name(spec.format),
         created_at: now,
@@ -323,7 +324,7 @@ fn describe_for_portal(
         }),
         ListSpec::Links { site_id, sort, dir } => {
             // Another customer's site is simply not there.
-            let s = site::find(conn, site_id)?
+            let s = site::find(conn, SiteId(site_id))?
                 .filter(|s| s.customer_id == customer_id)
                 .ok_or(AppError::NotFound)?;
             Ok(Described {

@@ -8,6 +8,8 @@ use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::Customer;
 use crate::db::models::link::{self, AccessLink, AccessLinkUpdate, NewAccessLink};
 use crate::db::models::site::Site;
+use crate::db::models::LinkId;
+use crate::db::models::SiteId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{
     parse_int_in, Description, FormState, IpNet, LinkStatus, LinkType, ObjectName,
@@ -68,12 +70,12 @@ impl LinkForm {
         LinkForm {
             name: l.name.clone(),
             description: l.description.clone(),
-            link_type: l.link_type.clone(),
+            link_type: l.link_type.code().to_string(),
             bandwidth_down_kbps: l.bandwidth_down_kbps.to_string(),
             bandwidth_up_kbps: l.bandwidth_up_kbps.to_string(),
             ip_address: l.ip_address.clone(),
             circuit_id: l.circuit_id.clone(),
-            status: l.status.clone(),
+            status: l.status.code().to_string(),
             ..Default::default()
         }
     }
@@ -145,10 +147,10 @@ pub fn create(
     conn: &mut DbConnection,
     scope: Scope,
     actor: &str,
-    site_id: i64,
+    site_id: SiteId,
     form: &LinkForm,
 ) -> AppResult<CreateOutcome> {
-    let (s, c) = site_visible(conn, scope, site_id)?;
+    let (s, c) = site_visible(conn, scope, site_id.0)?;
     refuse_if_demo(&c)?;
     let valid = match form.parse() {
         Ok(v) => v,
@@ -162,12 +164,12 @@ pub fn create(
                 site_id: s.id,
                 name: valid.name,
                 description: valid.description,
-                link_type: valid.link_type.code().into(),
+                link_type: valid.link_type,
                 bandwidth_down_kbps: valid.down,
                 bandwidth_up_kbps: valid.up,
                 ip_address: valid.ip,
                 circuit_id: valid.circuit_id,
-                status: valid.status.code().into(),
+                status: valid.status,
                 created_at: now,
                 updated_at: now,
             },
@@ -192,8 +194,8 @@ pub struct EditForm {
 
 /// The edit form of a visible link of a live customer.
 #[tracing::instrument(skip(conn))]
-pub fn edit_form(conn: &mut DbConnection, scope: Scope, link_id: i64) -> AppResult<EditForm> {
-    let (link, site, customer) = link_visible(conn, scope, link_id)?;
+pub fn edit_form(conn: &mut DbConnection, scope: Scope, link_id: LinkId) -> AppResult<EditForm> {
+    let (link, site, customer) = link_visible(conn, scope, link_id.0)?;
     refuse_if_demo(&customer)?;
     with_history(conn, link, site, customer)
 }
@@ -230,10 +232,10 @@ pub fn update(
     conn: &mut DbConnection,
     scope: Scope,
     actor: &str,
-    link_id: i64,
+    link_id: LinkId,
     form: &LinkForm,
 ) -> AppResult<UpdateOutcome> {
-    let (before, s, c) = link_visible(conn, scope, link_id)?;
+    let (before, s, c) = link_visible(conn, scope, link_id.0)?;
     refuse_if_demo(&c)?;
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())
@@ -246,12 +248,12 @@ pub fn update(
         let changes = AccessLinkUpdate {
             name: valid.name,
             description: valid.description,
-            link_type: valid.link_type.code().into(),
+            link_type: valid.link_type,
             bandwidth_down_kbps: valid.down,
             bandwidth_up_kbps: valid.up,
             ip_address: valid.ip,
             circuit_id: valid.circuit_id,
-            status: valid.status.code().into(),
+            status: valid.status,
             updated_at: crate::db::now(),
         };
         let Some(after) = link::update(conn, before.id, version, &changes)? else {
@@ -290,11 +292,11 @@ pub fn delete(
     conn: &mut DbConnection,
     scope: Scope,
     actor: &str,
-    link_id: i64,
+    link_id: LinkId,
 ) -> AppResult<(AccessLink, Site)> {
-    let (l, s, _) = link_visible(conn, scope, link_id)?;
+    let (l, s, _) = link_visible(conn, scope, link_id.0)?;
     write_transaction(conn, |conn| {
-        link::delete(conn, l.id)?;
+        link::delete(conn, LinkId(l.id))?;
         AuditEvent::deleted(ObjectKind::AccessLink, l.id, &l).write(conn, actor)?;
         Ok::<_, AppError>(())
     })?;

@@ -12,6 +12,7 @@ use crate::db::models::audit::AuditEntry;
 use crate::db::models::operator::{self, NewOperator, OperatorRow};
 use crate::db::models::reference::{self, ServiceProvider};
 use crate::db::models::session;
+use crate::db::models::OperatorId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{FormState, OperatorPassword, OperatorUsername, Role};
 use crate::error::{AppError, AppResult};
@@ -131,7 +132,7 @@ pub fn create(
             &NewOperator {
                 username: name.to_string(),
                 password_hash: hash,
-                role: valid.role.code().into(),
+                role: valid.role,
                 service_provider_id: valid.service_provider_id,
                 disabled: false,
                 created_at: now,
@@ -190,7 +191,7 @@ fn change_operator(
     ) -> AppResult<Result<OperatorRow, OperatorRefusal>>,
 ) -> AppResult<OperatorChanged> {
     write_transaction(conn, |conn| {
-        let before = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let before = operator::find(conn, OperatorId(id))?.ok_or(AppError::NotFound)?;
         let after = match change(conn, &before)? {
             Ok(after) => after,
             Err(refusal) => return Ok(OperatorChanged::Refused(refusal)),
@@ -205,9 +206,7 @@ fn change_operator(
 
 /// Whether taking `before`'s admin powers away would leave no enabled admin.
 fn last_admin(conn: &mut DbConnection, before: &OperatorRow) -> AppResult<bool> {
-    Ok(before.role == Role::Admin.code()
-        && !before.disabled
-        && operator::enabled_admins(conn)? <= 1)
+    Ok(before.role == Role::Admin && !before.disabled && operator::enabled_admins(conn)? <= 1)
 }
 
 /// The role form as posted.
@@ -224,7 +223,7 @@ pub fn set_role(
     conn: &mut DbConnection,
     actor: &str,
     me: i64,
-    id: i64,
+    id: OperatorId,
     input: &RoleInput,
 ) -> AppResult<OperatorChanged> {
     let providers = reference::service_providers(conn)?;
@@ -239,12 +238,12 @@ pub fn set_role(
     let (Some(role), Some(sp)) = (role, sp) else {
         return Ok(OperatorChanged::Invalid(f));
     };
-    change_operator(conn, actor, id, None, |conn, before| {
+    change_operator(conn, actor, id.0, None, |conn, before| {
         if role != Role::Admin && (before.id == me || last_admin(conn, before)?) {
             return Ok(Err(OperatorRefusal::AdminRoleStays));
         }
         Ok(Ok(
-            operator::set_role(conn, before.id, role.code(), sp)?.ok_or(AppError::NotFound)?
+            operator::set_role(conn, before.id, role, sp)?.ok_or(AppError::NotFound)?
         ))
     })
 }
@@ -255,11 +254,11 @@ pub fn set_disabled(
     conn: &mut DbConnection,
     actor: &str,
     me: i64,
-    id: i64,
+    id: OperatorId,
     disabled: bool,
 ) -> AppResult<OperatorChanged> {
     let reason = if disabled { "disabled" } else { "enabled" };
-    change_operator(conn, actor, id, Some(reason), |conn, before| {
+    change_operator(conn, actor, id.0, Some(reason), |conn, before| {
         if disabled && (before.id == me || last_admin(conn, before)?) {
             return Ok(Err(OperatorRefusal::CannotDisable));
         }
@@ -281,7 +280,7 @@ pub struct PasswordInput {
 pub fn reset_password(
     conn: &mut DbConnection,
     actor: &str,
-    id: i64,
+    id: OperatorId,
     input: &PasswordInput,
 ) -> AppResult<OperatorChanged> {
     let mut f = FormState::default();
@@ -290,10 +289,10 @@ pub fn reset_password(
         return Ok(OperatorChanged::Invalid(f));
     };
     let hash = password::hash(password.expose())?;
-    change_operator(conn, actor, id, Some("password reset"), |conn, before| {
+    change_operator(conn, actor, id.0, Some("password reset"), |conn, before| {
         operator::set_password_hash(conn, before.id, &hash)?;
         Ok(Ok(
-            operator::find(conn, before.id)?.ok_or(AppError::NotFound)?
+            operator::find(conn, OperatorId(before.id))?.ok_or(AppError::NotFound)?
         ))
     })
 }
@@ -324,12 +323,12 @@ pub struct OperatorDetail {
 }
 
 #[tracing::instrument(skip(conn))]
-pub fn detail(conn: &mut DbConnection, id: i64) -> AppResult<OperatorDetail> {
+pub fn detail(conn: &mut DbConnection, id: OperatorId) -> AppResult<OperatorDetail> {
     let operator = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
     Ok(OperatorDetail {
         operator,
         providers: reference::service_providers(conn)?,
-        history: audit::history(conn, ObjectKind::Operator, id, HISTORY)?,
+        history: audit::history(conn, ObjectKind::Operator, id.0, HISTORY)?,
     })
 }
 

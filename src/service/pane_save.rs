@@ -8,6 +8,7 @@ use crate::auth::csrf::Fields;
 use crate::db::models::audit;
 use crate::db::models::customer::{self, CustomerId};
 use crate::db::models::{link, site};
+use crate::db::models::{LinkId, SiteId};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{CustomerType, Description, ObjectName, PartyName};
 use crate::error::{AppError, AppResult};
@@ -121,7 +122,7 @@ fn check_parent(conn: &mut DbConnection, saver: Saver, pane: Pane) -> AppResult<
             refuse_if_demo(&own)?;
             if let Pane::Links { site_id } = pane {
                 // A site of another customer is not there, as far as this portal can tell.
-                site::find(conn, site_id)?
+                site::find(conn, SiteId(site_id))?
                     .filter(|s| s.customer_id == customer_id)
                     .ok_or(AppError::NotFound)?;
             }
@@ -175,13 +176,13 @@ fn current(
             })
             .map(|c| RowNow {
                 label: c.company.clone(),
-                locked: c.customer_type != CustomerType::Live.code(),
+                locked: c.customer_type != CustomerType::Live,
                 name: c.name.clone(),
                 description: c.description.clone(),
                 version: c.version,
                 image: audit::image(&c),
             }),
-        Pane::Sites { customer_id } => site::find(conn, id)?
+        Pane::Sites { customer_id } => site::find(conn, SiteId(id))?
             .filter(|s| s.customer_id == customer_id)
             .map(|s| RowNow {
                 label: s.name.clone(),
@@ -191,18 +192,16 @@ fn current(
                 version: s.version,
                 image: audit::image(&s),
             }),
-        Pane::Links { site_id } => {
-            link::find(conn, id)?
-                .filter(|l| l.site_id == site_id)
-                .map(|l| RowNow {
-                    label: l.name.clone(),
-                    locked: false,
-                    name: l.name.clone(),
-                    description: l.description.clone(),
-                    version: l.version,
-                    image: audit::image(&l),
-                })
-        }
+        Pane::Links { site_id } => link::find(conn, LinkId(id))?
+            .filter(|l| l.site_id == site_id)
+            .map(|l| RowNow {
+                label: l.name.clone(),
+                locked: false,
+                name: l.name.clone(),
+                description: l.description.clone(),
+                version: l.version,
+                image: audit::image(&l),
+            }),
     })
 }
 

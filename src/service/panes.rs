@@ -6,6 +6,7 @@ use crate::db::models::customer::{self, Customer, CustomerFilter, CustomerId};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::site::{self, Site};
 use crate::db::models::{preference, Page, SortDir};
+use crate::db::models::{LinkId, SiteId};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::lists::customers::{self as customer_list, Customers};
@@ -162,11 +163,11 @@ fn selection(
     customers: Option<&Pane<Customer>>,
 ) -> AppResult<Selection> {
     let link = match ask.link {
-        Some(id) => link::find(conn, id)?,
+        Some(id) => link::find(conn, LinkId(id))?,
         None => None,
     };
     let site = match ask.site.or(link.as_ref().map(|l| l.site_id)) {
-        Some(id) => site::find(conn, id)?,
+        Some(id) => site::find(conn, SiteId(id))?,
         None => None,
     };
     let customer = match viewer {

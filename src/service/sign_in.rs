@@ -9,7 +9,7 @@ pub use crate::auth::sessions::SignedInOperator;
 use crate::auth::throttle::Verdict;
 use crate::db::models::customer::Customer;
 use crate::db::models::operator;
-use crate::domain::{portal_refusal, Role};
+use crate::domain::portal_refusal;
 use crate::error::AppResult;
 use crate::state::{blocking, with_conn, AppState};
 
@@ -103,7 +103,7 @@ pub async fn operator(
     tracing::info!(target: "signin", %username, %ip, outcome = "ok", "operator signed in");
     Ok(SignIn::SignedIn(SignedInOperator {
         id: op.id,
-        role: Role::parse(&op.role).unwrap_or(Role::Viewer),
+        role: op.role,
         username: op.username,
         service_provider_id: op.service_provider_id,
     }))
@@ -143,8 +143,8 @@ pub async fn customer_admin(
         return Ok(failed(state, &throttle_name, ip).await);
     }
     state.throttle.record_success(&throttle_name);
-    if let Some(why) = portal_refusal(&customer.customer_type, &customer.status) {
-        tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "refused", status = %customer.status, "portal sign-in refused");
+    if let Some(why) = portal_refusal(customer.customer_type, customer.status) {
+        tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "refused", status = customer.status.code(), "portal sign-in refused");
         return Ok(SignIn::NotActive(why));
     }
     tracing::info!(target: "signin", %webid, username = %typed, %ip, outcome = "ok", "customer administrator signed in");

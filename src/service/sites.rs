@@ -8,6 +8,7 @@ use super::Refusal;
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::Customer;
 use crate::db::models::site::{self, NewSite, Site, SiteUpdate};
+use crate::db::models::SiteId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{Country, Description, FormState, LongText, ObjectName, TimeZone};
 use crate::error::{AppError, AppResult};
@@ -140,8 +141,8 @@ pub struct EditForm {
 
 /// The edit form of a visible site of a live customer.
 #[tracing::instrument(skip(conn))]
-pub fn edit_form(conn: &mut DbConnection, scope: Scope, site_id: i64) -> AppResult<EditForm> {
-    let (site, customer) = site_visible(conn, scope, site_id)?;
+pub fn edit_form(conn: &mut DbConnection, scope: Scope, site_id: SiteId) -> AppResult<EditForm> {
+    let (site, customer) = site_visible(conn, scope, site_id.0)?;
     refuse_if_demo(&customer)?;
     with_history(conn, site, customer)
 }
@@ -172,10 +173,10 @@ pub fn update(
     conn: &mut DbConnection,
     scope: Scope,
     actor: &str,
-    site_id: i64,
+    site_id: SiteId,
     form: &SiteForm,
 ) -> AppResult<UpdateOutcome> {
-    let (before, customer) = site_visible(conn, scope, site_id)?;
+    let (before, customer) = site_visible(conn, scope, site_id.0)?;
     refuse_if_demo(&customer)?;
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())
@@ -222,10 +223,15 @@ fn refused(
 
 /// Deletes a visible site (of a demo customer too) with its access links; returns it as it was.
 #[tracing::instrument(skip(conn))]
-pub fn delete(conn: &mut DbConnection, scope: Scope, actor: &str, site_id: i64) -> AppResult<Site> {
-    let (s, _) = site_visible(conn, scope, site_id)?;
+pub fn delete(
+    conn: &mut DbConnection,
+    scope: Scope,
+    actor: &str,
+    site_id: SiteId,
+) -> AppResult<Site> {
+    let (s, _) = site_visible(conn, scope, site_id.0)?;
     write_transaction(conn, |conn| {
-        site::delete(conn, s.id)?;
+        site::delete(conn, SiteId(s.id))?;
         AuditEvent::deleted(ObjectKind::Site, s.id, &s).write(conn, actor)?;
         Ok::<_, AppError>(())
     })?;

@@ -158,7 +158,7 @@ async fn money_is_kept_exactly_and_the_account_code_is_generated() {
     assert_eq!(c.account_code.len(), 12);
     assert!(c.account_code.chars().all(|ch| ch.is_ascii_digit()));
     assert!(c.password_hash.starts_with("$argon2id$"));
-    assert_eq!(c.status, "active");
+    assert_eq!(c.status.code(), "active");
     assert_eq!(c.phone, "5551234567");
 }
 

@@ -82,7 +82,7 @@ fn stale_job(app: &TestApp, attempts: i32) -> i64 {
             title: "All access links".into(),
             format: "csv".into(),
             spec: spec.into(),
-            status: export_job::RUNNING.into(),
+            status: export_job::JobStatus::Running,
             rows_total: 0,
             file_name: "all-access-links.csv".into(),
             created_at: now - 600,

@@ -37,7 +37,7 @@ async fn a_new_subscriber_exists_at_once_and_goes_on_to_its_wallet() {
     assert!(page.contains("New wallet for subscriber 4700001"));
 
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert!(s.pin_hash.as_deref().unwrap().starts_with("$argon2id$"));
     assert_eq!(s.cli, "4791000001");
     assert!(!s.blacklisted);
@@ -151,7 +151,7 @@ async fn pins_of_four_and_eight_digits_pass_and_an_undefined_pin_is_not_stored()
         .parse()
         .unwrap();
     let mut conn = db(&app);
-    assert!(subscriber::find(&mut conn, id)
+    assert!(subscriber::find(&mut conn, id.into())
         .unwrap()
         .unwrap()
         .pin_hash
@@ -229,10 +229,10 @@ async fn a_private_wallet_gets_a_generated_reference_then_a_secondary_one_and_no
     let mut conn = db(&app);
     let held = wallet::held_by(&mut conn, id).unwrap();
     assert_eq!(held.len(), 2);
-    assert_eq!(held[0].wallet_type, "primary");
+    assert_eq!(held[0].wallet_type.code(), "primary");
     assert!(held[0].wallet.wallet_ref.starts_with('W') && held[0].wallet.wallet_ref.len() == 12);
-    assert_eq!(held[0].wallet.state, "pre_use");
-    assert_eq!(held[1].wallet_type, "secondary");
+    assert_eq!(held[0].wallet.state.code(), "pre_use");
+    assert_eq!(held[1].wallet_type.code(), "secondary");
     assert_eq!(held[1].wallet.wallet_ref, "SEC-1");
 
     let html = app.get_html("/subscribers?card_number=W1").await;
@@ -353,5 +353,5 @@ async fn wallet_rules_limit_type_minimum_credit_accesses_and_customer() {
     );
     assert_eq!(w.max_concurrent, 3);
     assert_eq!(w.customer_id, Some(customer));
-    assert_eq!(w.limit_type, "limited_postpaid");
+    assert_eq!(w.limit_type.code(), "limited_postpaid");
 }

@@ -69,13 +69,13 @@ async fn one_save_keeps_edits_of_several_panels_and_the_history_names_them() {
     )
     .await;
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert_eq!(s.description, "Changed in details");
     assert!(s.blacklisted && s.remote_access);
     assert_eq!(s.version, 2);
     assert!(s.pin_hash.is_some(), "an empty PIN keeps the PIN");
     let w = wallet::held_by(&mut conn, id).unwrap().remove(0).wallet;
-    assert_eq!(w.state, "active");
+    assert_eq!(w.state.code(), "active");
     assert_eq!(w.max_concurrent, 4);
     assert_eq!(
         w.expires_at,
@@ -97,7 +97,13 @@ async fn nothing_changed_saves_nothing() {
     let id = create_subscriber(&app, "ED3", "4780000003").await;
     save_ok(&app, id, &[]).await;
     let mut conn = db(&app);
-    assert_eq!(subscriber::find(&mut conn, id).unwrap().unwrap().version, 1);
+    assert_eq!(
+        subscriber::find(&mut conn, id.into())
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
 }
 
 #[tokio::test]
@@ -118,7 +124,7 @@ async fn a_stale_save_is_refused_and_nothing_is_overwritten() {
     let html = r.text().await.unwrap();
     assert!(html.contains("Someone else saved this subscriber"));
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert_eq!(s.description, "First");
     assert!(!s.disable_sms);
 
@@ -137,7 +143,7 @@ async fn a_stale_save_is_refused_and_nothing_is_overwritten() {
     let r = post_scraped(&app, &format!("/subscribers/{id}"), &mine).await;
     assert_eq!(r.status().as_u16(), 409);
     let w = wallet::held_by(&mut conn, id).unwrap().remove(0).wallet;
-    assert_eq!(w.state, "suspended");
+    assert_eq!(w.state.code(), "suspended");
 }
 
 #[tokio::test]
@@ -166,7 +172,7 @@ async fn pin_rules_on_edit() {
     assert_eq!(r.status().as_u16(), 422);
     assert!(field_error(&r.text().await.unwrap(), "pin_confirm").is_some());
     let mut conn = db(&app);
-    let hash = subscriber::find(&mut conn, id)
+    let hash = subscriber::find(&mut conn, id.into())
         .unwrap()
         .unwrap()
         .pin_hash
@@ -174,7 +180,7 @@ async fn pin_rules_on_edit() {
     assert!(selfcare::auth::password::verify("12345678", &hash));
     // "Is defined" off removes the PIN.
     save_ok(&app, id, &[("pin_defined", None)]).await;
-    assert!(subscriber::find(&mut conn, id)
+    assert!(subscriber::find(&mut conn, id.into())
         .unwrap()
         .unwrap()
         .pin_hash
@@ -210,7 +216,7 @@ async fn details_follow_the_creation_rules_and_uniqueness() {
     )
     .await;
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert_eq!((s.card_number.as_str(), s.language_id), ("ED6C", 2));
 }
 
@@ -324,7 +330,10 @@ async fn wallet_changes_ask_for_a_reason_while_auditing_is_on() {
     assert_eq!(r.status().as_u16(), 422, "201 characters are too many");
     let mut conn = db(&app);
     assert_eq!(
-        wallet::held_by(&mut conn, id).unwrap()[0].wallet.state,
+        wallet::held_by(&mut conn, id).unwrap()[0]
+            .wallet
+            .state
+            .code(),
         "pre_use"
     );
     // Details alone need no reason.
@@ -463,7 +472,7 @@ async fn deleting_takes_private_wallets_and_keeps_shared_ones() {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), "/subscribers");
     let mut conn = db(&app);
-    assert!(subscriber::find(&mut conn, a).unwrap().is_none());
+    assert!(subscriber::find(&mut conn, a.into()).unwrap().is_none());
     let sp = 1;
     assert!(wallet::find_by_ref(&mut conn, sp, "DEL1-OWN")
         .unwrap()
@@ -486,7 +495,7 @@ async fn deleting_takes_private_wallets_and_keeps_shared_ones() {
         .post_form(&format!("/subscribers/{b}/delete"), &[])
         .await;
     assert_eq!(r.status().as_u16(), 422);
-    assert!(subscriber::find(&mut conn, b).unwrap().is_some());
+    assert!(subscriber::find(&mut conn, b.into()).unwrap().is_some());
     let r = app
         .post_form(
             &format!("/subscribers/{b}/delete"),

@@ -29,8 +29,8 @@ async fn call_barring_list_type_ignore_and_numbers() {
     )
     .await;
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
-    assert_eq!(s.barring_list_type, "allowed");
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
+    assert_eq!(s.barring_list_type.code(), "allowed");
     assert!(s.barring_ignore);
     let p = subscriber_profile::load(&mut conn, id).unwrap();
     let numbers: Vec<&str> = p.numbers_of("barring").map(|n| n.number.as_str()).collect();
@@ -143,8 +143,8 @@ async fn friends_and_family_settings_and_numbers() {
     )
     .await;
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
-    assert_eq!(s.ff_service, "friends_destination");
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
+    assert_eq!(s.ff_service.code(), "friends_destination");
     assert_eq!(s.ff_discount_prefix, "1550");
     assert_eq!(s.ff_change_count, 3);
     assert_eq!(
@@ -201,7 +201,7 @@ async fn closed_user_groups_and_remote_access() {
         vec![1, 3]
     );
     assert!(
-        subscriber::find(&mut conn, id)
+        subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .remote_access
@@ -214,7 +214,7 @@ async fn closed_user_groups_and_remote_access() {
         vec![3]
     );
     assert!(
-        !subscriber::find(&mut conn, id)
+        !subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .remote_access
@@ -504,7 +504,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
     let id = create_subscriber(&app, "P9", "4770000009").await;
     let mut conn = db(&app);
     let attempt = |conn: &mut selfcare::db::DbConnection, ok: bool| {
-        recharge::record_attempt(conn, id, "123456789", ok, "system:recharge").unwrap()
+        recharge::record_attempt(conn, id.into(), "123456789", ok, "system:recharge").unwrap()
     };
     assert!(!attempt(&mut conn, false));
     assert!(!attempt(&mut conn, false));
@@ -515,7 +515,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
     assert!(!attempt(&mut conn, false));
     assert!(!attempt(&mut conn, false));
     assert!(
-        !subscriber::find(&mut conn, id)
+        !subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .blacklisted
@@ -524,7 +524,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
         attempt(&mut conn, false),
         "the third failure in a row blacklists"
     );
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert!(s.blacklisted);
     assert_eq!(s.version, 2, "an open edit form is now stale");
     assert!(!attempt(&mut conn, false), "already blacklisted");
@@ -535,7 +535,7 @@ async fn three_failed_voucher_recharges_in_a_row_blacklist() {
     // Unticking the flag lifts it.
     save_ok(&app, id, &[("blacklisted", None)]).await;
     assert!(
-        !subscriber::find(&mut conn, id)
+        !subscriber::find(&mut conn, id.into())
             .unwrap()
             .unwrap()
             .blacklisted

@@ -113,7 +113,7 @@ async fn edit_screen_switch_panels_edit_two_revert_edit_again_and_save() {
     );
     {
         let mut conn = db(&app);
-        let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+        let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
         assert_eq!(s.version, 1, "Revert saved nothing");
         assert_eq!(s.description, "Test subscriber");
     }
@@ -158,7 +158,7 @@ async fn edit_screen_switch_panels_edit_two_revert_edit_again_and_save() {
             .map(|_| ())
     );
     let mut conn = db(&app);
-    let s = subscriber::find(&mut conn, id).unwrap().unwrap();
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert_eq!(s.description, "Edited twice");
     assert!(!s.remote_access, "the reverted edit stayed reverted");
     assert_eq!(s.version, 2);

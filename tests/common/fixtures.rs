@@ -134,7 +134,7 @@ impl TestApp {
             &operator::NewOperator {
                 username: username.into(),
                 password_hash: selfcare::auth::password::hash(password).expect("hash"),
-                role: role.into(),
+                role: selfcare::domain::Role::parse(role).expect("a known role"),
                 service_provider_id: None,
                 disabled: false,
                 created_at: now,

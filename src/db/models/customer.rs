@@ -4,6 +4,7 @@
 use super::{contains_pattern, lower, After, Order, Page};
 use crate::db::schema::{access_links, customers, sites};
 use crate::db::DbConnection;
+use crate::domain::{BillingType, CustomerStatus, CustomerType, TaxFlag};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -18,18 +19,21 @@ pub struct Customer {
     pub id: i64,
     pub service_provider_id: i64,
     pub account_code: String,
-    pub customer_type: String,
+    #[diesel(deserialize_as = String)]
+    pub customer_type: CustomerType,
     pub username: String,
     #[serde(skip)]
     pub username_key: String,
     #[serde(skip)]
     pub password_hash: String,
     pub tariff_id: i64,
-    pub billing_type: String,
+    #[diesel(deserialize_as = String)]
+    pub billing_type: BillingType,
     pub payment_term_days: i32,
     pub credit_limit_cents: i64,
     pub billing_decimals: i32,
-    pub tax_flag: String,
+    #[diesel(deserialize_as = String)]
+    pub tax_flag: TaxFlag,
     pub max_call_sessions: i32,
     pub calls_per_second: i32,
     pub call_with_media: bool,
@@ -45,7 +49,8 @@ pub struct Customer {
     pub pin: String,
     pub webid: String,
     pub branding_id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: CustomerStatus,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,
@@ -65,29 +70,35 @@ pub struct CustomerListRow {
     pub email: String,
     pub phone: String,
     pub country: String,
-    pub status: String,
-    pub customer_type: String,
-    pub billing_type: String,
+    #[diesel(deserialize_as = String)]
+    pub status: CustomerStatus,
+    #[diesel(deserialize_as = String)]
+    pub customer_type: CustomerType,
+    #[diesel(deserialize_as = String)]
+    pub billing_type: BillingType,
     pub webid: String,
     pub created_at: i64,
     pub version: i32,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = customers)]
 pub struct NewCustomer {
     pub service_provider_id: i64,
     pub account_code: String,
-    pub customer_type: String,
+    #[diesel(serialize_as = String)]
+    pub customer_type: CustomerType,
     pub username: String,
     pub username_key: String,
     pub password_hash: String,
     pub tariff_id: i64,
-    pub billing_type: String,
+    #[diesel(serialize_as = String)]
+    pub billing_type: BillingType,
     pub payment_term_days: i32,
     pub credit_limit_cents: i64,
     pub billing_decimals: i32,
-    pub tax_flag: String,
+    #[diesel(serialize_as = String)]
+    pub tax_flag: TaxFlag,
     pub max_call_sessions: i32,
     pub calls_per_second: i32,
     pub call_with_media: bool,
@@ -103,24 +114,27 @@ pub struct NewCustomer {
     pub pin: String,
     pub webid: String,
     pub branding_id: i64,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: CustomerStatus,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 /// Every field the edit form changes; a `None` password hash keeps the present one.
-#[derive(Debug, AsChangeset)]
+#[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = customers)]
 pub struct CustomerUpdate {
     pub username: String,
     pub username_key: String,
     pub password_hash: Option<String>,
     pub tariff_id: i64,
-    pub billing_type: String,
+    #[diesel(serialize_as = String)]
+    pub billing_type: BillingType,
     pub payment_term_days: i32,
     pub credit_limit_cents: i64,
     pub billing_decimals: i32,
-    pub tax_flag: String,
+    #[diesel(serialize_as = String)]
+    pub tax_flag: TaxFlag,
     pub max_call_sessions: i32,
     pub calls_per_second: i32,
     pub call_with_media: bool,
@@ -268,7 +282,7 @@ pub fn find_list_row(
 
 pub fn insert(conn: &mut DbConnection, new: &NewCustomer) -> QueryResult<Customer> {
     let id: i64 = diesel::insert_into(customers::table)
-        .values(new)
+        .values(new.clone())
         .returning(customers::id)
         .get_result(conn)?;
     customers::table
@@ -330,9 +344,9 @@ pub fn update(
         customers::table
             .filter(customers::id.eq(id.0))
             .filter(customers::version.eq(version))
-            .filter(customers::customer_type.eq("LIVE")),
+            .filter(customers::customer_type.eq(CustomerType::Live.code())),
     )
-    .set((changes, customers::version.eq(version + 1)))
+    .set((changes.clone(), customers::version.eq(version + 1)))
     .execute(conn)?;
     if n == 1 {
         find(conn, id)
@@ -383,11 +397,11 @@ pub fn find_by_webid(conn: &mut DbConnection, webid: &str) -> QueryResult<Option
 pub fn set_status(
     conn: &mut DbConnection,
     id: CustomerId,
-    status: &str,
+    status: CustomerStatus,
 ) -> QueryResult<Option<Customer>> {
     diesel::update(customers::table.find(id.0))
         .set((
-            customers::status.eq(status),
+            customers::status.eq(status.code()),
             customers::version.eq(customers::version + 1),
             customers::updated_at.eq(crate::db::now()),
         ))
@@ -400,10 +414,10 @@ pub fn convert_to_demo(conn: &mut DbConnection, id: CustomerId) -> QueryResult<O
     let n = diesel::update(
         customers::table
             .find(id.0)
-            .filter(customers::customer_type.eq("LIVE")),
+            .filter(customers::customer_type.eq(CustomerType::Live.code())),
     )
     .set((
-        customers::customer_type.eq("DEMO"),
+        customers::customer_type.eq(CustomerType::Demo.code()),
         customers::version.eq(customers::version + 1),
         customers::updated_at.eq(crate::db::now()),
     ))

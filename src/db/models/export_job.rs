@@ -12,7 +12,8 @@ pub struct ExportJob {
     pub title: String,
     pub format: String,
     pub spec: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: JobStatus,
     pub rows_done: i64,
     pub rows_total: i64,
     pub file_name: String,
@@ -27,29 +28,36 @@ pub struct ExportJob {
     pub expires_at: i64,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = export_jobs)]
 pub struct NewExportJob {
     pub operator_id: i64,
     pub title: String,
     pub format: String,
     pub spec: String,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: JobStatus,
     pub rows_total: i64,
     pub file_name: String,
     pub created_at: i64,
     pub expires_at: i64,
 }
 
-pub const QUEUED: &str = "queued";
-pub const RUNNING: &str = "running";
-pub const DONE: &str = "done";
-pub const FAILED: &str = "failed";
-pub const EXPIRED: &str = "expired";
+crate::domain::choice!(
+    /// Where a background export is: waiting, being written, ready, given up, or past its
+    /// expiry (the file removed). The label is what "My exports" shows.
+    JobStatus, "Unknown export status.", [
+        Queued => "queued", "Waiting to start";
+        Running => "running", "Running";
+        Done => "done", "Ready";
+        Failed => "failed", "Failed";
+        Expired => "expired", "Expired (files are kept 7 days)";
+    ]
+);
 
 pub fn insert(conn: &mut DbConnection, new: &NewExportJob) -> QueryResult<i64> {
     diesel::insert_into(export_jobs::table)
-        .values(new)
+        .values(new.clone())
         .returning(export_jobs::id)
         .get_result(conn)
 }
@@ -89,7 +97,7 @@ pub fn claim_next(
     now: i64,
 ) -> QueryResult<Option<ExportJob>> {
     let candidates: Vec<i64> = export_jobs::table
-        .filter(export_jobs::status.eq(QUEUED))
+        .filter(export_jobs::status.eq(JobStatus::Queued.code()))
         .order(export_jobs::id.asc())
         .limit(5)
         .select(export_jobs::id)
@@ -98,10 +106,10 @@ pub fn claim_next(
         let won = diesel::update(
             export_jobs::table
                 .filter(export_jobs::id.eq(id))
-                .filter(export_jobs::status.eq(QUEUED)),
+                .filter(export_jobs::status.eq(JobStatus::Queued.code())),
         )
         .set((
-            export_jobs::status.eq(RUNNING),
+            export_jobs::status.eq(JobStatus::Running.code()),
             export_jobs::claimed_by.eq(worker),
             export_jobs::heartbeat_at.eq(now),
             export_jobs::rows_done.eq(0),
@@ -140,7 +148,7 @@ pub fn finish(
 ) -> QueryResult<()> {
     diesel::update(export_jobs::table.find(id))
         .set((
-            export_jobs::status.eq(DONE),
+            export_jobs::status.eq(JobStatus::Done.code()),
             export_jobs::file_path.eq(path),
             export_jobs::size_bytes.eq(size),
             export_jobs::rows_done.eq(rows),
@@ -154,7 +162,7 @@ pub fn finish(
 pub fn fail(conn: &mut DbConnection, id: i64, error: &str, now: i64) -> QueryResult<()> {
     diesel::update(export_jobs::table.find(id))
         .set((
-            export_jobs::status.eq(FAILED),
+            export_jobs::status.eq(JobStatus::Failed.code()),
             export_jobs::error.eq(error),
             export_jobs::finished_at.eq(now),
         ))
@@ -170,18 +178,18 @@ pub fn recover_stale(
     now: i64,
 ) -> QueryResult<(usize, usize)> {
     let stale = export_jobs::table
-        .filter(export_jobs::status.eq(RUNNING))
+        .filter(export_jobs::status.eq(JobStatus::Running.code()))
         .filter(export_jobs::heartbeat_at.lt(stale_before));
     let failed = diesel::update(stale.filter(export_jobs::attempts.ge(3)))
         .set((
-            export_jobs::status.eq(FAILED),
+            export_jobs::status.eq(JobStatus::Failed.code()),
             export_jobs::error.eq("The export was interrupted three times and was given up."),
             export_jobs::finished_at.eq(now),
         ))
         .execute(conn)?;
     let requeued = diesel::update(stale)
         .set((
-            export_jobs::status.eq(QUEUED),
+            export_jobs::status.eq(JobStatus::Queued.code()),
             export_jobs::claimed_by.eq(None::<String>),
         ))
         .execute(conn)?;
@@ -191,7 +199,7 @@ pub fn recover_stale(
 /// Finished jobs past their expiry, with their files (to be removed).
 pub fn expired(conn: &mut DbConnection, now: i64) -> QueryResult<Vec<(i64, Option<String>)>> {
     export_jobs::table
-        .filter(export_jobs::status.eq_any([DONE, FAILED]))
+        .filter(export_jobs::status.eq_any([JobStatus::Done.code(), JobStatus::Failed.code()]))
         .filter(export_jobs::expires_at.lt(now))
         .select((export_jobs::id, export_jobs::file_path))
         .limit(100)
@@ -201,7 +209,7 @@ pub fn expired(conn: &mut DbConnection, now: i64) -> QueryResult<Vec<(i64, Optio
 pub fn mark_expired(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     diesel::update(export_jobs::table.find(id))
         .set((
-            export_jobs::status.eq(EXPIRED),
+            export_jobs::status.eq(JobStatus::Expired.code()),
             export_jobs::file_path.eq(None::<String>),
         ))
         .execute(conn)?;

@@ -1,9 +1,11 @@
 //! `access_links`: rows, insert and update forms, a site's links in a given order, the
 //! inventory of every link.
 
+use super::LinkId;
 use super::{After, Order, Page};
 use crate::db::schema::access_links;
 use crate::db::DbConnection;
+use crate::domain::{LinkStatus, LinkType};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -14,44 +16,50 @@ pub struct AccessLink {
     pub site_id: i64,
     pub name: String,
     pub description: String,
-    pub link_type: String,
+    #[diesel(deserialize_as = String)]
+    pub link_type: LinkType,
     pub bandwidth_down_kbps: i64,
     pub bandwidth_up_kbps: i64,
     pub ip_address: String,
     pub circuit_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: LinkStatus,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = access_links)]
 pub struct NewAccessLink {
     pub site_id: i64,
     pub name: String,
     pub description: String,
-    pub link_type: String,
+    #[diesel(serialize_as = String)]
+    pub link_type: LinkType,
     pub bandwidth_down_kbps: i64,
     pub bandwidth_up_kbps: i64,
     pub ip_address: String,
     pub circuit_id: String,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: LinkStatus,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-#[derive(Debug, AsChangeset)]
+#[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = access_links)]
 pub struct AccessLinkUpdate {
     pub name: String,
     pub description: String,
-    pub link_type: String,
+    #[diesel(serialize_as = String)]
+    pub link_type: LinkType,
     pub bandwidth_down_kbps: i64,
     pub bandwidth_up_kbps: i64,
     pub ip_address: String,
     pub circuit_id: String,
-    pub status: String,
+    #[diesel(serialize_as = String)]
+    pub status: LinkStatus,
     pub updated_at: i64,
 }
 
@@ -73,9 +81,9 @@ pub fn list_for_site(
     Ok(Page::from_overfetch(rows, per_page))
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccessLink>> {
+pub fn find(conn: &mut DbConnection, id: LinkId) -> QueryResult<Option<AccessLink>> {
     access_links::table
-        .find(id)
+        .find(id.0)
         .select(AccessLink::as_select())
         .first(conn)
         .optional()
@@ -83,7 +91,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccessLink>>
 
 pub fn insert(conn: &mut DbConnection, new: &NewAccessLink) -> QueryResult<AccessLink> {
     let id: i64 = diesel::insert_into(access_links::table)
-        .values(new)
+        .values(new.clone())
         .returning(access_links::id)
         .get_result(conn)?;
     access_links::table
@@ -103,10 +111,10 @@ pub fn update(
             .filter(access_links::id.eq(id))
             .filter(access_links::version.eq(version)),
     )
-    .set((changes, access_links::version.eq(version + 1)))
+    .set((changes.clone(), access_links::version.eq(version + 1)))
     .execute(conn)?;
     if n == 1 {
-        find(conn, id)
+        find(conn, LinkId(id))
     } else {
         Ok(None)
     }
@@ -134,8 +142,8 @@ pub fn update_name_description(
     Ok(n == 1)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(access_links::table.find(id)).execute(conn)
+pub fn delete(conn: &mut DbConnection, id: LinkId) -> QueryResult<usize> {
+    diesel::delete(access_links::table.find(id.0)).execute(conn)
 }
 
 /// A site's links after `after` in `order` (keyset pagination for exports).

@@ -23,6 +23,49 @@ pub mod subscriber_search;
 pub mod voucher;
 pub mod wallet;
 
+/// Declares an id newtype: one table's ids cannot be passed where another's are expected.
+macro_rules! id_type {
+    ($($(#[$doc:meta])* $name:ident;)+) => {$(
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                $name(id)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )+};
+}
+
+id_type! {
+    /// Identifies a site (`sites.id`).
+    SiteId;
+    /// Identifies an access link (`access_links.id`).
+    LinkId;
+    /// Identifies a subscriber (`subscribers.id`).
+    SubscriberId;
+    /// Identifies a wallet (`wallets.id`).
+    WalletId;
+    /// Identifies an operator (`operators.id`).
+    OperatorId;
+}
+
 /// Case-insensitive "contains" pattern for LIKE, with the wildcard characters escaped.
 pub fn contains_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

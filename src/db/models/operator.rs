@@ -1,7 +1,9 @@
 //! `operators`: provider staff accounts.
 
+use super::OperatorId;
 use crate::db::schema::operators;
 use crate::db::DbConnection;
+use crate::domain::Role;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -12,19 +14,21 @@ pub struct OperatorRow {
     pub username: String,
     #[serde(skip)]
     pub password_hash: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: Role,
     pub service_provider_id: Option<i64>,
     pub disabled: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = operators)]
 pub struct NewOperator {
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(serialize_as = String)]
+    pub role: Role,
     pub service_provider_id: Option<i64>,
     pub disabled: bool,
     pub created_at: i64,
@@ -44,7 +48,7 @@ pub fn find_by_username(
 
 pub fn insert(conn: &mut DbConnection, new: &NewOperator) -> QueryResult<OperatorRow> {
     let id: i64 = diesel::insert_into(operators::table)
-        .values(new)
+        .values(new.clone())
         .returning(operators::id)
         .get_result(conn)?;
     operators::table
@@ -65,9 +69,9 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<OperatorRow>> {
         .load(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OperatorRow>> {
+pub fn find(conn: &mut DbConnection, id: OperatorId) -> QueryResult<Option<OperatorRow>> {
     operators::table
-        .find(id)
+        .find(id.0)
         .select(OperatorRow::as_select())
         .first(conn)
         .optional()
@@ -76,7 +80,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OperatorRow>
 /// How many enabled operators hold the admin role (never let it drop to zero).
 pub fn enabled_admins(conn: &mut DbConnection) -> QueryResult<i64> {
     operators::table
-        .filter(operators::role.eq("admin"))
+        .filter(operators::role.eq(Role::Admin.code()))
         .filter(operators::disabled.eq(false))
         .count()
         .get_result(conn)
@@ -85,17 +89,17 @@ pub fn enabled_admins(conn: &mut DbConnection) -> QueryResult<i64> {
 pub fn set_role(
     conn: &mut DbConnection,
     id: i64,
-    role: &str,
+    role: Role,
     service_provider_id: Option<i64>,
 ) -> QueryResult<Option<OperatorRow>> {
     diesel::update(operators::table.find(id))
         .set((
-            operators::role.eq(role),
+            operators::role.eq(role.code()),
             operators::service_provider_id.eq(service_provider_id),
             operators::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;
-    find(conn, id)
+    find(conn, OperatorId(id))
 }
 
 pub fn set_disabled(
@@ -109,7 +113,7 @@ pub fn set_disabled(
             operators::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;
-    find(conn, id)
+    find(conn, OperatorId(id))
 }
 
 pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {

@@ -1,5 +1,6 @@
 //! `sites`: rows, insert and update forms, a customer's sites in a given order.
 
+use super::SiteId;
 use super::{After, Order, Page};
 use crate::db::schema::sites;
 use crate::db::DbConnection;
@@ -64,9 +65,9 @@ pub fn list_for_customer(
     Ok(Page::from_overfetch(rows, per_page))
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Site>> {
+pub fn find(conn: &mut DbConnection, id: SiteId) -> QueryResult<Option<Site>> {
     sites::table
-        .find(id)
+        .find(id.0)
         .select(Site::as_select())
         .first(conn)
         .optional()
@@ -95,7 +96,7 @@ pub fn update(
     .set((changes, sites::version.eq(version + 1)))
     .execute(conn)?;
     if n == 1 {
-        find(conn, id)
+        find(conn, SiteId(id))
     } else {
         Ok(None)
     }
@@ -123,8 +124,8 @@ pub fn update_name_description(
     Ok(n == 1)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(sites::table.find(id)).execute(conn)
+pub fn delete(conn: &mut DbConnection, id: SiteId) -> QueryResult<usize> {
+    diesel::delete(sites::table.find(id.0)).execute(conn)
 }
 
 /// A customer's sites after `after` in `order` (keyset pagination for exports).

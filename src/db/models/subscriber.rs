@@ -1,7 +1,9 @@
 //! `subscribers`: the row, insert form, version-checked updates, uniqueness checks, deletion.
 
+use super::SubscriberId;
 use crate::db::schema::subscribers;
 use crate::db::DbConnection;
+use crate::domain::subscriber::{BarringListType, FfService};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -23,9 +25,11 @@ pub struct Subscriber {
     pub blacklisted: bool,
     pub disable_sms: bool,
     pub remote_access: bool,
-    pub barring_list_type: String,
+    #[diesel(deserialize_as = String)]
+    pub barring_list_type: BarringListType,
     pub barring_ignore: bool,
-    pub ff_service: String,
+    #[diesel(deserialize_as = String)]
+    pub ff_service: FfService,
     pub ff_discount_prefix: String,
     pub ff_change_count: i32,
     pub ff_changed_at: Option<i64>,
@@ -71,9 +75,11 @@ pub struct SubscriberUpdate {
     pub blacklisted: bool,
     pub disable_sms: bool,
     pub remote_access: bool,
-    pub barring_list_type: String,
+    #[diesel(serialize_as = String)]
+    pub barring_list_type: BarringListType,
     pub barring_ignore: bool,
-    pub ff_service: String,
+    #[diesel(serialize_as = String)]
+    pub ff_service: FfService,
     pub ff_discount_prefix: String,
     pub ff_change_count: i32,
     pub ff_changed_at: Option<i64>,
@@ -93,9 +99,9 @@ impl SubscriberUpdate {
             blacklisted: s.blacklisted,
             disable_sms: s.disable_sms,
             remote_access: s.remote_access,
-            barring_list_type: s.barring_list_type.clone(),
+            barring_list_type: s.barring_list_type,
             barring_ignore: s.barring_ignore,
-            ff_service: s.ff_service.clone(),
+            ff_service: s.ff_service,
             ff_discount_prefix: s.ff_discount_prefix.clone(),
             ff_change_count: s.ff_change_count,
             ff_changed_at: s.ff_changed_at,
@@ -114,9 +120,9 @@ pub fn insert(conn: &mut DbConnection, new: &NewSubscriber) -> QueryResult<Subsc
         .first(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Subscriber>> {
+pub fn find(conn: &mut DbConnection, id: SubscriberId) -> QueryResult<Option<Subscriber>> {
     subscribers::table
-        .find(id)
+        .find(id.0)
         .select(Subscriber::as_select())
         .first(conn)
         .optional()
@@ -166,13 +172,13 @@ pub fn update(
             .filter(subscribers::version.eq(version)),
     )
     .set((
-        changes,
+        changes.clone(),
         subscribers::version.eq(version + 1),
         subscribers::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)?;
     if n == 1 {
-        find(conn, id)
+        find(conn, SubscriberId(id))
     } else {
         Ok(None)
     }
@@ -189,8 +195,8 @@ pub fn set_blacklisted(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(subscribers::table.find(id)).execute(conn)
+pub fn delete(conn: &mut DbConnection, id: SubscriberId) -> QueryResult<usize> {
+    diesel::delete(subscribers::table.find(id.0)).execute(conn)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

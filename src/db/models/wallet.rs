@@ -1,8 +1,10 @@
 //! `wallets` and `subscriber_wallets`: a wallet, who holds it (primary or secondary), creation,
 //! version-checked updates, product swaps to bill, and removal of wallets nobody holds.
 
+use super::WalletId;
 use crate::db::schema::{subscriber_wallets, wallet_product_swaps, wallets};
 use crate::db::DbConnection;
+use crate::domain::subscriber::{LimitType, WalletState, WalletType};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -17,17 +19,19 @@ pub struct Wallet {
     pub currency_id: i64,
     pub display_currency_id: i64,
     pub customer_id: Option<i64>,
-    pub limit_type: String,
+    #[diesel(deserialize_as = String)]
+    pub limit_type: LimitType,
     pub min_credit_minor: Option<i64>,
     pub max_concurrent: i32,
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    pub state: WalletState,
     pub expires_at: Option<i64>,
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = wallets)]
 pub struct NewWallet {
     pub service_provider_id: i64,
@@ -37,10 +41,12 @@ pub struct NewWallet {
     pub currency_id: i64,
     pub display_currency_id: i64,
     pub customer_id: Option<i64>,
-    pub limit_type: String,
+    #[diesel(serialize_as = String)]
+    pub limit_type: LimitType,
     pub min_credit_minor: Option<i64>,
     pub max_concurrent: i32,
-    pub state: String,
+    #[diesel(serialize_as = String)]
+    pub state: WalletState,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -50,7 +56,8 @@ pub struct NewWallet {
 #[diesel(table_name = wallets, treat_none_as_null = true)]
 pub struct WalletUpdate {
     pub product_type_id: i64,
-    pub state: String,
+    #[diesel(serialize_as = String)]
+    pub state: WalletState,
     pub expires_at: Option<i64>,
     pub currency_id: i64,
     pub max_concurrent: i32,
@@ -61,7 +68,7 @@ impl WalletUpdate {
     pub fn from_row(w: &Wallet) -> WalletUpdate {
         WalletUpdate {
             product_type_id: w.product_type_id,
-            state: w.state.clone(),
+            state: w.state,
             expires_at: w.expires_at,
             currency_id: w.currency_id,
             max_concurrent: w.max_concurrent,
@@ -73,7 +80,7 @@ impl WalletUpdate {
 /// A wallet as one subscriber holds it.
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldWallet {
-    pub wallet_type: String,
+    pub wallet_type: WalletType,
     pub wallet: Wallet,
     /// How many subscribers hold it (more than one: shared).
     pub holders: i64,
@@ -81,7 +88,7 @@ pub struct HeldWallet {
 
 pub fn insert(conn: &mut DbConnection, new: &NewWallet) -> QueryResult<Wallet> {
     let id: i64 = diesel::insert_into(wallets::table)
-        .values(new)
+        .values(new.clone())
         .returning(wallets::id)
         .get_result(conn)?;
     wallets::table
@@ -90,9 +97,9 @@ pub fn insert(conn: &mut DbConnection, new: &NewWallet) -> QueryResult<Wallet> {
         .first(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Wallet>> {
+pub fn find(conn: &mut DbConnection, id: WalletId) -> QueryResult<Option<Wallet>> {
     wallets::table
-        .find(id)
+        .find(id.0)
         .select(Wallet::as_select())
         .first(conn)
         .optional()
@@ -121,6 +128,8 @@ pub fn held_by(conn: &mut DbConnection, subscriber_id: i64) -> QueryResult<Vec<H
         .load(conn)?;
     let mut out = Vec::with_capacity(rows.len());
     for (wallet_type, wallet) in rows {
+        let wallet_type = WalletType::try_from(wallet_type)
+            .map_err(|e| diesel::result::Error::DeserializationError(e.into()))?;
         let holders = holders(conn, wallet.id)?;
         out.push(HeldWallet {
             wallet_type,
@@ -141,13 +150,13 @@ pub fn holders(conn: &mut DbConnection, wallet_id: i64) -> QueryResult<i64> {
 pub fn link(
     conn: &mut DbConnection,
     subscriber_id: i64,
-    wallet_type: &str,
+    wallet_type: WalletType,
     wallet_id: i64,
 ) -> QueryResult<usize> {
     diesel::insert_into(subscriber_wallets::table)
         .values((
             subscriber_wallets::subscriber_id.eq(subscriber_id),
-            subscriber_wallets::wallet_type.eq(wallet_type),
+            subscriber_wallets::wallet_type.eq(wallet_type.code()),
             subscriber_wallets::wallet_id.eq(wallet_id),
             subscriber_wallets::created_at.eq(crate::db::now()),
         ))
@@ -167,13 +176,13 @@ pub fn update(
             .filter(wallets::version.eq(version)),
     )
     .set((
-        changes,
+        changes.clone(),
         wallets::version.eq(version + 1),
         wallets::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)?;
     if n == 1 {
-        find(conn, id)
+        find(conn, WalletId(id))
     } else {
         Ok(None)
     }

@@ -8,7 +8,7 @@ use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, CurrentOperator, Editor};
 use crate::db::models::numbers;
 use crate::domain::FormState;
-use crate::domain::{Country, DidRange, Region};
+use crate::domain::{Country, CustomerType, DidRange, Region};
 use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
 use crate::service::numbers::{self as service, quantity_field, Changed, Item, Numbers};
@@ -100,7 +100,7 @@ fn numbers_page(
         country: Country::name_of(&c.country).to_string(),
         region: region.label(),
         dial_in: region.dial_in_code(),
-        can_edit: op.role.can_edit() && c.customer_type == "LIVE",
+        can_edit: op.role.can_edit() && c.customer_type == CustomerType::Live,
         packages: data
             .packages
             .into_iter()

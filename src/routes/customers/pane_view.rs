@@ -397,7 +397,7 @@ pub fn build(
             selected,
             |r| {
                 // A demo customer can no longer be edited, only deleted.
-                can_edit && r.customer_type == CustomerType::Live.code()
+                can_edit && r.customer_type == CustomerType::Live
             },
         ));
     }
@@ -407,7 +407,7 @@ pub fn build(
                 && loaded
                     .customer
                     .as_ref()
-                    .is_some_and(|c| c.customer_type == CustomerType::Live.code())
+                    .is_some_and(|c| c.customer_type == CustomerType::Live)
         }
         Scope::Portal { .. } => can_edit,
     };

@@ -51,23 +51,19 @@ pub struct CustomerCard {
 
 impl CustomerCard {
     fn of(c: &Customer, can_edit: bool) -> CustomerCard {
-        let status = CustomerStatus::parse(&c.status).ok();
-        let is_demo = c.customer_type != CustomerType::Live.code();
+        let status = c.status;
+        let is_demo = c.customer_type != CustomerType::Live;
         CustomerCard {
             id: c.id,
             company: c.company.clone(),
             account_code: c.account_code.clone(),
             webid: c.webid.clone(),
-            status: status
-                .map(|s| s.label().to_string())
-                .unwrap_or_else(|| c.status.clone()),
-            status_code: c.status.clone(),
-            type_label: CustomerType::parse(&c.customer_type)
-                .map(|t| t.label().to_string())
-                .unwrap_or_default(),
+            status: status.label().to_string(),
+            status_code: status.code().to_string(),
+            type_label: c.customer_type.label().to_string(),
             is_demo,
             can_edit,
-            status_settable: can_edit && !is_demo && status.is_some_and(|s| s.operator_may_set()),
+            status_settable: can_edit && !is_demo && status.operator_may_set(),
             dial_in: Region::of(&c.country).dial_in_code(),
             region: Region::of(&c.country).label(),
             statuses: CustomerStatus::OPERATOR_SETTABLE

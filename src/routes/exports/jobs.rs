@@ -4,7 +4,7 @@
 
 use super::respond::attachment;
 use crate::auth::CurrentOperator;
-use crate::db::models::export_job::{self, ExportJob};
+use crate::db::models::export_job::{ExportJob, JobStatus};
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::lists::export_jobs;
@@ -119,7 +119,7 @@ pub async fn download(
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let job = mine(&state, &op, path.into_inner()).await?;
-    let (Some(file_path), export_job::DONE) = (job.file_path.clone(), job.status.as_str()) else {
+    let (Some(file_path), JobStatus::Done) = (job.file_path.clone(), job.status) else {
         return Err(AppError::Refused(
             "This export is not ready to download (or has expired).".into(),
         ));

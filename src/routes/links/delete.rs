@@ -2,6 +2,7 @@
 
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
+use crate::db::models::LinkId;
 use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
@@ -44,7 +45,10 @@ pub async fn delete(
         editor.0.actor(),
         path.into_inner(),
     );
-    let (l, s) = with_conn(&state, move |conn| service::delete(conn, scope, &actor, id)).await?;
+    let (l, s) = with_conn(&state, move |conn| {
+        service::delete(conn, scope, &actor, LinkId(id))
+    })
+    .await?;
     FlashMessage::success(format!("Access link “{}” was deleted.", l.name)).send();
     Ok(see_other(&format!(
         "/customers?customer={}&site={}",

@@ -5,6 +5,8 @@
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::customer::Customer;
 use crate::db::models::site::Site;
+use crate::db::models::LinkId;
+use crate::db::models::SiteId;
 use crate::domain::FormState;
 use crate::domain::{LinkStatus, LinkType};
 use crate::error::AppResult;
@@ -103,7 +105,7 @@ pub async fn create(
         path.into_inner(),
     );
     let outcome = with_conn(&state, move |conn| {
-        service::create(conn, scope, &actor, id, &form.0)
+        service::create(conn, scope, &actor, SiteId(id), &form.0)
     })
     .await?;
     match outcome {
@@ -132,7 +134,10 @@ pub async fn edit_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<LinkFormPage> {
     let (scope, id) = (editor.0.service_provider_id, path.into_inner());
-    let data = with_conn(&state, move |conn| service::edit_form(conn, scope, id)).await?;
+    let data = with_conn(&state, move |conn| {
+        service::edit_form(conn, scope, LinkId(id))
+    })
+    .await?;
     let form = LinkForm::of(&data.link).state();
     let layout = Layout::for_operator(&editor.0, &flashes);
     Ok(edit_page(layout, &data, form, data.link.version))
@@ -151,7 +156,7 @@ pub async fn update(
         path.into_inner(),
     );
     let outcome = with_conn(&state, move |conn| {
-        service::update(conn, scope, &actor, id, &form.0)
+        service::update(conn, scope, &actor, LinkId(id), &form.0)
     })
     .await?;
     match outcome {

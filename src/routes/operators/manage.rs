@@ -5,6 +5,7 @@
 use super::{view, OperatorView, RoleChoices};
 use crate::auth::csrf::Fields;
 use crate::auth::{Admin, CsrfForm};
+use crate::db::models::OperatorId;
 use crate::domain::FormState;
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
@@ -35,11 +36,11 @@ async fn render_page(
     form: Option<FormState>,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<ManagePage> {
-    let d = with_conn(state, move |conn| operators::detail(conn, id)).await?;
+    let d = with_conn(state, move |conn| operators::detail(conn, OperatorId(id))).await?;
     let o = &d.operator;
     let form = form.unwrap_or_else(|| {
         let mut f = FormState::default();
-        f.set("role", &o.role);
+        f.set("role", o.role.code());
         f.set(
             "service_provider_id",
             o.service_provider_id
@@ -107,7 +108,7 @@ pub async fn set_role(
     };
     let (actor, me) = (admin.0.actor(), admin.0.id);
     let outcome = with_conn(&state, move |conn| {
-        operators::set_role(conn, &actor, me, id, &input)
+        operators::set_role(conn, &actor, me, OperatorId(id), &input)
     })
     .await?;
     let success = "was saved; their sessions ended, so the change applies at once.";
@@ -125,7 +126,7 @@ async fn set_disabled(
 ) -> AppResult<HttpResponse> {
     let (actor, me) = (admin.0.actor(), admin.0.id);
     let outcome = with_conn(&state, move |conn| {
-        operators::set_disabled(conn, &actor, me, id, disabled)
+        operators::set_disabled(conn, &actor, me, OperatorId(id), disabled)
     })
     .await?;
     let success = if disabled {
@@ -169,7 +170,7 @@ pub async fn reset_password(
     };
     let actor = admin.0.actor();
     let outcome = with_conn(&state, move |conn| {
-        operators::reset_password(conn, &actor, id, &input)
+        operators::reset_password(conn, &actor, OperatorId(id), &input)
     })
     .await?;
     let success = "has a new password and was signed out everywhere.";

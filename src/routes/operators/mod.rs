@@ -78,9 +78,7 @@ fn view(o: &OperatorRow, providers: &[ServiceProvider]) -> OperatorView {
     OperatorView {
         id: o.id,
         username: o.username.clone(),
-        role: Role::parse(&o.role)
-            .map(|r| r.label().to_string())
-            .unwrap_or_else(|_| o.role.clone()),
+        role: o.role.label().to_string(),
         service_provider: match o.service_provider_id {
             Some(id) => providers
                 .iter()

@@ -5,7 +5,7 @@
 use super::{load_brand, PortalLayout};
 use crate::auth::PortalUser;
 use crate::db::models::customer::Customer;
-use crate::domain::{Country, CustomerStatus};
+use crate::domain::Country;
 use crate::error::AppResult;
 use crate::routes::customers::pane_view::{self, DetailItem, PaneView, Scope};
 use crate::routes::query_url::PanesQuery;
@@ -97,12 +97,7 @@ impl OwnCustomerView {
             details: vec![
                 item("Company", &c.company),
                 item("Account code", &c.account_code),
-                item(
-                    "Status",
-                    CustomerStatus::parse(&c.status)
-                        .map(|s| s.label())
-                        .unwrap_or_default(),
-                ),
+                item("Status", c.status.label()),
                 item("Email", &c.email),
                 item("Phone", &c.phone),
                 item("Country", Country::name_of(&c.country)),

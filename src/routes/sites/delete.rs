@@ -2,6 +2,7 @@
 
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
+use crate::db::models::SiteId;
 use crate::error::AppResult;
 use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{see_other, Layout};
@@ -41,7 +42,10 @@ pub async fn delete(
         editor.0.actor(),
         path.into_inner(),
     );
-    let s = with_conn(&state, move |conn| service::delete(conn, scope, &actor, id)).await?;
+    let s = with_conn(&state, move |conn| {
+        service::delete(conn, scope, &actor, SiteId(id))
+    })
+    .await?;
     FlashMessage::success(format!(
         "Site “{}” and its access links were deleted.",
         s.name

@@ -4,6 +4,7 @@
 
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::customer::Customer;
+use crate::db::models::SiteId;
 use crate::domain::country_list::COUNTRIES;
 use crate::domain::time_zone_list::TIME_ZONES;
 use crate::domain::FormState;
@@ -132,7 +133,10 @@ pub async fn edit_form(
     flashes: IncomingFlashMessages,
 ) -> AppResult<SiteFormPage> {
     let (scope, id) = (editor.0.service_provider_id, path.into_inner());
-    let data = with_conn(&state, move |conn| service::edit_form(conn, scope, id)).await?;
+    let data = with_conn(&state, move |conn| {
+        service::edit_form(conn, scope, SiteId(id))
+    })
+    .await?;
     let form = SiteForm::of(&data.site).state();
     let layout = Layout::for_operator(&editor.0, &flashes);
     Ok(edit_page(layout, &data, form, data.site.version))
@@ -151,7 +155,7 @@ pub async fn update(
         path.into_inner(),
     );
     let outcome = with_conn(&state, move |conn| {
-        service::update(conn, scope, &actor, id, &form.0)
+        service::update(conn, scope, &actor, SiteId(id), &form.0)
     })
     .await?;
     match outcome {

@@ -6,6 +6,7 @@ use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::db::models::subscriber::Subscriber;
 use crate::db::models::wallet::HeldWallet;
+use crate::db::models::SubscriberId;
 use crate::domain::FormState;
 use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
@@ -41,7 +42,8 @@ fn consequences(wallets: &[HeldWallet]) -> Vec<String> {
             } else {
                 format!(
                     "Its {} wallet {} is deleted with it.",
-                    h.wallet_type, h.wallet.wallet_ref
+                    h.wallet_type.code(),
+                    h.wallet.wallet_ref
                 )
             }
         })
@@ -61,7 +63,10 @@ fn page(layout: Layout, info: DeleteInfo, form: FormState) -> DeletePage {
 }
 
 async fn info(state: &AppState, scope: Option<i64>, id: i64) -> AppResult<DeleteInfo> {
-    with_conn(state, move |conn| service::delete_info(conn, scope, id)).await
+    with_conn(state, move |conn| {
+        service::delete_info(conn, scope, SubscriberId(id))
+    })
+    .await
 }
 
 pub async fn confirm(
@@ -89,7 +94,10 @@ pub async fn delete(
     let id = path.into_inner();
     let typed = form.0.get("change_reason").unwrap_or("").to_string();
     let by = op.clone();
-    let outcome = with_conn(&state, move |conn| service::delete(conn, &by, id, &typed)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        service::delete(conn, &by, SubscriberId(id), &typed)
+    })
+    .await?;
     match outcome {
         DeleteOutcome::Deleted { card_number } => {
             FlashMessage::success(format!("Subscriber {card_number} was deleted.")).send();

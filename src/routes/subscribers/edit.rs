@@ -5,6 +5,7 @@
 use super::edit_view::{self, EditPage};
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, CurrentOperator, Editor};
+use crate::db::models::SubscriberId;
 use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
 use crate::service::subscribers::edit::{self as service, SaveOutcome};
@@ -23,7 +24,7 @@ pub async fn page(
 ) -> AppResult<EditPage> {
     let id = path.into_inner();
     let scope = op.service_provider_id;
-    let data = with_conn(&state, move |conn| edit_data(conn, scope, id)).await?;
+    let data = with_conn(&state, move |conn| edit_data(conn, scope, SubscriberId(id))).await?;
     let form = edit_view::saved_state(&data);
     Ok(edit_view::page(
         Layout::for_operator(&op, &flashes),
@@ -44,7 +45,7 @@ pub async fn save(
     let op = editor.0;
     let id = path.into_inner();
     let layout = Layout::for_operator(&op, &flashes);
-    match service::save(&state, &op, id, form.0).await? {
+    match service::save(&state, &op, SubscriberId(id), form.0).await? {
         SaveOutcome::Saved => {
             FlashMessage::success("Subscriber saved.").send();
             Ok(see_other(&format!("/subscribers/{id}")))

@@ -8,7 +8,7 @@ use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
-    date_input_value, date_time_input_value, format_amount, BarringListType, FfService, LimitType,
+    date_input_value, date_time_input_value, format_amount, BarringListType, FfService,
     WalletState, WalletType,
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
@@ -41,8 +41,8 @@ pub fn saved_state(d: &EditData) -> FormState {
     ] {
         f.set(name, on(flag));
     }
-    f.set("barring_list_type", s.barring_list_type.clone());
-    f.set("ff_service", s.ff_service.clone());
+    f.set("barring_list_type", s.barring_list_type.code());
+    f.set("ff_service", s.ff_service.code());
     f.set("ff_discount_prefix", s.ff_discount_prefix.clone());
     f.set("ff_change_count", s.ff_change_count.to_string());
     f.set(
@@ -86,14 +86,14 @@ pub fn saved_state(d: &EditData) -> FormState {
 
 /// A wallet's saved values, under its type's field names.
 fn wallet_state(f: &mut FormState, held: &HeldWallet, customer: Option<&WalletCustomer>) {
-    let t = &held.wallet_type;
+    let t = held.wallet_type.code();
     let w = &held.wallet;
     f.set(&format!("{t}_version"), w.version.to_string());
     f.set(
         &format!("{t}_product_type_id"),
         w.product_type_id.to_string(),
     );
-    f.set(&format!("{t}_state"), w.state.clone());
+    f.set(&format!("{t}_state"), w.state.code());
     f.set(
         &format!("{t}_expiry_date"),
         w.expires_at.map(date_input_value).unwrap_or_default(),
@@ -294,19 +294,13 @@ fn wallet_views(d: &EditData) -> Vec<WalletView> {
         .iter()
         .map(|(held, customer)| {
             let w = &held.wallet;
-            let t = held.wallet_type.clone();
+            let t = held.wallet_type;
             let display = currency(w.display_currency_id);
             WalletView {
-                label: WalletType::parse(&t)
-                    .map(|t| t.label())
-                    .unwrap_or("Wallet")
-                    .to_string(),
+                label: t.label().to_string(),
                 wallet_ref: w.wallet_ref.clone(),
                 holders: held.holders,
-                limit_type: LimitType::parse(&w.limit_type)
-                    .map(|l| l.label())
-                    .unwrap_or(&w.limit_type)
-                    .to_string(),
+                limit_type: w.limit_type.label().to_string(),
                 charging_domain: name_of(&d.domains, w.charging_domain_id),
                 display_currency: display.map(|c| c.code.clone()).unwrap_or_default(),
                 min_credit: match (w.min_credit_minor, display) {
@@ -319,8 +313,8 @@ fn wallet_views(d: &EditData) -> Vec<WalletView> {
                     .as_ref()
                     .map(|c| c.company.clone())
                     .unwrap_or_default(),
-                fields: WalletFields::new(&t),
-                wallet_type: t,
+                fields: WalletFields::new(t.code()),
+                wallet_type: t.code().to_string(),
             }
         })
         .collect()

@@ -6,6 +6,7 @@
 use super::Posted;
 use crate::auth::{CsrfForm, CurrentOperator, Editor};
 use crate::db::models::subscriber::Subscriber;
+use crate::db::models::SubscriberId;
 use crate::domain::subscriber::LimitType;
 use crate::domain::FormState;
 use crate::error::AppResult;
@@ -55,7 +56,10 @@ async fn screen(
     id: i64,
 ) -> AppResult<(Subscriber, Choices)> {
     let scope = op.service_provider_id;
-    with_conn(state, move |conn| service::new_wallet_form(conn, scope, id)).await
+    with_conn(state, move |conn| {
+        service::new_wallet_form(conn, scope, SubscriberId(id))
+    })
+    .await
 }
 
 /// The form's first values: the first free type, the first domain and product type, EUR.
@@ -112,7 +116,10 @@ pub async fn create(
     let op = editor.0;
     let id = path.into_inner();
     let (by, form) = (op.clone(), form.0.form);
-    let outcome = with_conn(&state, move |conn| service::add(conn, &by, id, &form)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        service::add(conn, &by, SubscriberId(id), &form)
+    })
+    .await?;
     match outcome {
         AddWalletOutcome::Added {
             wallet_ref,

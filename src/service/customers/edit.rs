@@ -78,7 +78,7 @@ pub async fn update(
 ) -> AppResult<UpdateOutcome> {
     let before = with_conn(state, move |conn| super::editable(conn, scope, id)).await?;
     // The type is not edited here (demo conversion has its own confirmation).
-    form.customer_type = before.customer_type.clone();
+    form.customer_type = before.customer_type.code().to_string();
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())
     })?;
@@ -182,11 +182,11 @@ fn changes(v: ValidCustomer, hash: Option<String>) -> CustomerUpdate {
         username_key: a.username.key(),
         password_hash: hash,
         tariff_id: b.tariff_id,
-        billing_type: b.billing_type.code().into(),
+        billing_type: b.billing_type,
         payment_term_days: b.payment_term_days as i32,
         credit_limit_cents: b.credit_limit.cents(),
         billing_decimals: b.billing_decimals as i32,
-        tax_flag: b.tax_flag.code().into(),
+        tax_flag: b.tax_flag,
         max_call_sessions: calls.max_call_sessions as i32,
         calls_per_second: calls.calls_per_second as i32,
         call_with_media: calls.call_with_media,

@@ -162,14 +162,14 @@ impl CustomerForm {
     /// The stored customer as the edit form shows it (the password left empty to keep it).
     pub fn of(c: &Customer) -> CustomerForm {
         CustomerForm {
-            customer_type: c.customer_type.clone(),
+            customer_type: c.customer_type.code().to_string(),
             username: c.username.clone(),
             tariff_id: c.tariff_id.to_string(),
-            billing_type: c.billing_type.clone(),
+            billing_type: c.billing_type.code().to_string(),
             payment_term_days: c.payment_term_days.to_string(),
             credit_limit: CreditLimit::from_cents(c.credit_limit_cents).to_string(),
             billing_decimals: c.billing_decimals.to_string(),
-            tax_flag: c.tax_flag.clone(),
+            tax_flag: c.tax_flag.code().to_string(),
             max_call_sessions: c.max_call_sessions.to_string(),
             calls_per_second: c.calls_per_second.to_string(),
             call_with_media: if c.call_with_media { "yes" } else { "no" }.into(),

@@ -23,7 +23,7 @@ pub fn record_and_end_sessions(
     AuditEvent::updated(ObjectKind::Customer, after.id, before, after)
         .reason(reason)
         .write(conn, actor)?;
-    if portal_refusal(&after.customer_type, &after.status).is_some() {
+    if portal_refusal(after.customer_type, after.status).is_some() {
         session::delete_for_principal(conn, &session_keys::customer_principal(after.id))?;
     }
     Ok(())
@@ -67,19 +67,19 @@ pub fn set_status(
     if !wanted.operator_may_set() {
         return Ok(StatusOutcome::ReviewOnly(wanted));
     }
-    let current = CustomerStatus::parse(&c.status).ok();
-    if !current.is_some_and(|s| s.operator_may_set()) {
+    let current = c.status;
+    if !current.operator_may_set() {
         return Ok(StatusOutcome::InReview { company: c.company });
     }
-    if current == Some(wanted) {
+    if current == wanted {
         return Ok(StatusOutcome::Unchanged {
             company: c.company,
             status: wanted,
         });
     }
     write_transaction(conn, |conn| {
-        let after = customer::set_status(conn, CustomerId(c.id), wanted.code())?
-            .ok_or(AppError::NotFound)?;
+        let after =
+            customer::set_status(conn, CustomerId(c.id), wanted)?.ok_or(AppError::NotFound)?;
         record_and_end_sessions(conn, actor, &c, &after, None)
     })?;
     Ok(StatusOutcome::Changed {
@@ -107,7 +107,7 @@ pub fn convert_to_demo(
 ) -> AppResult<DemoOutcome> {
     let c = customer_visible(conn, scope, id)?;
     let company = c.company.clone();
-    if c.customer_type != CustomerType::Live.code() {
+    if c.customer_type != CustomerType::Live {
         return Ok(DemoOutcome::AlreadyDemo { company });
     }
     let converted = write_transaction(conn, |conn| {

@@ -7,6 +7,7 @@ use crate::db::models::settings;
 use crate::db::models::subscriber::{self, Subscriber};
 use crate::db::models::subscriber_profile as profile;
 use crate::db::models::wallet::{self, HeldWallet};
+use crate::db::models::SubscriberId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber::ChangeReason;
 use crate::domain::FormState;
@@ -24,11 +25,15 @@ pub struct DeleteInfo {
 
 /// The confirmation's data (404 outside the operator's scope).
 #[tracing::instrument(skip(conn))]
-pub fn delete_info(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<DeleteInfo> {
-    let subscriber = subscriber_visible(conn, scope, id)?;
+pub fn delete_info(
+    conn: &mut DbConnection,
+    scope: Scope,
+    id: SubscriberId,
+) -> AppResult<DeleteInfo> {
+    let subscriber = subscriber_visible(conn, scope, id.0)?;
     Ok(DeleteInfo {
         subscriber,
-        wallets: wallet::held_by(conn, id)?,
+        wallets: wallet::held_by(conn, id.0)?,
         audit_on: settings::audit_financial_changes(conn)?,
     })
 }
@@ -47,13 +52,13 @@ pub enum DeleteOutcome {
 pub fn delete(
     conn: &mut DbConnection,
     op: &CurrentOperator,
-    id: i64,
+    id: SubscriberId,
     typed_reason: &str,
 ) -> AppResult<DeleteOutcome> {
     let actor = op.actor();
     let scope = op.service_provider_id;
     write_transaction(conn, |conn| {
-        let s = subscriber_visible(conn, scope, id)?;
+        let s = subscriber_visible(conn, scope, id.0)?;
         let reason = if settings::audit_financial_changes(conn)? || !typed_reason.trim().is_empty()
         {
             match ChangeReason::parse(typed_reason) {
@@ -68,11 +73,11 @@ pub fn delete(
         } else {
             None
         };
-        let before = profile::audit_image(&s, &profile::load(conn, id)?);
-        let held = wallet::held_by(conn, id)?;
+        let before = profile::audit_image(&s, &profile::load(conn, id.0)?);
+        let held = wallet::held_by(conn, id.0)?;
         subscriber::delete(conn, id)?;
         let mut event =
-            AuditEvent::new(ObjectKind::Subscriber, id, Action::Delete).reason(reason.as_deref());
+            AuditEvent::new(ObjectKind::Subscriber, id.0, Action::Delete).reason(reason.as_deref());
         event.before = before;
         event.write(conn, &actor)?;
         // The links went with the subscriber; a wallet nobody holds now goes too.

@@ -11,6 +11,7 @@ use crate::auth::CurrentOperator;
 use crate::db::models::subscriber::{self, Subscriber, SubscriberUpdate};
 use crate::db::models::subscriber_profile::{self as profile, Profile};
 use crate::db::models::wallet::{self, WalletUpdate};
+use crate::db::models::{SubscriberId, WalletId};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::FormState;
@@ -48,7 +49,7 @@ struct SavedBy {
 pub async fn save(
     state: &AppState,
     op: &CurrentOperator,
-    id: i64,
+    id: SubscriberId,
     fields: Fields,
 ) -> AppResult<SaveOutcome> {
     let scope = op.service_provider_id;
@@ -68,7 +69,7 @@ pub async fn save(
         name: op.username.clone(),
     };
     with_conn(state, move |conn| {
-        commit(conn, scope, id, version, plan, posted, &by)
+        commit(conn, scope, id.0, version, plan, posted, &by)
     })
     .await
 }
@@ -162,7 +163,7 @@ fn commit(
             Some(f)
         }
     };
-    let data = Box::new(edit_data(conn, scope, id)?);
+    let data = Box::new(edit_data(conn, scope, SubscriberId(id))?);
     Ok(match refused {
         Some(f) => SaveOutcome::Invalid(data, f),
         None => SaveOutcome::Stale(data),
@@ -177,7 +178,7 @@ fn apply(
     f: FormState,
     by: &SavedBy,
 ) -> Result<(), NotSaved> {
-    let before: Subscriber = subscriber::find(conn, id)?.ok_or(NotSaved::Stale)?;
+    let before: Subscriber = subscriber::find(conn, SubscriberId(id))?.ok_or(NotSaved::Stale)?;
     if before.version != version {
         return Err(NotSaved::Stale);
     }
@@ -311,7 +312,7 @@ fn audit_subscriber(
     by: &SavedBy,
 ) -> Result<(), NotSaved> {
     let id = before.id;
-    let after = subscriber::find(conn, id)?.ok_or(NotSaved::Stale)?;
+    let after = subscriber::find(conn, SubscriberId(id))?.ok_or(NotSaved::Stale)?;
     let after_profile = profile::load(conn, id)?;
     let mut after_image = profile::audit_image(&after, &after_profile);
     if let (Some(PinChange::Set(_)), Some(img)) = (&plan.pin, after_image.as_mut()) {
@@ -336,7 +337,7 @@ fn apply_wallets(
     by: &SavedBy,
 ) -> Result<(), NotSaved> {
     for (change, update) in updates {
-        let before_w = wallet::find(conn, change.wallet_id)?.ok_or(NotSaved::Stale)?;
+        let before_w = wallet::find(conn, WalletId(change.wallet_id))?.ok_or(NotSaved::Stale)?;
         let after_w = wallet::update(conn, change.wallet_id, change.version, &update)?
             .ok_or(NotSaved::Stale)?;
         let mut event =

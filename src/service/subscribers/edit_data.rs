@@ -9,6 +9,7 @@ use crate::db::models::settings;
 use crate::db::models::subscriber::Subscriber;
 use crate::db::models::subscriber_profile::{self, Profile};
 use crate::db::models::wallet::{self, HeldWallet, WalletCustomer};
+use crate::db::models::SubscriberId;
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::service::access::{providers_for, subscriber_visible, Scope};
@@ -35,16 +36,16 @@ const HISTORY: i64 = 200;
 
 /// Loads the screen of subscriber `id`, if the operator's `scope` lets them see it (else 404).
 #[tracing::instrument(skip(conn))]
-pub fn edit_data(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<EditData> {
-    let subscriber = subscriber_visible(conn, scope, id)?;
+pub fn edit_data(conn: &mut DbConnection, scope: Scope, id: SubscriberId) -> AppResult<EditData> {
+    let subscriber = subscriber_visible(conn, scope, id.0)?;
     let provider = providers_for(conn, None)?
         .into_iter()
         .find(|(sp, _)| *sp == subscriber.service_provider_id.to_string())
         .map(|(_, name)| name)
         .unwrap_or_default();
-    let profile = subscriber_profile::load(conn, id)?;
+    let profile = subscriber_profile::load(conn, id.0)?;
     let mut wallets = Vec::new();
-    for held in wallet::held_by(conn, id)? {
+    for held in wallet::held_by(conn, id.0)? {
         let customer = match held.wallet.customer_id {
             Some(c) => wallet::customer_by_id(conn, c)?,
             None => None,
@@ -66,7 +67,7 @@ pub fn edit_data(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<Ed
         history: audit::history_of(
             conn,
             ObjectKind::Subscriber.code(),
-            id,
+            id.0,
             ObjectKind::Wallet.code(),
             &wallet_ids,
             HISTORY,

@@ -251,9 +251,9 @@ fn row(get: &dyn Fn(&str) -> String, ctx: &EditContext<'_>, f: &mut FormState, p
             blacklisted: d.blacklisted,
             disable_sms: d.disable_sms,
             remote_access: checkbox(&get("remote_access")),
-            barring_list_type: bt.code().into(),
+            barring_list_type: bt,
             barring_ignore: checkbox(&get("barring_ignore")),
-            ff_service: fs.code().into(),
+            ff_service: fs,
             ff_discount_prefix: fp.into_inner(),
             ff_change_count: fc as i32,
             ff_changed_at: fd,
@@ -495,7 +495,7 @@ fn wallet(
     customer: Option<&WalletCustomer>,
     f: &mut FormState,
 ) -> Option<WalletChange> {
-    let t = held.wallet_type.as_str();
+    let t = held.wallet_type.code();
     let w = &held.wallet;
     let posted_version = get(&format!("{t}_version"));
     if posted_version.trim().is_empty() {
@@ -544,7 +544,7 @@ fn wallet(
     }
     let update = WalletUpdate {
         product_type_id,
-        state: state.code().into(),
+        state,
         expires_at,
         currency_id,
         max_concurrent,

@@ -3,6 +3,7 @@
 //! audit log with its reason. The recharge itself arrives with balances; it calls
 //! `record_attempt` inside its own transaction.
 
+use crate::db::models::SubscriberId;
 use crate::db::models::{subscriber, voucher};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber_rules::{blacklists, FAILED_RECHARGES_TO_BLACKLIST};
@@ -17,22 +18,23 @@ const REASON: &str = "Three failed voucher recharges in a row";
 #[tracing::instrument(skip(conn, voucher_number))]
 pub fn record_attempt(
     conn: &mut DbConnection,
-    subscriber_id: i64,
+    subscriber_id: SubscriberId,
     voucher_number: &str,
     succeeded: bool,
     actor: &str,
 ) -> AppResult<bool> {
     write_transaction(conn, |conn| {
-        voucher::insert_attempt(conn, subscriber_id, voucher_number, succeeded)?;
-        let recent = voucher::latest_outcomes(conn, subscriber_id, FAILED_RECHARGES_TO_BLACKLIST)?;
+        voucher::insert_attempt(conn, subscriber_id.0, voucher_number, succeeded)?;
+        let recent =
+            voucher::latest_outcomes(conn, subscriber_id.0, FAILED_RECHARGES_TO_BLACKLIST)?;
         let Some(before) = subscriber::find(conn, subscriber_id)? else {
             return Ok(false);
         };
         if before.blacklisted || !blacklists(&recent) {
             return Ok(false);
         }
-        subscriber::set_blacklisted(conn, subscriber_id)?;
-        let mut event = AuditEvent::new(ObjectKind::Subscriber, subscriber_id, Action::Blacklist)
+        subscriber::set_blacklisted(conn, subscriber_id.0)?;
+        let mut event = AuditEvent::new(ObjectKind::Subscriber, subscriber_id.0, Action::Blacklist)
             .before(&before)
             .reason(Some(REASON));
         if let Some(after) = subscriber::find(conn, subscriber_id)? {

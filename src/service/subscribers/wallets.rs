@@ -10,6 +10,7 @@ use crate::db::models::ref_data::{self, Currency, RefKind};
 use crate::db::models::settings;
 use crate::db::models::subscriber::Subscriber;
 use crate::db::models::wallet::{self, NewWallet, Wallet};
+use crate::db::models::SubscriberId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber::{
     parse_amount, parse_max_concurrent, ChangeReason, LimitType, WalletRef, WalletState, WalletType,
@@ -80,15 +81,15 @@ pub struct Choices {
 pub fn new_wallet_form(
     conn: &mut DbConnection,
     scope: Scope,
-    subscriber_id: i64,
+    subscriber_id: SubscriberId,
 ) -> AppResult<(Subscriber, Choices)> {
-    let s = subscriber_visible(conn, scope, subscriber_id)?;
+    let s = subscriber_visible(conn, scope, subscriber_id.0)?;
     let choices = choices(conn, s.id)?;
     Ok((s, choices))
 }
 
 fn choices(conn: &mut DbConnection, subscriber_id: i64) -> AppResult<Choices> {
-    let held: Vec<String> = wallet::held_by(conn, subscriber_id)?
+    let held: Vec<WalletType> = wallet::held_by(conn, subscriber_id)?
         .into_iter()
         .map(|h| h.wallet_type)
         .collect();
@@ -100,7 +101,7 @@ fn choices(conn: &mut DbConnection, subscriber_id: i64) -> AppResult<Choices> {
         currencies,
         free_types: WalletType::ALL
             .iter()
-            .filter(|t| !held.iter().any(|h| h == t.code()))
+            .filter(|t| !held.contains(t))
             .map(|t| (t.code().to_string(), t.label().to_string()))
             .collect(),
         audit_on: settings::audit_financial_changes(conn)?,
@@ -122,10 +123,10 @@ pub enum AddWalletOutcome {
 pub fn add(
     conn: &mut DbConnection,
     op: &CurrentOperator,
-    subscriber_id: i64,
+    subscriber_id: SubscriberId,
     form: &WalletForm,
 ) -> AppResult<AddWalletOutcome> {
-    let s = subscriber_visible(conn, op.service_provider_id, subscriber_id)?;
+    let s = subscriber_visible(conn, op.service_provider_id, subscriber_id.0)?;
     let choices = choices(conn, s.id)?;
     let mut f = form.state();
     let (wallet_type, plan) = match parse(form, &choices, &mut f) {
@@ -181,7 +182,7 @@ fn add_in_transaction(
         Ok(w) => w,
         Err(f) => return Ok(AddWalletOutcome::Invalid(f)),
     };
-    wallet::link(conn, to.subscriber_id, to.wallet_type.code(), w.id)?;
+    wallet::link(conn, to.subscriber_id, to.wallet_type, w.id)?;
     let shared = wallet::holders(conn, w.id)? > 1;
     AuditEvent::new(ObjectKind::Subscriber, to.subscriber_id, Action::AddWallet)
         .after_value(serde_json::json!({
@@ -265,10 +266,10 @@ fn private(
             currency_id: p.currency_id,
             display_currency_id: p.display_currency_id,
             customer_id,
-            limit_type: p.limit_type.code().into(),
+            limit_type: p.limit_type,
             min_credit_minor: p.min_credit,
             max_concurrent: p.max_concurrent,
-            state: WalletState::PreUse.code().into(),
+            state: WalletState::PreUse,
             created_at: now,
             updated_at: now,
         },
