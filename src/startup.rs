@@ -47,7 +47,7 @@ impl Application {
             settings.export_dir.clone().into(),
             &jobs,
             crate::lists::spec::prepare,
-        );
+        )?;
         let state = web::Data::from(Arc::new(AppState {
             pool,
             throttle: LoginThrottle::new(policy),

@@ -44,13 +44,66 @@ impl JobSignal {
 /// Turns a job's stored spec into the export to write.
 pub type Prepare = fn(&str) -> anyhow::Result<Prepared>;
 
+/// Attempts to start the worker thread before the start-up gives up.
+const SPAWN_TRIES: u32 = 5;
+
 /// Starts the worker; it stops by itself once `signal` is no longer held by the application.
-pub fn spawn_worker(pool: DbPool, dir: PathBuf, signal: &Arc<JobSignal>, prepare: Prepare) {
+/// A thread that cannot be started is retried (and logged); if it never starts, the start-up
+/// fails with the reason rather than serving with background exports that would never run. A
+/// worker that panics is logged and restarted.
+pub fn spawn_worker(
+    pool: DbPool,
+    dir: PathBuf,
+    signal: &Arc<JobSignal>,
+    prepare: Prepare,
+) -> anyhow::Result<()> {
     let weak: Weak<JobSignal> = Arc::downgrade(signal);
     let name = format!("{}-{}", std::process::id(), rand::random::<u32>());
-    let _ = std::thread::Builder::new()
-        .name("export-worker".into())
-        .spawn(move || worker_loop(pool, dir, weak, name, prepare));
+    let mut last_error = None;
+    for attempt in 1..=SPAWN_TRIES {
+        let (pool, dir, weak, name) = (pool.clone(), dir.clone(), weak.clone(), name.clone());
+        match std::thread::Builder::new()
+            .name("export-worker".into())
+            .spawn(move || supervise(pool, dir, weak, name, prepare))
+        {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                tracing::error!(attempt, error = %e, "the export worker could not start; retrying");
+                last_error = Some(e);
+                std::thread::sleep(Duration::from_millis(200 * u64::from(attempt)));
+            }
+        }
+    }
+    Err(anyhow::anyhow!(
+        "the background export worker could not start: {}",
+        last_error.map(|e| e.to_string()).unwrap_or_default()
+    ))
+}
+
+/// Runs the worker loop, restarting it after a panic (a bug in one export must not stop every
+/// later one).
+fn supervise(pool: DbPool, dir: PathBuf, signal: Weak<JobSignal>, name: String, prepare: Prepare) {
+    loop {
+        let run = std::panic::AssertUnwindSafe(|| {
+            worker_loop(
+                pool.clone(),
+                dir.clone(),
+                signal.clone(),
+                name.clone(),
+                prepare,
+            )
+        });
+        match std::panic::catch_unwind(run) {
+            Ok(()) => return,
+            Err(_) => {
+                tracing::error!("the export worker stopped on a panic; restarting it");
+                if signal.upgrade().is_none() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    }
 }
 
 fn worker_loop(
