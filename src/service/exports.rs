@@ -60,6 +60,9 @@ pub struct ExportRequest {
     pub format: Format,
     pub view: View,
     pub mode: Mode,
+    /// Asked for by the confirmation POST: only then may a background job be created (a GET
+    /// never changes state).
+    pub confirmed: bool,
 }
 
 /// How an export goes on.
@@ -69,6 +72,8 @@ pub enum Started {
     Queued(i64),
     /// To be written and sent now.
     Now(Box<ExportSpec>),
+    /// It would run in the background: the person confirms first (nothing queued yet).
+    Confirm { title: String, rows: i64 },
 }
 
 /// Checks, describes and sizes an export, and queues it when it is to run in the background.
@@ -116,9 +121,13 @@ pub fn start(
     let background = request.mode == Mode::Background
         || (request.mode == Mode::Auto && rows > BACKGROUND_THRESHOLD);
     match owner {
-        Some(operator_id) if background => {
+        Some(operator_id) if background && request.confirmed => {
             Ok(Started::Queued(queue(conn, operator_id, &spec, rows)?))
         }
+        Some(_) if background => Ok(Started::Confirm {
+            title: spec.info.title.clone(),
+            rows,
+        }),
         _ => Ok(Started::Now(Box::new(spec))),
     }
 }

@@ -26,7 +26,7 @@ async fn an_export_sent_to_the_background_runs_and_downloads() {
     let c = app.create_customer("jobs", "Jobs AS").await;
     app.create_site(c, "Oslo").await;
     let r = app
-        .get("/customers/export.xlsx?view=all&mode=background")
+        .start_background_export("/customers/export.xlsx?view=all&mode=background")
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let to = location(&r);
@@ -127,7 +127,7 @@ async fn with_several_instances_each_job_is_claimed_once() {
     for (i, app) in [&first, &second].iter().cycle().take(8).enumerate() {
         let fmt = ["csv", "txt", "xlsx", "xls"][i % 4];
         let r = app
-            .get(&format!("/customers/export.{fmt}?mode=background"))
+            .start_background_export(&format!("/customers/export.{fmt}?mode=background"))
             .await;
         assert_eq!(r.status().as_u16(), 303);
         ids.push(

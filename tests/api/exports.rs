@@ -403,7 +403,7 @@ async fn too_many_rows_for_xls_is_refused_with_advice() {
     let r = app.get("/links/export.pdf").await;
     assert_eq!(r.status().as_u16(), 422);
     // Past 50,000 rows an export goes to the background unless asked otherwise...
-    let r = app.get("/links/export.csv").await;
+    let r = app.start_background_export("/links/export.csv").await;
     assert_eq!(r.status().as_u16(), 303);
     assert!(location(&r).starts_with("/exports/"));
     // ...and CSV has no row limit: asked for at once, it streams.

@@ -372,3 +372,37 @@ async fn shared_settings_are_changed_only_by_operators_of_every_provider() {
         .await;
     assert_eq!(r.status().as_u16(), 303, "an operator of every provider");
 }
+
+/// A GET never changes state: asking for a background export by GET shows the page that
+/// confirms it and queues nothing; only that page's POST (with its token) creates the job.
+#[tokio::test]
+async fn a_background_export_is_started_by_post_only() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    app.create_customer("postonly", "Post Only AS").await;
+    let url = "/customers/export.csv?mode=background";
+    for _ in 0..3 {
+        let r = app.get(url).await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(r.text().await.unwrap().contains("Start the export"));
+    }
+    let jobs = app.get_html("/exports").await;
+    assert!(!jobs.contains("<tr data-id="), "no job from a GET: {jobs}");
+    let forged = app.post_raw(url, &[("csrf_token", "forged")]).await;
+    assert_eq!(
+        forged.status().as_u16(),
+        200,
+        "a bad token only shows the page again"
+    );
+    assert!(!app.get_html("/exports").await.contains("<tr data-id="));
+    let r = app.start_background_export(url).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).starts_with("/exports/"));
+    assert_eq!(
+        app.get_html("/exports")
+            .await
+            .matches("<tr data-id=")
+            .count(),
+        1
+    );
+}

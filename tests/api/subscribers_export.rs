@@ -366,7 +366,7 @@ async fn a_subscribers_export_can_run_in_the_background() {
     let id = create_subscriber(&app, "BG-1", "4751000001").await;
     add_private_wallet(&app, id, "BG-W").await;
     let r = app
-        .get("/subscribers/export.csv?card_number=BG&mode=background")
+        .start_background_export("/subscribers/export.csv?card_number=BG&mode=background")
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let job = crate::common::location(&r);

@@ -500,6 +500,12 @@ async fn a_background_export_shows_progress_then_downloads() {
     b.click_css("#pane-customers details.export summary").await;
     b.click_css("#pane-customers a[data-export-background=xlsx]")
         .await;
+    // A GET never starts a job: the page asks, its button starts it.
+    wait_for!(
+        "the confirmation is shown",
+        b.exists("#start-export").await.then_some(())
+    );
+    b.click_css("#start-export").await;
     wait_for!(
         "the job page is shown",
         (b.current_url().await.contains("/exports/") && b.exists("#export-job").await)

@@ -89,6 +89,17 @@ pub struct TwoCustomers {
 }
 
 impl TestApp {
+    /// Asks for an export that runs in the background: the GET shows the page that confirms it
+    /// (no job yet), and that page's POST starts the job.
+    pub async fn start_background_export(&self, url: &str) -> reqwest::Response {
+        let page = self.get(url).await;
+        assert_eq!(page.status().as_u16(), 200, "{url} asks first");
+        let html = page.text().await.expect("body");
+        assert!(html.contains("data-export-confirm"), "{html}");
+        let token = crate::common::csrf_of(&html);
+        self.post_with_token(&token, url, &[]).await
+    }
+
     /// A direct connection to the app's database.
     pub fn db(&self) -> selfcare::db::PooledConn {
         let pool = selfcare::db::build_pool(&self.database_url, 1);

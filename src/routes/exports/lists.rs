@@ -3,7 +3,7 @@
 //! `/subscribers/export.{fmt}` (a subscribers search): each names its list from the URL and
 //! hands it to `service::exports::start` (through `respond::start`).
 
-use super::respond::{self, parse_format, parse_mode, parse_view};
+use super::respond::{self, parse_format, parse_mode, parse_view, Ask};
 use crate::auth::CurrentOperator;
 use crate::db::models::SortDir;
 use crate::error::{AppError, AppResult};
@@ -42,8 +42,7 @@ fn operator(op: &CurrentOperator) -> Requester {
 async fn export(
     op: &CurrentOperator,
     state: &web::Data<AppState>,
-    ext: &str,
-    q: &ExportQuery,
+    (ext, q, ask): (&str, &ExportQuery, Ask),
     list: ListSpec,
 ) -> AppResult<HttpResponse> {
     let request = ExportRequest {
@@ -51,8 +50,9 @@ async fn export(
         format: parse_format(ext)?,
         view: parse_view(q.view.as_deref(), q.columns.as_deref())?,
         mode: parse_mode(q.mode.as_deref())?,
+        confirmed: false,
     };
-    respond::start(state, operator(op), request).await
+    respond::start(state, operator(op), request, Some(ask)).await
 }
 
 fn sort_of(sort: &Option<String>, dir: &Option<String>) -> (String, SortDir) {
@@ -67,11 +67,12 @@ pub async fn customers(
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<ExportQuery>,
+    ask: Ask,
 ) -> AppResult<HttpResponse> {
     let (sort, dir) = sort_of(&query.panes.c_sort, &query.panes.c_dir);
     let filter = query.panes.customer_filter();
     let list = ListSpec::Customers { filter, sort, dir };
-    export(&op, &state, &path, &query, list).await
+    export(&op, &state, (&path, &query, ask), list).await
 }
 
 pub async fn sites(
@@ -79,6 +80,7 @@ pub async fn sites(
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     query: web::Query<ExportQuery>,
+    ask: Ask,
 ) -> AppResult<HttpResponse> {
     let (customer_id, ext) = path.into_inner();
     let (sort, dir) = sort_of(&query.panes.s_sort, &query.panes.s_dir);
@@ -87,7 +89,7 @@ pub async fn sites(
         sort,
         dir,
     };
-    export(&op, &state, &ext, &query, list).await
+    export(&op, &state, (&ext, &query, ask), list).await
 }
 
 pub async fn links(
@@ -95,11 +97,12 @@ pub async fn links(
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
     query: web::Query<ExportQuery>,
+    ask: Ask,
 ) -> AppResult<HttpResponse> {
     let (site_id, ext) = path.into_inner();
     let (sort, dir) = sort_of(&query.panes.l_sort, &query.panes.l_dir);
     let list = ListSpec::Links { site_id, sort, dir };
-    export(&op, &state, &ext, &query, list).await
+    export(&op, &state, (&ext, &query, ask), list).await
 }
 
 pub async fn inventory(
@@ -107,6 +110,7 @@ pub async fn inventory(
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<ExportQuery>,
+    ask: Ask,
 ) -> AppResult<HttpResponse> {
     // The inventory has no pane: every column unless some are named (`view=` plays no part).
     let request = ExportRequest {
@@ -116,8 +120,9 @@ pub async fn inventory(
         format: parse_format(&path)?,
         view: parse_view(None, query.columns.as_deref())?,
         mode: parse_mode(query.mode.as_deref())?,
+        confirmed: false,
     };
-    respond::start(&state, operator(&op), request).await
+    respond::start(&state, operator(&op), request, Some(ask)).await
 }
 
 /// The subscribers page's query string plus the export options.
@@ -134,12 +139,14 @@ pub async fn subscribers(
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<SubscriberExportQuery>,
+    ask: Ask,
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
     let format = parse_format(&path)?;
     let view = parse_view(None, q.columns.as_deref())?;
     let mode = parse_mode(q.mode.as_deref())?;
     let who = operator(&op);
+    let confirmed = ask.confirmed;
     let started = with_conn(&state, move |conn| {
         let providers = providers_for(conn, op.service_provider_id)?;
         let query = q.search.parse(&providers).map_err(|f| {
@@ -159,9 +166,10 @@ pub async fn subscribers(
                 format,
                 view,
                 mode,
+                confirmed,
             },
         )
     })
     .await?;
-    respond::answer(&state, started).await
+    respond::answer(&state, started, Some(ask)).await
 }

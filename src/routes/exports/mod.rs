@@ -7,7 +7,19 @@ pub mod respond;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // GET exports at once or shows the page that confirms a background export; that page's
+    // POST (CSRF-checked) creates the job.
     cfg.route("/customers/export.{fmt}", web::get().to(lists::customers))
+        .route("/customers/export.{fmt}", web::post().to(lists::customers))
+        .route(
+            "/customers/{id}/sites/export.{fmt}",
+            web::post().to(lists::sites),
+        )
+        .route(
+            "/sites/{id}/links/export.{fmt}",
+            web::post().to(lists::links),
+        )
+        .route("/links/export.{fmt}", web::post().to(lists::inventory))
         .route(
             "/customers/{id}/sites/export.{fmt}",
             web::get().to(lists::sites),

@@ -25,13 +25,14 @@ async fn export(
         format: parse_format(ext)?,
         view: parse_view(q.view.as_deref(), None)?,
         mode: Mode::Direct,
+        confirmed: false,
     };
     let who = Requester::Portal {
         customer_id: user.customer.id,
         company: user.customer.company.clone(),
         actor: user.actor(),
     };
-    respond::start(state, who, request).await
+    respond::start(state, who, request, None).await
 }
 
 pub async fn sites(

@@ -26,6 +26,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/subscribers/export.{fmt}",
             web::get().to(crate::routes::exports::lists::subscribers),
         )
+        .route(
+            "/subscribers/export.{fmt}",
+            web::post().to(crate::routes::exports::lists::subscribers),
+        )
         .route("/subscribers/{id}", web::get().to(edit::page))
         .route("/subscribers/{id}", web::post().to(edit::save))
         .route(
