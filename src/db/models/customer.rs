@@ -56,31 +56,6 @@ pub struct Customer {
     pub updated_at: i64,
 }
 
-/// What the customers pane shows of each row.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = customers)]
-pub struct CustomerListRow {
-    pub id: i64,
-    pub service_provider_id: i64,
-    pub account_code: String,
-    pub name: String,
-    pub company: String,
-    pub description: String,
-    pub username: String,
-    pub email: String,
-    pub phone: String,
-    pub country: String,
-    #[diesel(deserialize_as = String)]
-    pub status: CustomerStatus,
-    #[diesel(deserialize_as = String)]
-    pub customer_type: CustomerType,
-    #[diesel(deserialize_as = String)]
-    pub billing_type: BillingType,
-    pub webid: String,
-    pub created_at: i64,
-    pub version: i32,
-}
-
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = customers)]
 pub struct NewCustomer {
@@ -265,17 +240,6 @@ pub fn find(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<Custo
     customers::table
         .find(id.0)
         .select(Customer::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn find_list_row(
-    conn: &mut DbConnection,
-    id: CustomerId,
-) -> QueryResult<Option<CustomerListRow>> {
-    customers::table
-        .find(id.0)
-        .select(CustomerListRow::as_select())
         .first(conn)
         .optional()
 }
