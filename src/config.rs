@@ -92,6 +92,11 @@ pub struct Settings {
     /// Addresses and networks that may read `/metrics` (comma-separated, CIDR allowed).
     #[arg(long, env = "SELFCARE_METRICS_ALLOW", default_value = DEFAULT_METRICS_ALLOW)]
     pub metrics_allow: String,
+    /// Reverse proxies (comma-separated addresses or CIDR networks) whose `X-Forwarded-For` gives
+    /// the client's address for sign-in throttling and logs; from anyone else the header is
+    /// ignored. Empty (the default): no proxy is trusted.
+    #[arg(long, env = "SELFCARE_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://data/selfcare.db";
@@ -112,6 +117,7 @@ impl Default for Settings {
             workers: None,
             data_dir: None,
             metrics_allow: DEFAULT_METRICS_ALLOW.into(),
+            trusted_proxies: String::new(),
         }
     }
 }

@@ -57,13 +57,15 @@ struct ErrorPage<'a> {
 
 impl AppError {
     /// True for errors that mean the database cannot be reached right now.
-    fn is_unavailable(&self) -> bool {
+    pub fn is_unavailable(&self) -> bool {
         match self {
             AppError::Unavailable(_) => true,
             AppError::Db(diesel::result::Error::DatabaseError(kind, info)) => {
                 matches!(kind, diesel::result::DatabaseErrorKind::ClosedConnection)
                     || info.message().contains("database is locked")
                     || info.message().contains("terminating connection")
+                    // PostgreSQL gave up waiting (lock_timeout, statement_timeout): busy, try again.
+                    || info.message().contains("canceling statement due to")
             }
             _ => false,
         }

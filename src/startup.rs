@@ -21,7 +21,27 @@ use std::sync::Arc;
 pub struct Application {
     port: u16,
     server: Server,
+    jobs: Arc<crate::export::jobs::JobSignal>,
 }
+
+/// Stops a running application from outside its task: the background worker at once (waiting
+/// briefly for its current step), the server by a command it handles when next polled.
+#[derive(Clone)]
+pub struct Stopper {
+    server: actix_web::dev::ServerHandle,
+    jobs: Arc<crate::export::jobs::JobSignal>,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.jobs.stop(WORKER_STOP_WAIT);
+        // The command is sent now; whether anyone awaits the answer does not matter.
+        drop(self.server.stop(false));
+    }
+}
+
+/// How long a stopping application waits for the export worker to finish its current step.
+const WORKER_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Application {
     /// Prepares the database, then binds `settings.bind` (port 0 picks a free port).
@@ -40,6 +60,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let metrics_allow = crate::domain::AddressList::parse(&settings.metrics_allow)
             .map_err(|e| anyhow::anyhow!("SELFCARE_METRICS_ALLOW: {e}"))?;
+        let trusted_proxies = crate::domain::AddressList::parse(&settings.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("SELFCARE_TRUSTED_PROXIES: {e}"))?;
         crate::metrics::install();
         let jobs = Arc::new(crate::export::jobs::JobSignal::default());
         crate::export::jobs::spawn_worker(
@@ -52,20 +74,32 @@ impl Application {
             pool,
             throttle: LoginThrottle::new(policy),
             engine: Engine::from_url(&settings.database_url),
-            jobs,
+            jobs: jobs.clone(),
             metrics_allow,
+            trusted_proxies,
             https: settings.is_https(),
         }));
         let server = run(listener, state, key, &settings)?;
-        Ok(Application { port, server })
+        Ok(Application { port, server, jobs })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            server: self.server.handle(),
+            jobs: self.jobs.clone(),
+        }
+    }
+
+    /// Serves until the server stops (SIGTERM/SIGINT or a `Stopper`), then stops the worker.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let jobs = self.jobs;
+        let _ = web::block(move || jobs.stop(WORKER_STOP_WAIT)).await;
+        served
     }
 }
 

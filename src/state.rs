@@ -16,6 +16,8 @@ pub struct AppState {
     pub https: bool,
     /// Peers that may read `/metrics`.
     pub metrics_allow: crate::domain::AddressList,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`auth::throttle::client_ip`).
+    pub trusted_proxies: crate::domain::AddressList,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.

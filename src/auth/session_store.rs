@@ -2,10 +2,11 @@
 //! shared by every instance, and can be ended on the server.
 
 use crate::db::models::session as sessions;
-use crate::db::DbPool;
+use crate::db::{DbConnection, DbPool};
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 use actix_web::web;
+use diesel::QueryResult;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use std::collections::HashMap;
@@ -29,6 +30,32 @@ fn principal_of(state: &State) -> Option<String> {
         .and_then(|v| serde_json::from_str::<String>(v).ok())
 }
 
+/// Runs `f` with a pooled connection on the blocking pool. A database out of reach — no
+/// connection, or one lost in the middle of the query — is marked so that the middleware answers
+/// with the "temporarily unavailable" page (503) rather than a 500.
+async fn with_db<T, F>(pool: &DbPool, f: F) -> anyhow::Result<T>
+where
+    F: FnOnce(&mut DbConnection) -> QueryResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool
+            .get()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
+        f(&mut conn).map_err(|e| {
+            let e = crate::error::AppError::Db(e);
+            if e.is_unavailable() {
+                anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE)
+            } else {
+                anyhow::anyhow!(e)
+            }
+        })
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!(e.to_string()))?
+}
+
 fn new_key() -> String {
     rand::thread_rng()
         .sample_iter(&Alphanumeric)
@@ -43,16 +70,11 @@ fn expiry(ttl: &Duration) -> i64 {
 
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
-        let pool = self.pool.clone();
         let key = session_key.as_ref().to_string();
-        let found = web::block(move || -> anyhow::Result<Option<String>> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
-            Ok(sessions::load(&mut conn, &key, crate::db::now())?)
+        let found = with_db(&self.pool, move |conn| {
+            sessions::load(conn, &key, crate::db::now())
         })
         .await
-        .map_err(|e| LoadError::Other(anyhow::anyhow!(e.to_string())))?
         .map_err(LoadError::Other)?;
         match found {
             None => Ok(None),
@@ -66,23 +88,12 @@ impl SessionStore for DbSessionStore {
         let text = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let principal = principal_of(&state);
         let key = new_key();
-        let pool = self.pool.clone();
         let expires = expiry(ttl);
         let k = key.clone();
-        web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
-            Ok(sessions::insert(
-                &mut conn,
-                &k,
-                &text,
-                principal.as_deref(),
-                expires,
-            )?)
+        with_db(&self.pool, move |conn| {
+            sessions::insert(conn, &k, &text, principal.as_deref(), expires)
         })
         .await
-        .map_err(|e| SaveError::Other(anyhow::anyhow!(e.to_string())))?
         .map_err(SaveError::Other)?;
         SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
     }
@@ -96,23 +107,12 @@ impl SessionStore for DbSessionStore {
         let text =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let principal = principal_of(&state);
-        let pool = self.pool.clone();
         let expires = expiry(ttl);
         let k = session_key.as_ref().to_string();
-        let updated = web::block(move || -> anyhow::Result<bool> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
-            Ok(sessions::update(
-                &mut conn,
-                &k,
-                &text,
-                principal.as_deref(),
-                expires,
-            )?)
+        let updated = with_db(&self.pool, move |conn| {
+            sessions::update(conn, &k, &text, principal.as_deref(), expires)
         })
         .await
-        .map_err(|e| UpdateError::Other(anyhow::anyhow!(e.to_string())))?
         .map_err(UpdateError::Other)?;
         if updated {
             Ok(session_key)
@@ -131,29 +131,13 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn update_ttl(&self, session_key: &SessionKey, ttl: &Duration) -> anyhow::Result<()> {
-        let pool = self.pool.clone();
         let k = session_key.as_ref().to_string();
         let expires = expiry(ttl);
-        web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
-            Ok(sessions::touch(&mut conn, &k, expires)?)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!(e.to_string()))?
+        with_db(&self.pool, move |conn| sessions::touch(conn, &k, expires)).await
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
-        let pool = self.pool.clone();
         let k = session_key.as_ref().to_string();
-        web::block(move || -> anyhow::Result<()> {
-            let mut conn = pool
-                .get()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", crate::error::DB_UNAVAILABLE))?;
-            Ok(sessions::delete(&mut conn, &k)?)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!(e.to_string()))?
+        with_db(&self.pool, move |conn| sessions::delete(conn, &k)).await
     }
 }

@@ -1,16 +1,42 @@
 //! Sign-in throttling: failures per username and per client address slow the answer down and
-//! then lock that key for a while. One instance is shared by all workers.
+//! then lock that key for a while. The counters live in the database (`login_failures`), so every
+//! instance sees the same failures and locks, and a restart forgets none.
 
+use crate::db::models::login_failure;
+use crate::db::DbConnection;
+use crate::domain::AddressList;
 use actix_web::HttpRequest;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use diesel::QueryResult;
+use std::net::IpAddr;
+use std::time::Duration;
 
-/// The client's address, as the throttle counts it.
-pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address, as the throttle and the logs count it: the TCP peer, or — when the
+/// peer is one of the trusted reverse proxies — the nearest address in `X-Forwarded-For` that is
+/// not itself a trusted proxy. From anyone else the header is ignored (a client could write any
+/// address into it).
+pub fn client_ip(req: &HttpRequest, trusted: &AddressList) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    if !trusted.contains(peer) {
+        return peer.to_string();
+    }
+    // Walk from the right (the entries our proxies appended) to the first one they did not.
+    let mut nearest = peer;
+    let entries = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect::<Vec<_>>();
+    for entry in entries.iter().rev() {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(ip) => nearest = ip,
+            Ok(ip) => return ip.to_string(),
+            Err(_) => break,
+        }
+    }
+    nearest.to_string()
 }
 
 #[derive(Debug, Clone)]
@@ -43,13 +69,6 @@ impl Default for ThrottlePolicy {
     }
 }
 
-#[derive(Debug)]
-struct Failures {
-    count: u32,
-    since: Instant,
-    locked_until: Option<Instant>,
-}
-
 /// What the sign-in handler should do before checking a password.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -60,17 +79,15 @@ pub enum Verdict {
     },
 }
 
+/// The throttle's rules; its counters are rows, reached through the connection each call gets.
+#[derive(Clone)]
 pub struct LoginThrottle {
     policy: ThrottlePolicy,
-    entries: Mutex<HashMap<String, Failures>>,
 }
 
 impl LoginThrottle {
     pub fn new(policy: ThrottlePolicy) -> Self {
-        LoginThrottle {
-            policy,
-            entries: Mutex::new(HashMap::new()),
-        }
+        LoginThrottle { policy }
     }
 
     fn user_key(username: &str) -> String {
@@ -81,59 +98,47 @@ impl LoginThrottle {
     }
 
     /// Whether an attempt for this username from this address may go ahead.
-    pub fn check(&self, username: &str, ip: &str) -> Verdict {
-        let now = Instant::now();
-        let Ok(map) = self.entries.lock() else {
-            return Verdict::Allowed;
-        };
-        let left = [Self::user_key(username), Self::ip_key(ip)]
-            .iter()
-            .filter_map(|k| map.get(k).and_then(|f| f.locked_until))
-            .filter(|until| *until > now)
-            .map(|until| until - now)
-            .max();
-        match left {
-            Some(d) => Verdict::Locked {
-                minutes: d.as_secs().div_ceil(60).max(1),
+    pub fn check(
+        &self,
+        conn: &mut DbConnection,
+        username: &str,
+        ip: &str,
+        now: i64,
+    ) -> QueryResult<Verdict> {
+        let keys = [Self::user_key(username), Self::ip_key(ip)];
+        Ok(match login_failure::locked_until(conn, &keys, now)? {
+            Some(until) => Verdict::Locked {
+                minutes: ((until - now).max(1) as u64).div_ceil(60),
             },
             None => Verdict::Allowed,
-        }
+        })
     }
 
     /// Records a failure; returns how long to delay the answer and whether it now locks.
-    pub fn record_failure(&self, username: &str, ip: &str) -> (Duration, bool) {
-        let now = Instant::now();
+    pub fn record_failure(
+        &self,
+        conn: &mut DbConnection,
+        username: &str,
+        ip: &str,
+        now: i64,
+    ) -> QueryResult<(Duration, bool)> {
         let p = &self.policy;
-        let Ok(mut map) = self.entries.lock() else {
-            return (Duration::ZERO, false);
-        };
-        if map.len() > 100_000 {
-            map.retain(|_, f| {
-                now.duration_since(f.since) < p.window || f.locked_until.is_some_and(|u| u > now)
-            });
-        }
-        let mut worst = 0;
+        let window = p.window.as_secs() as i64;
+        let until = now + p.lock_for.as_secs() as i64;
+        let mut worst = 0u32;
         let mut locked = false;
         for (key, limit) in [
             (Self::user_key(username), p.lock_user_after),
             (Self::ip_key(ip), p.lock_ip_after),
         ] {
-            let f = map.entry(key).or_insert(Failures {
-                count: 0,
-                since: now,
-                locked_until: None,
-            });
-            if now.duration_since(f.since) > p.window && f.locked_until.is_none_or(|u| u <= now) {
-                f.count = 0;
-                f.since = now;
-                f.locked_until = None;
-            }
-            f.count += 1;
-            if f.count >= limit {
-                f.locked_until = Some(now + p.lock_for);
+            let count = crate::db::write_transaction(conn, |conn| {
+                login_failure::count_failure(conn, &key, now, window)
+            })?
+            .max(0) as u32;
+            if count >= limit && login_failure::lock(conn, &key, now, until)? {
                 locked = true;
             }
-            worst = worst.max(f.count);
+            worst = worst.max(count);
         }
         crate::metrics::login_failure();
         if locked {
@@ -144,7 +149,7 @@ impl LoginThrottle {
         } else {
             Duration::ZERO
         };
-        (delay, locked)
+        Ok((delay, locked))
     }
 
     /// How long a lock lasts, in whole minutes, for messages.
@@ -153,63 +158,57 @@ impl LoginThrottle {
     }
 
     /// A successful sign-in clears the username's failures (not the address's).
-    pub fn record_success(&self, username: &str) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.remove(&Self::user_key(username));
-        }
+    pub fn record_success(&self, conn: &mut DbConnection, username: &str) -> QueryResult<()> {
+        login_failure::clear(conn, &Self::user_key(username))
+    }
+
+    /// Forgets counters whose window and lock have passed (the worker's tidy-up).
+    pub fn purge(&self, conn: &mut DbConnection, now: i64) -> QueryResult<usize> {
+        login_failure::purge(conn, now, self.policy.window.as_secs() as i64)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::test::TestRequest;
 
-    fn quick() -> LoginThrottle {
-        LoginThrottle::new(ThrottlePolicy {
-            delay_step: Duration::from_millis(10),
-            ..ThrottlePolicy::default()
-        })
+    fn req(peer: &str, forwarded: Option<&str>) -> HttpRequest {
+        let mut r = TestRequest::default().peer_addr(format!("{peer}:5000").parse().unwrap());
+        if let Some(f) = forwarded {
+            r = r.insert_header(("X-Forwarded-For", f));
+        }
+        r.to_http_request()
     }
 
     #[test]
-    fn slows_then_locks_the_username() {
-        let t = quick();
-        for i in 1..=4 {
-            let (delay, locked) = t.record_failure("admin", "10.0.0.1");
-            assert!(!locked, "attempt {i}");
-            assert_eq!(delay.is_zero(), i <= 3, "attempt {i}");
-        }
-        assert_eq!(t.check("admin", "10.0.0.2"), Verdict::Allowed);
-        let (_, locked) = t.record_failure("ADMIN", "10.0.0.1");
-        assert!(locked);
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let none = AddressList::parse("").unwrap();
+        let proxies = AddressList::parse("10.0.0.0/8").unwrap();
         assert_eq!(
-            t.check("admin", "10.0.0.2"),
-            Verdict::Locked { minutes: 15 }
+            client_ip(&req("10.0.0.5", Some("203.0.113.7")), &none),
+            "10.0.0.5"
         );
-        assert_eq!(t.check("other", "10.0.0.2"), Verdict::Allowed);
-    }
-
-    #[test]
-    fn locks_the_address_across_usernames() {
-        let t = quick();
-        for i in 0..20 {
-            t.record_failure(&format!("user{i}"), "10.0.0.9");
-        }
-        assert!(matches!(
-            t.check("fresh", "10.0.0.9"),
-            Verdict::Locked { .. }
-        ));
-        assert_eq!(t.check("fresh", "10.0.0.8"), Verdict::Allowed);
-    }
-
-    #[test]
-    fn success_clears_the_username() {
-        let t = quick();
-        for _ in 0..4 {
-            t.record_failure("admin", "10.0.0.1");
-        }
-        t.record_success("admin");
-        let (delay, _) = t.record_failure("admin", "10.0.0.3");
-        assert!(delay.is_zero());
+        assert_eq!(
+            client_ip(&req("198.51.100.1", Some("203.0.113.7")), &proxies),
+            "198.51.100.1"
+        );
+        assert_eq!(
+            client_ip(&req("10.0.0.5", Some("203.0.113.7")), &proxies),
+            "203.0.113.7"
+        );
+        // A client's own made-up entry sits left of what the proxies appended.
+        assert_eq!(
+            client_ip(
+                &req("10.0.0.5", Some("1.2.3.4, 203.0.113.7, 10.0.0.9")),
+                &proxies
+            ),
+            "203.0.113.7"
+        );
+        assert_eq!(client_ip(&req("10.0.0.5", None), &proxies), "10.0.0.5");
+        assert_eq!(
+            client_ip(&req("10.0.0.5", Some("garbage")), &proxies),
+            "10.0.0.5"
+        );
     }
 }

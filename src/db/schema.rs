@@ -415,6 +415,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_failures (key) {
+        key -> Text,
+        failures -> Integer,
+        window_start -> Int8,
+        locked_until -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     web_sessions (id) {
         id -> Text,
         state -> Text,
@@ -486,6 +495,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     emergency_locations,
     export_jobs,
     languages,
+    login_failures,
     operator_preferences,
     operators,
     packages,

@@ -7,6 +7,7 @@ use super::Prepared;
 use crate::db::models::export_job::{self, ExportJob};
 use crate::db::DbPool;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -18,11 +19,16 @@ pub const KEEP_SECS: i64 = 7 * 24 * 3600;
 const STALE_SECS: i64 = 120;
 const IDLE_POLL: Duration = Duration::from_secs(2);
 
-/// Wakes the worker when this instance queues a job (other instances' jobs are found by polling).
+/// Wakes the worker when this instance queues a job (other instances' jobs are found by polling),
+/// and tells it to stop when the server does.
 #[derive(Default)]
 pub struct JobSignal {
     pending: Mutex<bool>,
     ready: Condvar,
+    stopping: AtomicBool,
+    /// Set by the worker thread as it ends; `stop` waits on it.
+    ended: Mutex<bool>,
+    ended_cv: Condvar,
 }
 
 impl JobSignal {
@@ -32,6 +38,29 @@ impl JobSignal {
             self.ready.notify_one();
         }
     }
+
+    /// Asks the worker to stop and waits up to `wait` for it to finish its current step (a
+    /// process that exits under a worker still talking to the database can crash in the client
+    /// library's exit handlers). A job cut short is picked up again by the next instance.
+    pub fn stop(&self, wait: Duration) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.notify();
+        if let Ok(ended) = self.ended.lock() {
+            let _ = self.ended_cv.wait_timeout_while(ended, wait, |e| !*e);
+        }
+    }
+
+    fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    fn mark_ended(&self) {
+        if let Ok(mut e) = self.ended.lock() {
+            *e = true;
+            self.ended_cv.notify_all();
+        }
+    }
+
     fn wait(&self, timeout: Duration) {
         if let Ok(p) = self.pending.lock() {
             if let Ok((mut p, _)) = self.ready.wait_timeout_while(p, timeout, |p| !*p) {
@@ -47,7 +76,8 @@ pub type Prepare = fn(&str) -> anyhow::Result<Prepared>;
 /// Attempts to start the worker thread before the start-up gives up.
 const SPAWN_TRIES: u32 = 5;
 
-/// Starts the worker; it stops by itself once `signal` is no longer held by the application.
+/// Starts the worker; it stops on `JobSignal::stop`, or by itself once `signal` is no longer held
+/// by the application.
 /// A thread that cannot be started is retried (and logged); if it never starts, the start-up
 /// fails with the reason rather than serving with background exports that would never run. A
 /// worker that panics is logged and restarted.
@@ -83,6 +113,19 @@ pub fn spawn_worker(
 /// Runs the worker loop, restarting it after a panic (a bug in one export must not stop every
 /// later one).
 fn supervise(pool: DbPool, dir: PathBuf, signal: Weak<JobSignal>, name: String, prepare: Prepare) {
+    supervise_loop(pool, dir, signal.clone(), name, prepare);
+    if let Some(sig) = signal.upgrade() {
+        sig.mark_ended();
+    }
+}
+
+fn supervise_loop(
+    pool: DbPool,
+    dir: PathBuf,
+    signal: Weak<JobSignal>,
+    name: String,
+    prepare: Prepare,
+) {
     loop {
         let run = std::panic::AssertUnwindSafe(|| {
             worker_loop(
@@ -97,7 +140,7 @@ fn supervise(pool: DbPool, dir: PathBuf, signal: Weak<JobSignal>, name: String, 
             Ok(()) => return,
             Err(_) => {
                 tracing::error!("the export worker stopped on a panic; restarting it");
-                if signal.upgrade().is_none() {
+                if signal.upgrade().is_none_or(|s| s.stopping()) {
                     return;
                 }
                 std::thread::sleep(Duration::from_secs(1));
@@ -116,6 +159,9 @@ fn worker_loop(
     let mut last_tidy = Instant::now() - Duration::from_secs(3600);
     loop {
         let Some(sig) = signal.upgrade() else { return };
+        if sig.stopping() {
+            return;
+        }
         recover(&pool);
         if last_tidy.elapsed() > Duration::from_secs(60) {
             remove_expired(&pool);
@@ -148,8 +194,8 @@ fn recover(pool: &DbPool) {
     }
 }
 
-/// The worker's periodic tidy: export files past their 7 days, and sessions past their expiry
-/// (their rows would otherwise stay for ever).
+/// The worker's periodic tidy: export files past their 7 days, sessions past their expiry and
+/// old sign-in failure counters (their rows would otherwise stay for ever).
 fn remove_expired(pool: &DbPool) {
     let Ok(mut conn) = pool.get() else { return };
     let now = crate::db::now();
@@ -157,6 +203,10 @@ fn remove_expired(pool: &DbPool) {
         Ok(0) => {}
         Ok(n) => tracing::info!(sessions = n, "expired sessions purged"),
         Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+    }
+    // Sign-in failure counters a day old, whose lock has run out, count for nothing.
+    if let Err(e) = crate::db::models::login_failure::purge(&mut conn, now, 24 * 3600) {
+        tracing::warn!(error = %e, "purging old sign-in failure counters failed");
     }
     if let Ok(old) = export_job::expired(&mut conn, now) {
         for (id, path) in old {

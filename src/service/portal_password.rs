@@ -3,6 +3,7 @@
 //! customer ends in the same transaction (the caller renews its own session's id), and the
 //! change is audited without either password.
 
+use crate::auth::throttle::{LoginThrottle, Verdict};
 use crate::auth::{password, session_keys};
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::models::session;
@@ -10,6 +11,7 @@ use crate::db::{write_transaction, DbConnection};
 use crate::domain::{FormState, WebPassword};
 use crate::error::AppResult;
 use crate::service::audit::{AuditEvent, ObjectKind};
+use crate::service::sign_in::{locked_message, portal_throttle_name};
 
 /// The password form as posted.
 #[derive(Debug, Default)]
@@ -46,24 +48,52 @@ pub enum PasswordChange {
     Invalid(FormState),
 }
 
-/// Changes `c`'s web access password as `actor`. Blocking (argon2): call it through
-/// `with_conn`, never on an async worker.
-#[tracing::instrument(skip(conn, c, input), fields(customer_id = c.id))]
+/// Where the attempt comes from: wrong current passwords count against the account's and the
+/// address's sign-in failures, so a taken-over session cannot be used to guess the password.
+pub struct Attempt<'a> {
+    pub throttle: &'a LoginThrottle,
+    pub ip: &'a str,
+}
+
+/// Changes `c`'s web access password as `actor`. Blocking (argon2, and the throttle's delay):
+/// call it through `with_conn`, never on an async worker.
+#[tracing::instrument(skip(conn, c, input, attempt), fields(customer_id = c.id))]
 pub fn change(
     conn: &mut DbConnection,
     actor: &str,
     c: &Customer,
     input: &PasswordInput,
+    attempt: Attempt<'_>,
 ) -> AppResult<PasswordChange> {
     let new = match input.parse() {
         Ok(p) => p,
         Err(f) => return Ok(PasswordChange::Invalid(f)),
     };
-    if !password::verify(&input.current_password, &c.password_hash) {
+    let name = portal_throttle_name(&c.webid, &c.username_key);
+    let now = crate::db::now();
+    if let Verdict::Locked { minutes } = attempt.throttle.check(conn, &name, attempt.ip, now)? {
         let mut f = FormState::default();
-        f.error("current_password", "This is not your current password.");
+        f.error("current_password", locked_message(minutes));
         return Ok(PasswordChange::Invalid(f));
     }
+    if !password::verify(&input.current_password, &c.password_hash) {
+        tracing::warn!(target: "signin", webid = %c.webid, ip = %attempt.ip, outcome = "failed", "portal password change: wrong current password");
+        let (delay, locked) = attempt
+            .throttle
+            .record_failure(conn, &name, attempt.ip, now)?;
+        std::thread::sleep(delay);
+        let mut f = FormState::default();
+        if locked {
+            f.error(
+                "current_password",
+                locked_message(attempt.throttle.lock_minutes()),
+            );
+        } else {
+            f.error("current_password", "This is not your current password.");
+        }
+        return Ok(PasswordChange::Invalid(f));
+    }
+    attempt.throttle.record_success(conn, &name)?;
     let hash = password::hash(new.expose())?;
     write_transaction(conn, |conn| {
         customer::set_password_hash(conn, CustomerId(c.id), &hash)?;

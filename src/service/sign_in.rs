@@ -50,20 +50,45 @@ impl<T> SignIn<T> {
     }
 }
 
+/// The name a portal account's failures are counted under: per portal and name, apart from
+/// operator names (the address is shared). The portal's password change counts under it too.
+pub fn portal_throttle_name(webid: &str, username: &str) -> String {
+    format!("{webid}/{}", username.trim().to_lowercase())
+}
+
+/// Whether `name` or `ip` is locked now (on any instance).
+async fn check(state: &AppState, name: &str, ip: &str) -> AppResult<Verdict> {
+    let (throttle, name, ip) = (state.throttle.clone(), name.to_string(), ip.to_string());
+    with_conn(state, move |conn| {
+        Ok(throttle.check(conn, &name, &ip, crate::db::now())?)
+    })
+    .await
+}
+
 /// Counts a failure against `name` and `ip`, waits the throttle's delay, and says whether the
 /// failure locked them.
-async fn failed<T>(state: &AppState, name: &str, ip: &str) -> SignIn<T> {
-    let (delay, locked) = state.throttle.record_failure(name, ip);
+async fn failed<T>(state: &AppState, name: &str, ip: &str) -> AppResult<SignIn<T>> {
+    let (throttle, name, ip) = (state.throttle.clone(), name.to_string(), ip.to_string());
+    let (delay, locked) = with_conn(state, move |conn| {
+        Ok(throttle.record_failure(conn, &name, &ip, crate::db::now())?)
+    })
+    .await?;
     if !delay.is_zero() {
         actix_web::rt::time::sleep(delay).await;
     }
-    if locked {
+    Ok(if locked {
         SignIn::Locked {
             minutes: state.throttle.lock_minutes(),
         }
     } else {
         SignIn::Refused
-    }
+    })
+}
+
+/// Clears the failures counted against `name` after a right password.
+async fn succeeded(state: &AppState, name: &str) -> AppResult<()> {
+    let (throttle, name) = (state.throttle.clone(), name.to_string());
+    with_conn(state, move |conn| Ok(throttle.record_success(conn, &name)?)).await
 }
 
 /// Checks an operator's credentials (`username` as typed) from address `ip`.
@@ -75,7 +100,7 @@ pub async fn operator(
     ip: &str,
 ) -> AppResult<SignIn<SignedInOperator>> {
     let username = username.trim().to_lowercase();
-    if let Verdict::Locked { minutes } = state.throttle.check(&username, ip) {
+    if let Verdict::Locked { minutes } = check(state, &username, ip).await? {
         tracing::warn!(target: "signin", %username, %ip, outcome = "locked", "operator sign-in refused");
         return Ok(SignIn::Locked { minutes });
     }
@@ -97,9 +122,9 @@ pub async fn operator(
     .await?;
     let Some(op) = admitted else {
         tracing::warn!(target: "signin", %username, %ip, outcome = "failed", "operator sign-in failed");
-        return Ok(failed(state, &username, ip).await);
+        return failed(state, &username, ip).await;
     };
-    state.throttle.record_success(&username);
+    succeeded(state, &username).await?;
     tracing::info!(target: "signin", %username, %ip, outcome = "ok", "operator signed in");
     Ok(SignIn::SignedIn(SignedInOperator {
         id: op.id,
@@ -121,9 +146,8 @@ pub async fn customer_admin(
 ) -> AppResult<SignIn<i64>> {
     let webid = &customer.webid;
     let typed = typed.trim();
-    // Throttled per portal and name, apart from operator names; the address is shared.
-    let throttle_name = format!("{webid}/{}", typed.to_lowercase());
-    if let Verdict::Locked { minutes } = state.throttle.check(&throttle_name, ip) {
+    let throttle_name = portal_throttle_name(webid, typed);
+    if let Verdict::Locked { minutes } = check(state, &throttle_name, ip).await? {
         tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "locked", "portal sign-in refused");
         return Ok(SignIn::Locked { minutes });
     }
@@ -140,9 +164,9 @@ pub async fn customer_admin(
     .await?;
     if !ok {
         tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "failed", "portal sign-in failed");
-        return Ok(failed(state, &throttle_name, ip).await);
+        return failed(state, &throttle_name, ip).await;
     }
-    state.throttle.record_success(&throttle_name);
+    succeeded(state, &throttle_name).await?;
     if let Some(why) = portal_refusal(customer.customer_type, customer.status) {
         tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "refused", status = customer.status.code(), "portal sign-in refused");
         return Ok(SignIn::NotActive(why));

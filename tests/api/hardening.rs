@@ -406,3 +406,59 @@ async fn a_background_export_is_started_by_post_only() {
         1
     );
 }
+
+/// The session store meets a database that cannot answer (its table locked past the wait):
+/// the answer is the polite 503 page, as for any other lost database, not a 500; once the lock
+/// goes the same session signs out normally.
+#[tokio::test]
+async fn a_session_store_failure_answers_503_and_recovers() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let token = app.csrf_token().await;
+    let pg = std::env::var("SELFCARE_TEST_PG_URL")
+        .ok()
+        .filter(|v| !v.is_empty());
+    // Hold the sessions table so that the store's write cannot go through.
+    let mut blocker: Box<dyn FnMut(&str)> = if let Some(base) = pg {
+        let db = app.database_url.rsplit('/').next().unwrap().to_string();
+        let mut admin =
+            diesel::PgConnection::establish(&format!("{}/postgres", base.trim_end_matches('/')))
+                .unwrap();
+        // New connections of the app give up waiting after a second.
+        admin
+            .batch_execute(&format!(
+                "ALTER DATABASE {db} SET lock_timeout = '1s'; \
+                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{db}' AND pid <> pg_backend_pid();"
+            ))
+            .unwrap();
+        let mut holder = diesel::PgConnection::establish(&app.database_url).unwrap();
+        holder
+            .batch_execute("BEGIN; LOCK TABLE web_sessions IN ACCESS EXCLUSIVE MODE;")
+            .unwrap();
+        Box::new(move |sql: &str| holder.batch_execute(sql).unwrap())
+    } else {
+        let path = app.database_url.trim_start_matches("sqlite://").to_string();
+        let mut holder = diesel::SqliteConnection::establish(&path).unwrap();
+        // Past the app's busy_timeout (10 s) its write fails with "database is locked".
+        holder.batch_execute("BEGIN EXCLUSIVE;").unwrap();
+        Box::new(move |sql: &str| holder.batch_execute(sql).unwrap())
+    };
+    let r = app.post_with_token(&token, "/logout", &[]).await;
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("temporarily unavailable"), "{body}");
+    blocker("ROLLBACK;");
+    drop(blocker);
+    assert_eq!(
+        app.get("/customers").await.status().as_u16(),
+        200,
+        "the session survived the failed sign-out"
+    );
+    let r = app.post_with_token(&token, "/logout", &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/login");
+}

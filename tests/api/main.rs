@@ -35,3 +35,4 @@ mod subscribers_export;
 mod subscribers_panels;
 mod subscribers_reference;
 mod subscribers_search;
+mod throttle;

@@ -9,6 +9,7 @@ pub use fixtures::*;
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+pub use selfcare::auth::throttle::ThrottlePolicy;
 use selfcare::config::Settings;
 use selfcare::startup::Application;
 
@@ -23,13 +24,17 @@ pub struct TestApp {
     _database: std::sync::Arc<DatabaseGuard>,
 }
 
-/// Removes the test's database when the last handle on the app goes.
+/// Stops the app's server and background worker, then removes the test's database, when the
+/// last handle on the app goes (a worker left polling a dropped database would keep opening
+/// connections until the process exits, and a client library torn down under it can crash).
 struct DatabaseGuard {
     url: String,
+    stopper: selfcare::startup::Stopper,
 }
 
 impl Drop for DatabaseGuard {
     fn drop(&mut self) {
+        self.stopper.stop();
         if let Some(path) = self.url.strip_prefix("sqlite://") {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
@@ -111,31 +116,40 @@ pub async fn spawn_app_with(database_url: String) -> TestApp {
 
 /// An app with settings of the test's own (start from `settings(&fresh_database_url())`).
 pub async fn spawn_app_with_settings(settings: Settings) -> TestApp {
+    spawn_app_with_throttle(settings, ThrottlePolicy::default()).await
+}
+
+/// An app with a sign-in throttle policy of the test's own (quicker delays, lower limits).
+pub async fn spawn_app_with_throttle(settings: Settings, policy: ThrottlePolicy) -> TestApp {
     let database_url = settings.database_url.clone();
-    let app = Application::build(settings)
+    let app = Application::build_with(settings, policy)
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let stopper = app.stopper();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: new_client(),
         _database: std::sync::Arc::new(DatabaseGuard {
             url: database_url.clone(),
+            stopper,
         }),
         database_url,
     }
 }
 
 pub fn new_client() -> reqwest::Client {
+    client_builder().build().expect("client")
+}
+
+fn client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         // The server drops a keep-alive connection after 5 s idle; a test that pauses longer
         // (database work of its own) must not reuse one the server is closing.
         .pool_idle_timeout(std::time::Duration::from_secs(2))
-        .build()
-        .expect("client")
 }
 
 /// The value of the first `csrf_token` hidden field in a page.
@@ -169,6 +183,23 @@ impl TestApp {
             client: new_client(),
             database_url: self.database_url.clone(),
             _database: self._database.clone(),
+        }
+    }
+
+    /// A browser whose every request carries `X-Forwarded-For: {forwarded_for}`, as a reverse
+    /// proxy would add it.
+    pub fn browser_forwarded_for(&self, forwarded_for: &str) -> TestApp {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            reqwest::header::HeaderValue::from_str(forwarded_for).expect("header value"),
+        );
+        TestApp {
+            client: client_builder()
+                .default_headers(headers)
+                .build()
+                .expect("client"),
+            ..self.another_browser()
         }
     }
 

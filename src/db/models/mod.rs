@@ -7,6 +7,7 @@ pub mod customer;
 pub mod explain;
 pub mod export_job;
 pub mod link;
+pub mod login_failure;
 pub mod numbers;
 pub mod operator;
 pub mod packages;

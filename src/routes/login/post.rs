@@ -41,7 +41,13 @@ pub async fn login(
     let LoginForm {
         username, password, ..
     } = form.0;
-    let outcome = sign_in::operator(&state, &username, password, &client_ip(&req)).await?;
+    let outcome = sign_in::operator(
+        &state,
+        &username,
+        password,
+        &client_ip(&req, &state.trusted_proxies),
+    )
+    .await?;
     let status = match &outcome {
         SignIn::SignedIn(op) => {
             sessions::start_operator(&session, op)?;

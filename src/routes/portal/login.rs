@@ -122,7 +122,7 @@ pub async fn login(
     let PortalLoginForm {
         username, password, ..
     } = form.0;
-    let ip = client_ip(&req);
+    let ip = client_ip(&req, &state.trusted_proxies);
     let outcome = sign_in::customer_admin(&state, &customer, &username, password, &ip).await?;
     let status = match &outcome {
         SignIn::SignedIn(id) => {

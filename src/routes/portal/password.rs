@@ -3,6 +3,7 @@
 //! of the customer ends; this one continues under a new id.
 
 use super::{load_brand, PortalLayout};
+use crate::auth::throttle::client_ip;
 use crate::auth::{CsrfField, CsrfForm, PortalUser};
 use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
@@ -12,7 +13,7 @@ use crate::state::with_conn;
 use crate::state::AppState;
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -73,6 +74,7 @@ pub async fn form(
 }
 
 pub async fn change(
+    req: HttpRequest,
     state: web::Data<AppState>,
     user: PortalUser,
     session: Session,
@@ -87,8 +89,14 @@ pub async fn change(
         password_confirm: form.password_confirm,
     };
     let (actor, c) = (user.actor(), user.customer.clone());
+    let ip = client_ip(&req, &state.trusted_proxies);
+    let throttle = state.throttle.clone();
     let outcome = with_conn(&state, move |conn| {
-        portal_password::change(conn, &actor, &c, &input)
+        let attempt = portal_password::Attempt {
+            throttle: &throttle,
+            ip: &ip,
+        };
+        portal_password::change(conn, &actor, &c, &input, attempt)
     })
     .await?;
     match outcome {
