@@ -120,18 +120,22 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key)> {
             redact(&settings.database_url)
         )
     })?;
-    db::run_migrations(&mut conn)?;
-    reference::seed(&mut conn)?;
-    app_settings::get_or_insert(&mut conn, "write_lock", "0")?;
-    let mut fresh = [0u8; 64];
-    rand::thread_rng().fill_bytes(&mut fresh);
-    let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
-    let stored = app_settings::get_or_insert(&mut conn, "cookie_key", &hex)?;
-    let bytes: Vec<u8> = (0..stored.len() / 2)
-        .filter_map(|i| u8::from_str_radix(&stored[2 * i..2 * i + 2], 16).ok())
-        .collect();
-    let key = Key::try_from(bytes.as_slice()).map_err(|e| anyhow::anyhow!("cookie key: {e}"))?;
-    ensure_admin(&mut conn, settings)?;
+    let key = db::exclusively(&mut conn, &settings.database_url, |conn| {
+        db::run_migrations(conn)?;
+        reference::seed(conn)?;
+        app_settings::get_or_insert(conn, "write_lock", "0")?;
+        let mut fresh = [0u8; 64];
+        rand::thread_rng().fill_bytes(&mut fresh);
+        let hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+        let stored = app_settings::get_or_insert(conn, "cookie_key", &hex)?;
+        let bytes: Vec<u8> = (0..stored.len() / 2)
+            .filter_map(|i| u8::from_str_radix(&stored[2 * i..2 * i + 2], 16).ok())
+            .collect();
+        let key =
+            Key::try_from(bytes.as_slice()).map_err(|e| anyhow::anyhow!("cookie key: {e}"))?;
+        ensure_admin(conn, settings)?;
+        Ok(key)
+    })?;
     Ok((pool, key))
 }
 

@@ -66,6 +66,44 @@ pub fn establish(url: &str) -> ConnectionResult<DbConnection> {
     }
 }
 
+/// Runs start-up work (migrations, seeds, the first operator) while no other instance does
+/// the same, so instances started together on one database do it once, one after another:
+/// PostgreSQL holds an advisory lock for the session; SQLite (whose instances share one
+/// machine) an exclusive lock on a file beside the database.
+pub fn exclusively<T>(
+    conn: &mut DbConnection,
+    url: &str,
+    f: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    /// Any fixed number: the lock's name among the database's advisory locks.
+    const SETUP_LOCK: i64 = 0x5e1f_ca7e;
+    match conn {
+        DbConnection::Postgresql(_) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({SETUP_LOCK})")).execute(conn)?;
+            let out = f(conn);
+            let unlocked =
+                diesel::sql_query(format!("SELECT pg_advisory_unlock({SETUP_LOCK})")).execute(conn);
+            let out = out?;
+            unlocked?;
+            Ok(out)
+        }
+        DbConnection::Sqlite(_) => {
+            let path = format!("{}.setup-lock", sqlite_path(url));
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(|e| anyhow::anyhow!("cannot open {path}: {e}"))?;
+            file.lock()
+                .map_err(|e| anyhow::anyhow!("cannot lock {path}: {e}"))?;
+            let out = f(conn);
+            let _ = file.unlock();
+            out
+        }
+    }
+}
+
 /// Applies the embedded migrations of the connection's engine.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
     let result = match conn {

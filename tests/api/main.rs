@@ -27,6 +27,7 @@ mod operators;
 mod panes;
 mod portal;
 mod save;
+mod scale_out;
 mod sites_links;
 mod subscriber_support;
 mod subscribers_create;

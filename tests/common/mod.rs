@@ -36,7 +36,7 @@ impl Drop for DatabaseGuard {
     fn drop(&mut self) {
         self.stopper.stop();
         if let Some(path) = self.url.strip_prefix("sqlite://") {
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", ".setup-lock"] {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));
             }
         } else if let Ok(base) = std::env::var("SELFCARE_TEST_PG_URL") {
@@ -183,6 +183,17 @@ impl TestApp {
             client: new_client(),
             database_url: self.database_url.clone(),
             _database: self._database.clone(),
+        }
+    }
+
+    /// This browser (its cookie jar) talking to another instance `other` of the same database,
+    /// as a load balancer would send it there.
+    pub fn same_browser_at(&self, other: &TestApp) -> TestApp {
+        TestApp {
+            address: other.address.clone(),
+            client: self.client.clone(),
+            database_url: other.database_url.clone(),
+            _database: other._database.clone(),
         }
     }
 
