@@ -25,7 +25,7 @@ pub(crate) use choices::choice;
 pub use choices::{
     portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
 };
-pub use color::HexColor;
+pub use color::{BrandColor, HexColor};
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
 pub use form_state::FormState;

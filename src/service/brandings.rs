@@ -7,7 +7,7 @@ use crate::db::models::audit::AuditEntry;
 use crate::db::models::branding::{self, BrandingFields, BrandingProfile};
 use crate::db::models::reference::{self, Branding};
 use crate::db::{write_transaction, DbConnection};
-use crate::domain::{Description, FormState, HexColor, Logo, PartyName};
+use crate::domain::{BrandColor, Description, FormState, Logo, PartyName};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::{self, AuditEvent, ObjectKind};
 use crate::service::Refusal;
@@ -79,7 +79,7 @@ fn parse(form: BrandingForm) -> Result<ValidBranding, FormState> {
     f.set("footer_text", &form.footer_text);
     let name = f.check("name", PartyName::parse(&form.name));
     let display_name = f.check("display_name", PartyName::parse(&form.display_name));
-    let color = f.check("primary_color", HexColor::parse(&form.primary_color));
+    let color = f.check("primary_color", BrandColor::parse(&form.primary_color));
     let footer = f.check("footer_text", Description::parse(&form.footer_text));
     let logo = match form.logo {
         Some(bytes) => f.check("logo", Logo::parse(bytes)),

@@ -25,7 +25,7 @@ async fn customer_with_branding(app: &TestApp, username: &str, branding: i64) ->
 async fn a_customers_sign_in_page_shows_its_logo_colour_and_name_and_no_other() {
     let app = spawn_admin().await;
     let r = app
-        .post_branding("Nordic", "#C0FFEE", Some(("logo.png", PNG)))
+        .post_branding("Nordic", "#0B5D3B", Some(("logo.png", PNG)))
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let nordic = app.branding_id("Nordic").await;
@@ -43,7 +43,7 @@ async fn a_customers_sign_in_page_shows_its_logo_colour_and_name_and_no_other() 
     assert!(b
         .get_html("/c/alpha-web/brand.css")
         .await
-        .contains("#c0ffee"));
+        .contains("#0b5d3b"));
 
     let other = b.get_html("/c/bravo-web/login").await;
     assert!(!other.contains("Nordic") && !other.contains("/logo\""));
@@ -51,7 +51,7 @@ async fn a_customers_sign_in_page_shows_its_logo_colour_and_name_and_no_other() 
     assert!(!b
         .get_html("/c/bravo-web/brand.css")
         .await
-        .contains("#c0ffee"));
+        .contains("#0b5d3b"));
     // Signed in, the portal keeps the branding.
     let admin = app.portal_admin("alpha").await;
     let home = admin.get_html("/c/alpha-web/").await;
@@ -170,4 +170,52 @@ async fn a_profile_in_use_or_the_last_one_cannot_be_deleted() {
         .await;
     let page = app.get_html("/brandings").await;
     assert!(page.contains("last branding profile cannot be deleted"));
+}
+
+/// White header text must stay readable on the brand colour (WCAG AA, 4.5:1): a light colour is
+/// refused with a darker shade to use, and one stored before the rule is darkened in the
+/// portal's stylesheet.
+#[tokio::test]
+async fn a_brand_colour_too_light_for_the_header_text_is_refused_with_a_suggestion() {
+    let app = spawn_admin().await;
+    let r = app.post_branding("Sunny", "#ffcc00", None).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("4.5:1"), "{page}");
+    assert!(page.contains("Choose a darker colour, such as #"), "{page}");
+    assert!(
+        !app.get_html("/brandings").await.contains("Sunny"),
+        "nothing stored"
+    );
+
+    // A profile saved before the rule (written straight to the database).
+    assert_eq!(
+        app.post_branding("Old", "#0b5d3b", None)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let old = app.branding_id("Old").await;
+    {
+        use diesel::prelude::*;
+        use selfcare::db::schema::branding_profiles as brandings;
+        diesel::update(brandings::table.find(old))
+            .set(brandings::primary_color.eq("#ffcc00"))
+            .execute(&mut app.db())
+            .unwrap();
+    }
+    customer_with_branding(&app, "alpha", old).await;
+    let css = app
+        .another_browser()
+        .get_html("/c/alpha-web/brand.css")
+        .await;
+    assert!(!css.contains("#ffcc00"), "{css}");
+    let shown = css
+        .split("--brand: ")
+        .nth(1)
+        .and_then(|rest| rest.get(..7))
+        .expect("the brand colour is in the stylesheet");
+    let color = selfcare::domain::HexColor::parse(shown).unwrap();
+    assert!(color.contrast_with_white() >= 4.5, "{shown}");
 }

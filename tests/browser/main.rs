@@ -566,7 +566,7 @@ async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_p
     };
     // A branding profile with a logo and a colour, and a customer wearing it.
     let r = app
-        .post_branding("Fjord", "#C0FFEE", Some(("logo.png", PNG)))
+        .post_branding("Fjord", "#0B5D3B", Some(("logo.png", PNG)))
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let branding = app.branding_id("Fjord").await;
@@ -607,9 +607,9 @@ async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_p
         .await
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
-        .filter(|c| c == "rgb(192, 255, 238)")
+        .filter(|c| c == "rgb(11, 93, 59)")
     );
-    assert_eq!(bar, "rgb(192, 255, 238)");
+    assert_eq!(bar, "rgb(11, 93, 59)");
 
     b.type_into("#username", "fjord").await;
     b.type_into("#password", common::CUSTOMER_PASSWORD).await;

@@ -23,10 +23,11 @@ pub async fn css(state: web::Data<AppState>, path: web::Path<String>) -> AppResu
         brandings::primary_color(conn, branding_id)
     })
     .await?;
-    // Only a well-formed colour reaches the stylesheet, whatever is stored.
+    // Only a well-formed colour reaches the stylesheet, whatever is stored; one saved before
+    // the contrast rule is darkened until the header's white text reads on it.
     let color = color
         .and_then(|c| HexColor::parse(&c).ok())
-        .map(|c| c.as_str().to_string())
+        .map(|c| c.readable_under_white().as_str().to_string())
         .unwrap_or_else(|| DEFAULT_COLOR.to_string());
     Ok(HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
