@@ -417,15 +417,8 @@ async fn a_session_store_failure_answers_503_and_recovers() {
     let app = spawn_app().await;
     app.login_admin().await;
     let token = app.csrf_token().await;
-    let pg = std::env::var("SELFCARE_TEST_PG_URL")
-        .ok()
-        .filter(|v| !v.is_empty());
     // Hold the sessions table so that the store's write cannot go through.
-    let mut blocker: Box<dyn FnMut(&str)> = if let Some(base) = pg {
-        let db = app.database_url.rsplit('/').next().unwrap().to_string();
-        let mut admin =
-            diesel::PgConnection::establish(&format!("{}/postgres", base.trim_end_matches('/')))
-                .unwrap();
+    let mut blocker: Box<dyn FnMut(&str)> = if let Some((mut admin, db)) = app.pg_admin() {
         // New connections of the app give up waiting after a second.
         admin
             .batch_execute(&format!(

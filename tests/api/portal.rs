@@ -291,15 +291,7 @@ async fn an_administrator_changes_their_password_and_other_sessions_end() {
     let first = app.portal_admin("alpha").await;
     let second = app.portal_admin("alpha").await;
     let r = first
-        .post_with_token_of(
-            "/c/alpha-web/password",
-            "/c/alpha-web/password",
-            &[
-                ("current_password", "Wrong1!xx"),
-                ("password", "Newpass1!"),
-                ("password_confirm", "Newpass1!"),
-            ],
-        )
+        .change_portal_password("alpha-web", "Wrong1!xx", "Newpass1!")
         .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r
@@ -308,27 +300,11 @@ async fn an_administrator_changes_their_password_and_other_sessions_end() {
         .unwrap()
         .contains("not your current password"));
     let r = first
-        .post_with_token_of(
-            "/c/alpha-web/password",
-            "/c/alpha-web/password",
-            &[
-                ("current_password", CUSTOMER_PASSWORD),
-                ("password", "weak"),
-                ("password_confirm", "weak"),
-            ],
-        )
+        .change_portal_password("alpha-web", CUSTOMER_PASSWORD, "weak")
         .await;
     assert_eq!(r.status().as_u16(), 422);
     let r = first
-        .post_with_token_of(
-            "/c/alpha-web/password",
-            "/c/alpha-web/password",
-            &[
-                ("current_password", CUSTOMER_PASSWORD),
-                ("password", "Newpass1!"),
-                ("password_confirm", "Newpass1!"),
-            ],
-        )
+        .change_portal_password("alpha-web", CUSTOMER_PASSWORD, "Newpass1!")
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(

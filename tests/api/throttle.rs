@@ -112,15 +112,7 @@ async fn wrong_current_passwords_in_the_portal_lock_the_account() {
     let mut last = String::new();
     for _ in 0..5 {
         let r = admin
-            .post_with_token_of(
-                "/c/alpha-web/password",
-                "/c/alpha-web/password",
-                &[
-                    ("current_password", "Wrong1!xx"),
-                    ("password", "Newpass1!"),
-                    ("password_confirm", "Newpass1!"),
-                ],
-            )
+            .change_portal_password("alpha-web", "Wrong1!xx", "Newpass1!")
             .await;
         statuses.push(r.status().as_u16());
         last = r.text().await.unwrap();
@@ -132,15 +124,7 @@ async fn wrong_current_passwords_in_the_portal_lock_the_account() {
     );
     // Even the right current password is refused while locked, and nothing changes.
     let r = admin
-        .post_with_token_of(
-            "/c/alpha-web/password",
-            "/c/alpha-web/password",
-            &[
-                ("current_password", CUSTOMER_PASSWORD),
-                ("password", "Newpass1!"),
-                ("password_confirm", "Newpass1!"),
-            ],
-        )
+        .change_portal_password("alpha-web", CUSTOMER_PASSWORD, "Newpass1!")
         .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("locked"));

@@ -100,6 +100,50 @@ impl TestApp {
         self.post_with_token(&token, url, &[]).await
     }
 
+    /// Starts a background export of `url` and returns the new job's id.
+    pub async fn start_background_export_id(&self, url: &str) -> i64 {
+        let r = self.start_background_export(url).await;
+        assert_eq!(r.status().as_u16(), 303, "{url} started");
+        crate::common::location(&r)
+            .trim_start_matches("/exports/")
+            .parse::<i64>()
+            .expect("the job's id in the location")
+    }
+
+    /// A portal administrator's password change at `/c/{webid}/password`.
+    pub async fn change_portal_password(
+        &self,
+        webid: &str,
+        current: &str,
+        new: &str,
+    ) -> reqwest::Response {
+        let path = format!("/c/{webid}/password");
+        self.post_with_token_of(
+            &path,
+            &path,
+            &[
+                ("current_password", current),
+                ("password", new),
+                ("password_confirm", new),
+            ],
+        )
+        .await
+    }
+
+    /// On PostgreSQL, a connection to the server's maintenance database and the name of this
+    /// app's database (to cut or lock it); `None` on SQLite.
+    pub fn pg_admin(&self) -> Option<(diesel::PgConnection, String)> {
+        use diesel::Connection;
+        let base = std::env::var("SELFCARE_TEST_PG_URL")
+            .ok()
+            .filter(|v| !v.is_empty())?;
+        let db = self.database_url.rsplit('/').next()?.to_string();
+        let conn =
+            diesel::PgConnection::establish(&format!("{}/postgres", base.trim_end_matches('/')))
+                .expect("the PostgreSQL server's maintenance database");
+        Some((conn, db))
+    }
+
     /// A direct connection to the app's database.
     pub fn db(&self) -> selfcare::db::PooledConn {
         let pool = selfcare::db::build_pool(&self.database_url, 1);
