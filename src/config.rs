@@ -100,8 +100,15 @@ pub struct Settings {
     pub trusted_proxies: String,
     /// Time zone times are shown in (an IANA name, e.g. `Europe/Paris`) to operators without a
     /// zone of their own and in customers' portals; an unknown name stops the start.
-    #[arg(long, env = "SELFCARE_TIME_ZONE", default_value = "UTC", value_parser = Zone::parse)]
+    #[arg(long, env = "SELFCARE_TIME_ZONE", default_value = "UTC", value_parser = server_zone)]
     pub time_zone: Zone,
+}
+
+/// The server's zone from its setting; the message says which setting to fix.
+fn server_zone(value: &str) -> Result<Zone, String> {
+    Zone::parse(value).map_err(|e| {
+        format!("{e} Set SELFCARE_TIME_ZONE to an IANA name, or leave it unset for UTC.")
+    })
 }
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://data/selfcare.db";
