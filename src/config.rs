@@ -1,5 +1,6 @@
 //! Settings from the environment (and flags): the CLI and what the server needs to start.
 
+use crate::domain::Zone;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -97,6 +98,17 @@ pub struct Settings {
     /// ignored. Empty (the default): no proxy is trusted.
     #[arg(long, env = "SELFCARE_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// Time zone times are shown in (an IANA name, e.g. `Europe/Paris`) to operators without a
+    /// zone of their own and in customers' portals; an unknown name stops the start.
+    #[arg(long, env = "SELFCARE_TIME_ZONE", default_value = "UTC", value_parser = server_zone)]
+    pub time_zone: Zone,
+}
+
+/// The server's zone from its setting; the message says which setting to fix.
+fn server_zone(value: &str) -> Result<Zone, String> {
+    Zone::parse(value).map_err(|e| {
+        format!("{e} Set SELFCARE_TIME_ZONE to an IANA name, or leave it unset for UTC.")
+    })
 }
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://data/selfcare.db";
@@ -118,6 +130,7 @@ impl Default for Settings {
             data_dir: None,
             metrics_allow: DEFAULT_METRICS_ALLOW.into(),
             trusted_proxies: String::new(),
+            time_zone: Zone::utc(),
         }
     }
 }

@@ -1,22 +1,57 @@
-//! How values are shown to people: times, dates (UTC for now; the viewer's zone comes with the
-//! operations work).
+//! How values are shown to people: times and dates, in the zone whose rules are given (the
+//! viewer's: `domain::Zone` holds them). Times are stored as UTC seconds; only this file turns
+//! them into wall-clock text.
 
-/// A UTC timestamp as `YYYY-MM-DD HH:MM UTC`.
-pub fn format_time(ts: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+/// The wall-clock time of `ts` (UTC seconds) in `tz`, if `ts` is a representable instant.
+fn local(ts: i64, tz: &TimeZone) -> Option<jiff::civil::DateTime> {
+    Timestamp::from_second(ts).ok().map(|t| tz.to_datetime(t))
+}
+
+/// A UTC timestamp as `YYYY-MM-DD HH:MM` in `tz` (daylight saving time included).
+pub fn format_time(ts: i64, tz: &TimeZone) -> String {
+    local(ts, tz)
+        .map(|d| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                d.year(),
+                d.month(),
+                d.day(),
+                d.hour(),
+                d.minute()
+            )
+        })
         .unwrap_or_default()
 }
 
-/// A UTC timestamp as `YYYY-MM-DD`.
-pub fn format_date(ts: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
+/// A UTC timestamp as the date `YYYY-MM-DD` it falls on in `tz`.
+pub fn format_date(ts: i64, tz: &TimeZone) -> String {
+    local(ts, tz)
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
         .unwrap_or_default()
+}
+
+/// A UTC timestamp as the seconds of its wall-clock time in `tz` counted from 1970-01-01 00:00,
+/// for spreadsheet date cells (which hold a local time without a zone).
+pub fn local_seconds(ts: i64, tz: &TimeZone) -> i64 {
+    Timestamp::from_second(ts)
+        .map(|t| ts + i64::from(tz.to_offset(t).seconds()))
+        .unwrap_or(ts)
+}
+
+/// The first instant (UTC seconds) of the day `year-month-day` in `tz`, if it is a date.
+pub fn day_start(year: i32, month: u8, day: u8, tz: &TimeZone) -> Option<i64> {
+    let date = jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()?;
+    date.to_zoned_datetime(tz.clone())
+        .ok()
+        .map(|z| z.timestamp().as_second())
 }
 
 #[cfg(test)]
@@ -24,8 +59,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_show_in_utc() {
-        assert_eq!(format_time(0), "1970-01-01 00:00 UTC");
-        assert_eq!(format_date(86400), "1970-01-02");
+    fn times_show_in_the_given_zone() {
+        assert_eq!(format_time(0, &TimeZone::UTC), "1970-01-01 00:00");
+        assert_eq!(format_date(86400, &TimeZone::UTC), "1970-01-02");
+        let oslo = TimeZone::get("Europe/Oslo").unwrap();
+        assert_eq!(format_time(0, &oslo), "1970-01-01 01:00");
+        assert_eq!(format_date(86400 - 1, &oslo), "1970-01-02");
+        assert_eq!(local_seconds(0, &oslo), 3600);
+        assert_eq!(day_start(1970, 1, 2, &TimeZone::UTC), Some(86400));
+        assert_eq!(day_start(1970, 1, 2, &oslo), Some(86400 - 3600));
+        assert_eq!(day_start(1970, 2, 30, &oslo), None);
     }
 }

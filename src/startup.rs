@@ -78,6 +78,7 @@ impl Application {
             metrics_allow,
             trusted_proxies,
             https: settings.is_https(),
+            time_zone: settings.time_zone.clone(),
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server, jobs })

@@ -18,6 +18,8 @@ pub struct AppState {
     pub metrics_allow: crate::domain::AddressList,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`auth::throttle::client_ip`).
     pub trusted_proxies: crate::domain::AddressList,
+    /// The zone times are shown in when the viewer chose none (`SELFCARE_TIME_ZONE`).
+    pub time_zone: crate::domain::Zone,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.

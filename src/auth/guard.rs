@@ -1,11 +1,12 @@
 //! Extractors that admit only a signed-in operator (and, for `Editor`, one who may change data).
 
 use super::session_keys as keys;
-use crate::domain::Role;
+use crate::domain::{Role, Zone};
 use crate::error::AppError;
+use crate::state::AppState;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpRequest};
 use std::future::{ready, Ready};
 
 /// The signed-in operator, checked against the idle and absolute timeouts.
@@ -16,6 +17,8 @@ pub struct CurrentOperator {
     pub role: Role,
     pub service_provider_id: Option<i64>,
     pub csrf_token: String,
+    /// The zone this operator sees times in: their own choice, else the server's.
+    pub zone: Zone,
 }
 
 impl CurrentOperator {
@@ -42,7 +45,16 @@ pub fn check_timeouts(session: &Session, login: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-fn from_session(session: &Session) -> Result<CurrentOperator, AppError> {
+/// The operator of a request's session, seeing times in their zone or the server's.
+fn from_request(req: &HttpRequest) -> Result<CurrentOperator, AppError> {
+    let default = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.time_zone.clone())
+        .unwrap_or_else(Zone::utc);
+    from_session(&req.get_session(), default)
+}
+
+fn from_session(session: &Session, default_zone: Zone) -> Result<CurrentOperator, AppError> {
     let sign_in = || AppError::SignIn("/login".into());
     let get_i64 = |k: &str| session.get::<i64>(k).ok().flatten();
     let Some(id) = get_i64(keys::OPERATOR_ID) else {
@@ -65,12 +77,18 @@ fn from_session(session: &Session) -> Result<CurrentOperator, AppError> {
         role,
         service_provider_id: get_i64(keys::OPERATOR_SP),
         csrf_token: super::csrf::token(session),
+        zone: session
+            .get::<String>(keys::OPERATOR_TZ)
+            .ok()
+            .flatten()
+            .and_then(|z| Zone::parse(&z).ok())
+            .unwrap_or(default_zone),
     })
 }
 
 /// The signed-in operator of a session, if any (for extractors built on top of it).
-pub fn operator_of(session: &Session) -> Result<CurrentOperator, AppError> {
-    from_session(session)
+pub fn operator_of(session: &Session, default_zone: Zone) -> Result<CurrentOperator, AppError> {
+    from_session(session, default_zone)
 }
 
 impl FromRequest for CurrentOperator {
@@ -78,7 +96,7 @@ impl FromRequest for CurrentOperator {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(from_session(&req.get_session()))
+        ready(from_request(req))
     }
 }
 
@@ -91,7 +109,7 @@ impl FromRequest for Admin {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(from_session(&req.get_session()).and_then(|op| {
+        ready(from_request(req).and_then(|op| {
             if op.role == Role::Admin {
                 Ok(Admin(op))
             } else {
@@ -110,7 +128,7 @@ impl FromRequest for Reviewer {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(from_session(&req.get_session()).and_then(|op| {
+        ready(from_request(req).and_then(|op| {
             if matches!(op.role, Role::Admin | Role::Compliance) {
                 Ok(Reviewer(op))
             } else {
@@ -131,7 +149,7 @@ impl FromRequest for SharedEditor {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(from_session(&req.get_session()).and_then(|op| {
+        ready(from_request(req).and_then(|op| {
             if op.role.can_edit() && op.service_provider_id.is_none() {
                 Ok(SharedEditor(op))
             } else {
@@ -150,7 +168,7 @@ impl FromRequest for Editor {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(from_session(&req.get_session()).and_then(|op| {
+        ready(from_request(req).and_then(|op| {
             if op.role.can_edit() {
                 Ok(Editor(op))
             } else {

@@ -19,6 +19,8 @@ pub struct PortalUser {
     pub csrf_token: String,
     /// The operator's username when an operator switched to this portal.
     pub impersonator: Option<String>,
+    /// The zone the portal shows times in: the server's (`SELFCARE_TIME_ZONE`).
+    pub zone: crate::domain::Zone,
 }
 
 impl PortalUser {
@@ -62,7 +64,11 @@ pub async fn customer_by_webid(
     .await?
 }
 
-fn admit(session: &Session, customer: Customer) -> Result<PortalUser, AppError> {
+fn admit(
+    session: &Session,
+    customer: Customer,
+    zone: crate::domain::Zone,
+) -> Result<PortalUser, AppError> {
     let login = login_of(&customer.webid);
     let get_i64 = |k: &str| session.get::<i64>(k).ok().flatten();
     if let Some(own) = get_i64(keys::CUSTOMER_ID) {
@@ -80,10 +86,11 @@ fn admit(session: &Session, customer: Customer) -> Result<PortalUser, AppError> 
             customer,
             csrf_token: super::csrf::token(session),
             impersonator: None,
+            zone,
         });
     }
     if get_i64(keys::IMPERSONATING) == Some(customer.id) {
-        let op = super::guard::operator_of(session)?;
+        let op = super::guard::operator_of(session, zone.clone())?;
         if op.role.can_edit()
             && op
                 .service_provider_id
@@ -93,6 +100,7 @@ fn admit(session: &Session, customer: Customer) -> Result<PortalUser, AppError> 
                 customer,
                 csrf_token: op.csrf_token,
                 impersonator: Some(op.username),
+                zone,
             });
         }
     }
@@ -114,7 +122,8 @@ impl FromRequest for PortalUser {
             let customer = customer_by_webid(&state, &webid)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            admit(&session, customer)
+            let zone = state.time_zone.clone();
+            admit(&session, customer, zone)
         })
     }
 }

@@ -6,6 +6,8 @@ pub const OPERATOR_ID: &str = "op_id";
 pub const OPERATOR_NAME: &str = "op_name";
 pub const OPERATOR_ROLE: &str = "op_role";
 pub const OPERATOR_SP: &str = "op_sp";
+/// The operator's own time zone (absent: the server's).
+pub const OPERATOR_TZ: &str = "op_tz";
 /// The customer whose administrator is signed in (portal sessions).
 pub const CUSTOMER_ID: &str = "cust_id";
 /// The customer whose portal an operator has switched to (operator sessions).

@@ -13,6 +13,8 @@ pub struct SignedInOperator {
     pub username: String,
     pub role: Role,
     pub service_provider_id: Option<i64>,
+    /// Their own time zone (an IANA name), if they chose one.
+    pub time_zone: Option<String>,
 }
 
 /// Starts a new session for `values` written by `write`, replacing whatever the browser had.
@@ -45,6 +47,9 @@ pub fn start_operator(session: &Session, op: &SignedInOperator) -> AppResult<()>
         if let Some(sp) = op.service_provider_id {
             s.insert(keys::OPERATOR_SP, sp)?;
         }
+        if let Some(tz) = &op.time_zone {
+            s.insert(keys::OPERATOR_TZ, tz)?;
+        }
         Ok(())
     })
 }
@@ -56,4 +61,18 @@ pub fn start_customer(session: &Session, customer_id: i64) -> AppResult<()> {
         s.insert(keys::CUSTOMER_ID, customer_id)?;
         Ok(())
     })
+}
+
+/// Makes the signed-in operator's session show times in `zone` (their own choice; `None`: the
+/// server's) from the next page on.
+pub fn set_operator_zone(session: &Session, zone: Option<&str>) -> AppResult<()> {
+    match zone {
+        Some(z) => session
+            .insert(keys::OPERATOR_TZ, z)
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("could not store the session"))),
+        None => {
+            session.remove(keys::OPERATOR_TZ);
+            Ok(())
+        }
+    }
 }

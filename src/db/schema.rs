@@ -248,6 +248,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Int8,
         updated_at -> Int8,
+        time_zone -> Nullable<Text>,
     }
 }
 

@@ -19,6 +19,7 @@ pub mod subscriber;
 pub mod subscriber_rules;
 mod text;
 pub mod time_zone_list;
+mod zone;
 
 pub use address_list::AddressList;
 pub(crate) use choices::choice;
@@ -35,6 +36,7 @@ pub use network::IpNet;
 pub use numbers::{DialNumber, DidField, DidRange};
 pub use region::Region;
 pub use text::{Description, LongText, ObjectName, PartyName, ShortList};
+pub use zone::Zone;
 
 /// Parses a whole number in `min..=max`, naming the range when it is not.
 pub fn parse_int_in(input: &str, min: i64, max: i64) -> Result<i64, String> {

@@ -388,7 +388,7 @@ pub fn parse_date_time(input: &str) -> Result<i64, String> {
 
 /// The value a date input shows for a stored timestamp.
 pub fn date_input_value(ts: i64) -> String {
-    crate::format::format_date(ts)
+    crate::format::format_date(ts, &jiff::tz::TimeZone::UTC)
 }
 
 /// The value a datetime-local input shows for a stored timestamp (UTC).

@@ -1,18 +1,27 @@
 //! CSV (RFC 4180, UTF-8 with BOM, CRLF) and TXT (tab-separated): written chunk by chunk.
 
 use super::{Cell, Column};
+use crate::domain::Zone;
 
 /// Writes rows into byte buffers, one buffer per chunk, so they can be sent as they are made.
+/// Times are written in `zone`, which the time columns' headings name.
 pub struct DelimitedWriter {
     delimiter: u8,
+    zone: Zone,
 }
 
 impl DelimitedWriter {
-    pub fn csv() -> Self {
-        DelimitedWriter { delimiter: b',' }
+    pub fn csv(zone: Zone) -> Self {
+        DelimitedWriter {
+            delimiter: b',',
+            zone,
+        }
     }
-    pub fn tsv() -> Self {
-        DelimitedWriter { delimiter: b'\t' }
+    pub fn tsv(zone: Zone) -> Self {
+        DelimitedWriter {
+            delimiter: b'\t',
+            zone,
+        }
     }
 
     fn writer(&self) -> csv::Writer<Vec<u8>> {
@@ -25,7 +34,7 @@ impl DelimitedWriter {
     /// The byte-order mark (CSV only, so spreadsheets read UTF-8) and the header row.
     pub fn header(&self, columns: &[Column]) -> std::io::Result<Vec<u8>> {
         let mut w = self.writer();
-        w.write_record(columns.iter().map(|c| c.label))?;
+        w.write_record(columns.iter().map(|c| super::heading(c, &self.zone)))?;
         let mut out = if self.delimiter == b',' {
             vec![0xEF, 0xBB, 0xBF]
         } else {
@@ -51,7 +60,7 @@ impl DelimitedWriter {
                         w.write_field(num.as_bytes())?;
                     }
                     Cell::Empty => w.write_field(b"")?,
-                    other => w.write_field(other.display().as_bytes())?,
+                    other => w.write_field(other.display(&self.zone).as_bytes())?,
                 }
             }
             w.write_record(None::<&[u8]>)?;
@@ -82,7 +91,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_guards() {
-        let w = DelimitedWriter::csv();
+        let w = DelimitedWriter::csv(Zone::utc());
         let head = w.header(&COLS).unwrap();
         assert_eq!(head, b"\xEF\xBB\xBFName,Count\r\n");
         let body = w
@@ -99,7 +108,7 @@ mod tests {
 
     #[test]
     fn txt_is_tab_separated_without_bom() {
-        let w = DelimitedWriter::tsv();
+        let w = DelimitedWriter::tsv(Zone::utc());
         assert_eq!(w.header(&COLS).unwrap(), b"Name\tCount\r\n");
         let body = w
             .rows(&[vec![Cell::Text("Øst".into()), Cell::Int(7)]])

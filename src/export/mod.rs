@@ -12,6 +12,7 @@ pub mod xls;
 pub mod xlsx;
 
 use crate::db::DbConnection;
+use crate::domain::Zone;
 use diesel::QueryResult;
 
 /// The five formats, named by their file extension in the URL.
@@ -101,14 +102,17 @@ pub enum Cell {
     Int(i64),
     /// Minor units (cents).
     Money(i64),
-    /// UTC seconds since the epoch.
+    /// UTC seconds since the epoch: a pane shows the date, a file the time to the minute.
     Date(i64),
+    /// UTC seconds since the epoch, shown to the minute everywhere (audit entries, jobs).
+    Time(i64),
     Empty,
 }
 
 impl Cell {
-    /// The value as plain text (CSV, TXT, PDF), neutralised against formula injection.
-    pub fn display(&self) -> String {
+    /// The value as plain text (CSV, TXT, PDF), neutralised against formula injection; times
+    /// in `zone`.
+    pub fn display(&self, zone: &Zone) -> String {
         match self {
             Cell::Text(s) => guard::neutralise(s).into_owned(),
             Cell::Int(n) => n.to_string(),
@@ -116,10 +120,23 @@ impl Cell {
                 let sign = if *c < 0 { "-" } else { "" };
                 format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
             }
-            Cell::Date(ts) => crate::format::format_time(*ts),
+            Cell::Date(ts) | Cell::Time(ts) => zone.time(*ts),
             Cell::Empty => String::new(),
         }
     }
+}
+
+/// A column's heading in a file: a time column names the zone its times are in.
+pub fn heading(column: &Column, zone: &Zone) -> String {
+    if column.kind == Kind::Date {
+        format!("{} ({})", column.label, zone.name())
+    } else {
+        column.label.to_string()
+    }
+}
+
+fn utc_name() -> String {
+    "UTC".into()
 }
 
 /// What is printed at the top of a PDF and used for file names.
@@ -131,17 +148,28 @@ pub struct ExportInfo {
     pub filters: Vec<(String, String)>,
     pub exported_by: String,
     pub exported_at: i64,
+    /// The zone the file's times are written in: the requester's (an IANA name; specs stored
+    /// before zones existed are UTC).
+    #[serde(default = "utc_name")]
+    pub time_zone: String,
 }
 
 impl ExportInfo {
-    /// `<list>-<yyyymmdd-hhmm>.<ext>`
+    /// `<list>-<yyyymmdd-hhmm>.<ext>`, the time in the export's zone.
     pub fn file_name(&self, format: Format) -> String {
-        let fmt = time::macros::format_description!("[year][month][day]-[hour][minute]");
-        let stamp = time::OffsetDateTime::from_unix_timestamp(self.exported_at)
-            .ok()
-            .and_then(|t| t.format(&fmt).ok())
-            .unwrap_or_default();
+        let stamp: String = self
+            .zone()
+            .time(self.exported_at)
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == ' ')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
         format!("{}-{stamp}.{}", self.stem, format.extension())
+    }
+
+    /// The zone the file's times are written in (UTC if the stored name is no longer known).
+    pub fn zone(&self) -> Zone {
+        Zone::parse(&self.time_zone).unwrap_or_else(|_| Zone::utc())
     }
 }
 
@@ -182,9 +210,9 @@ pub fn write_to(
         }
         Format::Csv | Format::Txt => {
             let writer = if format == Format::Txt {
-                csv::DelimitedWriter::tsv()
+                csv::DelimitedWriter::tsv(info.zone())
             } else {
-                csv::DelimitedWriter::csv()
+                csv::DelimitedWriter::csv(info.zone())
             };
             let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
             out.write_all(&writer.header(source.columns())?)?;
@@ -230,8 +258,14 @@ mod tests {
             filters: vec![],
             exported_by: "admin".into(),
             exported_at: 1_700_000_000,
+            time_zone: "UTC".into(),
         };
         assert_eq!(info.file_name(Format::Xlsx), "customers-20231114-2213.xlsx");
+        let paris = ExportInfo {
+            time_zone: "Europe/Paris".into(),
+            ..info
+        };
+        assert_eq!(paris.file_name(Format::Csv), "customers-20231114-2313.csv");
     }
 
     #[test]
@@ -245,9 +279,13 @@ mod tests {
 
     #[test]
     fn money_and_negative_numbers_display_exactly() {
-        assert_eq!(Cell::Money(150050).display(), "1500.50");
-        assert_eq!(Cell::Money(-7).display(), "-0.07");
-        assert_eq!(Cell::Int(-5).display(), "-5");
-        assert_eq!(Cell::Text("-5".into()).display(), "'-5");
+        let utc = Zone::utc();
+        assert_eq!(Cell::Money(150050).display(&utc), "1500.50");
+        assert_eq!(Cell::Money(-7).display(&utc), "-0.07");
+        assert_eq!(Cell::Int(-5).display(&utc), "-5");
+        assert_eq!(Cell::Text("-5".into()).display(&utc), "'-5");
+        let ny = Zone::parse("America/New_York").unwrap();
+        assert_eq!(Cell::Date(1_700_000_000).display(&ny), "2023-11-14 17:13");
+        assert_eq!(Cell::Time(1_700_000_000).display(&utc), "2023-11-14 22:13");
     }
 }

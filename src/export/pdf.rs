@@ -2,7 +2,7 @@
 //! every page, "page n of N" and a block on the first page with the list, its filters, the time
 //! and who exported it.
 
-use super::{Cell, Column, ExportInfo, Kind, RowSource};
+use super::{Column, ExportInfo, Kind, RowSource};
 use crate::db::DbConnection;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
@@ -117,13 +117,14 @@ pub fn write(
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Vec<u8>> {
     let columns = source.columns().to_vec();
+    let zone = info.zone();
     let mut rows: Vec<Vec<String>> = Vec::new();
     while let Some(chunk) = source.next_chunk(conn)? {
         for r in chunk {
             if rows.len() as u64 >= MAX_ROWS {
                 anyhow::bail!("a PDF holds at most {MAX_ROWS} rows; choose CSV or XLSX");
             }
-            rows.push(r.iter().map(Cell::display).collect());
+            rows.push(r.iter().map(|c| c.display(&zone)).collect());
         }
         progress(rows.len() as u64);
     }
@@ -163,10 +164,11 @@ pub fn write(
                 &fit(&filters, PAGE_W - 2.0 * MARGIN),
             );
             let when = format!(
-                "Exported {} by {} · {} rows",
-                crate::format::format_time(info.exported_at),
+                "Exported {} by {} · {} rows · times in {}",
+                zone.time(info.exported_at),
                 info.exported_by,
-                rows.len()
+                rows.len(),
+                zone.name()
             );
             text(&mut s, &regular, 8.5, MARGIN, y + 42.0, &when);
             y += INFO_H;

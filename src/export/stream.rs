@@ -4,6 +4,7 @@
 use super::csv::DelimitedWriter;
 use super::{Format, RowSource};
 use crate::db::DbPool;
+use crate::domain::Zone;
 use actix_web::web::Bytes;
 use futures_util::Stream;
 use std::io::Read;
@@ -17,18 +18,19 @@ fn receiver_stream(rx: mpsc::Receiver<Chunk>) -> impl Stream<Item = Chunk> {
     })
 }
 
-/// CSV or TXT straight from the database, chunk by chunk.
+/// CSV or TXT straight from the database, chunk by chunk, times in `zone`.
 pub fn delimited(
     pool: DbPool,
     mut source: Box<dyn RowSource>,
     format: Format,
+    zone: Zone,
 ) -> impl Stream<Item = Chunk> {
     let (tx, rx) = mpsc::channel::<Chunk>(4);
     actix_web::rt::task::spawn_blocking(move || {
         let writer = if format == Format::Txt {
-            DelimitedWriter::tsv()
+            DelimitedWriter::tsv(zone)
         } else {
-            DelimitedWriter::csv()
+            DelimitedWriter::csv(zone)
         };
         let send = |item: Chunk| tx.blocking_send(item).is_ok();
         match writer.header(source.columns()) {

@@ -179,6 +179,7 @@ pub fn write(
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<u64> {
     let columns = source.columns().to_vec();
+    let zone = info.zone();
     let ncols = columns.len().min(256) as u16;
     // Version 3 (512-byte sectors): what Excel 97–2003 and the old readers expect.
     let mut comp =
@@ -212,7 +213,7 @@ pub fn write(
     record(&mut head, 0x023E, &window2);
     record(&mut head, 0x0041, &[0, 0, 1, 0, 1, 0, 0, 0, 2, 0]); // PANE: first row frozen
     for (i, c) in columns.iter().take(256).enumerate() {
-        label(&mut head, 0, i as u16, XF_HEADER, c.label);
+        label(&mut head, 0, i as u16, XF_HEADER, &super::heading(c, &zone));
     }
     stream.write_all(&head)?;
 
@@ -241,7 +242,10 @@ pub fn write(
                     }
                     Cell::Int(n) => number(&mut buf, r, col, XF_DEFAULT, *n as f64),
                     Cell::Money(c) => number(&mut buf, r, col, XF_MONEY, *c as f64 / 100.0),
-                    Cell::Date(ts) => number(&mut buf, r, col, XF_DATE, serial_date(*ts)),
+                    Cell::Date(ts) | Cell::Time(ts) => {
+                        let local = zone.local_seconds(*ts);
+                        number(&mut buf, r, col, XF_DATE, serial_date(local))
+                    }
                     Cell::Empty => {}
                 }
             }

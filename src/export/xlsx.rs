@@ -1,6 +1,6 @@
 //! XLSX through rust_xlsxwriter in constant-memory mode: rows go to disk as they are written.
 //! Header styled and frozen, autofilter, widths per column, numbers as numbers, identifiers as
-//! text, dates as dates.
+//! text, dates as dates (the local time of the export's zone, which their headings name).
 
 use super::{Cell, ExportInfo, Kind, RowSource};
 use crate::db::DbConnection;
@@ -29,6 +29,7 @@ pub fn write(
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<u64> {
     let columns = source.columns().to_vec();
+    let zone = info.zone();
     let mut workbook = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -43,7 +44,7 @@ pub fn write(
     for (i, c) in columns.iter().enumerate() {
         let col = i as u16;
         sheet.set_column_width(col, f64::from(c.width.clamp(6, 60)) + 2.0)?;
-        sheet.write_string_with_format(0, col, c.label, &header)?;
+        sheet.write_string_with_format(0, col, super::heading(c, &zone), &header)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     let mut row: u32 = 0;
@@ -67,8 +68,9 @@ pub fn write(
                     Cell::Money(cents) => {
                         sheet.write_number_with_format(row, col, *cents as f64 / 100.0, &money)?;
                     }
-                    Cell::Date(ts) => {
-                        let dt = ExcelDateTime::from_timestamp(*ts)?;
+                    Cell::Date(ts) | Cell::Time(ts) => {
+                        // A spreadsheet date has no zone: it holds the local wall-clock time.
+                        let dt = ExcelDateTime::from_timestamp(zone.local_seconds(*ts))?;
                         sheet.write_datetime_with_format(row, col, &dt, &date)?;
                     }
                     Cell::Empty => {}

@@ -5,7 +5,7 @@ use super::{text, Cell, Kind, ListColumn};
 use crate::db::models::audit::{self, AuditEntry, AuditFilter};
 use crate::db::models::Page;
 use crate::db::DbConnection;
-use crate::domain::FormState;
+use crate::domain::{FormState, Zone};
 use diesel::QueryResult;
 
 /// Entries per page.
@@ -27,9 +27,7 @@ fn optional(v: &Option<String>) -> Cell {
 
 /// Every column, in order. Before and after are JSON images (the page shows them as code).
 pub const COLUMNS: &[ListColumn<AuditEntry>] = &[
-    col("at", "When", Kind::Text, 20, |e| {
-        text(&crate::format::format_time(e.at))
-    }),
+    col("at", "When", Kind::Date, 20, |e| Cell::Time(e.at)),
     col("actor", "Who", Kind::Text, 18, |e| text(&e.actor)),
     col("action", "Action", Kind::Text, 10, |e| text(&e.action)),
     col("object", "Object", Kind::Text, 18, |e| {
@@ -52,8 +50,8 @@ pub fn is_image(column: &ListColumn<AuditEntry>) -> bool {
 /// The filters as typed (the query string's values, by these names).
 pub const FILTERS: [&str; 6] = ["actor", "action", "object_type", "object_id", "from", "to"];
 
-/// A day `YYYY-MM-DD` as UTC seconds at its start.
-fn day_start(value: &str) -> Result<i64, String> {
+/// A day `YYYY-MM-DD` as the UTC seconds of its start in `zone`, and of the next day's start.
+fn day_bounds(value: &str, zone: &Zone) -> Result<(i64, i64), String> {
     let bad = || format!("“{value}” is not a date; write it as YYYY-MM-DD, e.g. 2024-03-31.");
     let parts: Vec<&str> = value.split('-').collect();
     let [y, m, d] = parts.as_slice() else {
@@ -70,23 +68,25 @@ fn day_start(value: &str) -> Result<i64, String> {
         .ok_or_else(bad)?;
     let day = u8::try_from(number(d)?).map_err(|_| bad())?;
     let date = time::Date::from_calendar_date(year, month, day).map_err(|_| bad())?;
-    Ok(date.midnight().assume_utc().unix_timestamp())
+    let next = date.next_day().ok_or_else(bad)?;
+    let start = |d: time::Date| zone.day_start(d.year(), d.month().into(), d.day());
+    start(date).zip(start(next)).ok_or_else(bad)
 }
 
 /// The filter the form asks for, or the form with a message on each field it cannot use.
-/// `from` and `to` are whole days (UTC), both included. An object id that is not a number is
-/// ignored, as it always was.
-pub fn filter(form: &FormState) -> Result<AuditFilter, FormState> {
+/// `from` and `to` are whole days in the viewer's `zone`, both included. An object id that is
+/// not a number is ignored, as it always was.
+pub fn filter(form: &FormState, zone: &Zone) -> Result<AuditFilter, FormState> {
     let mut f = form.clone();
     let mut day = |name: &str| {
         let v = form.value(name);
         if v.is_empty() {
             return None;
         }
-        f.check(name, day_start(v))
+        f.check(name, day_bounds(v, zone))
     };
-    let from = day("from");
-    let until = day("to").map(|t| t + 24 * 3600);
+    let from = day("from").map(|(start, _)| start);
+    let until = day("to").map(|(_, end)| end);
     if let (Some(a), Some(b)) = (from, until) {
         if a >= b {
             f.error(
@@ -128,9 +128,15 @@ mod tests {
 
     #[test]
     fn days_are_whole_and_inclusive() {
-        let f = filter(&form(&[("from", "1970-01-02"), ("to", "1970-01-02")])).unwrap();
+        let both = form(&[("from", "1970-01-02"), ("to", "1970-01-02")]);
+        let f = filter(&both, &Zone::utc()).unwrap();
         assert_eq!(f.from, Some(86_400));
         assert_eq!(f.until, Some(2 * 86_400));
+        // The viewer's days: midnight in Paris is an hour before midnight UTC in winter.
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let f = filter(&both, &paris).unwrap();
+        assert_eq!(f.from, Some(86_400 - 3600));
+        assert_eq!(f.until, Some(2 * 86_400 - 3600));
     }
 
     #[test]
@@ -142,21 +148,28 @@ mod tests {
             "2024-1-1",
             "-2024-01-01",
         ] {
-            let f = filter(&form(&[("from", bad)])).unwrap_err();
+            let f = filter(&form(&[("from", bad)]), &Zone::utc()).unwrap_err();
             assert!(f.message("from").contains("YYYY-MM-DD"), "{bad}");
         }
-        let f = filter(&form(&[("from", "2024-03-02"), ("to", "2024-03-01")])).unwrap_err();
+        let f = filter(
+            &form(&[("from", "2024-03-02"), ("to", "2024-03-01")]),
+            &Zone::utc(),
+        )
+        .unwrap_err();
         assert!(f.message("to").contains("before"));
     }
 
     #[test]
     fn the_other_filters_pass_through() {
-        let f = filter(&form(&[
-            ("actor", "operator:admin"),
-            ("action", "update"),
-            ("object_type", "site"),
-            ("object_id", "x"),
-        ]))
+        let f = filter(
+            &form(&[
+                ("actor", "operator:admin"),
+                ("action", "update"),
+                ("object_type", "site"),
+                ("object_id", "x"),
+            ]),
+            &Zone::utc(),
+        )
         .unwrap();
         assert_eq!(
             (f.actor.as_str(), f.action.as_str(), f.object_type.as_str()),

@@ -4,7 +4,6 @@
 use super::{text, Cell, Kind, ListColumn};
 use crate::db::models::export_job::{self, ExportJob, JobStatus};
 use crate::db::DbConnection;
-use crate::format::format_time;
 use diesel::QueryResult;
 
 /// Jobs the list shows at most.
@@ -55,12 +54,10 @@ pub const ROWS: ListColumn<ExportJob> = col("rows", "Rows", 14, |j| {
     text(&format!("{} / {}", j.rows_done, j.rows_total))
 });
 pub const SIZE: ListColumn<ExportJob> = col("size", "Size", 9, |j| text(&human_size(j.size_bytes)));
-pub const STARTED: ListColumn<ExportJob> = col("created_at", "Started", 20, |j| {
-    text(&format_time(j.created_at))
-});
-pub const KEPT_UNTIL: ListColumn<ExportJob> = col("expires_at", "Kept until", 20, |j| {
-    text(&format_time(j.expires_at))
-});
+pub const STARTED: ListColumn<ExportJob> =
+    col("created_at", "Started", 20, |j| Cell::Time(j.created_at));
+pub const KEPT_UNTIL: ListColumn<ExportJob> =
+    col("expires_at", "Kept until", 20, |j| Cell::Time(j.expires_at));
 
 /// The columns of the list, in order.
 pub const COLUMNS: &[ListColumn<ExportJob>] =

@@ -5,6 +5,7 @@ use super::{by_text, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, Sor
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::Page;
 use crate::db::DbConnection;
+use crate::domain::Zone;
 use diesel::QueryResult;
 
 const fn col(
@@ -92,12 +93,12 @@ pub fn sort(asked: Option<&str>) -> &'static ListColumn<AccessLink> {
     super::sort_column(COLUMNS, asked, "name")
 }
 
-/// A link's details as the page shows them: every column the pane can show.
-pub fn details(l: &AccessLink) -> Vec<(&'static str, String)> {
+/// A link's details as the page shows them: every column the pane can show, times in `zone`.
+pub fn details(l: &AccessLink, zone: &Zone) -> Vec<(&'static str, String)> {
     COLUMNS
         .iter()
         .filter(|c| c.on_pane())
-        .map(|c| (c.label, c.text(l)))
+        .map(|c| (c.label, c.text(l, zone)))
         .collect()
 }
 
@@ -177,14 +178,20 @@ mod tests {
     fn the_pane_and_the_export_show_the_same_value() {
         for t in LinkType::ALL {
             let l = link(*t);
-            let exported = (LINK_TYPE.cell)(&l).display();
-            assert_eq!(LINK_TYPE.text(&l), exported, "{t}");
+            let exported = (LINK_TYPE.cell)(&l).display(&Zone::utc());
+            assert_eq!(LINK_TYPE.text(&l, &Zone::utc()), exported, "{t}");
         }
-        assert_eq!(LINK_TYPE.text(&link(LinkType::Fiber)), "Fiber");
+        assert_eq!(
+            LINK_TYPE.text(&link(LinkType::Fiber), &Zone::utc()),
+            "Fiber"
+        );
         assert!(
             LinkType::try_from("CARRIER_PIGEON".to_string()).is_err(),
             "an unknown stored type is a load error, never shown as a guess"
         );
-        assert_eq!(BANDWIDTH_DOWN.text(&link(LinkType::Fiber)), "1000");
+        assert_eq!(
+            BANDWIDTH_DOWN.text(&link(LinkType::Fiber), &Zone::utc()),
+            "1000"
+        );
     }
 }

@@ -17,6 +17,7 @@ pub mod spec;
 pub mod subscribers;
 
 pub use crate::db::models::{KeysetValue, Order, SortDir};
+use crate::domain::Zone;
 pub use crate::export::{Cell, Column, Kind};
 pub use source::{Keyset, Source};
 
@@ -123,9 +124,9 @@ impl<R> ListColumn<R> {
         }
     }
 
-    /// The value as the pane shows it.
-    pub fn text(&self, row: &R) -> String {
-        pane_text((self.cell)(row))
+    /// The value as the pane shows it, times in the viewer's `zone`.
+    pub fn text(&self, row: &R, zone: &Zone) -> String {
+        pane_text((self.cell)(row), zone)
     }
 
     pub fn on_pane(&self) -> bool {
@@ -133,14 +134,16 @@ impl<R> ListColumn<R> {
     }
 }
 
-/// How the pane shows a cell: dates without the time, numbers and money as written.
-pub fn pane_text(cell: Cell) -> String {
+/// How the pane shows a cell: dates without the time, times to the minute (both in the
+/// viewer's `zone`), numbers and money as written.
+pub fn pane_text(cell: Cell, zone: &Zone) -> String {
     match cell {
         Cell::Text(s) => s,
         Cell::Int(n) => n.to_string(),
-        Cell::Date(ts) => crate::format::format_date(ts),
+        Cell::Date(ts) => zone.date(ts),
+        Cell::Time(ts) => zone.time(ts),
         Cell::Empty => String::new(),
-        money @ Cell::Money(_) => money.display(),
+        money @ Cell::Money(_) => money.display(zone),
     }
 }
 

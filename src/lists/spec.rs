@@ -179,6 +179,7 @@ mod tests {
                 filters: vec![],
                 exported_by: "admin".into(),
                 exported_at: 1,
+                time_zone: "Europe/Paris".into(),
             },
         };
         let text = serde_json::to_string(&spec).unwrap();
@@ -192,6 +193,7 @@ mod tests {
             ["name", "country"]
         );
         assert_eq!(back.format, Format::Xlsx);
+        assert_eq!(back.info.zone().name(), "Europe/Paris");
     }
 
     #[test]
@@ -200,5 +202,6 @@ mod tests {
         let p = prepare(stored).unwrap();
         assert_eq!(p.source.columns().len(), 2);
         assert_eq!(p.source.columns()[0].label, "Link");
+        assert_eq!(p.info.zone().name(), "UTC");
     }
 }

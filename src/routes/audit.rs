@@ -96,7 +96,7 @@ pub async fn page(
         .map(|p| (p - 1).clamp(0, 100_000))
         .unwrap_or(0);
     let mut form = q.form();
-    let (found, status) = match list::filter(&form) {
+    let (found, status) = match list::filter(&form, &op.zone) {
         Ok(mut filter) => {
             filter.scope = op.service_provider_id;
             let found = with_conn(&state, move |conn| Ok(list::page(conn, &filter, page)?)).await?;
@@ -117,7 +117,7 @@ pub async fn page(
             cells: COLUMNS
                 .iter()
                 .map(|c| CellView {
-                    text: pane_text((c.cell)(&e)),
+                    text: pane_text((c.cell)(&e), &op.zone),
                     code: list::is_image(c),
                 })
                 .collect(),

@@ -118,6 +118,7 @@ fn new_page(layout: Layout, form: FormState) -> BrandingFormPage {
 
 fn edit_page(layout: Layout, d: &BrandingEdit, form: FormState, version: i32) -> BrandingFormPage {
     let b = &d.profile;
+    let zone = layout.zone();
     BrandingFormPage {
         layout,
         heading: format!("Edit branding profile {}", b.name),
@@ -126,7 +127,7 @@ fn edit_page(layout: Layout, d: &BrandingEdit, form: FormState, version: i32) ->
         form,
         version: Some(version),
         logo_href: d.has_logo.then(|| format!("/brandings/{}/logo", b.id)),
-        history: Some(HistoryView::all(&d.history, "Branding profile")),
+        history: Some(HistoryView::all(&d.history, "Branding profile", &zone)),
     }
 }
 

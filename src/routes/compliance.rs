@@ -8,7 +8,6 @@ use crate::auth::{CsrfForm, Reviewer};
 use crate::domain::screening::parse_restricted_csv;
 use crate::domain::{Country, Description};
 use crate::error::AppResult;
-use crate::format::format_time;
 use crate::routes::multipart;
 use crate::routes::{render, see_other, Layout};
 use crate::service::compliance::{self as service, Decided, Decision};
@@ -73,8 +72,8 @@ pub async fn queue(
                 screened_name: r.screened_name,
                 matched_name: r.matched_name,
                 matched_country: Country::name_of(&r.matched_country).to_string(),
-                opened: format_time(r.opened_at),
-                due: format_time(r.due_at),
+                opened: reviewer.0.zone.time(r.opened_at),
+                due: reviewer.0.zone.time(r.due_at),
             })
             .collect(),
     })

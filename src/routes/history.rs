@@ -3,7 +3,7 @@
 //! subscriber) renders these rows with the `history` macro of `macros.html`.
 
 use crate::db::models::audit::AuditEntry;
-use crate::format::format_time;
+use crate::domain::Zone;
 
 pub struct HistoryView {
     pub id: i64,
@@ -16,8 +16,12 @@ pub struct HistoryView {
 }
 
 impl HistoryView {
-    /// One audit entry, its object named by `object_label`.
-    pub fn of(e: &AuditEntry, object_label: impl Fn(&AuditEntry) -> String) -> HistoryView {
+    /// One audit entry, its object named by `object_label`, its time in the viewer's `zone`.
+    pub fn of(
+        e: &AuditEntry,
+        zone: &Zone,
+        object_label: impl Fn(&AuditEntry) -> String,
+    ) -> HistoryView {
         let changes = match e.action.as_str() {
             "create" => "created".to_string(),
             "delete" => "deleted".to_string(),
@@ -25,7 +29,7 @@ impl HistoryView {
         };
         HistoryView {
             id: e.id,
-            at: format_time(e.at),
+            at: zone.time(e.at),
             actor: e.actor.clone(),
             action: e.action.replace('_', " "),
             object: object_label(e),
@@ -34,11 +38,11 @@ impl HistoryView {
         }
     }
 
-    /// The entries of one object, labelled with `label`.
-    pub fn all(entries: &[AuditEntry], label: &str) -> Vec<HistoryView> {
+    /// The entries of one object, labelled with `label`, times in the viewer's `zone`.
+    pub fn all(entries: &[AuditEntry], label: &str, zone: &Zone) -> Vec<HistoryView> {
         entries
             .iter()
-            .map(|e| HistoryView::of(e, |_| label.to_string()))
+            .map(|e| HistoryView::of(e, zone, |_| label.to_string()))
             .collect()
     }
 }

@@ -2,6 +2,7 @@
 //! CSRF token, and the request's flash messages.
 
 use crate::auth::CurrentOperator;
+use crate::domain::Zone;
 use actix_web_flash_messages::{IncomingFlashMessages, Level};
 
 pub struct Flash {
@@ -22,6 +23,8 @@ pub struct Layout {
     pub user: Option<UserView>,
     pub csrf_token: String,
     pub flashes: Vec<Flash>,
+    /// The zone the page's times are in, named at its foot (signed-in pages).
+    pub time_zone: Option<Zone>,
 }
 
 impl Layout {
@@ -38,7 +41,13 @@ impl Layout {
             }),
             csrf_token: op.csrf_token.clone(),
             flashes: collect_flashes(flashes),
+            time_zone: Some(op.zone.clone()),
         }
+    }
+
+    /// The zone the page's times are shown in (UTC on pages without a viewer).
+    pub fn zone(&self) -> Zone {
+        self.time_zone.clone().unwrap_or_else(Zone::utc)
     }
 
     pub fn anonymous(csrf_token: String, flashes: &IncomingFlashMessages) -> Layout {
@@ -46,6 +55,7 @@ impl Layout {
             user: None,
             csrf_token,
             flashes: collect_flashes(flashes),
+            time_zone: None,
         }
     }
 }

@@ -15,6 +15,7 @@ mod layout;
 mod links;
 mod login;
 mod multipart;
+mod my_preferences;
 mod object_form;
 pub mod observe;
 mod operators;
@@ -43,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(customers::configure)
         .configure(sites::configure)
         .configure(links::configure)
+        .route("/preferences", web::get().to(my_preferences::page))
+        .route("/preferences", web::post().to(my_preferences::save))
         .route(
             "/preferences/columns",
             web::post().to(preferences::save_columns),

@@ -8,7 +8,7 @@ use crate::db::models::subscriber_search::{SearchField, SubscriberQuery};
 use crate::db::models::SiteId;
 use crate::db::models::{preference, site, SortDir};
 use crate::db::DbConnection;
-use crate::domain::{Country, CustomerStatus};
+use crate::domain::{Country, CustomerStatus, Zone};
 use crate::error::{AppError, AppResult};
 use crate::export::jobs::{BACKGROUND_THRESHOLD, KEEP_SECS};
 use crate::export::{ExportInfo, Format};
@@ -45,13 +45,26 @@ pub enum Requester {
         id: i64,
         username: String,
         scope: Option<i64>,
+        /// The zone they see times in: the file is written in it.
+        zone: Zone,
     },
     /// A customer administrator in the portal: their own sites and links, always at once.
     Portal {
         customer_id: i64,
         company: String,
         actor: String,
+        /// The portal's zone (the server's): the file is written in it.
+        zone: Zone,
     },
+}
+
+impl Requester {
+    /// The zone the requester sees times in.
+    pub fn zone(&self) -> &Zone {
+        match self {
+            Requester::Operator { zone, .. } | Requester::Portal { zone, .. } => zone,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +118,7 @@ pub fn start(
             filters: notes,
             exported_by,
             exported_at: crate::db::now(),
+            time_zone: who.zone().name().to_string(),
         },
     };
     // Size limits are checked before anything is sent, so a refusal is a page, not a broken file.

@@ -14,7 +14,7 @@ use crate::db::models::reference::{self, ServiceProvider};
 use crate::db::models::session;
 use crate::db::models::OperatorId;
 use crate::db::{write_transaction, DbConnection};
-use crate::domain::{FormState, OperatorPassword, OperatorUsername, Role};
+use crate::domain::{FormState, OperatorPassword, OperatorUsername, Role, Zone};
 use crate::error::{AppError, AppResult};
 use crate::service::audit::{self, AuditEvent, ObjectKind};
 
@@ -297,6 +297,53 @@ pub fn reset_password(
     })
 }
 
+/// A time zone from a form: empty means "the server's", anything else must be on the list.
+pub fn parse_time_zone(input: &str) -> Result<Option<Zone>, String> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        Zone::parse(input).map(Some)
+    }
+}
+
+/// Gives operator `id` their own time zone (`input` empty: the server's), audited as `actor`.
+/// A display preference ends no session: the caller updates the session it is made in, and the
+/// operator's other sessions pick it up at their next sign-in.
+#[tracing::instrument(skip(conn))]
+pub fn set_time_zone(
+    conn: &mut DbConnection,
+    actor: &str,
+    id: OperatorId,
+    input: &str,
+) -> AppResult<OperatorChanged> {
+    let zone = match parse_time_zone(input) {
+        Ok(zone) => zone,
+        Err(message) => {
+            let mut f = FormState::default();
+            f.set("time_zone", input);
+            f.error("time_zone", message);
+            return Ok(OperatorChanged::Invalid(f));
+        }
+    };
+    write_transaction(conn, |conn| {
+        let before = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let after = operator::set_time_zone(conn, id.0, zone.as_ref().map(Zone::name))?
+            .ok_or(AppError::NotFound)?;
+        AuditEvent::updated(ObjectKind::Operator, id.0, &before, &after)
+            .reason(Some("time zone"))
+            .write(conn, actor)?;
+        Ok(OperatorChanged::Saved(after))
+    })
+}
+
+/// The operator's own time zone as stored, if they chose one.
+#[tracing::instrument(skip(conn))]
+pub fn own_time_zone(conn: &mut DbConnection, id: OperatorId) -> AppResult<Option<String>> {
+    Ok(operator::find(conn, id)?
+        .ok_or(AppError::NotFound)?
+        .time_zone)
+}
+
 /// What the operators page lists: every operator, and the service providers they may be
 /// limited to.
 #[derive(Debug)]
@@ -341,6 +388,16 @@ mod tests {
             id: 1,
             name: "Default".into(),
         }]
+    }
+
+    #[test]
+    fn a_time_zone_is_the_servers_or_one_on_the_list() {
+        assert_eq!(parse_time_zone(" "), Ok(None));
+        assert_eq!(
+            parse_time_zone("America/New_York").map(|z| z.map(|z| z.name())),
+            Ok(Some("America/New_York"))
+        );
+        assert!(parse_time_zone("Mars/Olympus").is_err());
     }
 
     #[test]

@@ -131,6 +131,7 @@ pub async fn operator(
         role: op.role,
         username: op.username,
         service_provider_id: op.service_provider_id,
+        time_zone: op.time_zone,
     }))
 }
 

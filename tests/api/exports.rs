@@ -157,9 +157,9 @@ async fn xlsx_has_typed_cells_a_frozen_styled_header_and_the_guard() {
     );
     assert!(matches!(evil[at("Credit limit")], Data::Float(f) if (f - 1234.56).abs() < 1e-9));
     assert!(
-        matches!(evil[at("Created")], Data::DateTime(_)),
+        matches!(evil[at("Created (UTC)")], Data::DateTime(_)),
         "dates are dates: {:?}",
-        evil[at("Created")]
+        evil[at("Created (UTC)")]
     );
     let raw = String::from_utf8_lossy(&unzip_entry(&path, "xl/worksheets/sheet1.xml")).to_string();
     assert!(raw.contains("<pane ySplit=\"1\""), "header row frozen");
@@ -221,7 +221,7 @@ async fn xls_is_real_biff8_that_old_readers_open() {
                 "-c",
                 "import sys,xlrd\nb=xlrd.open_workbook(sys.argv[1]);s=b.sheet_by_index(0)\n\
                  h=s.row_values(0);r=s.row_values(1)\n\
-                 print(s.nrows, r[h.index('Company')], r[h.index('Phone')], s.cell(1,h.index('Created')).ctype, s.cell(1,h.index('Credit limit')).value)",
+                 print(s.nrows, r[h.index('Company')], r[h.index('Phone')], s.cell(1,h.index('Created (UTC)')).ctype, s.cell(1,h.index('Credit limit')).value)",
             ])
             .arg(&path)
             .output()

@@ -20,6 +20,8 @@ pub struct OperatorRow {
     pub disabled: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The operator's own zone for the times they see (an IANA name); `None`: the server's.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -124,4 +126,19 @@ pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> QueryR
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Sets (or with `None` clears) the operator's own time zone.
+pub fn set_time_zone(
+    conn: &mut DbConnection,
+    id: i64,
+    time_zone: Option<&str>,
+) -> QueryResult<Option<OperatorRow>> {
+    diesel::update(operators::table.find(id))
+        .set((
+            operators::time_zone.eq(time_zone),
+            operators::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    find(conn, OperatorId(id))
 }

@@ -8,6 +8,7 @@ use crate::auth::{CsrfForm, Editor};
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::customer::Customer;
 use crate::domain::FormState;
+use crate::domain::Zone;
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
 use crate::routes::{render, see_other, Layout};
@@ -18,7 +19,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 
-fn frame(c: &Customer, version: i32, history: &[AuditEntry]) -> FormFrame {
+fn frame(c: &Customer, version: i32, history: &[AuditEntry], zone: &Zone) -> FormFrame {
     FormFrame {
         heading: format!("Edit customer {}", c.company),
         action: format!("/customers/{}", c.id),
@@ -26,13 +27,13 @@ fn frame(c: &Customer, version: i32, history: &[AuditEntry]) -> FormFrame {
         cancel_href: format!("/customers?customer={}", c.id),
         account_code: Some(c.account_code.clone()),
         version: Some(version),
-        history: Some(HistoryView::all(history, "Customer")),
+        history: Some(HistoryView::all(history, "Customer", zone)),
     }
 }
 
 /// The edit page for `data`, showing `form` (typed values, messages) as of `version`.
 fn edit_page(layout: Layout, data: EditForm, form: FormState, version: i32) -> NewCustomerPage {
-    let frame = frame(&data.customer, version, &data.history);
+    let frame = frame(&data.customer, version, &data.history, &layout.zone());
     form_page(layout, frame, form, data.choices)
 }
 

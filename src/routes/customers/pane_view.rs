@@ -3,7 +3,7 @@
 //! export links, the selected link's details.
 
 use crate::db::models::SortDir;
-use crate::domain::CustomerType;
+use crate::domain::{CustomerType, Zone};
 use crate::export::Format;
 use crate::lists::{links, ListColumn, PaneKind, Row};
 use crate::routes::query_url::PanesQuery;
@@ -80,22 +80,30 @@ pub struct PaneView {
 /// no adding, deleting, editing forms or column choice, and links stay inside the portal).
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {
-    Operators,
-    Portal { webid: &'a str },
+    /// The operators' page, times in the operator's zone.
+    Operators { zone: &'a Zone },
+    /// A customer's portal, times in the portal's zone.
+    Portal { webid: &'a str, zone: &'a Zone },
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
     fn base(&self) -> String {
         match self {
-            Scope::Operators => "/customers".into(),
-            Scope::Portal { webid } => crate::auth::portal::home_of(webid),
+            Scope::Operators { .. } => "/customers".into(),
+            Scope::Portal { webid, .. } => crate::auth::portal::home_of(webid),
         }
     }
     fn href(&self, q: &PanesQuery, changes: &[(&str, Option<String>)]) -> String {
         q.href_at(&self.base(), changes)
     }
+    /// The zone the viewer sees times in.
+    fn zone(&self) -> &'a Zone {
+        match self {
+            Scope::Operators { zone } | Scope::Portal { zone, .. } => zone,
+        }
+    }
     fn operators(&self) -> bool {
-        matches!(self, Scope::Operators)
+        matches!(self, Scope::Operators { .. })
     }
 }
 
@@ -214,11 +222,17 @@ fn pager(
     (prev, next)
 }
 
-fn cells<R>(visible: &[&'static ListColumn<R>], row: &R, id: i64, can_edit: bool) -> Vec<CellView> {
+fn cells<R>(
+    visible: &[&'static ListColumn<R>],
+    row: &R,
+    id: i64,
+    can_edit: bool,
+    zone: &Zone,
+) -> Vec<CellView> {
     visible
         .iter()
         .map(|c| {
-            let text = c.text(row);
+            let text = c.text(row, zone);
             CellView {
                 key: c.key,
                 size: (text.chars().count() + 2).clamp(8, 40),
@@ -257,7 +271,7 @@ fn rows<R: Row>(
                 href: scope.href(q, &changes),
                 selected: selected == Some(r.id()),
                 label: r.label().to_string(),
-                cells: cells(&pane.visible, r, r.id(), editable(r)),
+                cells: cells(&pane.visible, r, r.id(), editable(r), scope.zone()),
             }
         })
         .collect()
@@ -330,15 +344,15 @@ fn sites_setup(scope: Scope<'_>, can_edit: bool, customer_id: i64, label: &str) 
         kind: PaneKind::Sites,
         title: format!("Customer Sites — {label}"),
         export_base: match scope {
-            Scope::Operators => format!("/customers/{customer_id}/sites/export"),
-            Scope::Portal { webid } => format!("/c/{webid}/sites/export"),
+            Scope::Operators { .. } => format!("/customers/{customer_id}/sites/export"),
+            Scope::Portal { webid, .. } => format!("/c/{webid}/sites/export"),
         },
         add_href: ops.then(|| format!("/customers/{customer_id}/sites/new")),
         edit_base: ops.then_some("/sites"),
         delete_base: ops.then_some("/sites"),
         save_action: can_edit.then(|| match scope {
-            Scope::Operators => format!("/customers/{customer_id}/sites/save"),
-            Scope::Portal { webid } => format!("/c/{webid}/sites/save"),
+            Scope::Operators { .. } => format!("/customers/{customer_id}/sites/save"),
+            Scope::Portal { webid, .. } => format!("/c/{webid}/sites/save"),
         }),
         chooser: scope.operators(),
         empty_message: "This customer has no sites yet.",
@@ -352,15 +366,15 @@ fn links_setup(scope: Scope<'_>, can_edit: bool, site_id: i64, label: &str) -> S
         kind: PaneKind::Links,
         title: format!("Site Access Links — {label}"),
         export_base: match scope {
-            Scope::Operators => format!("/sites/{site_id}/links/export"),
-            Scope::Portal { webid } => format!("/c/{webid}/sites/{site_id}/links/export"),
+            Scope::Operators { .. } => format!("/sites/{site_id}/links/export"),
+            Scope::Portal { webid, .. } => format!("/c/{webid}/sites/{site_id}/links/export"),
         },
         add_href: ops.then(|| format!("/sites/{site_id}/links/new")),
         edit_base: ops.then_some("/links"),
         delete_base: ops.then_some("/links"),
         save_action: can_edit.then(|| match scope {
-            Scope::Operators => format!("/sites/{site_id}/links/save"),
-            Scope::Portal { webid } => format!("/c/{webid}/sites/{site_id}/links/save"),
+            Scope::Operators { .. } => format!("/sites/{site_id}/links/save"),
+            Scope::Portal { webid, .. } => format!("/c/{webid}/sites/{site_id}/links/save"),
         }),
         chooser: scope.operators(),
         empty_message: "This site has no access links yet.",
@@ -402,7 +416,7 @@ pub fn build(
         ));
     }
     let nested_edit = match scope {
-        Scope::Operators => {
+        Scope::Operators { .. } => {
             can_edit
                 && loaded
                     .customer
@@ -428,7 +442,7 @@ pub fn build(
     let (link_title, link_details) = match &loaded.link {
         Some(l) => (
             l.name.clone(),
-            links::details(l)
+            links::details(l, scope.zone())
                 .into_iter()
                 .map(|(label, value)| DetailItem { label, value })
                 .collect(),

@@ -108,7 +108,13 @@ pub async fn page(
     let loaded = with_conn(&state, move |conn| panes::load(conn, &viewer, &ask)).await?;
     let can_edit = op.role.can_edit();
     let query_string = req.uri().query().unwrap_or("");
-    let view = pane_view::build(Scope::Operators, &q, &loaded, can_edit, query_string);
+    let view = pane_view::build(
+        Scope::Operators { zone: &op.zone },
+        &q,
+        &loaded,
+        can_edit,
+        query_string,
+    );
     let return_to = match query_string {
         "" => "/customers".into(),
         qs => format!("/customers?{qs}"),

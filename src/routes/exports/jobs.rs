@@ -5,6 +5,7 @@
 use super::respond::attachment;
 use crate::auth::CurrentOperator;
 use crate::db::models::export_job::{ExportJob, JobStatus};
+use crate::domain::Zone;
 use crate::error::{AppError, AppResult};
 use crate::export::Format;
 use crate::lists::export_jobs;
@@ -35,21 +36,21 @@ pub struct JobView {
 
 impl JobView {
     /// The job as the list declares it (`lists::export_jobs`).
-    fn of(j: ExportJob) -> JobView {
+    fn of(j: ExportJob, zone: &Zone) -> JobView {
         use crate::lists::export_jobs::{self as list, FORMAT, KEPT_UNTIL, SIZE, STARTED, TITLE};
         let (status, status_label) = list::status(&j);
         JobView {
             id: j.id,
-            title: TITLE.text(&j),
-            format: FORMAT.text(&j),
+            title: TITLE.text(&j, zone),
+            format: FORMAT.text(&j, zone),
             status,
             status_label,
             rows_done: j.rows_done,
             rows_total: j.rows_total,
             percent: list::percent(&j),
-            size: SIZE.text(&j),
-            created: STARTED.text(&j),
-            expires: KEPT_UNTIL.text(&j),
+            size: SIZE.text(&j, zone),
+            created: STARTED.text(&j, zone),
+            expires: KEPT_UNTIL.text(&j, zone),
             downloadable: list::downloadable(&j),
             error: j.error.unwrap_or_default(),
             file_name: j.file_name,
@@ -87,7 +88,7 @@ pub async fn list(
     Ok(ExportsPage {
         layout: Layout::for_operator(&op, &flashes),
         columns: export_jobs::COLUMNS.iter().map(|c| c.label).collect(),
-        jobs: jobs.into_iter().map(JobView::of).collect(),
+        jobs: jobs.into_iter().map(|j| JobView::of(j, &op.zone)).collect(),
     })
 }
 
@@ -105,7 +106,7 @@ pub async fn show(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<JobPage> {
-    let job = JobView::of(mine(&state, &op, path.into_inner()).await?);
+    let job = JobView::of(mine(&state, &op, path.into_inner()).await?, &op.zone);
     Ok(JobPage {
         layout: Layout::for_operator(&op, &flashes),
         refresh: matches!(job.status, "queued" | "running"),

@@ -35,6 +35,7 @@ fn operator(op: &CurrentOperator) -> Requester {
         id: op.id,
         username: op.username.clone(),
         scope: op.service_provider_id,
+        zone: op.zone.clone(),
     }
 }
 

@@ -165,7 +165,8 @@ async fn send_now(state: &web::Data<AppState>, spec: ExportSpec) -> AppResult<Ht
         mut source,
     } = spec.prepare();
     if format.streams() {
-        let body = export::stream::delimited(state.pool.clone(), source, format);
+        let zone = info.zone();
+        let body = export::stream::delimited(state.pool.clone(), source, format, zone);
         return Ok(attachment(format, &file_name).streaming(body));
     }
     let pool = state.pool.clone();

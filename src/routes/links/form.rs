@@ -63,13 +63,17 @@ fn new_page(layout: Layout, s: &Site, c: &Customer, form: FormState) -> LinkForm
 /// The edit form of `data`'s link, showing `form` as of `version`.
 fn edit_page(layout: Layout, data: &EditForm, form: FormState, version: i32) -> LinkFormPage {
     let (l, s, c) = (&data.link, &data.site, &data.customer);
+    let zone = layout.zone();
     let frame = FormFrame::new(
         format!("Edit access link {} of {} ({})", l.name, s.name, c.company),
         format!("/links/{}", l.id),
         format!("/customers?customer={}&site={}&link={}", c.id, s.id, l.id),
         "Save access link",
     )
-    .editing(version, HistoryView::all(&data.history, "Access link"));
+    .editing(
+        version,
+        HistoryView::all(&data.history, "Access link", &zone),
+    );
     page(layout, frame, form)
 }
 

@@ -1,11 +1,13 @@
 //! One operator's page (`/operators/{id}`): role and service provider, disable/enable, a
-//! password reset, and the operator's own history. Each change ends the operator's sessions
-//! (their session holds the role); the rules live in `service::operators`.
+//! password reset, their time zone, and the operator's own history. Each change but the time
+//! zone ends the operator's sessions (their session holds the role); the rules live in
+//! `service::operators`.
 
 use super::{view, OperatorView, RoleChoices};
 use crate::auth::csrf::Fields;
 use crate::auth::{Admin, CsrfForm};
 use crate::db::models::OperatorId;
+use crate::domain::time_zone_list::TIME_ZONES;
 use crate::domain::FormState;
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
@@ -26,6 +28,10 @@ pub struct ManagePage {
     pub operator: OperatorView,
     pub form: FormState,
     pub choices: RoleChoices,
+    /// The operator's own time zone (empty: the server's).
+    pub zone_form: FormState,
+    pub server_zone: &'static str,
+    pub zones: Vec<(String, String)>,
     pub history: Vec<HistoryView>,
 }
 
@@ -34,6 +40,7 @@ async fn render_page(
     admin: &Admin,
     id: i64,
     form: Option<FormState>,
+    zone_form: Option<FormState>,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<ManagePage> {
     let d = with_conn(state, move |conn| operators::detail(conn, OperatorId(id))).await?;
@@ -49,12 +56,23 @@ async fn render_page(
         );
         f
     });
+    let zone_form = zone_form.unwrap_or_else(|| {
+        let mut f = FormState::default();
+        f.set("time_zone", o.time_zone.clone().unwrap_or_default());
+        f
+    });
     Ok(ManagePage {
         layout: Layout::for_operator(&admin.0, flashes),
-        operator: view(o, &d.providers),
+        operator: view(o, &d.providers, &admin.0.zone),
         form,
         choices: RoleChoices::of(&d.providers),
-        history: HistoryView::all(&d.history, "Operator"),
+        zone_form,
+        server_zone: state.time_zone.name(),
+        zones: TIME_ZONES
+            .iter()
+            .map(|z| (z.to_string(), z.to_string()))
+            .collect(),
+        history: HistoryView::all(&d.history, "Operator", &admin.0.zone),
     })
 }
 
@@ -64,7 +82,7 @@ pub async fn page(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<ManagePage> {
-    render_page(&state, &admin, path.into_inner(), None, &flashes).await
+    render_page(&state, &admin, path.into_inner(), None, None, &flashes).await
 }
 
 /// Back to the operator's page with a flash saying how the change ended; a form the rules
@@ -90,7 +108,7 @@ async fn invalid(
 ) -> AppResult<HttpResponse> {
     render(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &render_page(state, admin, id, Some(f), flashes).await?,
+        &render_page(state, admin, id, Some(f), None, flashes).await?,
     )
 }
 
@@ -177,5 +195,37 @@ pub async fn reset_password(
     match flash_back(id, outcome, success) {
         Ok(back) => Ok(back),
         Err(f) => invalid(&state, &admin, id, f, &flashes).await,
+    }
+}
+
+/// Sets the operator's own time zone (empty: the server's). Their sessions are kept: the zone
+/// applies at their next sign-in (at once when admins set their own).
+pub async fn set_time_zone(
+    state: web::Data<AppState>,
+    admin: Admin,
+    session: actix_session::Session,
+    path: web::Path<i64>,
+    form: CsrfForm<Fields>,
+    flashes: IncomingFlashMessages,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let input = form.0.get("time_zone").unwrap_or("").to_string();
+    let actor = admin.0.actor();
+    let outcome = with_conn(&state, move |conn| {
+        operators::set_time_zone(conn, &actor, OperatorId(id), &input)
+    })
+    .await?;
+    if let OperatorChanged::Saved(o) = &outcome {
+        if o.id == admin.0.id {
+            crate::auth::sessions::set_operator_zone(&session, o.time_zone.as_deref())?;
+        }
+    }
+    let success = "has a new time zone (from their next sign-in).";
+    match flash_back(id, outcome, success) {
+        Ok(back) => Ok(back),
+        Err(f) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &render_page(&state, &admin, id, None, Some(f), &flashes).await?,
+        ),
     }
 }

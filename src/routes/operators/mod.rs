@@ -9,8 +9,8 @@ use crate::db::models::operator::OperatorRow;
 use crate::db::models::reference::ServiceProvider;
 use crate::domain::FormState;
 use crate::domain::Role;
+use crate::domain::Zone;
 use crate::error::AppResult;
-use crate::format::format_date;
 use crate::routes::{render, see_other, Layout};
 use crate::service::operators::{self, NewOperatorInput, OperatorCreated};
 use crate::state::with_conn;
@@ -29,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/operators/{id}", web::post().to(manage::set_role))
         .route("/operators/{id}/disable", web::post().to(manage::disable))
         .route("/operators/{id}/enable", web::post().to(manage::enable))
+        .route(
+            "/operators/{id}/time-zone",
+            web::post().to(manage::set_time_zone),
+        )
         .route(
             "/operators/{id}/password",
             web::post().to(manage::reset_password),
@@ -74,7 +78,7 @@ pub struct OperatorsPage {
     pub choices: RoleChoices,
 }
 
-fn view(o: &OperatorRow, providers: &[ServiceProvider]) -> OperatorView {
+fn view(o: &OperatorRow, providers: &[ServiceProvider], zone: &Zone) -> OperatorView {
     OperatorView {
         id: o.id,
         username: o.username.clone(),
@@ -88,7 +92,7 @@ fn view(o: &OperatorRow, providers: &[ServiceProvider]) -> OperatorView {
             None => "All".into(),
         },
         disabled: o.disabled,
-        created: format_date(o.created_at),
+        created: zone.date(o.created_at),
     }
 }
 
@@ -104,7 +108,7 @@ async fn render_page(
         operators: loaded
             .operators
             .iter()
-            .map(|o| view(o, &loaded.providers))
+            .map(|o| view(o, &loaded.providers, &admin.0.zone))
             .collect(),
         form,
         choices: RoleChoices::of(&loaded.providers),

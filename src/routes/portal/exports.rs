@@ -31,6 +31,7 @@ async fn export(
         customer_id: user.customer.id,
         company: user.customer.company.clone(),
         actor: user.actor(),
+        zone: user.zone.clone(),
     };
     respond::start(state, who, request, None).await
 }

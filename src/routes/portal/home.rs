@@ -65,6 +65,7 @@ pub async fn page(
     .await?;
     let scope = Scope::Portal {
         webid: &user.customer.webid,
+        zone: &user.zone,
     };
     let query_string = req.uri().query().unwrap_or("");
     let view = pane_view::build(scope, &q, &loaded, true, query_string);

@@ -88,6 +88,8 @@ pub struct PortalLayout {
     pub csrf_token: String,
     pub flashes: Vec<Flash>,
     pub who: Option<PortalWho>,
+    /// The zone the page's times are in, named at its foot (signed-in pages).
+    pub time_zone: Option<&'static str>,
 }
 
 /// The branding of a customer, read in the caller's database trip.
@@ -112,6 +114,7 @@ impl PortalLayout {
                 company: user.customer.company.clone(),
                 impersonator: user.impersonator.clone(),
             }),
+            time_zone: Some(user.zone.name()),
         }
     }
 
@@ -127,6 +130,7 @@ impl PortalLayout {
             csrf_token,
             flashes: collect_flashes(flashes),
             who: None,
+            time_zone: None,
         }
     }
 }

@@ -68,13 +68,14 @@ fn new_page(layout: Layout, c: &Customer, form: FormState) -> SiteFormPage {
 /// The edit form of `data`'s site, showing `form` as of `version`.
 fn edit_page(layout: Layout, data: &EditForm, form: FormState, version: i32) -> SiteFormPage {
     let (s, c) = (&data.site, &data.customer);
+    let zone = layout.zone();
     let frame = FormFrame::new(
         format!("Edit site {} of {}", s.name, c.company),
         format!("/sites/{}", s.id),
         format!("/customers?customer={}&site={}", c.id, s.id),
         "Save site",
     )
-    .editing(version, HistoryView::all(&data.history, "Site"));
+    .editing(version, HistoryView::all(&data.history, "Site", &zone));
     page(layout, frame, form)
 }
 

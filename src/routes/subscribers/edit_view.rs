@@ -13,7 +13,7 @@ use crate::domain::subscriber::{
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::FormState;
-use crate::format::format_time;
+use crate::domain::Zone;
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
 use crate::service::subscribers::edit_form::SHAPE_INPUTS;
@@ -257,8 +257,8 @@ fn pairs<T: Copy>(
         .collect()
 }
 
-fn history_view(d: &EditData, e: &AuditEntry) -> HistoryView {
-    HistoryView::of(e, |e| {
+fn history_view(d: &EditData, e: &AuditEntry, zone: &Zone) -> HistoryView {
+    HistoryView::of(e, zone, |e| {
         if e.object_type == "wallet" {
             d.wallets
                 .iter()
@@ -329,7 +329,7 @@ fn comment_views(d: &EditData, op: &CurrentOperator) -> Vec<CommentView> {
         .map(|c| CommentView {
             id: c.id,
             author: c.author.clone(),
-            when: format_time(c.updated_at),
+            when: op.zone.time(c.updated_at),
             body: c.body.clone(),
             edit: (can_edit && privilege.can_edit(c.author_id, op.id))
                 .then(|| format!("comment_{}", c.id)),
@@ -419,7 +419,11 @@ pub fn page(
         can_add_zone: d.profile.zones.len() < MAX_ZONES,
         new_zone: ShapeFields::new("new_zone"),
         can_add_wallet: d.wallets.len() < WalletType::ALL.len(),
-        history: d.history.iter().map(|e| history_view(&d, e)).collect(),
+        history: d
+            .history
+            .iter()
+            .map(|e| history_view(&d, e, &op.zone))
+            .collect(),
         has_pin: d.subscriber.pin_defined(),
         wallets: wallet_views(&d),
         form,

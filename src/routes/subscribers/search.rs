@@ -6,7 +6,7 @@ use super::pick_provider;
 use crate::auth::CurrentOperator;
 use crate::db::models::subscriber_search::{SearchField, SearchRow, SubscriberQuery};
 use crate::domain::subscriber::MatchMode;
-use crate::domain::FormState;
+use crate::domain::{FormState, Zone};
 use crate::error::AppResult;
 use crate::lists::subscribers::Subscribers;
 use crate::routes::{render, Layout};
@@ -141,7 +141,7 @@ pub struct RowView {
 
 impl RowView {
     /// The row's cells as the subscribers list declares them (the export writes the same).
-    fn from(r: SearchRow) -> RowView {
+    fn from(r: SearchRow, zone: &Zone) -> RowView {
         use crate::lists::subscribers::{
             CARD_NUMBER, CUSTOMER, DESCRIPTION, PRODUCT_TYPE, SUBSCRIBER_ID, WALLET_REF,
             WALLET_STATE, WALLET_TYPE,
@@ -149,14 +149,14 @@ impl RowView {
         RowView {
             id: r.subscriber_id,
             wallet_id: r.wallet_id.map(|i| i.to_string()).unwrap_or_default(),
-            card_number: CARD_NUMBER.text(&r),
-            cli: SUBSCRIBER_ID.text(&r),
-            wallet_ref: WALLET_REF.text(&r),
-            wallet_type: WALLET_TYPE.text(&r),
-            wallet_state: WALLET_STATE.text(&r),
-            product_type: PRODUCT_TYPE.text(&r),
-            customer: CUSTOMER.text(&r),
-            description: DESCRIPTION.text(&r),
+            card_number: CARD_NUMBER.text(&r, zone),
+            cli: SUBSCRIBER_ID.text(&r, zone),
+            wallet_ref: WALLET_REF.text(&r, zone),
+            wallet_type: WALLET_TYPE.text(&r, zone),
+            wallet_state: WALLET_STATE.text(&r, zone),
+            product_type: PRODUCT_TYPE.text(&r, zone),
+            customer: CUSTOMER.text(&r, zone),
+            description: DESCRIPTION.text(&r, zone),
             blacklisted: r.blacklisted,
         }
     }
@@ -206,7 +206,11 @@ pub async fn page(
             let mut f = params.state();
             f.set("service_provider_id", sp.to_string());
             let more = rows.len() > MAX_ROWS;
-            let rows: Vec<RowView> = rows.into_iter().take(MAX_ROWS).map(RowView::from).collect();
+            let rows: Vec<RowView> = rows
+                .into_iter()
+                .take(MAX_ROWS)
+                .map(|r| RowView::from(r, &op.zone))
+                .collect();
             (f, rows, more, StatusCode::OK)
         }
         Err(f) => (f, Vec::new(), false, StatusCode::UNPROCESSABLE_ENTITY),
