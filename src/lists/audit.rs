@@ -1,4 +1,4 @@
-//! The audit log as a list: its columns (when, who, action, object, before, after, reason) and
+//! The audit log as a list: its columns (when, who, action, object, changes, reason) and
 //! its filters (who, action, object type and id, a range of days), newest first.
 
 use super::{text, Cell, Kind, ListColumn};
@@ -6,6 +6,7 @@ use crate::db::models::audit::{self, AuditEntry, AuditFilter};
 use crate::db::models::Page;
 use crate::db::DbConnection;
 use crate::domain::{FormState, Zone};
+use crate::format::changes::changes_line;
 use diesel::QueryResult;
 
 /// Entries per page.
@@ -25,7 +26,7 @@ fn optional(v: &Option<String>) -> Cell {
     v.as_deref().map(text).unwrap_or(Cell::Empty)
 }
 
-/// Every column, in order. Before and after are JSON images (the page shows them as code).
+/// Every column, in order. The stored before/after images are shown as what changed, in words.
 pub const COLUMNS: &[ListColumn<AuditEntry>] = &[
     col("at", "When", Kind::Date, 20, |e| Cell::Time(e.at)),
     col("actor", "Who", Kind::Text, 18, |e| text(&e.actor)),
@@ -33,19 +34,15 @@ pub const COLUMNS: &[ListColumn<AuditEntry>] = &[
     col("object", "Object", Kind::Text, 18, |e| {
         Cell::Text(format!("{} #{}", e.object_type, e.object_id))
     }),
-    col("before", "Before", Kind::Text, 40, |e| {
-        optional(&e.before_json)
-    }),
-    col("after", "After", Kind::Text, 40, |e| {
-        optional(&e.after_json)
+    col("changes", "Changes", Kind::Text, 60, |e| {
+        Cell::Text(changes_line(
+            &e.action,
+            e.before_json.as_deref(),
+            e.after_json.as_deref(),
+        ))
     }),
     col("reason", "Reason", Kind::Text, 24, |e| optional(&e.reason)),
 ];
-
-/// Whether a column holds a JSON image.
-pub fn is_image(column: &ListColumn<AuditEntry>) -> bool {
-    matches!(column.key, "before" | "after")
-}
 
 /// The filters as typed (the query string's values, by these names).
 pub const FILTERS: [&str; 6] = ["actor", "action", "object_type", "object_id", "from", "to"];

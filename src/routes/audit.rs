@@ -45,15 +45,9 @@ impl AuditQuery {
     }
 }
 
-pub struct CellView {
-    pub text: String,
-    /// A JSON image, shown as code.
-    pub code: bool,
-}
-
 pub struct EntryView {
     pub id: i64,
-    pub cells: Vec<CellView>,
+    pub cells: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -116,10 +110,7 @@ pub async fn page(
             id: e.id,
             cells: COLUMNS
                 .iter()
-                .map(|c| CellView {
-                    text: pane_text((c.cell)(&e), &op.zone),
-                    code: list::is_image(c),
-                })
+                .map(|c| pane_text((c.cell)(&e), &op.zone))
                 .collect(),
         })
         .collect();

@@ -4,6 +4,7 @@
 
 use crate::db::models::audit::AuditEntry;
 use crate::domain::Zone;
+use crate::format::changes::{field_changes, FieldChange};
 
 pub struct HistoryView {
     pub id: i64,
@@ -11,7 +12,9 @@ pub struct HistoryView {
     pub actor: String,
     pub action: String,
     pub object: String,
-    pub changes: String,
+    /// "created" or "deleted"; empty for an update, whose `changes` name each field.
+    pub summary: String,
+    pub changes: Vec<FieldChange>,
     pub reason: String,
 }
 
@@ -22,10 +25,13 @@ impl HistoryView {
         zone: &Zone,
         object_label: impl Fn(&AuditEntry) -> String,
     ) -> HistoryView {
-        let changes = match e.action.as_str() {
-            "create" => "created".to_string(),
-            "delete" => "deleted".to_string(),
-            _ => changed_keys(e.before_json.as_deref(), e.after_json.as_deref()).join(", "),
+        let (summary, changes) = match e.action.as_str() {
+            "create" => ("created".to_string(), Vec::new()),
+            "delete" => ("deleted".to_string(), Vec::new()),
+            _ => (
+                String::new(),
+                field_changes(e.before_json.as_deref(), e.after_json.as_deref()),
+            ),
         };
         HistoryView {
             id: e.id,
@@ -33,6 +39,7 @@ impl HistoryView {
             actor: e.actor.clone(),
             action: e.action.replace('_', " "),
             object: object_label(e),
+            summary,
             changes,
             reason: e.reason.clone().unwrap_or_default(),
         }
@@ -44,39 +51,5 @@ impl HistoryView {
             .iter()
             .map(|e| HistoryView::of(e, zone, |_| label.to_string()))
             .collect()
-    }
-}
-
-/// Top-level fields that differ between two audit images (bookkeeping fields left out).
-pub fn changed_keys(before: Option<&str>, after: Option<&str>) -> Vec<String> {
-    let parse = |s: Option<&str>| {
-        s.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-            .and_then(|v| v.as_object().cloned())
-            .unwrap_or_default()
-    };
-    let (b, a) = (parse(before), parse(after));
-    let mut keys: Vec<String> = a
-        .keys()
-        .chain(b.keys())
-        .filter(|k| !matches!(k.as_str(), "version" | "updated_at" | "created_at"))
-        .filter(|k| a.get(*k) != b.get(*k))
-        .cloned()
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-#[cfg(test)]
-mod tests {
-    use super::changed_keys;
-
-    #[test]
-    fn history_names_what_changed() {
-        let keys = changed_keys(
-            Some(r#"{"a":1,"b":"x","version":1,"gone":true}"#),
-            Some(r#"{"a":2,"b":"x","version":2,"new":[1]}"#),
-        );
-        assert_eq!(keys, ["a", "gone", "new"]);
     }
 }

@@ -135,3 +135,36 @@ async fn a_bad_date_is_a_message_on_the_page() {
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("must not be before"));
 }
+
+/// The log says what changed in words, and never shows a secret or the raw images.
+#[tokio::test]
+async fn changes_are_shown_in_words() {
+    use diesel::prelude::*;
+    use selfcare::db::schema::audit_log;
+    let app = spawn_app().await;
+    app.login_admin().await;
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::at.eq(JAN_1),
+            audit_log::actor.eq("operator:ann"),
+            audit_log::action.eq("update"),
+            audit_log::object_type.eq("probe"),
+            audit_log::object_id.eq(7),
+            audit_log::before_json.eq(Some(
+                r#"{"status":"active","credit_limit":100,"password_hash":"$argon2id$old","version":3}"#,
+            )),
+            audit_log::after_json.eq(Some(
+                r#"{"status":"suspended","credit_limit":100,"password_hash":"$argon2id$new","version":4}"#,
+            )),
+        ))
+        .execute(&mut app.db())
+        .unwrap();
+    let page = app.get_html("/audit?object_type=probe").await;
+    assert!(page.contains("Status: active → suspended"), "{page}");
+    assert!(page.contains("Password hash: ••• → changed"), "{page}");
+    assert!(
+        !page.contains("argon2") && !page.contains("credit_limit"),
+        "{page}"
+    );
+    assert!(!page.contains("Version"), "bookkeeping left out");
+}

@@ -37,7 +37,7 @@ async fn shows_update(app: &TestApp, path: &str, actor: &str, field: &str) -> bo
         cells.len() == 6
             && cells[1] == actor
             && cells[2] == "update"
-            && cells[4].split(", ").any(|k| k == field)
+            && cells[4].contains(&format!("data-field=\"{field}\""))
     })
 }
 

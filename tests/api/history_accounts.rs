@@ -36,7 +36,8 @@ async fn an_operators_page_shows_its_own_history_with_the_changed_field_and_who(
     let update = &rows[0];
     assert!(update.contains("<td>update</td>"), "{update}");
     assert!(
-        update.contains("<td>role</td>"),
+        update
+            .contains("<span class=\"change\" data-field=\"role\">Role: operator → viewer</span>"),
         "the changed field: {update}"
     );
     assert!(update.contains("<td>operator:admin</td>"), "who: {update}");
@@ -76,7 +77,7 @@ async fn a_branding_profiles_edit_page_shows_its_own_history_with_the_changed_fi
     let update = &rows[0];
     assert!(update.contains("<td>update</td>"), "{update}");
     assert!(
-        update.contains("<td>display_name</td>"),
+        update.contains("data-field=\"display_name\">Display name: "),
         "the changed field: {update}"
     );
     assert!(update.contains("<td>operator:admin</td>"), "who: {update}");

@@ -85,9 +85,19 @@ async fn one_save_keeps_edits_of_several_panels_and_the_history_names_them() {
     let html = app.get_html(&format!("/subscribers/{id}")).await;
     assert!(html.contains("Subscriber saved."));
     let history = html.split("id=\"history\"").nth(1).unwrap();
-    assert!(history.contains("blacklisted, description, remote_access"));
+    for field in ["blacklisted", "description", "remote_access"] {
+        assert!(
+            history.contains(&format!("data-field=\"{field}\"")),
+            "{field}"
+        );
+    }
     assert!(history.contains("Wallet ED2-W"));
-    assert!(history.contains("expires_at, max_concurrent, state"));
+    for field in ["expires_at", "max_concurrent", "state"] {
+        assert!(
+            history.contains(&format!("data-field=\"{field}\"")),
+            "{field}"
+        );
+    }
     assert!(history.contains("operator:admin"));
 }
 

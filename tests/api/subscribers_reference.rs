@@ -155,5 +155,8 @@ async fn the_audit_setting_is_stored_and_audited() {
     set_auditing(&app, false).await;
     assert!(!selfcare::db::models::settings::audit_financial_changes(&mut conn).unwrap());
     let log = app.get_html("/audit?object_type=setting").await;
-    assert!(log.contains("audit_financial_changes"));
+    assert!(
+        log.contains("Audit financial changes: no → yes"),
+        "the change in words: {log}"
+    );
 }

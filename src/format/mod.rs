@@ -1,6 +1,8 @@
 //! How values are shown to people: times and dates, in the zone whose rules are given (the
-//! viewer's: `domain::Zone` holds them). Times are stored as UTC seconds; only this file turns
-//! them into wall-clock text.
+//! viewer's: `domain::Zone` holds them). Times are stored as UTC seconds; only this module turns
+//! them into wall-clock text. `changes` puts what an audit entry changed into words.
+
+pub mod changes;
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
