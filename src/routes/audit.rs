@@ -87,7 +87,7 @@ pub async fn page(
         .page
         .as_deref()
         .and_then(|p| p.parse::<i64>().ok())
-        .map(|p| (p - 1).clamp(0, 100_000))
+        .map(|p| p.saturating_sub(1).clamp(0, 100_000))
         .unwrap_or(0);
     let mut form = q.form();
     let (found, status) = match list::filter(&form, &op.zone) {

@@ -90,7 +90,7 @@ impl PanesQuery {
         value
             .as_deref()
             .and_then(|v| v.trim().parse::<i64>().ok())
-            .map(|p| (p - 1).clamp(0, 1_000_000))
+            .map(|p| p.saturating_sub(1).clamp(0, 1_000_000))
             .unwrap_or(0)
     }
 
@@ -193,5 +193,8 @@ mod tests {
         assert_eq!(PanesQuery::page(&Some("3".into())), 2);
         assert_eq!(PanesQuery::page(&Some("0".into())), 0);
         assert_eq!(PanesQuery::page(&None), 0);
+        // The smallest number did overflow (a panic in debug builds, the last page in release).
+        assert_eq!(PanesQuery::page(&Some(i64::MIN.to_string())), 0);
+        assert_eq!(PanesQuery::page(&Some(i64::MAX.to_string())), 1_000_000);
     }
 }

@@ -15,6 +15,7 @@ mod database;
 mod delete;
 mod export_jobs;
 mod exports;
+mod fuzz;
 mod hardening;
 mod health_and_errors;
 mod history;

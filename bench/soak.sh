@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Soak: a release build under 16 connections of mixed reads and writes for SOAK_SECS (default
+# 600), with the server's RSS sampled from /proc/<pid>/status before, during and after the load.
+# SQLite by default; PostgreSQL when DATABASE_URL is set (that database is dropped and created
+# afresh, like three_pane.sh does with selfcare_bench). See bench/README.md.
+#
+#   bash bench/soak.sh                          # 10 minutes on SQLite
+#   SOAK_SECS=60 bash bench/soak.sh             # a quick look
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/selfcare_soak bash bench/soak.sh
+#   FEATURES=mimalloc bash bench/soak.sh        # the same with mimalloc as the global allocator
+#
+# Knobs (environment):
+#   SOAK_SECS=600        seconds of load
+#   CONNECTIONS=16       connections (each a signed-in operator with a site of its own)
+#   CUSTOMERS=10000      demo customers (1-5 sites each, 1-3 links per site)
+#   SUBSCRIBERS=10000    demo subscribers (for the prefix search)
+#   IDLE_SECS=30         seconds sampled before the load (the idle figure is their median)
+#   AFTER_SECS=60        seconds sampled after the load (the after figure is the last sample)
+#   SAMPLE_SECS=5        seconds between RSS samples
+#   FEATURES=            cargo features of the server build (e.g. mimalloc)
+#   SKIP_BUILD=1         use target/release/selfcare as it is
+#
+# The load is examples/soak.rs (built in the dev profile: it is the client, not what is
+# measured). Pass: 0 errors, and RSS after the load under 2x the idle RSS. Results:
+# bench/out/soak-<engine><-features>.txt and .tsv (the samples). All traffic stays on 127.0.0.1.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT="$ROOT/bench/out"
+mkdir -p "$OUT"
+
+SOAK_SECS=${SOAK_SECS:-600}
+CONNECTIONS=${CONNECTIONS:-16}
+CUSTOMERS=${CUSTOMERS:-10000}
+SUBSCRIBERS=${SUBSCRIBERS:-10000}
+IDLE_SECS=${IDLE_SECS:-30}
+AFTER_SECS=${AFTER_SECS:-60}
+SAMPLE_SECS=${SAMPLE_SECS:-5}
+FEATURES=${FEATURES:-}
+ADDR=127.0.0.1:18481
+ADMIN_PASSWORD='Soak-Admin-2026!'
+
+log() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'soak.sh: %s\n' "$*" >&2; exit 1; }
+
+PIDS=()
+stop() { # stop PID: ends one process we started and waits for it
+    local pid=$1
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && stop "$pid"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_http() { # wait_http URL SECONDS: until the URL answers 200
+    local url=$1 secs=$2 i
+    for i in $(seq 1 $((secs * 10))); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# ---- build ------------------------------------------------------------------------------
+SUFFIX=${FEATURES:+-${FEATURES// /-}}
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+    log "cargo build --release --bin selfcare ${FEATURES:+--features $FEATURES}"
+    cargo build --release --bin selfcare ${FEATURES:+--features "$FEATURES"}
+fi
+log "cargo build --example soak"
+cargo build --example soak
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+[ -x "$TARGET_DIR/release/selfcare" ] || die "missing $TARGET_DIR/release/selfcare"
+mkdir -p "$OUT/bin"
+cp "$TARGET_DIR/release/selfcare" "$OUT/bin/selfcare-soak$SUFFIX"
+cp "$TARGET_DIR/debug/examples/soak" "$OUT/bin/soak-client"
+SELFCARE="$OUT/bin/selfcare-soak$SUFFIX"
+CLIENT="$OUT/bin/soak-client"
+
+# ---- database ---------------------------------------------------------------------------
+if [ -n "${DATABASE_URL:-}" ]; then
+    ENGINE=postgres
+    URL=$DATABASE_URL
+    server=${URL%/*}
+    db=${URL##*/}
+    psql "$server/postgres" -Xq -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+    psql "$server/postgres" -Xq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db"
+    query() { psql "$URL" -XqAt -F: -c "$1"; }
+else
+    ENGINE=sqlite
+    rm -f "$OUT"/soak.db*
+    URL="sqlite://$OUT/soak.db"
+    query() { sqlite3 -separator : "$OUT/soak.db" "$1"; }
+fi
+NAME="soak-$ENGINE$SUFFIX"
+
+log "[$ENGINE] demo-data --customers $CUSTOMERS --subscribers $SUBSCRIBERS"
+DATABASE_URL=$URL SELFCARE_ADMIN_PASSWORD=$ADMIN_PASSWORD timeout 1800 "$SELFCARE" demo-data \
+    --customers "$CUSTOMERS" --subscribers "$SUBSCRIBERS" </dev/null >"$OUT/$NAME-demo.log" 2>&1 \
+    || { tail -n 20 "$OUT/$NAME-demo.log" >&2; die "demo-data failed"; }
+# One site of its own (the first of a customer) for each connection to rename.
+TARGETS=$(query "SELECT customer_id, MIN(id) FROM sites GROUP BY customer_id ORDER BY customer_id LIMIT $CONNECTIONS" | paste -sd, -)
+[ -n "$TARGETS" ] || die "no sites in the database"
+
+# ---- server and sampler -----------------------------------------------------------------
+log "[$ENGINE] selfcare serve on $ADDR"
+curl -s -o /dev/null --max-time 2 "http://$ADDR/healthz" && die "something already answers on $ADDR"
+DATABASE_URL=$URL SELFCARE_BIND=$ADDR SELFCARE_ADMIN_PASSWORD=$ADMIN_PASSWORD RUST_LOG=${RUST_LOG:-warn} \
+    "$SELFCARE" serve >"$OUT/$NAME-serve.log" 2>&1 &
+SERVER=$!
+PIDS+=("$SERVER")
+wait_http "http://$ADDR/healthz" 60 || die "/healthz did not answer 200 (see $OUT/$NAME-serve.log)"
+
+PHASE_FILE="$OUT/$NAME.phase"
+TSV="$OUT/$NAME.tsv"
+echo idle >"$PHASE_FILE"
+echo -e "seconds\tphase\trss_kb" >"$TSV"
+(
+    t0=$(date +%s)
+    while kill -0 "$SERVER" 2>/dev/null; do
+        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status" 2>/dev/null || true)
+        [ -n "$rss" ] && printf '%s\t%s\t%s\n' $(( $(date +%s) - t0 )) "$(cat "$PHASE_FILE")" "$rss" >>"$TSV"
+        sleep "$SAMPLE_SECS"
+    done
+) &
+PIDS+=("$!")
+
+sleep "$IDLE_SECS"
+echo load >"$PHASE_FILE"
+log "[$ENGINE] load: $CONNECTIONS connections for $SOAK_SECS s"
+set +e
+SOAK_URL="http://$ADDR" SOAK_PASSWORD=$ADMIN_PASSWORD SOAK_TARGETS=$TARGETS SOAK_SECS=$SOAK_SECS \
+    SOAK_CONNECTIONS=$CONNECTIONS timeout $((SOAK_SECS + 300)) "$CLIENT" | tee "$OUT/$NAME-client.txt"
+CLIENT_RC=${PIPESTATUS[0]}
+set -e
+echo after >"$PHASE_FILE"
+sleep "$AFTER_SECS"
+kill -0 "$SERVER" 2>/dev/null || die "the server died during the soak (see $OUT/$NAME-serve.log)"
+stop "$SERVER"
+
+# ---- figures ----------------------------------------------------------------------------
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)] + 0}'; }
+IDLE=$(awk -F'\t' '$2 == "idle" {print $3}' "$TSV" | median)
+PEAK=$(awk -F'\t' '$2 == "load" && $3 > m {m = $3} END {print m + 0}' "$TSV")
+LOAD_END=$(awk -F'\t' '$2 == "load" {v = $3} END {print v + 0}' "$TSV")
+AFTER=$(awk -F'\t' '$2 == "after" {v = $3} END {print v + 0}' "$TSV")
+RATIO=$(awk -v a="$AFTER" -v i="$IDLE" 'BEGIN {if (i > 0) printf "%.2f", a / i; else print "n/a"}')
+ERRORS=$(awk '$1 == "errors" {print $2}' "$OUT/$NAME-client.txt")
+VERDICT=$(awk -v r="$RATIO" -v e="${ERRORS:-1}" -v c="$CLIENT_RC" 'BEGIN {
+    printf "errors %s (target 0): %s; RSS after / idle %s (target < 2): %s",
+        e, (e == 0 && c == 0 ? "met" : "MISSED"), r, (r + 0 < 2 ? "met" : "MISSED") }')
+mb() { awk -v k="$1" 'BEGIN {printf "%.1f MB", k / 1024}'; }
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM"
+    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "engine: $ENGINE; features: ${FEATURES:-none}"
+    echo "data: $CUSTOMERS customers, $SUBSCRIBERS subscribers"
+    echo "load: $CONNECTIONS connections, $SOAK_SECS s (examples/soak.rs)"
+    echo "rss idle (median of the first ${IDLE_SECS} s): $(mb "$IDLE")"
+    echo "rss peak under load: $(mb "$PEAK")"
+    echo "rss at the end of the load: $(mb "$LOAD_END")"
+    echo "rss ${AFTER_SECS} s after the load: $(mb "$AFTER")"
+    echo "verdict: $VERDICT"
+    echo
+    cat "$OUT/$NAME-client.txt"
+} >"$OUT/$NAME.txt"
+log "results ($OUT/$NAME.txt)"
+cat "$OUT/$NAME.txt"
+[ "$CLIENT_RC" = 0 ]
