@@ -8,11 +8,10 @@ use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
-    date_input_value, date_time_input_value, format_amount, BarringListType, FfService,
-    WalletState, WalletType,
+    date_input_value, date_time_input_value, BarringListType, FfService, WalletState, WalletType,
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
-use crate::domain::FormState;
+use crate::domain::{Amount, FormState, Unit};
 use crate::format::format_time;
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
@@ -305,7 +304,11 @@ fn wallet_views(d: &EditData) -> Vec<WalletView> {
                 display_currency: display.map(|c| c.code.clone()).unwrap_or_default(),
                 min_credit: match (w.min_credit_minor, display) {
                     (Some(m), Some(c)) => {
-                        format!("{} {}", format_amount(m, c.decimals.max(0) as u32), c.code)
+                        format!(
+                            "{} {}",
+                            Amount::from_minor(m).show(Unit::Cash, c.decimals.max(0) as u32),
+                            c.code
+                        )
                     }
                     _ => String::new(),
                 },
