@@ -37,3 +37,4 @@ mod subscribers_panels;
 mod subscribers_reference;
 mod subscribers_search;
 mod throttle;
+mod wallet_money;
