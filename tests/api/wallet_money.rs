@@ -186,6 +186,23 @@ async fn thirty_adjustments_of_ten_cents_make_exactly_three() {
         "shown with the currency's decimals"
     );
     assert_eq!(edr_count(&app, wallet), 30, "one EDR per change");
+    assert_eq!(
+        page.matches("<td>adjust</td>").count(),
+        30,
+        "each adjustment is in the history"
+    );
+
+    // Deleting the subscriber takes its private wallet's balances; the EDRs stay.
+    let r = app
+        .post_form(&format!("/subscribers/{sub}/delete"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let buckets: i64 = balance_buckets::table
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
+    assert_eq!(buckets, 0);
+    assert_eq!(edr_count(&app, wallet), 30);
 }
 
 #[tokio::test]
@@ -403,6 +420,11 @@ async fn bad_input_is_refused_on_the_form_and_changes_nothing() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 422, "another wallet's bucket");
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("id=\"money-problem\""),
+        "the message is on the screen"
+    );
     let r = app
         .post_form(
             &format!("/wallets/{wallet}/buckets/{other_bucket}/delete"),
@@ -578,4 +600,37 @@ async fn balances_recomputed_from_the_edrs_equal_the_stored_ones() {
         edr_count(&app, wallet) > 100,
         "most operations changed something"
     );
+}
+
+#[tokio::test]
+async fn only_editors_of_the_wallets_provider_change_its_money() {
+    let app = spawn_admin().await;
+    let (_, wallet) = subscriber_with_wallet(&app, "CARD-SCOPE", "4790000038").await;
+    let cash = type_id(&app, 1, "GENERAL_CASH");
+    let viewer = app.operator_browser("vic", "viewer").await;
+    assert_eq!(adjust(&viewer, wallet, cash, "1").await, 403);
+
+    let elsewhere = app.service_provider("Elsewhere");
+    let outsider = app.operator_browser("otto", "operator").await;
+    diesel::update(selfcare::db::schema::operators::table)
+        .filter(selfcare::db::schema::operators::username.eq("otto"))
+        .set(selfcare::db::schema::operators::service_provider_id.eq(Some(elsewhere)))
+        .execute(&mut app.db())
+        .unwrap();
+    let outsider = outsider.another_browser();
+    let r = outsider
+        .login("otto", crate::common::OPERATOR_PASSWORD)
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        adjust(&outsider, wallet, cash, "1").await,
+        404,
+        "another provider's wallet"
+    );
+    assert_eq!(
+        adjust(&app, 999_999, cash, "1").await,
+        404,
+        "no such wallet"
+    );
+    assert_eq!(edr_count(&app, wallet), 0);
 }

@@ -242,6 +242,8 @@ pub struct EditPage {
     pub new_zone: ShapeFields,
     pub wallets: Vec<WalletView>,
     pub money: Vec<MoneyView>,
+    /// A refused money form's message when that form is not on this screen.
+    pub money_problem: String,
     pub can_add_wallet: bool,
     pub history: Vec<HistoryView>,
     pub has_pin: bool,
@@ -427,6 +429,7 @@ pub fn page(
         has_pin: d.subscriber.pin_defined(),
         wallets: wallet_views(&d),
         money: money_views(&d, &FormState::default()),
+        money_problem: String::new(),
         form,
     }
 }
@@ -440,10 +443,36 @@ pub fn page_with_money(
     money_form: FormState,
 ) -> EditPage {
     let money = money_views(&d, &money_form);
+    let key = money_form.value("form_of");
+    let shown = money.iter().any(|m| {
+        m.adjust_key == key
+            || m.bucket_key == key
+            || m.rows
+                .iter()
+                .any(|r| r.buckets.iter().any(|b| b.key == key))
+    });
     let mut p = page(layout, d, form, op, false);
+    if !shown {
+        p.money_problem = MONEY_FIELDS
+            .iter()
+            .map(|f| money_form.message(f))
+            .find(|m| !m.is_empty())
+            .unwrap_or_default()
+            .to_string();
+    }
     p.money = money;
     p
 }
+
+/// The fields of the money forms, in the order their messages are shown.
+const MONEY_FIELDS: [&str; 6] = [
+    "balance_type_id",
+    "amount",
+    "value",
+    "offset",
+    "expiry",
+    "change_reason",
+];
 
 pub struct BucketView {
     pub id: i64,

@@ -2,7 +2,7 @@
 //! per balance type, which wins over the product type's. Set by admins (audited).
 
 use crate::db::models::balance::{self, BalanceType, Limit, LimitOwner};
-use crate::db::models::{OperatorId, WalletId};
+use crate::db::models::OperatorId;
 use crate::db::schema::{operators, product_types};
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{Amount, FormState};
@@ -113,7 +113,6 @@ pub fn wallet_ranges(
     operator: i64,
     product_type: i64,
     types: &[BalanceType],
-    _wallet: WalletId,
 ) -> QueryResult<Vec<(i64, Option<Limit>)>> {
     types
         .iter()

@@ -37,7 +37,7 @@ pub fn wallets_money(
         let w = &held.wallet;
         let currency = currencies.iter().find(|c| c.id == w.currency_id);
         let types = balance::types(conn, Some(w.service_provider_id))?;
-        let ranges = wallet_ranges(conn, operator, w.product_type_id, &types, WalletId(w.id))?;
+        let ranges = wallet_ranges(conn, operator, w.product_type_id, &types)?;
         out.push(WalletMoney {
             wallet_id: w.id,
             decimals: currency.map(|c| c.decimals.max(0) as u32).unwrap_or(2),
