@@ -143,6 +143,13 @@ async fn every_provider_has_a_general_cash_type_and_admins_add_more() {
         "listed by id"
     );
     assert!(page.contains("DATA_MB"));
+    let audited: i64 = selfcare::db::schema::audit_log::table
+        .filter(selfcare::db::schema::audit_log::object_type.eq("balance_type"))
+        .filter(selfcare::db::schema::audit_log::object_id.eq(id))
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
+    assert_eq!(audited, 1, "the new balance type is audited");
 
     for (code, unit, max, field) in [
         ("DATA_MB", "units", "", "code"),
@@ -633,4 +640,76 @@ async fn only_editors_of_the_wallets_provider_change_its_money() {
         "no such wallet"
     );
     assert_eq!(edr_count(&app, wallet), 0);
+}
+
+#[tokio::test]
+async fn buckets_are_edited_time_shows_as_minutes_and_offsets_need_a_chargeable_type() {
+    let app = spawn_admin().await;
+    let (sub, wallet) = subscriber_with_wallet(&app, "CARD-EDIT", "4790000039").await;
+    assert_eq!(
+        new_type(&app, "CALL_TIME", "time", "", "limit")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let r = app
+        .post_form(
+            "/admin/balance-types",
+            &[
+                ("service_provider_id", "1"),
+                ("code", "TRACK"),
+                ("name", "Tracker"),
+                ("unit", "units"),
+                ("category", "tracker"),
+                ("max_value", ""),
+                ("max_policy", "limit"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (time, track) = (type_id(&app, 1, "CALL_TIME"), type_id(&app, 1, "TRACK"));
+
+    assert_eq!(
+        add_bucket(&app, wallet, time, "125", &day(3), "").await,
+        303
+    );
+    assert_eq!(total(&app, sub, "CALL_TIME").await, Some(0));
+    let bucket: i64 = balance_buckets::table
+        .select(balance_buckets::id)
+        .first(&mut app.db())
+        .unwrap();
+    let r = app
+        .post_form(
+            &format!("/wallets/{wallet}/buckets/{bucket}"),
+            &[("value", "185"), ("offset", ""), ("expiry", &day(10))],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "the offset taken away, the value raised"
+    );
+    assert_eq!(total(&app, sub, "CALL_TIME").await, Some(185));
+    let page = app.get_html(&format!("/subscribers/{sub}")).await;
+    assert!(page.contains(">3:05<"), "time as m:ss");
+    assert_eq!(
+        add_bucket(&app, wallet, time, "1.5", "", "").await,
+        422,
+        "whole seconds"
+    );
+
+    assert_eq!(
+        add_bucket(&app, wallet, track, "3", &day(1), "").await,
+        422,
+        "a tracker takes no offset"
+    );
+    assert_eq!(add_bucket(&app, wallet, track, "3", "", "").await, 303);
+    let r = app
+        .post_form(&format!("/wallets/{wallet}/buckets/{bucket}/delete"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(total(&app, sub, "CALL_TIME").await, Some(0));
+    assert_eq!(total(&app, sub, "TRACK").await, Some(3));
+    assert_eq!(edr_count(&app, wallet), 4);
 }
