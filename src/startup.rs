@@ -124,6 +124,7 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key)> {
     let key = db::exclusively(&mut conn, &settings.database_url, |conn| {
         db::run_migrations(conn)?;
         reference::seed(conn)?;
+        crate::db::models::balance::seed(conn)?;
         app_settings::get_or_insert(conn, "write_lock", "0")?;
         let mut fresh = [0u8; 64];
         rand::thread_rng().fill_bytes(&mut fresh);

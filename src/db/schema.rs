@@ -446,6 +446,86 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    balance_types (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        code -> Text,
+        name -> Text,
+        unit -> Text,
+        category -> Text,
+        max_value -> Nullable<Int8>,
+        max_policy -> Text,
+        allow_credit -> Bool,
+        is_default -> Bool,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    wallet_balances (id) {
+        id -> Int8,
+        wallet_id -> Int8,
+        balance_type_id -> Int8,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    balance_buckets (id) {
+        id -> Int8,
+        balance_id -> Int8,
+        value -> Int8,
+        expires_at -> Nullable<Int8>,
+        starts_at -> Nullable<Int8>,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    edrs (id) {
+        id -> Int8,
+        edr_type -> Text,
+        service_provider_id -> Int8,
+        wallet_id -> Int8,
+        subscriber_id -> Nullable<Int8>,
+        operator_name -> Nullable<Text>,
+        change_reason -> Nullable<Text>,
+        called_number -> Nullable<Text>,
+        duration_s -> Nullable<Int8>,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    edr_balances (edr_id, balance_type_id) {
+        edr_id -> Int8,
+        balance_type_id -> Int8,
+        before_total -> Int8,
+        after_total -> Int8,
+        cost -> Int8,
+    }
+}
+
+diesel::table! {
+    product_type_limits (product_type_id, balance_type_id) {
+        product_type_id -> Int8,
+        balance_type_id -> Int8,
+        min_value -> Int8,
+        max_value -> Int8,
+    }
+}
+
+diesel::table! {
+    operator_limits (operator_id, balance_type_id) {
+        operator_id -> Int8,
+        balance_type_id -> Int8,
+        min_value -> Int8,
+        max_value -> Int8,
+    }
+}
+
 diesel::joinable!(access_links -> sites (site_id));
 diesel::joinable!(branding_logos -> branding_profiles (branding_id));
 diesel::joinable!(compliance_reviews -> customers (customer_id));
@@ -479,10 +559,20 @@ diesel::joinable!(wallets -> product_types (product_type_id));
 diesel::joinable!(wallets -> service_providers (service_provider_id));
 diesel::joinable!(zone_shapes -> subscriber_zones (zone_id));
 
+diesel::joinable!(balance_types -> service_providers (service_provider_id));
+diesel::joinable!(wallet_balances -> wallets (wallet_id));
+diesel::joinable!(wallet_balances -> balance_types (balance_type_id));
+diesel::joinable!(balance_buckets -> wallet_balances (balance_id));
+diesel::joinable!(edr_balances -> edrs (edr_id));
+diesel::joinable!(product_type_limits -> balance_types (balance_type_id));
+diesel::joinable!(operator_limits -> balance_types (balance_type_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     access_links,
     app_settings,
     audit_log,
+    balance_buckets,
+    balance_types,
     branding_logos,
     branding_profiles,
     charging_domains,
@@ -493,13 +583,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_packages,
     customers,
     did_ranges,
+    edr_balances,
+    edrs,
     emergency_locations,
     export_jobs,
     languages,
     login_failures,
+    operator_limits,
     operator_preferences,
     operators,
     packages,
+    product_type_limits,
     product_types,
     restricted_parties,
     service_providers,
@@ -513,6 +607,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscribers,
     tariffs,
     voucher_recharge_attempts,
+    wallet_balances,
     wallet_product_swaps,
     wallets,
     web_sessions,

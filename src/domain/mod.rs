@@ -2,6 +2,7 @@
 //! understands when the input is not acceptable.
 
 mod address_list;
+pub mod balance;
 mod choices;
 mod color;
 mod contact;
@@ -10,7 +11,7 @@ mod credentials;
 mod form_state;
 pub mod geo;
 mod logo;
-mod money;
+pub mod money;
 mod network;
 mod numbers;
 mod region;
@@ -31,7 +32,7 @@ pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
 pub use form_state::FormState;
 pub use logo::{Logo, MAX_LOGO_BYTES};
-pub use money::CreditLimit;
+pub use money::{Amount, CreditLimit, Unit};
 pub use network::IpNet;
 pub use numbers::{DialNumber, DidField, DidRange};
 pub use region::Region;

@@ -1,5 +1,5 @@
 //! Values of a subscriber and its wallets: identifiers, PIN, numbers, short codes, short texts,
-//! amounts in minor units, dates, and the closed sets (wallet type, state, limit type…).
+//! dates, and the closed sets (wallet type, state, limit type…).
 
 use super::choices::choice;
 
@@ -309,60 +309,6 @@ pub fn parse_max_concurrent(input: &str) -> Result<i32, String> {
         .map_err(|_| "Enter a whole number of at least 1 (at most 9999).".into())
 }
 
-/// An amount ≥ 0 in a currency with `decimals` decimals, as minor units.
-pub fn parse_amount(input: &str, decimals: u32) -> Result<i64, String> {
-    let t = input.trim().replace([',', ' '], "");
-    if t.is_empty() {
-        return Err("Enter an amount.".into());
-    }
-    if t.starts_with('-') {
-        return Err("The amount cannot be negative.".into());
-    }
-    let (whole, frac) = t.split_once('.').unwrap_or((t.as_str(), ""));
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if !digits(whole) || !digits(frac) || (whole.is_empty() && frac.is_empty()) {
-        return Err("Enter a number such as 100 or 100.50.".into());
-    }
-    if frac.len() > decimals as usize {
-        return Err(match decimals {
-            0 => "This currency has no decimals.".to_string(),
-            d => format!("This currency has at most {d} decimals."),
-        });
-    }
-    if whole.len() > 13 {
-        return Err("That amount is too large.".into());
-    }
-    let scale = 10i64.pow(decimals);
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| "Enter a number.".to_string())?
-    };
-    let frac: i64 = if decimals == 0 {
-        0
-    } else {
-        format!("{frac:0<width$}", width = decimals as usize)
-            .parse()
-            .map_err(|_| "Enter a number.".to_string())?
-    };
-    Ok(whole * scale + frac)
-}
-
-/// Minor units back to text with the currency's decimals (`1050`, 2 → `10.50`).
-pub fn format_amount(minor: i64, decimals: u32) -> String {
-    if decimals == 0 {
-        return minor.to_string();
-    }
-    let scale = 10i64.pow(decimals);
-    let sign = if minor < 0 { "-" } else { "" };
-    format!(
-        "{sign}{}.{:0width$}",
-        minor.abs() / scale,
-        minor.abs() % scale,
-        width = decimals as usize
-    )
-}
-
 /// A date `YYYY-MM-DD` (as a date input sends it), as the UTC midnight that starts it.
 pub fn parse_date(input: &str) -> Result<i64, String> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
@@ -454,19 +400,6 @@ mod tests {
         assert!(ShortCode::parse("12345678901").is_err());
         assert!(DiscountPrefix::parse("").is_ok());
         assert!(DiscountPrefix::parse("0x").is_err());
-    }
-
-    #[test]
-    fn amounts_are_exact_minor_units() {
-        assert_eq!(parse_amount("10.5", 2), Ok(1050));
-        assert_eq!(parse_amount("0.07", 2), Ok(7));
-        assert_eq!(parse_amount("100", 0), Ok(100));
-        assert!(parse_amount("1.5", 0).is_err());
-        assert!(parse_amount("1.555", 2).is_err());
-        assert!(parse_amount("-1", 2).is_err());
-        assert_eq!(format_amount(1050, 2), "10.50");
-        assert_eq!(format_amount(7, 3), "0.007");
-        assert_eq!(format_amount(12, 0), "12");
     }
 
     #[test]

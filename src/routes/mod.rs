@@ -12,6 +12,7 @@ mod health;
 pub mod history;
 pub mod input_guard;
 mod layout;
+mod limits_page;
 mod links;
 mod login;
 mod multipart;

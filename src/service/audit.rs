@@ -30,6 +30,8 @@ crate::domain::choice!(
         DidRange => "did_range", "DID range";
         CpnSubstitution => "cpn_substitution", "CPN substitution";
         EmergencyLocation => "emergency_location", "Emergency response location";
+        BalanceType => "balance_type", "Balance type";
+        AdjustmentLimit => "adjustment_limit", "Adjustment limit";
     ]
 );
 
@@ -43,6 +45,10 @@ crate::domain::choice!(
         Replace => "replace", "Replace";
         AddWallet => "add_wallet", "Add wallet";
         Blacklist => "blacklist", "Blacklist";
+        Adjust => "adjust", "Adjust balance";
+        AddBucket => "add_bucket", "Add bucket";
+        EditBucket => "edit_bucket", "Change bucket";
+        DeleteBucket => "delete_bucket", "Delete bucket";
     ]
 );
 

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod exports;
 pub mod health;
 pub mod links;
+pub mod money;
 pub mod numbers;
 pub mod operators;
 pub mod packages;

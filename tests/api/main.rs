@@ -39,3 +39,4 @@ mod subscribers_reference;
 mod subscribers_search;
 mod throttle;
 mod time_zones;
+mod wallet_money;

@@ -1,9 +1,11 @@
 //! Row structs, insert forms, update forms and the queries of each table.
 
 pub mod audit;
+pub mod balance;
 pub mod branding;
 pub mod compliance;
 pub mod customer;
+pub mod edr;
 pub mod explain;
 pub mod export_job;
 pub mod link;

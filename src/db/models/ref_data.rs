@@ -199,13 +199,17 @@ pub fn name_taken(conn: &mut DbConnection, kind: RefKind, name: &str) -> QueryRe
 pub fn create_named(conn: &mut DbConnection, kind: RefKind, name: &str) -> QueryResult<i64> {
     let now = crate::db::now();
     match kind {
-        RefKind::ServiceProviders => diesel::insert_into(service_providers::table)
-            .values((
-                service_providers::name.eq(name),
-                service_providers::created_at.eq(now),
-            ))
-            .returning(service_providers::id)
-            .get_result(conn),
+        RefKind::ServiceProviders => {
+            let id = diesel::insert_into(service_providers::table)
+                .values((
+                    service_providers::name.eq(name),
+                    service_providers::created_at.eq(now),
+                ))
+                .returning(service_providers::id)
+                .get_result(conn)?;
+            super::balance::ensure_default(conn, id)?;
+            Ok(id)
+        }
         RefKind::ProductTypes => diesel::insert_into(product_types::table)
             .values((
                 product_types::name.eq(name),

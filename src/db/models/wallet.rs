@@ -147,6 +147,15 @@ pub fn holders(conn: &mut DbConnection, wallet_id: i64) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// The subscribers holding a wallet, lowest id first.
+pub fn holder_ids(conn: &mut DbConnection, wallet_id: i64) -> QueryResult<Vec<i64>> {
+    subscriber_wallets::table
+        .filter(subscriber_wallets::wallet_id.eq(wallet_id))
+        .order(subscriber_wallets::subscriber_id)
+        .select(subscriber_wallets::subscriber_id)
+        .load(conn)
+}
+
 pub fn link(
     conn: &mut DbConnection,
     subscriber_id: i64,

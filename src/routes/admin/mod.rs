@@ -1,6 +1,8 @@
 //! Admin pages of the subscribers area: reference data (lists the forms choose from) and the
 //! global settings.
 
+pub mod balance_types;
+pub mod limits;
 pub mod reference;
 pub mod settings;
 
@@ -8,6 +10,19 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/settings", web::get().to(settings::page))
+        .route("/admin/balance-types", web::get().to(balance_types::list))
+        .route(
+            "/admin/balance-types",
+            web::post().to(balance_types::create),
+        )
+        .route(
+            "/admin/product-types/{id}/limits",
+            web::get().to(limits::page),
+        )
+        .route(
+            "/admin/product-types/{id}/limits",
+            web::post().to(limits::save),
+        )
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/reference", web::get().to(reference::index))
         .route("/admin/reference/{kind}", web::get().to(reference::list))

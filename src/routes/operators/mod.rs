@@ -2,6 +2,7 @@
 //! form that creates one. The rules, the audit and the session ending live in
 //! `service::operators`; `manage` is one operator's page.
 
+pub mod limits;
 pub mod manage;
 
 use crate::auth::{Admin, CsrfField, CsrfForm};
@@ -28,6 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/operators/{id}", web::get().to(manage::page))
         .route("/operators/{id}", web::post().to(manage::set_role))
         .route("/operators/{id}/disable", web::post().to(manage::disable))
+        .route("/operators/{id}/limits", web::get().to(limits::page))
+        .route("/operators/{id}/limits", web::post().to(limits::save))
         .route("/operators/{id}/enable", web::post().to(manage::enable))
         .route(
             "/operators/{id}/time-zone",

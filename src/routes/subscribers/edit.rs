@@ -24,7 +24,11 @@ pub async fn page(
 ) -> AppResult<EditPage> {
     let id = path.into_inner();
     let scope = op.service_provider_id;
-    let data = with_conn(&state, move |conn| edit_data(conn, scope, SubscriberId(id))).await?;
+    let operator = op.id;
+    let data = with_conn(&state, move |conn| {
+        edit_data(conn, scope, operator, SubscriberId(id))
+    })
+    .await?;
     let form = edit_view::saved_state(&data);
     Ok(edit_view::page(
         Layout::for_operator(&op, &flashes),

@@ -8,12 +8,11 @@ use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
-    date_input_value, date_time_input_value, format_amount, BarringListType, FfService,
-    WalletState, WalletType,
+    date_input_value, date_time_input_value, BarringListType, FfService, WalletState, WalletType,
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
-use crate::domain::FormState;
-use crate::domain::Zone;
+use crate::domain::{Amount, FormState, Unit, Zone};
+use crate::format::format_time;
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
 use crate::service::subscribers::edit_form::SHAPE_INPUTS;
@@ -242,6 +241,9 @@ pub struct EditPage {
     pub can_add_zone: bool,
     pub new_zone: ShapeFields,
     pub wallets: Vec<WalletView>,
+    pub money: Vec<MoneyView>,
+    /// A refused money form's message when that form is not on this screen.
+    pub money_problem: String,
     pub can_add_wallet: bool,
     pub history: Vec<HistoryView>,
     pub has_pin: bool,
@@ -305,7 +307,11 @@ fn wallet_views(d: &EditData) -> Vec<WalletView> {
                 display_currency: display.map(|c| c.code.clone()).unwrap_or_default(),
                 min_credit: match (w.min_credit_minor, display) {
                     (Some(m), Some(c)) => {
-                        format!("{} {}", format_amount(m, c.decimals.max(0) as u32), c.code)
+                        format!(
+                            "{} {}",
+                            Amount::from_minor(m).show(Unit::Cash, c.decimals.max(0) as u32),
+                            c.code
+                        )
                     }
                     _ => String::new(),
                 },
@@ -426,6 +432,177 @@ pub fn page(
             .collect(),
         has_pin: d.subscriber.pin_defined(),
         wallets: wallet_views(&d),
+        money: money_views(&d, &FormState::default()),
+        money_problem: String::new(),
         form,
     }
+}
+
+/// The screen after a refused money form: that form shows what was typed and its message.
+pub fn page_with_money(
+    layout: Layout,
+    d: EditData,
+    form: FormState,
+    op: &CurrentOperator,
+    money_form: FormState,
+) -> EditPage {
+    let money = money_views(&d, &money_form);
+    let key = money_form.value("form_of");
+    let shown = money.iter().any(|m| {
+        m.adjust_key == key
+            || m.bucket_key == key
+            || m.rows
+                .iter()
+                .any(|r| r.buckets.iter().any(|b| b.key == key))
+    });
+    let mut p = page(layout, d, form, op, false);
+    if !shown {
+        p.money_problem = MONEY_FIELDS
+            .iter()
+            .map(|f| money_form.message(f))
+            .find(|m| !m.is_empty())
+            .unwrap_or_default()
+            .to_string();
+    }
+    p.money = money;
+    p
+}
+
+/// The fields of the money forms, in the order their messages are shown.
+const MONEY_FIELDS: [&str; 6] = [
+    "balance_type_id",
+    "amount",
+    "value",
+    "offset",
+    "expiry",
+    "change_reason",
+];
+
+pub struct BucketView {
+    pub id: i64,
+    pub value: String,
+    pub expiry: String,
+    pub offset: String,
+    pub counts: bool,
+    pub key: String,
+    pub form: FormState,
+}
+
+pub struct BalanceRow {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub total: i64,
+    pub available: i64,
+    pub reserved: i64,
+    pub shown: String,
+    pub range: String,
+    pub buckets: Vec<BucketView>,
+}
+
+pub struct MoneyView {
+    pub wallet_id: i64,
+    pub wallet_ref: String,
+    pub label: String,
+    pub currency: String,
+    pub rows: Vec<BalanceRow>,
+    pub types: Vec<(String, String)>,
+    pub ranges: Vec<(String, String)>,
+    pub adjust_key: String,
+    pub adjust_form: FormState,
+    pub bucket_key: String,
+    pub bucket_form: FormState,
+}
+
+/// The form state of the form `key`: the refused one, or a blank one.
+fn form_for(refused: &FormState, key: &str, blank: FormState) -> FormState {
+    if refused.value("form_of") == key {
+        refused.clone()
+    } else {
+        blank
+    }
+}
+
+fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
+    d.money
+        .iter()
+        .zip(d.wallets.iter())
+        .map(|(m, (held, _))| {
+            let dec = m.decimals;
+            let show = |a: i64, u: Unit| Amount::from_minor(a).show(u, dec);
+            let range_text = |type_id: i64, u: Unit| {
+                m.ranges
+                    .iter()
+                    .find(|(t, _)| *t == type_id)
+                    .and_then(|(_, l)| *l)
+                    .map(|l| format!("{} to {}", show(l.min.minor(), u), show(l.max.minor(), u)))
+                    .unwrap_or_else(|| "no limit set".to_string())
+            };
+            let rows = m
+                .balances
+                .iter()
+                .map(|b| {
+                    let u = b.balance_type.unit;
+                    let total = b.total_at(m.now);
+                    BalanceRow {
+                        code: b.balance_type.code.clone(),
+                        name: b.balance_type.name.clone(),
+                        category: b.balance_type.category.label().to_string(),
+                        total,
+                        available: total,
+                        reserved: 0,
+                        shown: show(total, u),
+                        range: range_text(b.balance_type.id, u),
+                        buckets: b
+                            .buckets
+                            .iter()
+                            .map(|k| {
+                                let key = format!("{}:bucket-{}", m.wallet_id, k.id);
+                                let dates = k.dates();
+                                let expiry =
+                                    dates.expiry_day().map(date_input_value).unwrap_or_default();
+                                let offset = k.starts_at.map(date_input_value).unwrap_or_default();
+                                let mut blank = FormState::default();
+                                blank.set("value", Amount::from_minor(k.value).input_value(u, dec));
+                                blank.set("expiry", expiry.clone());
+                                blank.set("offset", offset.clone());
+                                BucketView {
+                                    id: k.id,
+                                    value: show(k.value, u),
+                                    expiry,
+                                    offset,
+                                    counts: dates.counts_at(m.now),
+                                    form: form_for(refused, &key, blank),
+                                    key,
+                                }
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            let adjust_key = format!("{}:adjust", m.wallet_id);
+            let bucket_key = format!("{}:bucket", m.wallet_id);
+            MoneyView {
+                wallet_id: m.wallet_id,
+                wallet_ref: held.wallet.wallet_ref.clone(),
+                label: held.wallet_type.label().to_string(),
+                currency: m.currency.clone(),
+                rows,
+                types: m
+                    .types
+                    .iter()
+                    .map(|t| (t.id.to_string(), format!("{} — {}", t.code, t.name)))
+                    .collect(),
+                ranges: m
+                    .types
+                    .iter()
+                    .map(|t| (t.code.clone(), range_text(t.id, t.unit)))
+                    .collect(),
+                adjust_form: form_for(refused, &adjust_key, FormState::default()),
+                adjust_key,
+                bucket_form: form_for(refused, &bucket_key, FormState::default()),
+                bucket_key,
+            }
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@ pub mod create;
 pub mod delete;
 pub mod edit;
 pub mod edit_view;
+pub mod money;
 pub mod search;
 pub mod wallet_new;
 
@@ -41,7 +42,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(wallet_new::create),
         )
         .route("/subscribers/{id}/delete", web::get().to(delete::confirm))
-        .route("/subscribers/{id}/delete", web::post().to(delete::delete));
+        .route("/subscribers/{id}/delete", web::post().to(delete::delete))
+        .route("/wallets/{id}/adjustments", web::post().to(money::adjust))
+        .route("/wallets/{id}/buckets", web::post().to(money::add_bucket))
+        .route(
+            "/wallets/{id}/buckets/{bucket_id}",
+            web::post().to(money::edit_bucket),
+        )
+        .route(
+            "/wallets/{id}/buckets/{bucket_id}/delete",
+            web::post().to(money::delete_bucket),
+        );
 }
 
 /// A posted form: its CSRF token (checked by `CsrfForm`), and the rest as the service reads it.

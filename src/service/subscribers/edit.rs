@@ -53,7 +53,8 @@ pub async fn save(
     fields: Fields,
 ) -> AppResult<SaveOutcome> {
     let scope = op.service_provider_id;
-    let data = with_conn(state, move |conn| edit_data(conn, scope, id)).await?;
+    let operator = op.id;
+    let data = with_conn(state, move |conn| edit_data(conn, scope, operator, id)).await?;
     let plan = match plan(&data, op, &fields) {
         Ok(plan) => plan,
         Err(NoPlan::Unchanged) => return Ok(SaveOutcome::Unchanged),
@@ -163,7 +164,7 @@ fn commit(
             Some(f)
         }
     };
-    let data = Box::new(edit_data(conn, scope, SubscriberId(id))?);
+    let data = Box::new(edit_data(conn, scope, by.id, SubscriberId(id))?);
     Ok(match refused {
         Some(f) => SaveOutcome::Invalid(data, f),
         None => SaveOutcome::Stale(data),

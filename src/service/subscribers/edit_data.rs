@@ -28,15 +28,22 @@ pub struct EditData {
     pub domains: Vec<(i64, String)>,
     pub cugs: Vec<(i64, String)>,
     pub audit_on: bool,
+    /// Each wallet's balances, in the order of `wallets`.
+    pub money: Vec<crate::service::money::panel::WalletMoney>,
     pub history: Vec<AuditEntry>,
 }
 
 /// History entries shown at most.
 const HISTORY: i64 = 200;
 
-/// Loads the screen of subscriber `id`, if the operator's `scope` lets them see it (else 404).
+/// Loads the screen of subscriber `id` as `operator` sees it (their adjustment limits), if the operator's `scope` lets them see it (else 404).
 #[tracing::instrument(skip(conn))]
-pub fn edit_data(conn: &mut DbConnection, scope: Scope, id: SubscriberId) -> AppResult<EditData> {
+pub fn edit_data(
+    conn: &mut DbConnection,
+    scope: Scope,
+    operator: i64,
+    id: SubscriberId,
+) -> AppResult<EditData> {
     let subscriber = subscriber_visible(conn, scope, id.0)?;
     let provider = providers_for(conn, None)?
         .into_iter()
@@ -54,6 +61,7 @@ pub fn edit_data(conn: &mut DbConnection, scope: Scope, id: SubscriberId) -> App
     }
     let wallet_ids: Vec<i64> = wallets.iter().map(|(h, _)| h.wallet.id).collect();
     let currencies = ref_data::all_currencies(conn)?;
+    let money = crate::service::money::panel::wallets_money(conn, operator, &wallets, &currencies)?;
     Ok(EditData {
         provider,
         profile,
@@ -64,6 +72,7 @@ pub fn edit_data(conn: &mut DbConnection, scope: Scope, id: SubscriberId) -> App
         domains: ref_data::options(conn, RefKind::ChargingDomains)?,
         cugs: ref_data::options(conn, RefKind::ClosedUserGroups)?,
         audit_on: settings::audit_financial_changes(conn)?,
+        money,
         history: audit::history_of(
             conn,
             ObjectKind::Subscriber.code(),

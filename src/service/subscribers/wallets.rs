@@ -13,9 +13,9 @@ use crate::db::models::wallet::{self, NewWallet, Wallet};
 use crate::db::models::SubscriberId;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::subscriber::{
-    parse_amount, parse_max_concurrent, ChangeReason, LimitType, WalletRef, WalletState, WalletType,
+    parse_max_concurrent, ChangeReason, LimitType, WalletRef, WalletState, WalletType,
 };
-use crate::domain::FormState;
+use crate::domain::{Amount, FormState, Unit};
 use crate::error::{AppError, AppResult};
 use crate::service::access::{subscriber_visible, Scope};
 use crate::service::audit::{Action, AuditEvent, ObjectKind};
@@ -438,8 +438,8 @@ fn min_credit(
                 .unwrap_or(2);
             f.check(
                 "min_credit",
-                parse_amount(&form.min_credit, decimals)
-                    .map(Some)
+                Amount::parse_non_negative(&form.min_credit, Unit::Cash, decimals)
+                    .map(|a| Some(a.minor()))
                     .map_err(|m| format!("A Limited Postpaid wallet needs a minimum credit. {m}")),
             )
         }

@@ -1,0 +1,52 @@
+//! What the Balances panel shows for each wallet: its balances with total, available and
+//! reserved, their buckets, the balance types it may use, and this operator's allowed ranges.
+
+use super::limits::wallet_ranges;
+use crate::db::models::balance::{self, Balance, BalanceType, Limit};
+use crate::db::models::ref_data::Currency;
+use crate::db::models::wallet::{HeldWallet, WalletCustomer};
+use crate::db::models::WalletId;
+use crate::db::DbConnection;
+use diesel::QueryResult;
+
+/// One wallet's money.
+#[derive(Debug, Clone)]
+pub struct WalletMoney {
+    pub wallet_id: i64,
+    /// The wallet currency's decimals and code (cash amounts).
+    pub decimals: u32,
+    pub currency: String,
+    pub balances: Vec<Balance>,
+    /// The balance types of the wallet's provider.
+    pub types: Vec<BalanceType>,
+    /// The adjustment range per balance type (`None`: no limit set).
+    pub ranges: Vec<(i64, Option<Limit>)>,
+    /// When the totals were counted.
+    pub now: i64,
+}
+
+pub fn wallets_money(
+    conn: &mut DbConnection,
+    operator: i64,
+    wallets: &[(HeldWallet, Option<WalletCustomer>)],
+    currencies: &[Currency],
+) -> QueryResult<Vec<WalletMoney>> {
+    let now = crate::db::now();
+    let mut out = Vec::with_capacity(wallets.len());
+    for (held, _) in wallets {
+        let w = &held.wallet;
+        let currency = currencies.iter().find(|c| c.id == w.currency_id);
+        let types = balance::types(conn, Some(w.service_provider_id))?;
+        let ranges = wallet_ranges(conn, operator, w.product_type_id, &types)?;
+        out.push(WalletMoney {
+            wallet_id: w.id,
+            decimals: currency.map(|c| c.decimals.max(0) as u32).unwrap_or(2),
+            currency: currency.map(|c| c.code.clone()).unwrap_or_default(),
+            balances: balance::of_wallet(conn, WalletId(w.id))?,
+            types,
+            ranges,
+            now,
+        });
+    }
+    Ok(out)
+}
