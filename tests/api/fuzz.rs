@@ -83,6 +83,13 @@ const POST_ROUTES: &[&str] = &[
     "/admin/settings",
     "/admin/reference/{kind}",
     "/admin/reference/{kind}/{id}/delete",
+    "/admin/balance-types",
+    "/admin/product-types/{id}/limits",
+    "/operators/{id}/limits",
+    "/wallets/{id}/buckets",
+    "/wallets/{id}/buckets/{id}",
+    "/wallets/{id}/buckets/{id}/delete",
+    "/wallets/{id}/adjustments",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -854,6 +861,39 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         .await;
     let subscriber = create_subscriber(&app, "700100", "4790000001").await;
     add_private_wallet(&app, subscriber, "").await;
+    // A bucket, so that the wallet's bucket edit and delete forms are on the page too.
+    let (wallet, cash): (i64, i64) = {
+        let mut conn = app.db();
+        let wallet = schema::subscriber_wallets::table
+            .filter(schema::subscriber_wallets::subscriber_id.eq(subscriber))
+            .select(schema::subscriber_wallets::wallet_id)
+            .first(&mut conn)
+            .expect("the new wallet");
+        let cash = schema::balance_types::table
+            .filter(schema::balance_types::is_default.eq(true))
+            .select(schema::balance_types::id)
+            .first(&mut conn)
+            .expect("the general cash balance type");
+        (wallet, cash)
+    };
+    let r = app
+        .post_form(
+            &format!("/wallets/{wallet}/buckets"),
+            &[
+                ("balance_type_id", &cash.to_string()),
+                ("value", "5.00"),
+                ("offset", ""),
+                ("expiry", ""),
+                ("change_reason", "seed"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
     let operator = app.new_operator("fuzzop", "operator").await;
     let admin_id = app.operator_id("admin").await;
     let r = app
@@ -936,6 +976,9 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         format!("/subscribers/{subscriber}/wallets/new"),
         "/admin/settings".to_string(),
         "/preferences".to_string(),
+        "/admin/balance-types".to_string(),
+        "/admin/product-types/1/limits".to_string(),
+        format!("/operators/{operator}/limits"),
         "/operators".to_string(),
         format!("/operators/{operator}"),
         "/brandings/new".to_string(),

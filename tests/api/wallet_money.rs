@@ -121,7 +121,10 @@ async fn set_limit(app: &TestApp, path: &str, bt: &str, (min, max): (&str, &str)
 
 fn day(offset_days: i64) -> String {
     let now = selfcare::db::now();
-    selfcare::format::format_date(now - now.rem_euclid(86_400) + offset_days * 86_400)
+    selfcare::format::format_date(
+        now - now.rem_euclid(86_400) + offset_days * 86_400,
+        &jiff::tz::TimeZone::UTC,
+    )
 }
 
 #[tokio::test]

@@ -12,7 +12,6 @@ use crate::domain::subscriber::{
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::{Amount, FormState, Unit, Zone};
-use crate::format::format_time;
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
 use crate::service::subscribers::edit_form::SHAPE_INPUTS;
