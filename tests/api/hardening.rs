@@ -324,6 +324,27 @@ async fn the_audit_log_is_scoped_to_the_operators_provider() {
         .get_html(&format!("/audit?object_type=customer&object_id={}", t.a))
         .await;
     assert!(!page.contains("Alpha Foods AS"));
+    // Balance types are per provider too.
+    for (provider, code) in [(1, "ALPHA_MINUTES"), (p2, "BRAVO_MINUTES")] {
+        let r = app
+            .post_form(
+                "/admin/balance-types",
+                &[
+                    ("service_provider_id", &provider.to_string()),
+                    ("code", code),
+                    ("name", "Minutes"),
+                    ("unit", "time"),
+                    ("category", "chargeable"),
+                    ("max_value", ""),
+                    ("max_policy", "limit"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "{code}");
+    }
+    let page = pia.get_html("/audit?object_type=balance_type").await;
+    assert!(page.contains("BRAVO_MINUTES"), "{page}");
+    assert!(!page.contains("ALPHA_MINUTES"), "{page}");
 }
 
 /// Branding profiles and the package list are shared by every provider: an operator limited to

@@ -116,8 +116,8 @@ fn in_provider(
     >,
 > {
     use crate::db::schema::{
-        access_links, cpn_substitutions, customers, did_ranges, emergency_locations, operators,
-        sites, subscribers, wallets,
+        access_links, balance_types, cpn_substitutions, customers, did_ranges, emergency_locations,
+        operators, sites, subscribers, wallets,
     };
     let customer_ids = || {
         customers::table
@@ -175,6 +175,13 @@ fn in_provider(
                     wallets::table
                         .filter(wallets::service_provider_id.eq(sp))
                         .select(wallets::id),
+                ),
+            ))
+            .or(of("balance_type").and(
+                audit_log::object_id.eq_any(
+                    balance_types::table
+                        .filter(balance_types::service_provider_id.eq(sp))
+                        .select(balance_types::id),
                 ),
             ))
             .or(of("operator").and(
