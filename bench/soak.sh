@@ -7,7 +7,7 @@
 #   bash bench/soak.sh                          # 10 minutes on SQLite
 #   SOAK_SECS=60 bash bench/soak.sh             # a quick look
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/selfcare_soak bash bench/soak.sh
-#   FEATURES=mimalloc bash bench/soak.sh        # the same with mimalloc as the global allocator
+#   MALLOC_ARENA_MAX=2 SOAK_TAG=arena2 bash bench/soak.sh   # glibc with two malloc arenas
 #
 # Knobs (environment):
 #   SOAK_SECS=600        seconds of load
@@ -17,7 +17,9 @@
 #   IDLE_SECS=30         seconds sampled before the load (the idle figure is their median)
 #   AFTER_SECS=60        seconds sampled after the load (the after figure is the last sample)
 #   SAMPLE_SECS=5        seconds between RSS samples
-#   FEATURES=            cargo features of the server build (e.g. mimalloc)
+#   FEATURES=            cargo features of the server build
+#   SOAK_TAG=            added to the names of the result files (e.g. arena2 for a run under
+#                        MALLOC_ARENA_MAX=2, which the server inherits like any environment)
 #   SKIP_BUILD=1         use target/release/selfcare as it is
 #
 # The load is examples/soak.rs (built in the dev profile: it is the client, not what is
@@ -101,7 +103,7 @@ else
     URL="sqlite://$OUT/soak.db"
     query() { sqlite3 -separator : "$OUT/soak.db" "$1"; }
 fi
-NAME="soak-$ENGINE$SUFFIX"
+NAME="soak-$ENGINE$SUFFIX${SOAK_TAG:+-$SOAK_TAG}"
 
 log "[$ENGINE] demo-data --customers $CUSTOMERS --subscribers $SUBSCRIBERS"
 DATABASE_URL=$URL SELFCARE_ADMIN_PASSWORD=$ADMIN_PASSWORD timeout 1800 "$SELFCARE" demo-data \
@@ -163,7 +165,7 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f MB", k / 1024}'; }
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM"
     echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "engine: $ENGINE; features: ${FEATURES:-none}"
+    echo "engine: $ENGINE; features: ${FEATURES:-none}; MALLOC_ARENA_MAX: ${MALLOC_ARENA_MAX:-unset}"
     echo "data: $CUSTOMERS customers, $SUBSCRIBERS subscribers"
     echo "load: $CONNECTIONS connections, $SOAK_SECS s (examples/soak.rs)"
     echo "rss idle (median of the first ${IDLE_SECS} s): $(mb "$IDLE")"

@@ -1,11 +1,6 @@
 use clap::Parser;
 use selfcare::config::{Cli, Command};
 
-/// `--features mimalloc` swaps the system allocator for mimalloc (bench/soak.sh compares them).
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let mut cli = Cli::parse();
