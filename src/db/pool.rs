@@ -37,6 +37,9 @@ pub fn build_pool(url: &str, max_size: u32) -> DbPool {
     r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
+        // After a burst, idle connections close (r2d2 looks every 30 s) and free their page and
+        // statement caches; `memory::trim` then gives the memory back to the system.
+        .idle_timeout(Some(Duration::from_secs(30)))
         .connection_timeout(Duration::from_secs(3))
         // A SQLite file cannot drop its connection; a PostgreSQL server can, and a dead
         // connection is then replaced before a request gets it.

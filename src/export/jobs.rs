@@ -18,6 +18,8 @@ pub const KEEP_SECS: i64 = 7 * 24 * 3600;
 /// A running job whose heartbeat is older than this lost its instance.
 const STALE_SECS: i64 = 120;
 const IDLE_POLL: Duration = Duration::from_secs(2);
+/// How often the worker hands freed memory back to the system (`memory::trim`).
+const TRIM_EVERY: Duration = Duration::from_secs(20);
 
 /// Wakes the worker when this instance queues a job (other instances' jobs are found by polling),
 /// and tells it to stop when the server does.
@@ -157,6 +159,7 @@ fn worker_loop(
     prepare: Prepare,
 ) {
     let mut last_tidy = Instant::now() - Duration::from_secs(3600);
+    let mut last_trim = Instant::now();
     loop {
         let Some(sig) = signal.upgrade() else { return };
         if sig.stopping() {
@@ -166,6 +169,10 @@ fn worker_loop(
         if last_tidy.elapsed() > Duration::from_secs(60) {
             remove_expired(&pool);
             last_tidy = Instant::now();
+        }
+        if last_trim.elapsed() > TRIM_EVERY {
+            crate::memory::trim();
+            last_trim = Instant::now();
         }
         let claimed = pool.get().ok().and_then(|mut c| {
             export_job::claim_next(&mut c, &name, crate::db::now())

@@ -4,6 +4,7 @@
 use super::on;
 use crate::auth::CurrentOperator;
 use crate::db::models::audit::AuditEntry;
+use crate::db::models::balance::Bucket;
 use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
@@ -14,6 +15,7 @@ use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::{Amount, FormState, Unit, Zone};
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
+use crate::service::money::panel::WalletMoney;
 use crate::service::subscribers::edit_form::SHAPE_INPUTS;
 use crate::service::subscribers::EditData;
 use askama::Template;
@@ -522,6 +524,30 @@ fn form_for(refused: &FormState, key: &str, blank: FormState) -> FormState {
     }
 }
 
+/// One bucket of a balance, with its edit form (the refused one when it was this bucket's).
+fn bucket_view(m: &WalletMoney, k: &Bucket, u: Unit, refused: &FormState) -> BucketView {
+    let key = format!("{}:bucket-{}", m.wallet_id, k.id);
+    let dates = k.dates();
+    let expiry = dates.expiry_day().map(date_input_value).unwrap_or_default();
+    let offset = k.starts_at.map(date_input_value).unwrap_or_default();
+    let mut blank = FormState::default();
+    blank.set(
+        "value",
+        Amount::from_minor(k.value).input_value(u, m.decimals),
+    );
+    blank.set("expiry", expiry.clone());
+    blank.set("offset", offset.clone());
+    BucketView {
+        id: k.id,
+        value: Amount::from_minor(k.value).show(u, m.decimals),
+        expiry,
+        offset,
+        counts: dates.counts_at(m.now),
+        form: form_for(refused, &key, blank),
+        key,
+    }
+}
+
 fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
     d.money
         .iter()
@@ -555,26 +581,7 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                         buckets: b
                             .buckets
                             .iter()
-                            .map(|k| {
-                                let key = format!("{}:bucket-{}", m.wallet_id, k.id);
-                                let dates = k.dates();
-                                let expiry =
-                                    dates.expiry_day().map(date_input_value).unwrap_or_default();
-                                let offset = k.starts_at.map(date_input_value).unwrap_or_default();
-                                let mut blank = FormState::default();
-                                blank.set("value", Amount::from_minor(k.value).input_value(u, dec));
-                                blank.set("expiry", expiry.clone());
-                                blank.set("offset", offset.clone());
-                                BucketView {
-                                    id: k.id,
-                                    value: show(k.value, u),
-                                    expiry,
-                                    offset,
-                                    counts: dates.counts_at(m.now),
-                                    form: form_for(refused, &key, blank),
-                                    key,
-                                }
-                            })
+                            .map(|k| bucket_view(m, k, u, refused))
                             .collect(),
                     }
                 })
