@@ -171,7 +171,7 @@ fn worker_loop(
             last_tidy = Instant::now();
         }
         if last_trim.elapsed() > TRIM_EVERY {
-            crate::memory::trim();
+            release_memory(&pool);
             last_trim = Instant::now();
         }
         let claimed = pool.get().ok().and_then(|mut c| {
@@ -187,6 +187,19 @@ fn worker_loop(
             None => sig.wait(IDLE_POLL),
         }
     }
+}
+
+/// Hands freed memory back to the system. The worker polls through the connection the pool
+/// gave back last, which after a burst holds a full SQLite page cache and, being in use every
+/// few seconds, is never closed as idle: its cache is emptied first.
+fn release_memory(pool: &DbPool) {
+    if let Ok(mut conn) = pool.get() {
+        if matches!(*conn, crate::db::DbConnection::Sqlite(_)) {
+            use diesel::connection::SimpleConnection;
+            let _ = conn.batch_execute("PRAGMA shrink_memory");
+        }
+    }
+    crate::memory::trim();
 }
 
 fn recover(pool: &DbPool) {
