@@ -5,6 +5,7 @@ use crate::auth::{Admin, CsrfForm};
 use crate::domain::balance::{Category, MaxPolicy};
 use crate::domain::{FormState, Unit};
 use crate::error::AppResult;
+use crate::routes::object_form::choices;
 use crate::routes::{render, see_other, Layout};
 use crate::service::money::balance_types::{self as service, BalanceTypeForm, Created};
 use crate::state::{with_conn, AppState};
@@ -37,16 +38,6 @@ pub struct BalanceTypesPage {
     pub categories: Vec<(String, String)>,
     pub policies: Vec<(String, String)>,
     pub form: FormState,
-}
-
-fn pairs<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|t| (code(*t).to_string(), label(*t).to_string()))
-        .collect()
 }
 
 async fn page(
@@ -96,9 +87,9 @@ async fn page(
             .into_iter()
             .map(|(id, n)| (id.to_string(), n))
             .collect(),
-        units: pairs(Unit::ALL, Unit::code, Unit::label),
-        categories: pairs(Category::ALL, Category::code, Category::label),
-        policies: pairs(MaxPolicy::ALL, MaxPolicy::code, MaxPolicy::label),
+        units: choices(Unit::ALL, Unit::code, Unit::label),
+        categories: choices(Category::ALL, Category::code, Category::label),
+        policies: choices(MaxPolicy::ALL, MaxPolicy::code, MaxPolicy::label),
         form,
     })
 }
