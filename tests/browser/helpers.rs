@@ -76,8 +76,10 @@ pub async fn assert_clean_console(b: &Browser) {
     );
 }
 
-/// Ends a test's browser: the console must be clean, then the browser goes.
+/// Ends a test's browser: the last page must pass axe-core and the console must be clean, then
+/// the browser goes.
 pub async fn finish(b: Browser) {
+    b.check_accessibility().await;
     assert_clean_console(&b).await;
     b.quit().await;
 }

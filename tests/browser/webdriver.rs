@@ -316,16 +316,60 @@ impl Browser {
 
     // ---- navigation ----
 
+    /// Opens `url` and checks the page it shows with axe-core.
     pub async fn goto(&self, url: &str) {
         self.post("/url", json!({ "url": url }))
             .await
             .unwrap_or_else(|e| panic!("navigate to {url}: {e}"));
+        self.check_accessibility().await;
     }
 
     pub async fn refresh(&self) {
         self.post("/refresh", json!({}))
             .await
             .unwrap_or_else(|e| panic!("reload: {e}"));
+        self.check_accessibility().await;
+    }
+
+    /// Runs axe-core (vendored `axe.min.js`, WCAG 2.1 A/AA and best practices) on the current
+    /// document unless it was already checked, and fails the test on any violation. A marker on
+    /// `window` remembers the check, so every new page is checked once: after `goto`, before
+    /// the first click on it, and at the end of a test.
+    pub async fn check_accessibility(&self) {
+        let fresh = self
+            .execute(
+                "return document.readyState === 'complete' && !window.__axeChecked",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Bool(false));
+        if fresh != Value::Bool(true) {
+            return;
+        }
+        let url = self.current_url().await;
+        if !url.starts_with("http") {
+            return;
+        }
+        self.execute(
+            &format!("{AXE_JS}\n;window.__axeChecked = true; return !!window.axe;"),
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("load axe-core into {url}: {e}"));
+        let found = self
+            .post("/execute/async", json!({ "script": AXE_RUN, "args": [] }))
+            .await
+            .unwrap_or_else(|e| panic!("run axe-core on {url}: {e}"));
+        if let Some(err) = found.get("error") {
+            panic!("axe-core failed on {url}: {err}");
+        }
+        let violations = found.as_array().cloned().unwrap_or_default();
+        assert!(
+            violations.is_empty(),
+            "axe-core finds {} accessibility violation(s) on {url}:\n{}",
+            violations.len(),
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        );
     }
 
     pub async fn current_url(&self) -> String {
@@ -394,7 +438,9 @@ impl Browser {
         matches!(self.find_all(css).await, Ok(v) if !v.is_empty())
     }
 
+    /// Checks the current page with axe-core (once per page), then clicks the element.
     pub async fn click(&self, el: &Element) -> WdResult<()> {
+        self.check_accessibility().await;
         self.post(&format!("/element/{}/click", el.0), json!({}))
             .await
             .map(|_| ())
@@ -449,7 +495,9 @@ impl Browser {
 
     // ---- convenience: by selector, panicking with the selector in the message ----
 
+    /// Checks the current page with axe-core (once per page), then clicks the element.
     pub async fn click_css(&self, css: &str) {
+        self.check_accessibility().await;
         let el = self
             .find(css)
             .await
@@ -528,6 +576,21 @@ impl Browser {
         // Drop kills chromedriver and removes the profile.
     }
 }
+
+/// axe-core 4.14.1 from its npm package (MPL-2.0, licence beside it).
+const AXE_JS: &str = include_str!("axe.min.js");
+
+/// Runs axe on the document and hands back each violation's rule, impact, help and first nodes.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  resultTypes: ['violations'],
+}).then(r => done(r.violations.map(v => ({
+  rule: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary),
+})))).catch(e => done({ error: String(e) }));
+"#;
 
 /// A DELETE /session/{id} over a plain socket: Drop cannot await, and may run while panicking.
 fn delete_session_blocking(port: u16, session: &str) {
