@@ -156,7 +156,7 @@ fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
 }
 
 pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> anyhow::Result<()> {
-    let (pool, _) = crate::startup::prepare_database(settings)?;
+    let (pool, _, _) = crate::startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
     let conn: &mut DbConnection = &mut conn;
     let hash = crate::auth::password::hash(DEMO_PASSWORD)?;
