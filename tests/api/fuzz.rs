@@ -1035,6 +1035,9 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         format!("/customers/{a}/ip-devices/new"),
         format!("/customers/{a}/sip-devices/new"),
         format!("/customers/{a}/dialing-routes/new"),
+        format!("/customers/{a}/translations/source/new"),
+        format!("/customers/{a}/translations/destination/new"),
+        format!("/customers/{a}/translations/did_source/new"),
         format!("/customers/{a}/translations/did_destination/new"),
         // A fresh database numbers the seeded items from 1.
         format!("/customers/{a}/ip-devices/1/edit"),
