@@ -121,12 +121,20 @@ pub fn own(conn: &mut DbConnection, customer: Customer) -> AppResult<Telephony> 
     load(conn, customer, false)
 }
 
-/// The route list's `(id, name)` for the dialing route form.
-pub fn route_options(conn: &mut DbConnection) -> AppResult<Vec<(String, String)>> {
-    Ok(rows::route_options(conn)?
+/// What an item's form shows besides its fields: the visible customer's company and the
+/// route list's `(id, name)` options.
+#[tracing::instrument(skip(conn))]
+pub fn form_context(
+    conn: &mut DbConnection,
+    scope: Scope,
+    customer_id: i64,
+) -> AppResult<(String, Vec<(String, String)>)> {
+    let c = customer_visible(conn, scope, customer_id)?;
+    let routes = rows::route_options(conn)?
         .into_iter()
         .map(|(id, name)| (id.to_string(), name))
-        .collect())
+        .collect();
+    Ok((c.company, routes))
 }
 
 /// What became of a change.

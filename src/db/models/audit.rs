@@ -207,7 +207,7 @@ pub fn history_of_kinds(
     limit: i64,
 ) -> QueryResult<Vec<AuditEntry>> {
     audit_log::table
-        .filter(audit_log::object_type.eq_any(object_types))
+        .filter(audit_log::object_type.eq_any(object_types.to_vec()))
         .filter(audit_log::object_id.eq(object_id))
         .order(audit_log::id.desc())
         .limit(limit)

@@ -389,7 +389,7 @@ pub async fn test_translation(
                 format!(
                     "Rule {position} applied (prefix {prefix}, strip {}, prepend {}).",
                     rule.strip,
-                    if rule.prepend.is_empty() { "nothing" } else { &rule.prepend }
+                    if rule.prepend.is_empty() { "nothing" } else { rule.prepend.as_str() }
                 ),
             );
         }
@@ -446,11 +446,8 @@ async fn form_page(
     form: FormState,
 ) -> AppResult<ItemFormPage> {
     let scope = op.service_provider_id;
-    let (company, routes) = with_conn(state, move |conn| {
-        let c = crate::service::access::customer_visible(conn, scope, id)?;
-        Ok((c.company, service::route_options(conn)?))
-    })
-    .await?;
+    let (company, routes) =
+        with_conn(state, move |conn| service::form_context(conn, scope, id)).await?;
     let (title, action, editing, item_id) = match (&item, kind) {
         (Some((item_id, title)), _) => (
             format!("Edit {title}"),
