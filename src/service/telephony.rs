@@ -815,3 +815,20 @@ pub fn test_number(
         None => Tested::NoRule,
     }))
 }
+
+/// The telephony page of a visible customer with, when a list was chosen, a number run
+/// through it (the tester's answer: `Err` is the message for the number field).
+#[tracing::instrument(skip(conn))]
+pub fn telephony_tested(
+    conn: &mut DbConnection,
+    scope: Scope,
+    customer_id: i64,
+    list: Option<TranslationList>,
+    number: &str,
+) -> AppResult<(Telephony, Option<Result<Tested, String>>)> {
+    let outcome = match list {
+        Some(l) => Some(test_number(conn, scope, customer_id, l, number)?),
+        None => None,
+    };
+    Ok((telephony(conn, scope, customer_id)?, outcome))
+}

@@ -364,11 +364,7 @@ pub async fn test_translation(
     test.set("number", number.clone());
     let list = test.check("list", TranslationList::parse(&list_typed));
     let (t, outcome) = with_conn(&state, move |conn| {
-        let outcome = match list {
-            Some(l) => Some(service::test_number(conn, scope, id, l, &number)?),
-            None => None,
-        };
-        Ok((service::telephony(conn, scope, id)?, outcome))
+        service::telephony_tested(conn, scope, id, list, &number)
     })
     .await?;
     let mut page = telephony_page(Layout::for_operator(&op, &flashes), &op, t, None);
