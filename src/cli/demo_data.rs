@@ -269,7 +269,12 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
             // Telephony: an IP device, a SIP device, a dialing route and a translation rule.
             t_rows[0].push(format!(
                 "({id},{},{},{},{},{},TRUE,1,{created},{created})",
-                q(&format!("100.{}.{}.{}", (id >> 16) & 63 | 64, (id >> 8) & 255, id & 255)),
+                q(&format!(
+                    "100.{}.{}.{}",
+                    (id >> 16) & 63 | 64,
+                    (id >> 8) & 255,
+                    id & 255
+                )),
                 q("Office PBX"),
                 q(&format!("{}", rng.gen_range(10..99))),
                 rng.gen_range(1..100),
@@ -284,9 +289,7 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 rng.gen_range(1..10),
                 rng.gen_range(1..5),
             ));
-            t_rows[2].push(format!(
-                "({id},'destination',1,'00',2,'+',{created})"
-            ));
+            t_rows[2].push(format!("({id},'destination',1,'00',2,'+',{created})"));
             for s in 0..rng.gen_range(1..=5) {
                 let sid = next_site;
                 next_site += 1;

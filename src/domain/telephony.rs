@@ -54,7 +54,9 @@ fn plus_digits(input: &str, what: &str) -> Result<String, String> {
     let t = input.trim();
     let digits = t.strip_prefix('+').unwrap_or(t);
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{what} takes digits, optionally after a leading +."));
+        return Err(format!(
+            "{what} takes digits, optionally after a leading +."
+        ));
     }
     if t.chars().count() > 15 {
         return Err(format!("{what} can be at most 15 characters."));
@@ -87,11 +89,16 @@ impl SipLogin {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         {
-            return Err("A SIP login takes letters, digits, dots, underscores and dashes (no spaces).".into());
+            return Err(
+                "A SIP login takes letters, digits, dots, underscores and dashes (no spaces)."
+                    .into(),
+            );
         }
         let n = t.chars().count();
         if !(3..=30).contains(&n) {
-            return Err(format!("A SIP login has 3 to 30 characters (you typed {n})."));
+            return Err(format!(
+                "A SIP login has 3 to 30 characters (you typed {n})."
+            ));
         }
         Ok(SipLogin(t.to_string()))
     }
@@ -309,12 +316,17 @@ mod tests {
 
     #[test]
     fn device_addresses_are_single_and_canonical() {
-        assert_eq!(DeviceIp::parse(" 192.0.2.10 ").unwrap().as_str(), "192.0.2.10");
+        assert_eq!(
+            DeviceIp::parse(" 192.0.2.10 ").unwrap().as_str(),
+            "192.0.2.10"
+        );
         assert_eq!(
             DeviceIp::parse("2001:DB8:0:0::1").unwrap().as_str(),
             "2001:db8::1"
         );
-        assert!(DeviceIp::parse("192.0.2.0/24").unwrap_err().contains("prefix"));
+        assert!(DeviceIp::parse("192.0.2.0/24")
+            .unwrap_err()
+            .contains("prefix"));
         assert!(DeviceIp::parse("192.0.2.256").is_err());
         assert!(DeviceIp::parse("300.1.1.1").is_err());
         assert!(DeviceIp::parse("").is_err());
@@ -325,7 +337,9 @@ mod tests {
     fn dial_prefixes_are_up_to_ten_digits() {
         assert_eq!(DialPrefix::parse("0044").unwrap().as_str(), "0044");
         assert_eq!(DialPrefix::parse("").unwrap().as_str(), "");
-        assert!(DialPrefix::parse("12a").unwrap_err().contains("digits only"));
+        assert!(DialPrefix::parse("12a")
+            .unwrap_err()
+            .contains("digits only"));
         assert!(DialPrefix::parse("12345678901").is_err());
         assert!(DialPrefix::parse("1234567890").is_ok());
     }
@@ -333,14 +347,21 @@ mod tests {
     #[test]
     fn sip_logins_secrets_extensions_and_mail() {
         assert_eq!(SipLogin::parse("Desk.01_a-b").unwrap().key(), "desk.01_a-b");
-        assert!(SipLogin::parse("desk 01").unwrap_err().contains("no spaces"));
+        assert!(SipLogin::parse("desk 01")
+            .unwrap_err()
+            .contains("no spaces"));
         assert!(SipLogin::parse("ab").is_err());
         assert!(SipLogin::parse(&"a".repeat(31)).is_err());
         assert!(SipLogin::parse("désk").is_err());
-        assert!(SipSecret::parse("short7!").unwrap_err().contains("at least 8"));
+        assert!(SipSecret::parse("short7!")
+            .unwrap_err()
+            .contains("at least 8"));
         assert!(SipSecret::parse(&"s".repeat(65)).is_err());
         assert!(SipSecret::parse("tab\there1").is_err());
-        assert_eq!(format!("{:?}", SipSecret::parse("Secret-123").unwrap()), "SipSecret(…)");
+        assert_eq!(
+            format!("{:?}", SipSecret::parse("Secret-123").unwrap()),
+            "SipSecret(…)"
+        );
         assert_eq!(SipSecret::generate().expose().len(), 20);
         assert!(Extension::parse("201").is_ok());
         assert!(Extension::parse("").is_ok());
@@ -390,7 +411,10 @@ mod tests {
             translate(&rules, "00442071234567"),
             Some((0, "+442071234567".into()))
         );
-        assert_eq!(translate(&rules, "0046812345"), Some((1, "+46812345".into())));
+        assert_eq!(
+            translate(&rules, "0046812345"),
+            Some((1, "+46812345".into()))
+        );
         assert_eq!(translate(&rules, "123456"), Some((2, "+4722123456".into())));
         assert_eq!(translate(&rules[..2], "123"), None);
         let strip_all = TranslationRule::parse("", "15", "9").unwrap();

@@ -197,7 +197,10 @@ fn sessions(f: &mut FormState, fields: &Fields) -> (Option<i64>, Option<i64>) {
 fn parse_ip_device(fields: &Fields) -> Result<IpDeviceFields, FormState> {
     let mut f = typed(Kind::IpDevice, fields);
     let ip = f.check("ip_address", DeviceIp::parse(get(fields, "ip_address")));
-    let description = f.check("description", Description::parse(get(fields, "description")));
+    let description = f.check(
+        "description",
+        Description::parse(get(fields, "description")),
+    );
     let prefix = f.check("dial_prefix", DialPrefix::parse(get(fields, "dial_prefix")));
     let (sessions, cps) = sessions(&mut f, fields);
     match (ip, description, prefix, sessions, cps) {
@@ -230,7 +233,10 @@ fn parse_sip_device(fields: &Fields) -> Result<SipDeviceFields, FormState> {
             }
         }),
     );
-    let ip = f.check("ip_address", DeviceIp::parse_optional(get(fields, "ip_address")));
+    let ip = f.check(
+        "ip_address",
+        DeviceIp::parse_optional(get(fields, "ip_address")),
+    );
     let (sessions, cps) = sessions(&mut f, fields);
     match (login, extension, email, ip, sessions, cps) {
         (Some(l), Some(x), Some(e), Some(ip), Some(max_call_sessions), Some(calls_per_second)) => {
@@ -250,7 +256,10 @@ fn parse_sip_device(fields: &Fields) -> Result<SipDeviceFields, FormState> {
     }
 }
 
-fn parse_route(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<(i64, DialPattern), FormState>> {
+fn parse_route(
+    conn: &mut DbConnection,
+    fields: &Fields,
+) -> AppResult<Result<(i64, DialPattern), FormState>> {
     let mut f = typed(Kind::DialingRoute, fields);
     let route = match get(fields, "route_id").trim().parse::<i64>() {
         Ok(id) if rows::route_exists(conn, id)? => Some(id),
@@ -298,7 +307,11 @@ fn ip_clash(
     ip: &str,
     except: Option<i64>,
 ) -> AppResult<Option<String>> {
-    if let Some(d) = except.map(|id| rows::find_ip_device(conn, id)).transpose()?.flatten() {
+    if let Some(d) = except
+        .map(|id| rows::find_ip_device(conn, id))
+        .transpose()?
+        .flatten()
+    {
         if d.ip_address == ip {
             return Ok(None);
         }
@@ -322,7 +335,11 @@ fn login_clash(
     key: &str,
     except: Option<i64>,
 ) -> AppResult<Option<String>> {
-    if let Some(d) = except.map(|id| rows::find_sip_device(conn, id)).transpose()?.flatten() {
+    if let Some(d) = except
+        .map(|id| rows::find_sip_device(conn, id))
+        .transpose()?
+        .flatten()
+    {
         if d.login_key == key {
             return Ok(None);
         }
@@ -400,7 +417,11 @@ pub fn edit_ip_device(
     fields: &Fields,
 ) -> AppResult<Changed> {
     let c = editable(conn, scope, customer_id)?;
-    let before = owned(rows::find_ip_device(conn, item_id)?, |d| d.customer_id, c.id)?;
+    let before = owned(
+        rows::find_ip_device(conn, item_id)?,
+        |d| d.customer_id,
+        c.id,
+    )?;
     let new = match parse_ip_device(fields) {
         Ok(v) => v,
         Err(f) => return Ok(Changed::Invalid(f)),
@@ -438,7 +459,9 @@ pub fn add_sip_device(
     let (new, secret) = match (parsed, secret) {
         (Ok(n), Ok(s)) => (n, s),
         (parsed, secret) => {
-            let mut f = parsed.err().unwrap_or_else(|| typed(Kind::SipDevice, fields));
+            let mut f = parsed
+                .err()
+                .unwrap_or_else(|| typed(Kind::SipDevice, fields));
             f.check("secret", secret);
             return Ok(Changed::Invalid(f));
         }
@@ -467,7 +490,11 @@ pub fn edit_sip_device(
     fields: &Fields,
 ) -> AppResult<Changed> {
     let c = editable(conn, scope, customer_id)?;
-    let before = owned(rows::find_sip_device(conn, item_id)?, |d| d.customer_id, c.id)?;
+    let before = owned(
+        rows::find_sip_device(conn, item_id)?,
+        |d| d.customer_id,
+        c.id,
+    )?;
     let new = match parse_sip_device(fields) {
         Ok(v) => v,
         Err(f) => return Ok(Changed::Invalid(f)),
@@ -504,7 +531,11 @@ pub fn reset_secret(
     let secret = SipSecret::generate();
     let sealed = secrets.seal(secret.expose());
     let login = write_transaction(conn, |conn| {
-        let d = owned(rows::find_sip_device(conn, item_id)?, |d| d.customer_id, c.id)?;
+        let d = owned(
+            rows::find_sip_device(conn, item_id)?,
+            |d| d.customer_id,
+            c.id,
+        )?;
         rows::set_sip_secret(conn, item_id, &sealed)?;
         AuditEvent::new(ObjectKind::SipDevice, c.id, super::audit::Action::Update)
             .before_value(serde_json::json!({ "id": d.id, "login": d.login, "secret": "old" }))
@@ -553,7 +584,11 @@ pub fn edit_dialing_route(
     fields: &Fields,
 ) -> AppResult<Changed> {
     let c = editable(conn, scope, customer_id)?;
-    let before = owned(rows::find_dialing_route(conn, item_id)?, |d| d.customer_id, c.id)?;
+    let before = owned(
+        rows::find_dialing_route(conn, item_id)?,
+        |d| d.customer_id,
+        c.id,
+    )?;
     let (route, pattern) = match parse_route(conn, fields)? {
         Ok(v) => v,
         Err(f) => return Ok(Changed::Invalid(f)),
@@ -562,8 +597,7 @@ pub fn edit_dialing_route(
     guarded(conn, f, &[("pattern", "pattern", PATTERN_TAKEN)], |conn| {
         rows::update_dialing_route(conn, item_id, route, pattern.as_str())?;
         let after = rows::find_dialing_route(conn, item_id)?.ok_or(AppError::NotFound)?;
-        AuditEvent::updated(ObjectKind::DialingRoute, c.id, &before, &after)
-            .write(conn, actor)?;
+        AuditEvent::updated(ObjectKind::DialingRoute, c.id, &before, &after).write(conn, actor)?;
         Ok(Changed::Done(item_id))
     })
 }
@@ -667,17 +701,29 @@ pub fn delete_item(
     write_transaction(conn, |conn| {
         let image = match kind {
             Kind::IpDevice => {
-                let d = owned(rows::find_ip_device(conn, item_id)?, |d| d.customer_id, c.id)?;
+                let d = owned(
+                    rows::find_ip_device(conn, item_id)?,
+                    |d| d.customer_id,
+                    c.id,
+                )?;
                 rows::delete_ip_device(conn, item_id)?;
                 audit_rows::image(&d)
             }
             Kind::SipDevice => {
-                let d = owned(rows::find_sip_device(conn, item_id)?, |d| d.customer_id, c.id)?;
+                let d = owned(
+                    rows::find_sip_device(conn, item_id)?,
+                    |d| d.customer_id,
+                    c.id,
+                )?;
                 rows::delete_sip_device(conn, item_id)?;
                 audit_rows::image(&d)
             }
             Kind::DialingRoute => {
-                let d = owned(rows::find_dialing_route(conn, item_id)?, |d| d.customer_id, c.id)?;
+                let d = owned(
+                    rows::find_dialing_route(conn, item_id)?,
+                    |d| d.customer_id,
+                    c.id,
+                )?;
                 rows::delete_dialing_route(conn, item_id)?;
                 audit_rows::image(&d)
             }
@@ -720,7 +766,11 @@ pub fn item(
     let yes = |b: bool| if b { "yes" } else { "" };
     let (kind, title) = match kind {
         Kind::IpDevice => {
-            let d = owned(rows::find_ip_device(conn, item_id)?, |d| d.customer_id, c.id)?;
+            let d = owned(
+                rows::find_ip_device(conn, item_id)?,
+                |d| d.customer_id,
+                c.id,
+            )?;
             f.set("ip_address", d.ip_address.clone());
             f.set("description", d.description);
             f.set("dial_prefix", d.dial_prefix);
@@ -731,7 +781,11 @@ pub fn item(
             (kind, format!("IP device {}", d.ip_address))
         }
         Kind::SipDevice => {
-            let d = owned(rows::find_sip_device(conn, item_id)?, |d| d.customer_id, c.id)?;
+            let d = owned(
+                rows::find_sip_device(conn, item_id)?,
+                |d| d.customer_id,
+                c.id,
+            )?;
             f.set("login", d.login.clone());
             f.set("extension", d.extension);
             f.set("voicemail", yes(d.voicemail));
@@ -744,7 +798,11 @@ pub fn item(
             (kind, format!("SIP device {}", d.login))
         }
         Kind::DialingRoute => {
-            let d = owned(rows::find_dialing_route(conn, item_id)?, |d| d.customer_id, c.id)?;
+            let d = owned(
+                rows::find_dialing_route(conn, item_id)?,
+                |d| d.customer_id,
+                c.id,
+            )?;
             f.set("route_id", d.route_id.to_string());
             f.set("pattern", d.pattern.clone());
             (kind, format!("dialing route {}", d.pattern))

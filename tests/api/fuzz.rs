@@ -972,19 +972,20 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         ),
     ]
     .into_iter()
-    .chain(["source", "destination", "did_source", "did_destination"].map(|l| {
-        (
-            format!("/customers/{}/translations/{l}", t.a),
-            vec![("match_prefix", "00"), ("strip", "2"), ("prepend", "+")],
-        )
-    }))
+    .chain(
+        ["source", "destination", "did_source", "did_destination"].map(|l| {
+            (
+                format!("/customers/{}/translations/{l}", t.a),
+                vec![("match_prefix", "00"), ("strip", "2"), ("prepend", "+")],
+            )
+        }),
+    )
     .chain(["source"].map(|l| {
         (
             format!("/customers/{}/translations/{l}", t.a),
             vec![("match_prefix", "0"), ("strip", "1"), ("prepend", "+47")],
         )
-    }))
-    {
+    })) {
         let r = app.post_form(&path, &fields).await;
         assert_eq!(
             r.status().as_u16(),

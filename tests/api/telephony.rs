@@ -98,7 +98,12 @@ async fn ip_devices_are_added_edited_deleted_and_held_by_one_customer() {
         ("192.0.2.256", "1", "ip_address", "Enter an IPv4 address"),
         ("300.1.1.1", "1", "ip_address", "Enter an IPv4 address"),
         ("198.51.100.7", "12a", "dial_prefix", "digits only"),
-        ("198.51.100.7", "12345678901", "dial_prefix", "at most 10 digits"),
+        (
+            "198.51.100.7",
+            "12345678901",
+            "dial_prefix",
+            "at most 10 digits",
+        ),
     ] {
         let mut f = IP.to_vec();
         f.retain(|(k, _)| *k != "dial_prefix");
@@ -111,7 +116,10 @@ async fn ip_devices_are_added_edited_deleted_and_held_by_one_customer() {
         let body = r.text().await.unwrap();
         let shown = field_error(&body, field).unwrap_or_default();
         assert!(shown.contains(msg), "{msg} next to {field}: {body}");
-        assert!(body.contains(&format!("value=\"{ip}\"")), "typed value kept");
+        assert!(
+            body.contains(&format!("value=\"{ip}\"")),
+            "typed value kept"
+        );
     }
     // The same address on another customer names the holder; written another way, too.
     let r = add_ip(&app, t.b, "192.0.2.10").await;
@@ -126,7 +134,10 @@ async fn ip_devices_are_added_edited_deleted_and_held_by_one_customer() {
     assert!(b_page.contains("No IP devices."));
     let v6 = add_ip(&app, t.b, "2001:DB8::0:1").await;
     assert_eq!(v6.status().as_u16(), 303);
-    assert_eq!(add_ip(&app, t.a, "2001:db8::1").await.status().as_u16(), 422);
+    assert_eq!(
+        add_ip(&app, t.a, "2001:db8::1").await.status().as_u16(),
+        422
+    );
 
     // Edit, with the version the form was opened at.
     let page = app.get_html(&format!("/customers/{}/telephony", t.a)).await;
@@ -187,7 +198,10 @@ async fn racing_customers_for_one_address_leaves_it_with_exactly_one() {
     app.login_admin().await;
     let mut ids = Vec::new();
     for i in 0..8 {
-        ids.push(app.create_customer(&format!("racer{i}"), &format!("Racer {i} AS")).await);
+        ids.push(
+            app.create_customer(&format!("racer{i}"), &format!("Racer {i} AS"))
+                .await,
+        );
     }
     let token = app.csrf_token().await;
     let tasks: Vec<_> = ids
@@ -220,7 +234,10 @@ async fn racing_for_one_sip_login_or_one_pattern_leaves_exactly_one() {
     app.login_admin().await;
     let mut ids = Vec::new();
     for i in 0..8 {
-        ids.push(app.create_customer(&format!("racer{i}"), &format!("Racer {i} AS")).await);
+        ids.push(
+            app.create_customer(&format!("racer{i}"), &format!("Racer {i} AS"))
+                .await,
+        );
     }
     let token = app.csrf_token().await;
     // Eight customers want the same SIP login (spelt in different cases) at once.
@@ -285,7 +302,10 @@ async fn a_sip_secret_is_shown_once_and_nowhere_else() {
     let r = add_sip(&app, t.a, "Desk-01", secret).await;
     assert_eq!(r.status().as_u16(), 303);
     let page = app.get_html(&format!("/customers/{}/telephony", t.a)).await;
-    assert!(page.contains(&format!("data-secret=\"{secret}\"")), "shown once");
+    assert!(
+        page.contains(&format!("data-secret=\"{secret}\"")),
+        "shown once"
+    );
     let again = app.get_html(&format!("/customers/{}/telephony", t.a)).await;
     assert!(!again.contains(secret) && !again.contains("data-secret"));
     assert!(again.contains("<td>Desk-01</td>"));
@@ -352,7 +372,13 @@ async fn a_sip_secret_is_shown_once_and_nowhere_else() {
 async fn sip_logins_are_unique_system_wide_and_checked() {
     let app = spawn_admin().await;
     let t = app.two_customers().await;
-    assert_eq!(add_sip(&app, t.a, "desk.01", "Secret-123").await.status().as_u16(), 303);
+    assert_eq!(
+        add_sip(&app, t.a, "desk.01", "Secret-123")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let r = add_sip(&app, t.b, "DESK.01", "Secret-123").await;
     assert_eq!(r.status().as_u16(), 422);
     assert_eq!(
@@ -360,9 +386,21 @@ async fn sip_logins_are_unique_system_wide_and_checked() {
         Some("This SIP login is taken by Alpha Foods AS.")
     );
     for (login, secret, email, field, msg) in [
-        ("desk 02", "Secret-123", "vm@example.com", "login", "no spaces"),
+        (
+            "desk 02",
+            "Secret-123",
+            "vm@example.com",
+            "login",
+            "no spaces",
+        ),
         ("desk02", "short", "vm@example.com", "secret", "at least 8"),
-        ("desk02", "Secret-123", "not-an-address", "voicemail_email", "Enter an email address"),
+        (
+            "desk02",
+            "Secret-123",
+            "not-an-address",
+            "voicemail_email",
+            "Enter an email address",
+        ),
     ] {
         let mut f = sip_fields(login, secret);
         f.retain(|(k, _)| *k != "voicemail_email");
@@ -387,7 +425,10 @@ async fn dialing_routes_use_the_route_list_and_a_pattern_once_per_customer() {
     let form = app
         .get_html(&format!("/customers/{}/dialing-routes/new", t.a))
         .await;
-    assert!(form.contains("Default carrier") && form.contains("Least cost"), "seeded");
+    assert!(
+        form.contains("Default carrier") && form.contains("Least cost"),
+        "seeded"
+    );
     // Admins keep the route list as reference data.
     let r = app
         .post_form("/admin/reference/routes", &[("name", "Premium")])
@@ -409,15 +450,34 @@ async fn dialing_routes_use_the_route_list_and_a_pattern_once_per_customer() {
             .await
         }
     };
-    assert_eq!(add(t.a, "4420xxxx", premium.clone()).await.status().as_u16(), 303);
+    assert_eq!(
+        add(t.a, "4420xxxx", premium.clone())
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let r = add(t.a, "4420XXXX", premium.clone()).await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("for this pattern already"));
-    assert_eq!(add(t.b, "4420XXXX", premium.clone()).await.status().as_u16(), 303);
+    assert_eq!(
+        add(t.b, "4420XXXX", premium.clone())
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     for bad in ["44a", "X44", "44*X"] {
-        assert_eq!(add(t.a, bad, premium.clone()).await.status().as_u16(), 422, "{bad}");
+        assert_eq!(
+            add(t.a, bad, premium.clone()).await.status().as_u16(),
+            422,
+            "{bad}"
+        );
     }
-    assert_eq!(add(t.a, "0044*", "999999".into()).await.status().as_u16(), 422);
+    assert_eq!(
+        add(t.a, "0044*", "999999".into()).await.status().as_u16(),
+        422
+    );
     let page = app.get_html(&format!("/customers/{}/telephony", t.a)).await;
     assert!(page.contains("<td>4420XXXX</td><td>Premium</td>"));
     // A route in use cannot leave the list.
@@ -453,9 +513,21 @@ async fn translation_rules_are_ordered_checked_and_tested() {
             .await
         }
     };
-    assert_eq!(add("destination", "00", "2", "+").await.status().as_u16(), 303);
-    assert_eq!(add("destination", "0044", "4", "+44").await.status().as_u16(), 303);
-    assert_eq!(add("did_source", "", "0", "+4722").await.status().as_u16(), 303);
+    assert_eq!(
+        add("destination", "00", "2", "+").await.status().as_u16(),
+        303
+    );
+    assert_eq!(
+        add("destination", "0044", "4", "+44")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        add("did_source", "", "0", "+4722").await.status().as_u16(),
+        303
+    );
     for (m, s, p, field, msg) in [
         ("4a", "0", "", "match_prefix", "The prefix takes digits"),
         ("", "16", "", "strip", "from 0 to 15"),
@@ -494,20 +566,27 @@ async fn translation_rules_are_ordered_checked_and_tested() {
     let page = app.get_html(&format!("/customers/{c}/telephony")).await;
     assert_eq!(list_ids(&page, "destination"), vec![order[1], order[0]]);
     let r = tester("destination", "00442071234567").await;
-    assert!(r.contains("data-result=\"+442071234567\"") && r.contains("Rule 1 applied (prefix 0044"));
+    assert!(
+        r.contains("data-result=\"+442071234567\"") && r.contains("Rule 1 applied (prefix 0044")
+    );
     let r = tester("did_source", "12345678").await;
     assert!(r.contains("data-result=\"+472212345678\""));
     let r = tester("source", "12345678").await;
     assert!(r.contains("data-result=\"12345678\"") && r.contains("No rule matched"));
     let r = app
-        .get(&format!("/customers/{c}/translations/test?list=destination&number=12ab"))
+        .get(&format!(
+            "/customers/{c}/translations/test?list=destination&number=12ab"
+        ))
         .await;
     assert_eq!(r.status().as_u16(), 422);
     // Moving the first rule up changes nothing; down puts it back.
     app.post_form(&format!("/customers/{c}/translations/{}/up", order[1]), &[])
         .await;
-    app.post_form(&format!("/customers/{c}/translations/{}/down", order[1]), &[])
-        .await;
+    app.post_form(
+        &format!("/customers/{c}/translations/{}/down", order[1]),
+        &[],
+    )
+    .await;
     let page = app.get_html(&format!("/customers/{c}/telephony")).await;
     assert_eq!(list_ids(&page, "destination"), order);
     // Edit and delete.
@@ -526,7 +605,10 @@ async fn translation_rules_are_ordered_checked_and_tested() {
         .await;
     assert_eq!(r.status().as_u16(), 422);
     let r = app
-        .post_form(&format!("/customers/{c}/translations/{}/delete", order[0]), &[])
+        .post_form(
+            &format!("/customers/{c}/translations/{}/delete", order[0]),
+            &[],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let page = app.get_html(&format!("/customers/{c}/telephony")).await;
@@ -537,10 +619,28 @@ async fn translation_rules_are_ordered_checked_and_tested() {
 async fn the_customers_pane_filters_by_device_address_and_sip_user() {
     let app = spawn_admin().await;
     let t = app.two_customers().await;
-    assert_eq!(add_ip(&app, t.a, "10.20.30.40").await.status().as_u16(), 303);
-    assert_eq!(add_ip(&app, t.b, "2001:db8::7").await.status().as_u16(), 303);
-    assert_eq!(add_sip(&app, t.b, "Bravo-Desk", "Secret-123").await.status().as_u16(), 303);
-    assert_eq!(add_sip(&app, t.a, "alpha.desk", "Secret-123").await.status().as_u16(), 303);
+    assert_eq!(
+        add_ip(&app, t.a, "10.20.30.40").await.status().as_u16(),
+        303
+    );
+    assert_eq!(
+        add_ip(&app, t.b, "2001:db8::7").await.status().as_u16(),
+        303
+    );
+    assert_eq!(
+        add_sip(&app, t.b, "Bravo-Desk", "Secret-123")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        add_sip(&app, t.a, "alpha.desk", "Secret-123")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     for (q, expected) in [
         ("q_ip=10.20.30.40", vec![t.a]),
         ("q_ip=10.20", vec![t.a]),
@@ -591,8 +691,20 @@ async fn customer_admins_see_their_own_devices_read_only() {
     let app = spawn_admin().await;
     let t = app.two_customers().await;
     assert_eq!(add_ip(&app, t.a, "192.0.2.77").await.status().as_u16(), 303);
-    assert_eq!(add_sip(&app, t.a, "alpha-1", "Alpha-Secret-9").await.status().as_u16(), 303);
-    assert_eq!(add_sip(&app, t.b, "bravo-1", "Bravo-Secret-9").await.status().as_u16(), 303);
+    assert_eq!(
+        add_sip(&app, t.a, "alpha-1", "Alpha-Secret-9")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(
+        add_sip(&app, t.b, "bravo-1", "Bravo-Secret-9")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     app.post_form(
         &format!("/customers/{}/translations/source", t.a),
         &[("match_prefix", "0"), ("strip", "1"), ("prepend", "+47")],
@@ -610,7 +722,14 @@ async fn customer_admins_see_their_own_devices_read_only() {
     let r = portal.get("/c/bravo-web/telephony").await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), "/c/bravo-web/login");
-    assert_eq!(portal.get("/c/nobody-web/telephony").await.status().as_u16(), 404);
+    assert_eq!(
+        portal
+            .get("/c/nobody-web/telephony")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
     let r = portal.get(&format!("/customers/{}/telephony", t.a)).await;
     assert_ne!(r.status().as_u16(), 200);
 }
@@ -619,7 +738,9 @@ async fn customer_admins_see_their_own_devices_read_only() {
 async fn a_demo_customers_configuration_is_frozen() {
     let app = spawn_admin().await;
     let t = app.two_customers().await;
-    let r = app.post_form(&format!("/customers/{}/demo", t.b), &[]).await;
+    let r = app
+        .post_form(&format!("/customers/{}/demo", t.b), &[])
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let r = add_ip(&app, t.b, "192.0.2.99").await;
     assert!(r.status().is_client_error(), "{}", r.status());

@@ -25,9 +25,15 @@ async fn add_a_sip_device_see_its_secret_once_and_filter_the_customers_by_it() {
     b.click_css("button[data-action=save]").await;
     wait_for!(
         "the telephony page shows the new secret once",
-        b.exists("[data-secret='Browser-Secret-42']").await.then_some(())
+        b.exists("[data-secret='Browser-Secret-42']")
+            .await
+            .then_some(())
     );
-    assert!(b.text_of("#sip-devices").await.unwrap().contains("alpha-desk-7"));
+    assert!(b
+        .text_of("#sip-devices")
+        .await
+        .unwrap()
+        .contains("alpha-desk-7"));
     b.refresh().await;
     wait_for!(
         "after a reload the secret is gone",

@@ -137,7 +137,12 @@ fn in_provider(
             .or(of("site").and(audit_log::object_id.eq_any(site_ids())))
             // Telephony entries are recorded under their customer's id.
             .or(audit_log::object_type
-                .eq_any(["ip_device", "sip_device", "dialing_route", "translation_rule"])
+                .eq_any([
+                    "ip_device",
+                    "sip_device",
+                    "dialing_route",
+                    "translation_rule",
+                ])
                 .and(audit_log::object_id.eq_any(customer_ids())))
             .or(of("access_link").and(
                 audit_log::object_id.eq_any(

@@ -353,10 +353,7 @@ pub fn route_usage(conn: &mut DbConnection, route_id: i64) -> QueryResult<i64> {
 // --- Translation rules ------------------------------------------------------------------------
 
 /// Every rule of a customer, list by list, each list in the order it applies.
-pub fn rules_of(
-    conn: &mut DbConnection,
-    customer_id: i64,
-) -> QueryResult<Vec<TranslationRuleRow>> {
+pub fn rules_of(conn: &mut DbConnection, customer_id: i64) -> QueryResult<Vec<TranslationRuleRow>> {
     translation_rules::table
         .filter(translation_rules::customer_id.eq(customer_id))
         .order((

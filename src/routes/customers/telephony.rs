@@ -385,7 +385,11 @@ pub async fn test_translation(
                 format!(
                     "Rule {position} applied (prefix {prefix}, strip {}, prepend {}).",
                     rule.strip,
-                    if rule.prepend.is_empty() { "nothing" } else { rule.prepend.as_str() }
+                    if rule.prepend.is_empty() {
+                        "nothing"
+                    } else {
+                        rule.prepend.as_str()
+                    }
                 ),
             );
         }
@@ -416,7 +420,6 @@ pub struct ItemFormPage {
     /// "ip", "sip", "route" or "rule": which fields the form has.
     pub shape: &'static str,
     pub editing: bool,
-    pub item_id: i64,
     pub routes: Vec<(String, String)>,
     pub form: FormState,
     pub stale: bool,
@@ -444,24 +447,21 @@ async fn form_page(
     let scope = op.service_provider_id;
     let (company, routes) =
         with_conn(state, move |conn| service::form_context(conn, scope, id)).await?;
-    let (title, action, editing, item_id) = match (&item, kind) {
+    let (title, action, editing) = match (&item, kind) {
         (Some((item_id, title)), _) => (
             format!("Edit {title}"),
             format!("/customers/{id}/{}/{item_id}", segment(kind)),
             true,
-            *item_id,
         ),
         (None, Kind::Translation(l)) => (
             format!("New rule: {}", l.label()),
             format!("/customers/{id}/translations/{}", l.code()),
             false,
-            0,
         ),
         (None, _) => (
             format!("New {}", noun(kind)),
             format!("/customers/{id}/{}", segment(kind)),
             false,
-            0,
         ),
     };
     Ok(ItemFormPage {
@@ -472,7 +472,6 @@ async fn form_page(
         action,
         shape: shape(kind),
         editing,
-        item_id,
         routes,
         form,
         stale: false,
@@ -595,9 +594,7 @@ pub async fn add(
     let st = state.clone();
     let outcome = with_conn(&state, move |conn| match kind {
         Kind::IpDevice => service::add_ip_device(conn, scope, &actor, id, &fields),
-        Kind::SipDevice => {
-            service::add_sip_device(conn, &st.secrets, scope, &actor, id, &fields)
-        }
+        Kind::SipDevice => service::add_sip_device(conn, &st.secrets, scope, &actor, id, &fields),
         _ => service::add_dialing_route(conn, scope, &actor, id, &fields),
     })
     .await?;
@@ -629,7 +626,17 @@ pub async fn save(
         })
         .await?;
         let kind = Kind::Translation(list);
-        return answer(&state, &editor, &flashes, id, kind, None, outcome, "Rule added.").await;
+        return answer(
+            &state,
+            &editor,
+            &flashes,
+            id,
+            kind,
+            None,
+            outcome,
+            "Rule added.",
+        )
+        .await;
     }
     let item_id: i64 = last.parse().map_err(|_| AppError::NotFound)?;
     let (outcome, item) = with_conn(&state, move |conn| {

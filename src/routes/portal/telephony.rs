@@ -27,7 +27,10 @@ pub async fn page(
     let customer = user.customer.clone();
     let branding_id = customer.branding_id;
     let (brand, t) = with_conn(&state, move |conn| {
-        Ok((load_brand(conn, branding_id)?, service::own(conn, customer)?))
+        Ok((
+            load_brand(conn, branding_id)?,
+            service::own(conn, customer)?,
+        ))
     })
     .await?;
     Ok(PortalTelephonyPage {
