@@ -102,6 +102,11 @@ pub struct Settings {
     /// zone of their own and in customers' portals; an unknown name stops the start.
     #[arg(long, env = "SELFCARE_TIME_ZONE", default_value = "UTC", value_parser = server_zone)]
     pub time_zone: Zone,
+    /// Key that seals SIP device secrets at rest: 64 hex digits (32 bytes; e.g. `openssl rand
+    /// -hex 32`). Unset: a key is generated once and kept in the database's settings, which
+    /// then holds both the key and what it seals — set it in production. Never printed.
+    #[arg(long, env = "SELFCARE_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
 }
 
 /// The server's zone from its setting; the message says which setting to fix.
@@ -131,6 +136,7 @@ impl Default for Settings {
             metrics_allow: DEFAULT_METRICS_ALLOW.into(),
             trusted_proxies: String::new(),
             time_zone: Zone::utc(),
+            secret_key: None,
         }
     }
 }

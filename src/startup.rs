@@ -1,5 +1,6 @@
 //! Builds the application: database preparation, shared state, middleware, routes, binding.
 
+use crate::auth::secret_box::SecretBox;
 use crate::auth::session_store::DbSessionStore;
 use crate::auth::throttle::{LoginThrottle, ThrottlePolicy};
 use crate::config::Settings;
@@ -54,7 +55,7 @@ impl Application {
         policy: ThrottlePolicy,
     ) -> anyhow::Result<Application> {
         let s = settings.clone();
-        let (pool, key) = web::block(move || prepare_database(&s)).await??;
+        let (pool, key, secrets) = web::block(move || prepare_database(&s)).await??;
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -79,6 +80,7 @@ impl Application {
             trusted_proxies,
             https: settings.is_https(),
             time_zone: settings.time_zone.clone(),
+            secrets,
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server, jobs })
@@ -105,8 +107,9 @@ impl Application {
 }
 
 /// Migrates and seeds the database, makes sure an operator exists, and returns the pool with
-/// the cookie key all instances share.
-pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key)> {
+/// the cookie key all instances share and the box that seals SIP secrets
+/// (`SELFCARE_SECRET_KEY`, else a key generated once and kept in `app_settings`).
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key, SecretBox)> {
     if Engine::from_url(&settings.database_url) == Engine::Sqlite {
         let path = std::path::Path::new(db::sqlite_path(&settings.database_url));
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -121,7 +124,13 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key)> {
             redact(&settings.database_url)
         )
     })?;
-    let key = db::exclusively(&mut conn, &settings.database_url, |conn| {
+    let secrets = match &settings.secret_key {
+        Some(k) if !k.trim().is_empty() => {
+            Some(SecretBox::from_hex(k).map_err(|e| anyhow::anyhow!("SELFCARE_SECRET_KEY: {e}"))?)
+        }
+        _ => None,
+    };
+    let (key, secrets) = db::exclusively(&mut conn, &settings.database_url, |conn| {
         db::run_migrations(conn)?;
         reference::seed(conn)?;
         crate::db::models::balance::seed(conn)?;
@@ -136,9 +145,21 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<(DbPool, Key)> {
         let key =
             Key::try_from(bytes.as_slice()).map_err(|e| anyhow::anyhow!("cookie key: {e}"))?;
         ensure_admin(conn, settings)?;
-        Ok(key)
+        let secrets = match secrets {
+            Some(b) => b,
+            None => {
+                let stored = app_settings::get_or_insert(
+                    conn,
+                    "sip_secret_key",
+                    &crate::auth::secret_box::generate_key_hex(),
+                )?;
+                SecretBox::from_hex(&stored)
+                    .map_err(|e| anyhow::anyhow!("the stored sip_secret_key: {e}"))?
+            }
+        };
+        Ok((key, secrets))
     })?;
-    Ok((pool, key))
+    Ok((pool, key, secrets))
 }
 
 fn redact(url: &str) -> String {

@@ -20,6 +20,8 @@ pub struct AppState {
     pub trusted_proxies: crate::domain::AddressList,
     /// The zone times are shown in when the viewer chose none (`SELFCARE_TIME_ZONE`).
     pub time_zone: crate::domain::Zone,
+    /// Seals and opens SIP device secrets (`auth::secret_box`).
+    pub secrets: crate::auth::secret_box::SecretBox,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.

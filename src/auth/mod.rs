@@ -4,6 +4,7 @@ pub mod csrf;
 pub mod guard;
 pub mod password;
 pub mod portal;
+pub mod secret_box;
 pub mod session_keys;
 pub mod session_store;
 pub mod sessions;

@@ -11,7 +11,7 @@ pub fn run(settings: &Settings, username: &str, role: &str) -> anyhow::Result<()
     let role = Role::parse(role).map_err(anyhow::Error::msg)?;
     let password = read_password()?;
     OperatorPassword::parse(&password).map_err(anyhow::Error::msg)?;
-    let (pool, _) = crate::startup::prepare_database(settings)?;
+    let (pool, _, _) = crate::startup::prepare_database(settings)?;
     let mut conn = pool.get()?;
     let input = NewOperatorInput {
         username: username.as_str().to_string(),

@@ -156,7 +156,9 @@ fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
 }
 
 pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> anyhow::Result<()> {
-    let (pool, _) = crate::startup::prepare_database(settings)?;
+    let (pool, _, secrets) = crate::startup::prepare_database(settings)?;
+    // One sealed secret serves every demo SIP device (sealing per row would be as good, slower).
+    let demo_secret = secrets.seal(DEMO_PASSWORD);
     let mut conn = pool.get()?;
     let conn: &mut DbConnection = &mut conn;
     let hash = crate::auth::password::hash(DEMO_PASSWORD)?;
@@ -197,6 +199,7 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
         let mut c_rows = Vec::with_capacity(n as usize);
         let mut s_rows = Vec::new();
         let mut l_rows = Vec::new();
+        let mut t_rows: [Vec<String>; 3] = Default::default();
         for _ in 0..n {
             let id = next_customer;
             next_customer += 1;
@@ -263,6 +266,30 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 q(&webid),
                 q(status.code()),
             ));
+            // Telephony: an IP device, a SIP device, a dialing route and a translation rule.
+            t_rows[0].push(format!(
+                "({id},{},{},{},{},{},TRUE,1,{created},{created})",
+                q(&format!(
+                    "100.{}.{}.{}",
+                    (id >> 16) & 63 | 64,
+                    (id >> 8) & 255,
+                    id & 255
+                )),
+                q("Office PBX"),
+                q(&format!("{}", rng.gen_range(10..99))),
+                rng.gen_range(1..100),
+                rng.gen_range(1..20),
+            ));
+            t_rows[1].push(format!(
+                "({id},{},{},{},{},FALSE,'','',{},{},TRUE,1,{created},{created})",
+                q(&format!("sip{id}")),
+                q(&format!("sip{id}")),
+                q(&demo_secret),
+                q(&format!("{}", 200 + id % 700)),
+                rng.gen_range(1..10),
+                rng.gen_range(1..5),
+            ));
+            t_rows[2].push(format!("({id},'destination',1,'00',2,'+',{created})"));
             for s in 0..rng.gen_range(1..=5) {
                 let sid = next_site;
                 next_site += 1;
@@ -333,6 +360,29 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                     chunk.join(",")
                 ))?;
             }
+            conn.batch_execute(&format!(
+                "INSERT INTO ip_devices (customer_id, ip_address, description, dial_prefix, \
+                 max_call_sessions, calls_per_second, active, version, created_at, updated_at) VALUES {}",
+                t_rows[0].join(",")
+            ))?;
+            conn.batch_execute(&format!(
+                "INSERT INTO sip_devices (customer_id, login, login_key, secret_sealed, extension, \
+                 voicemail, voicemail_email, ip_address, max_call_sessions, calls_per_second, active, \
+                 version, created_at, updated_at) VALUES {}",
+                t_rows[1].join(",")
+            ))?;
+            conn.batch_execute(&format!(
+                "INSERT INTO translation_rules (customer_id, list, position, match_prefix, strip, \
+                 prepend, created_at) VALUES {}",
+                t_rows[2].join(",")
+            ))?;
+            conn.batch_execute(&format!(
+                "INSERT INTO dialing_routes (customer_id, route_id, pattern, created_at) \
+                 SELECT id, (SELECT MIN(id) FROM dialing_route_list), '00*', created_at \
+                 FROM customers WHERE id BETWEEN {} AND {}",
+                next_customer - n as i64,
+                next_customer - 1
+            ))?;
             Ok(())
         })?;
         done += n;
@@ -345,7 +395,8 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
             "SELECT setval(pg_get_serial_sequence('customers','id'), (SELECT MAX(id) FROM customers)); \
              SELECT setval(pg_get_serial_sequence('sites','id'), (SELECT MAX(id) FROM sites)); \
              SELECT setval(pg_get_serial_sequence('access_links','id'), (SELECT MAX(id) FROM access_links)); \
-             ANALYZE customers; ANALYZE sites; ANALYZE access_links;",
+             ANALYZE customers; ANALYZE sites; ANALYZE access_links; ANALYZE ip_devices; \
+             ANALYZE sip_devices;",
         )?;
     }
     // SQLite is left without ANALYZE on purpose: with STAT4 samples present it re-prepares

@@ -557,8 +557,80 @@ diesel::joinable!(wallets -> charging_domains (charging_domain_id));
 diesel::joinable!(wallets -> customers (customer_id));
 diesel::joinable!(wallets -> product_types (product_type_id));
 diesel::joinable!(wallets -> service_providers (service_provider_id));
+diesel::table! {
+    dialing_route_list (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    ip_devices (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        ip_address -> Text,
+        description -> Text,
+        dial_prefix -> Text,
+        max_call_sessions -> Int8,
+        calls_per_second -> Int8,
+        active -> Bool,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    sip_devices (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        login -> Text,
+        login_key -> Text,
+        secret_sealed -> Text,
+        extension -> Text,
+        voicemail -> Bool,
+        voicemail_email -> Text,
+        ip_address -> Text,
+        max_call_sessions -> Int8,
+        calls_per_second -> Int8,
+        active -> Bool,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    dialing_routes (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        route_id -> Int8,
+        pattern -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    translation_rules (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        list -> Text,
+        position -> Int8,
+        match_prefix -> Text,
+        strip -> Int4,
+        prepend -> Text,
+        created_at -> Int8,
+    }
+}
+
 diesel::joinable!(zone_shapes -> subscriber_zones (zone_id));
 
+diesel::joinable!(ip_devices -> customers (customer_id));
+diesel::joinable!(sip_devices -> customers (customer_id));
+diesel::joinable!(dialing_routes -> customers (customer_id));
+diesel::joinable!(dialing_routes -> dialing_route_list (route_id));
+diesel::joinable!(translation_rules -> customers (customer_id));
 diesel::joinable!(balance_types -> service_providers (service_provider_id));
 diesel::joinable!(wallet_balances -> wallets (wallet_id));
 diesel::joinable!(wallet_balances -> balance_types (balance_type_id));
@@ -583,10 +655,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_packages,
     customers,
     did_ranges,
+    dialing_route_list,
+    dialing_routes,
     edr_balances,
     edrs,
     emergency_locations,
     export_jobs,
+    ip_devices,
     languages,
     login_failures,
     operator_limits,
@@ -597,6 +672,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_types,
     restricted_parties,
     service_providers,
+    sip_devices,
     sites,
     subscriber_comments,
     subscriber_cugs,
@@ -606,6 +682,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscriber_zones,
     subscribers,
     tariffs,
+    translation_rules,
     voucher_recharge_attempts,
     wallet_balances,
     wallet_product_swaps,

@@ -18,6 +18,7 @@ mod region;
 pub mod screening;
 pub mod subscriber;
 pub mod subscriber_rules;
+pub mod telephony;
 mod text;
 pub mod time_zone_list;
 mod zone;

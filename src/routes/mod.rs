@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(compliance::configure)
         .configure(packages::configure)
         .configure(customers::numbers::configure)
+        .configure(customers::telephony::configure)
         .configure(subscribers::configure)
         .configure(admin::configure)
         .default_service(web::to(not_found));

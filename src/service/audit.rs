@@ -32,6 +32,11 @@ crate::domain::choice!(
         EmergencyLocation => "emergency_location", "Emergency response location";
         BalanceType => "balance_type", "Balance type";
         AdjustmentLimit => "adjustment_limit", "Adjustment limit";
+        IpDevice => "ip_device", "IP device";
+        SipDevice => "sip_device", "SIP device";
+        DialingRoute => "dialing_route", "Dialing route";
+        TranslationRule => "translation_rule", "Number translation rule";
+        Route => "route", "Route";
     ]
 );
 

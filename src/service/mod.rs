@@ -22,6 +22,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod sites;
 pub mod subscribers;
+pub mod telephony;
 
 use crate::domain::FormState;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -19,6 +19,7 @@ fn object_kind(kind: RefKind) -> ObjectKind {
         RefKind::Languages => ObjectKind::Language,
         RefKind::ClosedUserGroups => ObjectKind::ClosedUserGroup,
         RefKind::ChargingDomains => ObjectKind::ChargingDomain,
+        RefKind::Routes => ObjectKind::Route,
     }
 }
 

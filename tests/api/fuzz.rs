@@ -42,6 +42,24 @@ const POST_ROUTES: &[&str] = &[
     "/customers/{id}/cpns/{id}/delete",
     "/customers/{id}/emergency",
     "/customers/{id}/emergency/{id}/delete",
+    "/customers/{id}/ip-devices",
+    "/customers/{id}/ip-devices/{id}",
+    "/customers/{id}/ip-devices/{id}/delete",
+    "/customers/{id}/sip-devices",
+    "/customers/{id}/sip-devices/{id}",
+    "/customers/{id}/sip-devices/{id}/delete",
+    "/customers/{id}/sip-devices/{id}/reset-secret",
+    "/customers/{id}/dialing-routes",
+    "/customers/{id}/dialing-routes/{id}",
+    "/customers/{id}/dialing-routes/{id}/delete",
+    "/customers/{id}/translations/source",
+    "/customers/{id}/translations/destination",
+    "/customers/{id}/translations/did_source",
+    "/customers/{id}/translations/did_destination",
+    "/customers/{id}/translations/{id}",
+    "/customers/{id}/translations/{id}/up",
+    "/customers/{id}/translations/{id}/down",
+    "/customers/{id}/translations/{id}/delete",
     "/customers/export.{fmt}",
     "/customers/{id}/sites/export.{fmt}",
     "/sites/{id}/links/export.{fmt}",
@@ -924,7 +942,50 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             ],
         ),
         ("/packages".to_string(), vec![("name", "Fuzz package")]),
-    ] {
+        (
+            format!("/customers/{}/ip-devices", t.a),
+            vec![
+                ("ip_address", "192.0.2.200"),
+                ("description", "Fuzz PBX"),
+                ("dial_prefix", "0047"),
+                ("max_call_sessions", "3"),
+                ("calls_per_second", "1"),
+                ("active", "yes"),
+            ],
+        ),
+        (
+            format!("/customers/{}/sip-devices", t.a),
+            vec![
+                ("login", "fuzz-desk"),
+                ("secret", "Fuzz-Secret-1"),
+                ("extension", "201"),
+                ("voicemail_email", ""),
+                ("ip_address", ""),
+                ("max_call_sessions", "3"),
+                ("calls_per_second", "1"),
+                ("active", "yes"),
+            ],
+        ),
+        (
+            format!("/customers/{}/dialing-routes", t.a),
+            vec![("route_id", "1"), ("pattern", "4420XXXX")],
+        ),
+    ]
+    .into_iter()
+    .chain(
+        ["source", "destination", "did_source", "did_destination"].map(|l| {
+            (
+                format!("/customers/{}/translations/{l}", t.a),
+                vec![("match_prefix", "00"), ("strip", "2"), ("prepend", "+")],
+            )
+        }),
+    )
+    .chain(["source"].map(|l| {
+        (
+            format!("/customers/{}/translations/{l}", t.a),
+            vec![("match_prefix", "0"), ("strip", "1"), ("prepend", "+47")],
+        )
+    })) {
         let r = app.post_form(&path, &fields).await;
         assert_eq!(
             r.status().as_u16(),
@@ -971,6 +1032,23 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         format!("/sites/{sa}/links/new"),
         format!("/links/{la}/edit"),
         format!("/customers/{a}/numbers"),
+        format!("/customers/{a}/telephony"),
+        format!("/customers/{a}/ip-devices/new"),
+        format!("/customers/{a}/sip-devices/new"),
+        format!("/customers/{a}/dialing-routes/new"),
+        format!("/customers/{a}/translations/source/new"),
+        format!("/customers/{a}/translations/destination/new"),
+        format!("/customers/{a}/translations/did_source/new"),
+        format!("/customers/{a}/translations/did_destination/new"),
+        // A fresh database numbers the seeded items from 1.
+        format!("/customers/{a}/ip-devices/1/edit"),
+        format!("/customers/{a}/sip-devices/1/edit"),
+        format!("/customers/{a}/dialing-routes/1/edit"),
+        format!("/customers/{a}/translations/1/edit"),
+        format!("/customers/{a}/ip-devices/1/delete"),
+        format!("/customers/{a}/sip-devices/1/delete"),
+        format!("/customers/{a}/dialing-routes/1/delete"),
+        format!("/customers/{a}/translations/1/delete"),
         "/subscribers/new".to_string(),
         format!("/subscribers/{subscriber}"),
         format!("/subscribers/{subscriber}/wallets/new"),
@@ -1002,6 +1080,7 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         "languages",
         "closed-user-groups",
         "charging-domains",
+        "routes",
     ] {
         pages.push((Who::Admin, format!("/admin/reference/{kind}")));
     }

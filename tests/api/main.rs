@@ -37,6 +37,7 @@ mod subscribers_export;
 mod subscribers_panels;
 mod subscribers_reference;
 mod subscribers_search;
+mod telephony;
 mod throttle;
 mod time_zones;
 mod wallet_money;

@@ -13,6 +13,7 @@ mod helpers;
 #[path = "../api/subscriber_support.rs"]
 mod subscriber_support;
 mod subscribers;
+mod telephony;
 
 use common::{param, PNG};
 use helpers::{companies, finish, open_customer, row_ids, setup, signed_in, sorted};

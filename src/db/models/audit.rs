@@ -135,6 +135,15 @@ fn in_provider(
             .and(audit_log::object_id.eq_any(customer_ids()))
             .or(of("customer_packages").and(audit_log::object_id.eq_any(customer_ids())))
             .or(of("site").and(audit_log::object_id.eq_any(site_ids())))
+            // Telephony entries are recorded under their customer's id.
+            .or(audit_log::object_type
+                .eq_any([
+                    "ip_device",
+                    "sip_device",
+                    "dialing_route",
+                    "translation_rule",
+                ])
+                .and(audit_log::object_id.eq_any(customer_ids())))
             .or(of("access_link").and(
                 audit_log::object_id.eq_any(
                     access_links::table
@@ -192,6 +201,23 @@ fn in_provider(
                 ),
             )),
     )
+}
+
+/// The entries recorded under `object_id` with any of `object_types`, newest first (a
+/// customer's telephony trail, kept under the customer's id).
+pub fn history_of_kinds(
+    conn: &mut DbConnection,
+    object_types: &[&str],
+    object_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .filter(audit_log::object_type.eq_any(object_types.to_vec()))
+        .filter(audit_log::object_id.eq(object_id))
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select(AuditEntry::as_select())
+        .load(conn)
 }
 
 /// The entries of one object and of some related ones (a subscriber and its wallets), newest

@@ -2,7 +2,7 @@
 //! customers list declaration), inline updates.
 
 use super::{contains_pattern, lower, After, Order, Page};
-use crate::db::schema::{access_links, customers, sites};
+use crate::db::schema::{customers, ip_devices, sip_devices};
 use crate::db::DbConnection;
 use crate::domain::{BillingType, CustomerStatus, CustomerType, TaxFlag};
 use diesel::prelude::*;
@@ -180,20 +180,50 @@ fn filtered<'a>(f: &'a CustomerFilter) -> Boxed<'a> {
     if !f.status.trim().is_empty() {
         q = q.filter(customers::status.eq(f.status.trim().to_string()));
     }
-    if !f.ip.trim().is_empty() {
-        let pattern = contains_pattern(&f.ip);
-        q = q.filter(diesel::dsl::exists(
-            access_links::table
-                .inner_join(sites::table)
-                .filter(sites::customer_id.eq(customers::id))
-                .filter(lower(access_links::ip_address).like(pattern).escape('\\')),
-        ));
+    // IP address and SIP user: customers with a device whose address / login starts with the
+    // text, found through the device tables' unique indexes (a key range, byte order on both
+    // engines), never by reading the customers.
+    if let Some((lo, hi)) = prefix_range(&f.ip) {
+        q = q.filter(
+            customers::id.eq_any(
+                ip_devices::table
+                    .filter(ip_devices::ip_address.ge(lo))
+                    .filter(ip_devices::ip_address.lt(hi))
+                    .select(ip_devices::customer_id),
+            ),
+        );
     }
-    if !f.sip_user.trim().is_empty() {
-        // SIP devices arrive with the telephony configuration; until then nothing matches.
-        q = q.filter(customers::id.eq(-1));
+    if let Some((lo, hi)) = prefix_range(&f.sip_user) {
+        q = q.filter(
+            customers::id.eq_any(
+                sip_devices::table
+                    .filter(sip_devices::login_key.ge(lo))
+                    .filter(sip_devices::login_key.lt(hi))
+                    .select(sip_devices::customer_id),
+            ),
+        );
     }
     q
+}
+
+/// The keys that start with `text` (lower-cased, trimmed): `lo <= key < hi`; `None` for no text.
+fn prefix_range(text: &str) -> Option<(String, String)> {
+    let lo = text.trim().to_lowercase();
+    if lo.is_empty() {
+        return None;
+    }
+    let hi = format!("{lo}{}", char::MAX);
+    Some((lo, hi))
+}
+
+/// The query plan of the customers pane's first page under `filter` (tests check that the
+/// device filters walk an index).
+pub fn explain_list(conn: &mut DbConnection, filter: &CustomerFilter) -> QueryResult<Vec<String>> {
+    let q = filtered(filter)
+        .order(customers::id)
+        .select(customers::id)
+        .limit(51);
+    super::explain::plan(conn, q)
 }
 
 /// One page of the customers pane, in `order` (a column of the customers list's allow-list).

@@ -23,6 +23,7 @@ pub mod stats;
 pub mod subscriber;
 pub mod subscriber_profile;
 pub mod subscriber_search;
+pub mod telephony;
 pub mod voucher;
 pub mod wallet;
 

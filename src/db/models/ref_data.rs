@@ -3,8 +3,9 @@
 //! list, create, and delete only what nothing uses.
 
 use crate::db::schema::{
-    charging_domains, closed_user_groups, currencies, customers, languages, operators,
-    product_types, service_providers, subscriber_cugs, subscribers, wallets,
+    charging_domains, closed_user_groups, currencies, customers, dialing_route_list,
+    dialing_routes, languages, operators, product_types, service_providers, subscriber_cugs,
+    subscribers, wallets,
 };
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -18,16 +19,19 @@ pub enum RefKind {
     Languages,
     ClosedUserGroups,
     ChargingDomains,
+    /// The routes customers' dialing routes choose from (telephony).
+    Routes,
 }
 
 impl RefKind {
-    pub const ALL: [RefKind; 6] = [
+    pub const ALL: [RefKind; 7] = [
         RefKind::ServiceProviders,
         RefKind::ProductTypes,
         RefKind::Currencies,
         RefKind::Languages,
         RefKind::ClosedUserGroups,
         RefKind::ChargingDomains,
+        RefKind::Routes,
     ];
     pub fn slug(self) -> &'static str {
         match self {
@@ -37,6 +41,7 @@ impl RefKind {
             RefKind::Languages => "languages",
             RefKind::ClosedUserGroups => "closed-user-groups",
             RefKind::ChargingDomains => "charging-domains",
+            RefKind::Routes => "routes",
         }
     }
     pub fn title(self) -> &'static str {
@@ -47,6 +52,7 @@ impl RefKind {
             RefKind::Languages => "Languages",
             RefKind::ClosedUserGroups => "Closed user groups",
             RefKind::ChargingDomains => "Charging domains",
+            RefKind::Routes => "Dialing routes",
         }
     }
     /// The object type written to the audit log.
@@ -58,6 +64,7 @@ impl RefKind {
             RefKind::Languages => "language",
             RefKind::ClosedUserGroups => "closed_user_group",
             RefKind::ChargingDomains => "charging_domain",
+            RefKind::Routes => "route",
         }
     }
     pub fn from_slug(slug: &str) -> Option<RefKind> {
@@ -141,6 +148,12 @@ pub fn list(conn: &mut DbConnection, kind: RefKind) -> QueryResult<Vec<RefEntry>
                 .select((charging_domains::id, charging_domains::name))
                 .load(conn)?,
         ),
+        RefKind::Routes => named(
+            dialing_route_list::table
+                .order(dialing_route_list::name)
+                .select((dialing_route_list::id, dialing_route_list::name))
+                .load(conn)?,
+        ),
         RefKind::Currencies => all_currencies(conn)?
             .into_iter()
             .map(|c| RefEntry {
@@ -186,6 +199,10 @@ pub fn name_taken(conn: &mut DbConnection, kind: RefKind, name: &str) -> QueryRe
             .get_result(conn)?,
         RefKind::ChargingDomains => charging_domains::table
             .filter(charging_domains::name.eq(name))
+            .count()
+            .get_result(conn)?,
+        RefKind::Routes => dialing_route_list::table
+            .filter(dialing_route_list::name.eq(name))
             .count()
             .get_result(conn)?,
         RefKind::Currencies => currencies::table
@@ -234,6 +251,13 @@ pub fn create_named(conn: &mut DbConnection, kind: RefKind, name: &str) -> Query
                 charging_domains::created_at.eq(now),
             ))
             .returning(charging_domains::id)
+            .get_result(conn),
+        RefKind::Routes => diesel::insert_into(dialing_route_list::table)
+            .values((
+                dialing_route_list::name.eq(name),
+                dialing_route_list::created_at.eq(now),
+            ))
+            .returning(dialing_route_list::id)
             .get_result(conn),
         RefKind::Currencies => Err(diesel::result::Error::QueryBuilderError(
             "currencies are created with create_currency".into(),
@@ -296,6 +320,10 @@ pub fn usage(conn: &mut DbConnection, kind: RefKind, id: i64) -> QueryResult<i64
             .filter(wallets::charging_domain_id.eq(id))
             .count()
             .get_result(conn)?,
+        RefKind::Routes => dialing_routes::table
+            .filter(dialing_routes::route_id.eq(id))
+            .count()
+            .get_result(conn)?,
         RefKind::Currencies => wallets::table
             .filter(
                 wallets::currency_id
@@ -318,6 +346,7 @@ pub fn delete(conn: &mut DbConnection, kind: RefKind, id: i64) -> QueryResult<us
             diesel::delete(closed_user_groups::table.find(id)).execute(conn)
         }
         RefKind::ChargingDomains => diesel::delete(charging_domains::table.find(id)).execute(conn),
+        RefKind::Routes => diesel::delete(dialing_route_list::table.find(id)).execute(conn),
         RefKind::Currencies => diesel::delete(currencies::table.find(id)).execute(conn),
     }
 }

@@ -10,6 +10,7 @@ pub mod numbers;
 pub mod pane_view;
 pub mod panes;
 pub mod save;
+pub mod telephony;
 
 use actix_web::web;
 

@@ -9,6 +9,7 @@ mod home;
 pub mod login;
 pub mod password;
 pub mod save;
+mod telephony;
 
 use crate::auth::PortalUser;
 use crate::db::models::reference::Branding;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{webid}/logo", web::get().to(brand::logo))
         .route("/c/{webid}/", web::get().to(home::page))
         .route("/c/{webid}", web::get().to(home::to_home))
+        .route("/c/{webid}/telephony", web::get().to(telephony::page))
         .route("/c/{webid}/customer/save", web::post().to(save::customer))
         .route("/c/{webid}/sites/save", web::post().to(save::sites))
         .route(
