@@ -3,6 +3,7 @@
 
 mod address_list;
 pub mod balance;
+pub mod billing;
 mod choices;
 mod color;
 mod contact;
@@ -27,6 +28,7 @@ pub(crate) use choices::choice;
 pub use choices::{
     portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
 };
+pub use billing::{civil_date_in, PaymentKind};
 pub use color::{BrandColor, HexColor};
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};

@@ -2,6 +2,7 @@
 
 mod admin;
 mod audit;
+mod billing;
 mod brandings;
 mod compliance;
 mod confirm;
@@ -58,6 +59,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(compliance::configure)
         .configure(packages::configure)
         .configure(customers::numbers::configure)
+        .configure(billing::configure)
         .configure(subscribers::configure)
         .configure(admin::configure)
         .default_service(web::to(not_found));

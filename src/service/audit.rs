@@ -32,6 +32,8 @@ crate::domain::choice!(
         EmergencyLocation => "emergency_location", "Emergency response location";
         BalanceType => "balance_type", "Balance type";
         AdjustmentLimit => "adjustment_limit", "Adjustment limit";
+        Payment => "payment", "Payment";
+        CdrImport => "cdr_import", "CDR import";
     ]
 );
 
