@@ -4,6 +4,7 @@
 mod common;
 
 mod audit;
+mod billing;
 mod authz;
 mod backup;
 mod brandings;
