@@ -90,6 +90,11 @@ const POST_ROUTES: &[&str] = &[
     "/wallets/{id}/buckets/{id}",
     "/wallets/{id}/buckets/{id}/delete",
     "/wallets/{id}/adjustments",
+    "/customers/{id}/payments",
+    "/customers/{id}/payments/{id}/reverse",
+    "/customers/{id}/statement/export.{fmt}",
+    "/cdrs/import",
+    "/cdrs/import/{id}/commit",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -530,6 +535,8 @@ fn fingerprint(conn: &mut selfcare::db::PooledConn) -> Vec<i64> {
         packages::table.count().get_result::<i64>(conn),
         did_ranges::table.count().get_result::<i64>(conn),
         restricted_parties::table.count().get_result::<i64>(conn),
+        payments::table.count().get_result::<i64>(conn),
+        cdrs::table.count().get_result::<i64>(conn),
     ];
     let mut out: Vec<i64> = counts.into_iter().map(|c| c.expect("count rows")).collect();
     for versions in [
@@ -924,6 +931,10 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             ],
         ),
         ("/packages".to_string(), vec![("name", "Fuzz package")]),
+        (
+            format!("/customers/{}/payments", t.a),
+            vec![("kind", "payment"), ("amount", "5.00"), ("reference", "F1")],
+        ),
     ] {
         let r = app.post_form(&path, &fields).await;
         assert_eq!(
@@ -933,6 +944,18 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             r.text().await.unwrap()
         );
     }
+    // A staged CDR file, so that its preview's commit form is on a page too.
+    let account: String = schema::customers::table
+        .find(t.a)
+        .select(schema::customers::account_code)
+        .first(&mut app.db())
+        .expect("account code");
+    let csv = format!("{account},2026-01-05 10:00:00,60,+4722000000,+4930123456,0.50\n");
+    let r = app
+        .post_multipart("/cdrs/import", &[], &[("file", "cdrs.csv", csv.as_bytes())])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let staged = crate::common::location(&r);
     let portal = app.portal_admin("alpha").await;
     let anon = app.another_browser();
 
@@ -971,6 +994,10 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         format!("/sites/{sa}/links/new"),
         format!("/links/{la}/edit"),
         format!("/customers/{a}/numbers"),
+        format!("/customers/{a}/payments"),
+        format!("/customers/{a}/statement/export.csv?mode=background"),
+        "/cdrs/import".to_string(),
+        staged.clone(),
         "/subscribers/new".to_string(),
         format!("/subscribers/{subscriber}"),
         format!("/subscribers/{subscriber}/wallets/new"),
