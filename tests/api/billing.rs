@@ -4,7 +4,7 @@
 //! account statement exact to the minor unit over 10,000 CDRs with its five exports, the call
 //! analysis totals, and who may do what.
 
-use crate::common::{location, TestApp, OPERATOR_PASSWORD};
+use crate::common::{customer_fields, location, pairs, TestApp, OPERATOR_PASSWORD};
 use diesel::prelude::*;
 use selfcare::db::schema;
 
@@ -108,6 +108,12 @@ async fn a_reversal_happens_once_even_when_raced() {
     let path = format!("/customers/{id}/payments/{pid}/reverse");
     let r = app.post_form(&path, &[("reason", "")]).await;
     assert_eq!(r.status().as_u16(), 422, "a reason is needed");
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains(&format!("<p class=\"error\" id=\"e-reason-{pid}\">")),
+        "the message is next to the entry's reason field"
+    );
+    assert_eq!(payments(&app), 1);
     let token = app.csrf_token().await;
     let tasks: Vec<_> = (0..8)
         .map(|_| {
@@ -353,4 +359,47 @@ async fn viewers_read_and_cannot_change() {
     let anon = app.another_browser();
     let r = anon.get(&format!("/customers/{id}/statement")).await;
     assert_eq!(r.status().as_u16(), 303, "to the sign-in page");
+}
+
+/// Posts the edit form of the customer made by `admin_with_customer` with `billing_decimals`.
+async fn edit_decimals(app: &TestApp, id: i64, decimals: &str) -> reqwest::Response {
+    let page = app.get_html(&format!("/customers/{id}/edit")).await;
+    let marker = "name=\"version\" value=\"";
+    let start = page.find(marker).expect("version field") + marker.len();
+    let end = start + page[start..].find('"').unwrap();
+    let mut f = customer_fields(
+        "billme",
+        &[
+            ("company", "Billing Test AS"),
+            ("password", ""),
+            ("password_confirm", ""),
+            ("billing_decimals", decimals),
+        ],
+    );
+    f.push(("version", page[start..end].to_string()));
+    app.post_form(&format!("/customers/{id}"), &pairs(&f)).await
+}
+
+#[tokio::test]
+async fn billing_decimals_are_fixed_once_the_customer_has_amounts() {
+    let (app, id, code) = admin_with_customer().await;
+    let decimals = |app: &TestApp| -> i32 {
+        schema::customers::table
+            .find(id)
+            .select(schema::customers::billing_decimals)
+            .first(&mut app.db())
+            .expect("decimals")
+    };
+    assert_eq!(edit_decimals(&app, id, "3").await.status().as_u16(), 303);
+    assert_eq!(decimals(&app), 3, "free to change while nothing is on file");
+    assert_eq!(edit_decimals(&app, id, "2").await.status().as_u16(), 303);
+    // A CDR alone fixes them too.
+    let (_, preview) = upload(&app, &csv_of(&[format!("{code},2026-01-05 10:00:00,60,1,2,0.50")])).await;
+    assert_eq!(commit(&app, &preview).await, 303);
+    let r = edit_decimals(&app, id, "3").await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("id=\"e-billing_decimals\""), "the message is at the field");
+    assert_eq!(decimals(&app), 2, "nothing changed");
+    assert_eq!(edit_decimals(&app, id, "2").await.status().as_u16(), 303, "the same decimals save");
 }

@@ -1152,6 +1152,10 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
     )
     .await;
     fz.query(Who::Admin, "/exports", &["page"], cases / 2).await;
+    for page in ["statement", "calls"] {
+        fz.query(Who::Admin, &format!("/customers/{a}/{page}"), &["from", "to"], cases)
+            .await;
+    }
     fz.query(Who::Admin, "/login", &["expired"], cases / 2)
         .await;
     fz.query(Who::Portal, "/c/alpha-web/", &panes, cases).await;
@@ -1175,6 +1179,13 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         .await;
         fz.query(Who::Admin, &format!("/links/export.{fmt}"), &export, n)
             .await;
+        fz.query(
+            Who::Admin,
+            &format!("/customers/{a}/statement/export.{fmt}"),
+            &["from", "to", "mode"],
+            n,
+        )
+        .await;
         fz.query(
             Who::Admin,
             &format!("/subscribers/export.{fmt}"),

@@ -87,6 +87,22 @@ pub fn payments_of(
         .load(conn)
 }
 
+/// Whether the customer has any payment, credit, debit or CDR (their amounts are minor units
+/// of its billing decimals, so those cannot change any more).
+pub fn has_amounts(conn: &mut DbConnection, customer_id: i64) -> QueryResult<bool> {
+    let entries: bool = diesel::select(diesel::dsl::exists(
+        payments::table.filter(payments::customer_id.eq(customer_id)),
+    ))
+    .get_result(conn)?;
+    if entries {
+        return Ok(true);
+    }
+    diesel::select(diesel::dsl::exists(
+        cdrs::table.filter(cdrs::customer_id.eq(customer_id)),
+    ))
+    .get_result(conn)
+}
+
 /// Ids of entries that have been reversed, among `ids`.
 pub fn reversed_among(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<i64>> {
     payments::table
@@ -279,6 +295,28 @@ pub fn insert_cdrs(conn: &mut DbConnection, rows: &[NewCdr]) -> QueryResult<usiz
         .values(rows)
         .on_conflict_do_nothing()
         .execute(conn)
+}
+
+/// The keys (account code, start, calling, called) among `keys` that are on file already.
+/// Reads a superset by account code and start (the unique index's first columns) and keeps
+/// the exact matches.
+pub fn existing_keys(
+    conn: &mut DbConnection,
+    keys: &[(String, i64, String, String)],
+) -> QueryResult<std::collections::HashSet<(String, i64, String, String)>> {
+    use std::collections::{BTreeSet, HashSet};
+    if keys.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let codes: BTreeSet<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+    let starts: BTreeSet<i64> = keys.iter().map(|k| k.1).collect();
+    let wanted: HashSet<&(String, i64, String, String)> = keys.iter().collect();
+    let found: Vec<(String, i64, String, String)> = cdrs::table
+        .filter(cdrs::account_code.eq_any(codes.into_iter().collect::<Vec<_>>()))
+        .filter(cdrs::started_at.eq_any(starts.into_iter().collect::<Vec<_>>()))
+        .select((cdrs::account_code, cdrs::started_at, cdrs::calling, cdrs::called))
+        .load(conn)?;
+    Ok(found.into_iter().filter(|k| wanted.contains(k)).collect())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

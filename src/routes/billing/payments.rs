@@ -26,6 +26,16 @@ pub struct EntryView {
     pub actor: String,
     pub is_reversal: bool,
     pub reversed: bool,
+    /// The reason typed and the message, when this entry's reversal was refused.
+    pub reason: String,
+    pub reverse_error: String,
+}
+
+/// A refused reversal: the entry, the reason as typed and the message.
+pub struct ReverseError {
+    pub entry: i64,
+    pub reason: String,
+    pub message: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,7 +52,7 @@ pub struct PaymentsPage {
     pub entries: Vec<EntryView>,
     pub form: FormState,
     /// The entry whose reversal was refused, with its message.
-    pub reverse_error: Option<(i64, String)>,
+    pub reverse_error: Option<ReverseError>,
 }
 
 fn payments_page(
@@ -50,15 +60,18 @@ fn payments_page(
     op: &CurrentOperator,
     data: Ledger,
     form: Option<FormState>,
-    reverse_error: Option<(i64, String)>,
+    reverse_error: Option<ReverseError>,
 ) -> PaymentsPage {
     let c = &data.customer;
     let d = service::decimals(c);
     let zone = op.zone.clone();
-    let mut form = form.unwrap_or_default();
-    if form.value("kind").is_empty() {
-        form.set("kind", "payment");
-    }
+    // A fresh form starts on "payment"; a refused one shows what was posted.
+    let form = form.unwrap_or_else(|| {
+        let mut f = FormState::default();
+        f.set("kind", "payment");
+        f
+    });
+    let refused_reversal = |id: i64| reverse_error.as_ref().filter(|r| r.entry == id);
     PaymentsPage {
         id: c.id,
         company: c.company.clone(),
@@ -85,6 +98,8 @@ fn payments_page(
                 actor: p.actor.clone(),
                 is_reversal: p.reverses_id.is_some(),
                 reversed: *reversed,
+                reason: refused_reversal(p.id).map_or(String::new(), |r| r.reason.clone()),
+                reverse_error: refused_reversal(p.id).map_or(String::new(), |r| r.message.clone()),
             })
             .collect(),
         layout,
@@ -116,7 +131,7 @@ async fn refused(
     editor: &Editor,
     id: i64,
     form: Option<FormState>,
-    reverse_error: Option<(i64, String)>,
+    reverse_error: Option<ReverseError>,
     flashes: &IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
     let scope = editor.0.service_provider_id;
@@ -175,8 +190,12 @@ pub async fn reverse(
             Ok(see_other(&format!("/customers/{id}/payments")))
         }
         Reversed::Invalid(f) => {
-            let m = f.message("reason").to_string();
-            refused(&state, &editor, id, None, Some((pid, m)), &flashes).await
+            let refusal = ReverseError {
+                entry: pid,
+                reason: f.value("reason").to_string(),
+                message: f.message("reason").to_string(),
+            };
+            refused(&state, &editor, id, None, Some(refusal), &flashes).await
         }
     }
 }
