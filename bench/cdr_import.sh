@@ -5,8 +5,9 @@
 #
 #   bash bench/cdr_import.sh
 #
-# Knobs: ROWS=1000000, SKIP_BUILD=1, DATABASE (default a fresh SQLite file; give a
-# postgres:// URL of an empty database for PostgreSQL). All traffic goes to 127.0.0.1.
+# Knobs: ROWS=1000000, SKIP_BUILD=1, SELFCARE (the binary; default target/release/selfcare),
+# DATABASE (default a fresh SQLite file; give a postgres:// URL of an empty database for
+# PostgreSQL). All traffic goes to 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -15,7 +16,7 @@ mkdir -p "$OUT"
 ROWS=${ROWS:-1000000}
 ADDR=127.0.0.1:18581
 PASSWORD='Bench-Admin-2024!'
-SELFCARE="$ROOT/target/release/selfcare"
+SELFCARE=${SELFCARE:-$ROOT/target/release/selfcare}
 DB_FILE="$OUT/cdr-import.db"
 DATABASE=${DATABASE:-sqlite://$DB_FILE}
 COOKIES="$OUT/cdr-cookies.txt"
@@ -29,6 +30,8 @@ trap cleanup EXIT
 case "$DATABASE" in sqlite*) rm -f "$DB_FILE" "$DB_FILE-wal" "$DB_FILE-shm";; esac
 DATABASE_URL="$DATABASE" "$SELFCARE" demo-data --customers 1 > "$OUT/cdr-demo.log" 2>&1
 ACCOUNT=900000000001
+# demo-data gives the customer random billing decimals (0–6): the file's costs are whole
+# units, which every currency accepts.
 
 echo "writing $ROWS rows" >&2
 python3 - "$ROWS" "$ACCOUNT" > "$OUT/cdrs.csv" <<'PY'
@@ -40,7 +43,7 @@ base = 1767225600
 import time
 for i in range(n):
     t = time.gmtime(base + i * 7)
-    w(f"{account},{time.strftime('%Y-%m-%d %H:%M:%S', t)},{i % 600},+4722{i % 1000000:06d},+49{i:09d},{i % 1000 // 100}.{i % 100:02d}\n")
+    w(f"{account},{time.strftime('%Y-%m-%d %H:%M:%S', t)},{i % 600},+4722{i % 1000000:06d},+49{i:09d},{i % 7}\n")
 PY
 
 DATABASE_URL="$DATABASE" SELFCARE_BIND=$ADDR "$SELFCARE" serve > "$OUT/cdr-serve.log" 2>&1 &

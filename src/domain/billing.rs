@@ -63,8 +63,9 @@ pub fn cdr_time(input: &str) -> Result<i64, String> {
         return Err(bad());
     }
     let dt: jiff::civil::DateTime = t.parse().map_err(|_| bad())?;
-    dt.to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp().as_second())
+    jiff::tz::TimeZone::UTC
+        .to_timestamp(dt)
+        .map(|ts| ts.as_second())
         .map_err(|_| bad())
 }
 

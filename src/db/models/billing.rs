@@ -50,10 +50,14 @@ pub struct NewPayment {
 }
 
 pub fn insert_payment(conn: &mut DbConnection, new: &NewPayment) -> QueryResult<Payment> {
-    diesel::insert_into(payments::table)
+    let id: i64 = diesel::insert_into(payments::table)
         .values(new.clone())
-        .returning(Payment::as_returning())
-        .get_result(conn)
+        .returning(payments::id)
+        .get_result(conn)?;
+    payments::table
+        .find(id)
+        .select(Payment::as_select())
+        .first(conn)
 }
 
 pub fn find_payment(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Payment>> {
@@ -285,16 +289,47 @@ pub struct NewCdr {
     pub import_id: Option<i64>,
 }
 
+/// A string as an SQL literal (quotes doubled). Only for values that were checked before:
+/// numbers (digits and `+`) and account codes read from `customers`.
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// Inserts the rows whose key (account code, start, calling, called) is not on file yet;
-/// returns how many were inserted.
+/// returns how many were inserted. One multi-row `INSERT … ON CONFLICT DO NOTHING` (the same
+/// text on both engines; diesel's upsert builder does not reach the `MultiConnection`): the
+/// values are written into the statement, every one an integer or a checked string.
 pub fn insert_cdrs(conn: &mut DbConnection, rows: &[NewCdr]) -> QueryResult<usize> {
+    use std::fmt::Write;
     if rows.is_empty() {
         return Ok(0);
     }
-    diesel::insert_into(cdrs::table)
-        .values(rows)
-        .on_conflict_do_nothing()
-        .execute(conn)
+    let mut sql = String::with_capacity(64 + rows.len() * 96);
+    sql.push_str(
+        "INSERT INTO cdrs (customer_id, account_code, started_at, duration_s, calling, called, \
+         dest_prefix, cost_minor, import_id) VALUES ",
+    );
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            sql.push(',');
+        }
+        let import = r.import_id.map_or("NULL".to_string(), |id| id.to_string());
+        let _ = write!(
+            sql,
+            "({},{},{},{},{},{},{},{},{})",
+            r.customer_id,
+            literal(&r.account_code),
+            r.started_at,
+            r.duration_s,
+            literal(&r.calling),
+            literal(&r.called),
+            literal(&r.dest_prefix),
+            r.cost_minor,
+            import
+        );
+    }
+    sql.push_str(" ON CONFLICT (account_code, started_at, calling, called) DO NOTHING");
+    diesel::sql_query(sql).execute(conn)
 }
 
 /// The keys (account code, start, calling, called) among `keys` that are on file already.
@@ -343,10 +378,18 @@ pub struct NewCdrImport {
 }
 
 pub fn insert_import(conn: &mut DbConnection, new: &NewCdrImport) -> QueryResult<CdrImport> {
-    diesel::insert_into(cdr_imports::table)
+    let id: i64 = diesel::insert_into(cdr_imports::table)
         .values(new.clone())
-        .returning(CdrImport::as_returning())
-        .get_result(conn)
+        .returning(cdr_imports::id)
+        .get_result(conn)?;
+    find_import(conn, id)
+}
+
+fn find_import(conn: &mut DbConnection, id: i64) -> QueryResult<CdrImport> {
+    cdr_imports::table
+        .find(id)
+        .select(CdrImport::as_select())
+        .first(conn)
 }
 
 /// Records the counts of an import once its rows are in.
@@ -361,6 +404,6 @@ pub fn finish_import(
             cdr_imports::duplicate_rows.eq(duplicate_rows),
             cdr_imports::bad_rows.eq(bad_rows),
         ))
-        .returning(CdrImport::as_returning())
-        .get_result(conn)
+        .execute(conn)?;
+    find_import(conn, id)
 }

@@ -1,7 +1,7 @@
 //! `/customers/{id}/payments`: the ledger newest first, the form that enters a payment, credit
 //! or debit, and each entry's reversal (a counter-entry with a reason).
 
-use crate::auth::csrf::Fields;
+use crate::auth::csrf::{CsrfField, Fields};
 use crate::auth::{CsrfForm, CurrentOperator, Editor};
 use crate::domain::{Amount, CustomerType, FormState, PaymentKind, Unit};
 use crate::error::AppResult;
@@ -13,6 +13,12 @@ use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 use askama::Template;
 use askama_web::WebTemplate;
+
+impl CsrfField for PaymentInput {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
 
 pub struct EntryView {
     pub id: i64,

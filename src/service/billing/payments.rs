@@ -31,7 +31,10 @@ pub struct PaymentInput {
     /// `YYYY-MM-DD` in the viewer's zone; blank: now.
     #[serde(default)]
     pub date: String,
+    #[serde(default)]
+    pub csrf_token: String,
 }
+
 
 /// What the payments page shows.
 #[derive(Debug)]
