@@ -279,7 +279,11 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 ));
             }
             for c in 0..20i64 {
-                let called = format!("+{}{:08}", pick(&mut rng, &[44, 49, 33, 1, 46, 47]), rng.gen_range(0..99_999_999));
+                let called = format!(
+                    "+{}{:08}",
+                    pick(&mut rng, &[44, 49, 33, 1, 46, 47]),
+                    rng.gen_range(0..99_999_999)
+                );
                 cdr_rows.push(format!(
                     "({id},{},{},{},{},{},{},{})",
                     q(&account),

@@ -178,16 +178,32 @@ mod tests {
         assert_eq!(cdr_time("1970-01-01 00:01:40"), Ok(100));
         assert_eq!(cdr_time("1970-01-01T01:01:40+01:00"), Ok(100));
         assert_eq!(cdr_time("1970-01-01T00:01:40Z"), Ok(100));
-        for bad in ["", "yesterday", "2026-02-30 10:00:00", "2026-01-01", "2026-01-01 10:00"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-02-30 10:00:00",
+            "2026-01-01",
+            "2026-01-01 10:00",
+        ] {
             assert!(cdr_time(bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn records_are_checked_field_by_field() {
-        let ok = cdr_fields(&["AC1", "2026-01-01 10:00:00", "61", "+4930", "0044207", "0.25"]);
+        let ok = cdr_fields(&[
+            "AC1",
+            "2026-01-01 10:00:00",
+            "61",
+            "+4930",
+            "0044207",
+            "0.25",
+        ]);
         let ok = ok.unwrap();
-        assert_eq!((ok.duration_s, ok.cost), (61, CdrCost::Typed("0.25".into())));
+        assert_eq!(
+            (ok.duration_s, ok.cost),
+            (61, CdrCost::Typed("0.25".into()))
+        );
         assert!(cdr_fields(&["AC1", "2026-01-01 10:00:00", "-1", "1", "2", "0"]).is_err());
         assert!(cdr_fields(&["AC1", "2026-01-01 10:00:00", "1", "1a", "2", "0"]).is_err());
         assert!(cdr_fields(&["AC1", "2026-01-01"]).is_err());

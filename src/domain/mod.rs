@@ -24,11 +24,11 @@ pub mod time_zone_list;
 mod zone;
 
 pub use address_list::AddressList;
+pub use billing::{civil_date_in, PaymentKind};
 pub(crate) use choices::choice;
 pub use choices::{
     portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,
 };
-pub use billing::{civil_date_in, PaymentKind};
 pub use color::{BrandColor, HexColor};
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};

@@ -219,15 +219,24 @@ impl Keyset for Statement {
             Some(l) => Some((l.at, -1)),
             None => None,
         };
-        let entries =
-            billing::payments_between(conn, self.customer_id, (self.start, self.end), from_entry, limit)?;
+        let entries = billing::payments_between(
+            conn,
+            self.customer_id,
+            (self.start, self.end),
+            from_entry,
+            limit,
+        )?;
         let mut entries: Vec<Line> = entries.into_iter().map(|p| self.entry(p)).collect();
         let entries_done = (entries.len() as i64) < limit;
         let mut merged: Vec<Line> = Vec::with_capacity(days.len() + entries.len());
         days.reverse();
         entries.reverse();
         while let (Some(d), Some(e)) = (days.last(), entries.last()) {
-            let next = if d.key() < e.key() { days.pop() } else { entries.pop() };
+            let next = if d.key() < e.key() {
+                days.pop()
+            } else {
+                entries.pop()
+            };
             merged.extend(next);
         }
         merged.extend(days.into_iter().rev());

@@ -36,7 +36,10 @@ fn cdrs(app: &TestApp) -> i64 {
 /// The integer in `data-{attr}="…"` on `page`.
 fn data(page: &str, attr: &str) -> i64 {
     let key = format!("data-{attr}=\"");
-    let start = page.find(&key).unwrap_or_else(|| panic!("{key} on the page")) + key.len();
+    let start = page
+        .find(&key)
+        .unwrap_or_else(|| panic!("{key} on the page"))
+        + key.len();
     let end = start + page[start..].find('"').unwrap();
     page[start..end].parse().expect("an integer")
 }
@@ -91,7 +94,10 @@ async fn payments_of_each_kind_are_exact_and_bad_input_changes_nothing() {
     let c3 = app
         .create_customer_with("mills", &[("billing_decimals", "3"), ("company", "Mills")])
         .await;
-    assert_eq!(pay(&app, c3, "payment", "0.125").await.status().as_u16(), 303);
+    assert_eq!(
+        pay(&app, c3, "payment", "0.125").await.status().as_u16(),
+        303
+    );
     let page = app.get_html(&format!("/customers/{c3}/payments")).await;
     assert_eq!(data(&page, "balance"), 125);
     assert!(page.contains("0.125"));
@@ -100,7 +106,10 @@ async fn payments_of_each_kind_are_exact_and_bad_input_changes_nothing() {
 #[tokio::test]
 async fn a_reversal_happens_once_even_when_raced() {
     let (app, id, _) = admin_with_customer().await;
-    assert_eq!(pay(&app, id, "payment", "40.00").await.status().as_u16(), 303);
+    assert_eq!(
+        pay(&app, id, "payment", "40.00").await.status().as_u16(),
+        303
+    );
     let pid: i64 = schema::payments::table
         .select(schema::payments::id)
         .first(&mut app.db())
@@ -189,7 +198,9 @@ async fn the_import_previews_row_errors_and_a_file_imported_twice_adds_nothing()
         (7, "YYYY-MM-DD"),
     ] {
         let row = format!("data-line=\"{line}\"");
-        let at = page.find(&row).unwrap_or_else(|| panic!("line {line}: {page}"));
+        let at = page
+            .find(&row)
+            .unwrap_or_else(|| panic!("line {line}: {page}"));
         assert!(page[at..at + 300].contains(words), "line {line}");
     }
     assert_eq!(cdrs(&app), 0, "a preview stores nothing");
@@ -214,7 +225,12 @@ async fn a_raced_double_commit_adds_once() {
         .map(|_| {
             let b = app.same_browser_at(&app);
             let (path, token) = (format!("{preview}/commit"), token.clone());
-            tokio::spawn(async move { b.post_with_token(&token, &path, &[]).await.status().as_u16() })
+            tokio::spawn(async move {
+                b.post_with_token(&token, &path, &[])
+                    .await
+                    .status()
+                    .as_u16()
+            })
         })
         .collect();
     for t in tasks {
@@ -232,7 +248,10 @@ async fn an_operator_of_one_provider_imports_only_its_customers_rows() {
     let r = app
         .post_form(
             &format!("/operators/{id}"),
-            &[("role", "operator"), ("service_provider_id", &p2.to_string())],
+            &[
+                ("role", "operator"),
+                ("service_provider_id", &p2.to_string()),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
@@ -270,7 +289,11 @@ async fn the_statement_is_exact_over_ten_thousand_cdrs_and_exports_in_five_forma
         let at = jan1 + i * 523; // ~60 days
         let cost = (i * 7919) % 1000;
         let secs = i % 300;
-        let called = if i % 3 == 0 { format!("+44{i:07}") } else { format!("+49{i:07}") };
+        let called = if i % 3 == 0 {
+            format!("+44{i:07}")
+        } else {
+            format!("+49{i:07}")
+        };
         if at < feb1 {
             before += cost;
         } else {
@@ -283,10 +306,19 @@ async fn the_statement_is_exact_over_ten_thousand_cdrs_and_exports_in_five_forma
         }
         let ts = jiff::Timestamp::from_second(at).unwrap();
         let when = ts.strftime("%Y-%m-%d %H:%M:%S").to_string();
-        rows.push(format!("{code},{when},{secs},+4722{i:06},{called},{}.{:02}", cost / 100, cost % 100));
+        rows.push(format!(
+            "{code},{when},{secs},+4722{i:06},{called},{}.{:02}",
+            cost / 100,
+            cost % 100
+        ));
     }
     let (page, preview) = upload(&app, &csv_of(&rows)).await;
-    assert_eq!(data(&page, "new"), 10_000, "{}", &page[..page.len().min(3000)]);
+    assert_eq!(
+        data(&page, "new"),
+        10_000,
+        "{}",
+        &page[..page.len().min(3000)]
+    );
     assert_eq!(commit(&app, &preview).await, 303);
     for (kind, amount, date) in [
         ("payment", "100.00", "2026-01-10"),
@@ -297,13 +329,21 @@ async fn the_statement_is_exact_over_ten_thousand_cdrs_and_exports_in_five_forma
         let r = app
             .post_form(
                 &format!("/customers/{id}/payments"),
-                &[("kind", kind), ("amount", amount), ("reference", "R"), ("note", ""), ("date", date)],
+                &[
+                    ("kind", kind),
+                    ("amount", amount),
+                    ("reference", "R"),
+                    ("note", ""),
+                    ("date", date),
+                ],
             )
             .await;
         assert_eq!(r.status().as_u16(), 303);
     }
     let q = "from=2026-02-01&to=2026-03-31";
-    let page = app.get_html(&format!("/customers/{id}/statement?{q}")).await;
+    let page = app
+        .get_html(&format!("/customers/{id}/statement?{q}"))
+        .await;
     let opening = 10_000 - before;
     assert_eq!(data(&page, "opening"), opening);
     assert_eq!(data(&page, "charges"), within);
@@ -311,7 +351,12 @@ async fn the_statement_is_exact_over_ten_thousand_cdrs_and_exports_in_five_forma
     let closing = opening + 250_055 + 1001 - 777 - within;
     assert_eq!(data(&page, "closing"), closing);
     // The balance column's last line is the closing balance, shown as people read it.
-    let shown = format!("{}{}.{:02}", if closing < 0 { "-" } else { "" }, closing.abs() / 100, closing.abs() % 100);
+    let shown = format!(
+        "{}{}.{:02}",
+        if closing < 0 { "-" } else { "" },
+        closing.abs() / 100,
+        closing.abs() % 100
+    );
     assert!(page.contains(&shown), "{shown}");
     // Call analysis of the same period.
     let calls = app.get_html(&format!("/customers/{id}/calls?{q}")).await;
@@ -328,7 +373,9 @@ async fn the_statement_is_exact_over_ten_thousand_cdrs_and_exports_in_five_forma
     assert!(calls.contains("<svg") && calls.contains("<title id=\"chart-title\">"));
     // Exports, all five.
     for fmt in ["csv", "txt", "xlsx", "pdf", "xls"] {
-        let r = app.get(&format!("/customers/{id}/statement/export.{fmt}?{q}")).await;
+        let r = app
+            .get(&format!("/customers/{id}/statement/export.{fmt}?{q}"))
+            .await;
         assert_eq!(r.status().as_u16(), 200, "{fmt}");
         let bytes = r.bytes().await.unwrap();
         assert!(bytes.len() > 100, "{fmt}");
@@ -353,7 +400,10 @@ async fn viewers_read_and_cannot_change() {
         .get_html(&format!("/customers/{id}/payments"))
         .await
         .contains("enter-payment"));
-    assert_eq!(pay(&viewer, id, "payment", "5").await.status().as_u16(), 403);
+    assert_eq!(
+        pay(&viewer, id, "payment", "5").await.status().as_u16(),
+        403
+    );
     assert_eq!(viewer.get("/cdrs/import").await.status().as_u16(), 403);
     assert_eq!(payments(&app), 1);
     let anon = app.another_browser();
@@ -394,12 +444,23 @@ async fn billing_decimals_are_fixed_once_the_customer_has_amounts() {
     assert_eq!(decimals(&app), 3, "free to change while nothing is on file");
     assert_eq!(edit_decimals(&app, id, "2").await.status().as_u16(), 303);
     // A CDR alone fixes them too.
-    let (_, preview) = upload(&app, &csv_of(&[format!("{code},2026-01-05 10:00:00,60,1,2,0.50")])).await;
+    let (_, preview) = upload(
+        &app,
+        &csv_of(&[format!("{code},2026-01-05 10:00:00,60,1,2,0.50")]),
+    )
+    .await;
     assert_eq!(commit(&app, &preview).await, 303);
     let r = edit_decimals(&app, id, "3").await;
     assert_eq!(r.status().as_u16(), 422);
     let body = r.text().await.unwrap();
-    assert!(body.contains("id=\"e-billing_decimals\""), "the message is at the field");
+    assert!(
+        body.contains("id=\"e-billing_decimals\""),
+        "the message is at the field"
+    );
     assert_eq!(decimals(&app), 2, "nothing changed");
-    assert_eq!(edit_decimals(&app, id, "2").await.status().as_u16(), 303, "the same decimals save");
+    assert_eq!(
+        edit_decimals(&app, id, "2").await.status().as_u16(),
+        303,
+        "the same decimals save"
+    );
 }

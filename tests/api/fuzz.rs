@@ -1153,8 +1153,13 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
     .await;
     fz.query(Who::Admin, "/exports", &["page"], cases / 2).await;
     for page in ["statement", "calls"] {
-        fz.query(Who::Admin, &format!("/customers/{a}/{page}"), &["from", "to"], cases)
-            .await;
+        fz.query(
+            Who::Admin,
+            &format!("/customers/{a}/{page}"),
+            &["from", "to"],
+            cases,
+        )
+        .await;
     }
     fz.query(Who::Admin, "/login", &["expired"], cases / 2)
         .await;

@@ -4,9 +4,9 @@
 mod common;
 
 mod audit;
-mod billing;
 mod authz;
 mod backup;
+mod billing;
 mod brandings;
 mod cli;
 mod compliance;

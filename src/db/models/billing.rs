@@ -207,7 +207,11 @@ pub struct Slice {
 }
 
 /// A customer's CDRs in `[from, to)` summed per quarter hour, in time order.
-pub fn slices(conn: &mut DbConnection, customer_id: i64, (from, to): (i64, i64)) -> QueryResult<Vec<Slice>> {
+pub fn slices(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    (from, to): (i64, i64),
+) -> QueryResult<Vec<Slice>> {
     let sql = format!(
         "SELECT started_at / {SLICE_SECS} AS slice, COUNT(*) AS calls, \
          CAST(SUM(duration_s) AS BIGINT) AS seconds, CAST(SUM(cost_minor) AS BIGINT) AS cost \
@@ -246,7 +250,11 @@ pub fn by_prefix(
 }
 
 /// A customer's CDRs in `[from, to)` in all.
-pub fn totals(conn: &mut DbConnection, customer_id: i64, (from, to): (i64, i64)) -> QueryResult<Totals> {
+pub fn totals(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    (from, to): (i64, i64),
+) -> QueryResult<Totals> {
     let sql = format!(
         "SELECT COUNT(*) AS calls, CAST(COALESCE(SUM(duration_s), 0) AS BIGINT) AS seconds, \
          CAST(COALESCE(SUM(cost_minor), 0) AS BIGINT) AS cost \
@@ -349,7 +357,12 @@ pub fn existing_keys(
     let found: Vec<(String, i64, String, String)> = cdrs::table
         .filter(cdrs::account_code.eq_any(codes.into_iter().collect::<Vec<_>>()))
         .filter(cdrs::started_at.eq_any(starts.into_iter().collect::<Vec<_>>()))
-        .select((cdrs::account_code, cdrs::started_at, cdrs::calling, cdrs::called))
+        .select((
+            cdrs::account_code,
+            cdrs::started_at,
+            cdrs::calling,
+            cdrs::called,
+        ))
         .load(conn)?;
     Ok(found.into_iter().filter(|k| wanted.contains(k)).collect())
 }

@@ -66,7 +66,10 @@ pub async fn page(
     };
     let scope = op.service_provider_id;
     let (pz, zz) = (p.clone(), zone.clone());
-    let a = with_conn(&state, move |conn| service::analysis(conn, scope, id, &pz, &zz)).await?;
+    let a = with_conn(&state, move |conn| {
+        service::analysis(conn, scope, id, &pz, &zz)
+    })
+    .await?;
     let d = a.decimals;
     let days: Vec<RowView> = a
         .days
@@ -75,16 +78,33 @@ pub async fn page(
         .collect();
     let chart = super::chart::bars(
         "Call cost per day",
-        &a.days.iter().map(|x| (x.date.clone(), x.cost)).collect::<Vec<_>>(),
+        &a.days
+            .iter()
+            .map(|x| (x.date.clone(), x.cost))
+            .collect::<Vec<_>>(),
     );
     let page = CallsPage {
         id,
         company: a.customer.company.clone(),
         query: format!("from={}&to={}", p.from, p.to),
-        from: if error.is_empty() { p.from.clone() } else { query.from.clone().unwrap_or_default() },
-        to: if error.is_empty() { p.to.clone() } else { query.to.clone().unwrap_or_default() },
+        from: if error.is_empty() {
+            p.from.clone()
+        } else {
+            query.from.clone().unwrap_or_default()
+        },
+        to: if error.is_empty() {
+            p.to.clone()
+        } else {
+            query.to.clone().unwrap_or_default()
+        },
         error,
-        total: row("all".into(), a.totals.calls, a.totals.seconds, a.totals.cost, d),
+        total: row(
+            "all".into(),
+            a.totals.calls,
+            a.totals.seconds,
+            a.totals.cost,
+            d,
+        ),
         prefixes: a
             .prefixes
             .iter()

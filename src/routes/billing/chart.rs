@@ -20,7 +20,11 @@ pub fn bars(title: &str, bars: &[(String, i64)]) -> String {
     );
     for (i, (label, v)) in bars.iter().enumerate() {
         let x = 34 + i as i64 * (BAR + GAP);
-        let h = if *v <= 0 { 0 } else { (v * (H - 10) / max).max(1) };
+        let h = if *v <= 0 {
+            0
+        } else {
+            (v * (H - 10) / max).max(1)
+        };
         out.push_str(&format!(
             "<rect x=\"{x}\" y=\"{}\" width=\"{BAR}\" height=\"{h}\" fill=\"#1f5fa8\" data-label=\"{}\" data-value=\"{v}\"><title>{}: {v}</title></rect>",
             H - h,
@@ -53,7 +57,10 @@ fn escape(s: &str) -> String {
 mod tests {
     #[test]
     fn bars_scale_to_the_largest() {
-        let svg = super::bars("Cost <per> day", &[("2026-01-01".into(), 50), ("2026-01-02".into(), 100)]);
+        let svg = super::bars(
+            "Cost <per> day",
+            &[("2026-01-01".into(), 50), ("2026-01-02".into(), 100)],
+        );
         assert!(svg.contains("Cost &lt;per&gt; day"));
         assert!(svg.contains("height=\"75\""));
         assert!(svg.contains("height=\"150\""));

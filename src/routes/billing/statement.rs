@@ -4,6 +4,7 @@
 
 use super::PeriodQuery;
 use crate::auth::CurrentOperator;
+use crate::domain::{Amount, Unit, Zone};
 use crate::error::{AppError, AppResult};
 use crate::lists::spec::ListSpec;
 use crate::lists::statement::{Line, LineKind};
@@ -15,7 +16,6 @@ use crate::service::billing::statement::{self as service, View};
 use crate::service::billing::{period, Period};
 use crate::service::exports::{ExportRequest, Requester};
 use crate::state::{with_conn, AppState};
-use crate::domain::{Amount, Unit, Zone};
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::IncomingFlashMessages;
 use askama::Template;
@@ -88,15 +88,26 @@ pub async fn page(
     };
     let scope = op.service_provider_id;
     let (pz, zz) = (p.clone(), zone.clone());
-    let v: View = with_conn(&state, move |conn| service::statement(conn, scope, id, &pz, &zz)).await?;
+    let v: View = with_conn(&state, move |conn| {
+        service::statement(conn, scope, id, &pz, &zz)
+    })
+    .await?;
     let d = v.decimals;
     let show = |m: i64| Amount::from_minor(m).show(Unit::Cash, d);
     let page = StatementPage {
         id,
         company: v.customer.company.clone(),
         query: format!("from={}&to={}", p.from, p.to),
-        from: if error.is_empty() { p.from.clone() } else { query.from.clone().unwrap_or_default() },
-        to: if error.is_empty() { p.to.clone() } else { query.to.clone().unwrap_or_default() },
+        from: if error.is_empty() {
+            p.from.clone()
+        } else {
+            query.from.clone().unwrap_or_default()
+        },
+        to: if error.is_empty() {
+            p.to.clone()
+        } else {
+            query.to.clone().unwrap_or_default()
+        },
         error,
         opening: v.opening,
         closing: v.closing,
@@ -136,8 +147,8 @@ pub async fn export(
 ) -> AppResult<HttpResponse> {
     let (id, ext) = path.into_inner();
     let zone = op.zone.clone();
-    let p: Period = period(query.from.as_deref(), query.to.as_deref(), &zone)
-        .map_err(AppError::BadRequest)?;
+    let p: Period =
+        period(query.from.as_deref(), query.to.as_deref(), &zone).map_err(AppError::BadRequest)?;
     let request = ExportRequest {
         list: ListSpec::Statement {
             customer_id: id,

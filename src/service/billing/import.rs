@@ -118,7 +118,10 @@ impl Checker {
             );
             return Ok(None);
         };
-        let cost = match fields.cost.minor(account.billing_decimals.clamp(0, 6) as u32) {
+        let cost = match fields
+            .cost
+            .minor(account.billing_decimals.clamp(0, 6) as u32)
+        {
             Ok(c) => c,
             Err(m) => {
                 report.bad(line, m);

@@ -35,7 +35,6 @@ pub struct PaymentInput {
     pub csrf_token: String,
 }
 
-
 /// What the payments page shows.
 #[derive(Debug)]
 pub struct Ledger {
@@ -63,8 +62,8 @@ pub fn ledger(conn: &mut DbConnection, scope: Scope, customer_id: i64) -> AppRes
     let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let reversed = billing::reversed_among(conn, &ids)?;
     let now = crate::db::now() + 1;
-    let balance =
-        billing::ledger_before(conn, customer.id, now)? - billing::charges_before(conn, customer.id, now)?;
+    let balance = billing::ledger_before(conn, customer.id, now)?
+        - billing::charges_before(conn, customer.id, now)?;
     Ok(Ledger {
         entries: rows
             .into_iter()
@@ -128,7 +127,10 @@ pub fn enter(
             }
         }),
     );
-    let reference = f.check("reference", bounded(&input.reference, MAX_REFERENCE, "reference"));
+    let reference = f.check(
+        "reference",
+        bounded(&input.reference, MAX_REFERENCE, "reference"),
+    );
     let note = f.check("note", bounded(&input.note, MAX_NOTE, "note"));
     let now = crate::db::now();
     let paid_at = f.check(

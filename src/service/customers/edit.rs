@@ -25,7 +25,8 @@ const STALE: &str = "Someone else saved this customer after you opened the form,
                      saved. Your values are still here: open the customer again in another tab to \
                      see their change, then save yours on top of it.";
 
-const DECIMALS_FIXED: &str = "The billing decimals cannot change once the customer has payments or \
+const DECIMALS_FIXED: &str =
+    "The billing decimals cannot change once the customer has payments or \
                               CDRs: their amounts are kept in units of the present decimals.";
 
 /// What the edit form shows: the customer, the lists it offers and the customer's own history.
