@@ -200,6 +200,8 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
         let mut s_rows = Vec::new();
         let mut l_rows = Vec::new();
         let mut t_rows: [Vec<String>; 3] = Default::default();
+        let mut p_rows: Vec<String> = Vec::new();
+        let mut cdr_rows: Vec<String> = Vec::new();
         for _ in 0..n {
             let id = next_customer;
             next_customer += 1;
@@ -290,6 +292,36 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 rng.gen_range(1..5),
             ));
             t_rows[2].push(format!("({id},'destination',1,'00',2,'+',{created})"));
+            // Billing: two payments and twenty calls over the last three months.
+            let account = format!("9{id:011}");
+            for k in 0..2 {
+                p_rows.push(format!(
+                    "({id},{},{},{},{},'',{},{})",
+                    q(if k == 0 { "payment" } else { "credit" }),
+                    rng.gen_range(1..100_000i64),
+                    now - rng.gen_range(0..90 * 86400),
+                    q(&format!("DEMO-{id}-{k}")),
+                    q("demo-data"),
+                    now
+                ));
+            }
+            for c in 0..20i64 {
+                let called = format!(
+                    "+{}{:08}",
+                    pick(&mut rng, &[44, 49, 33, 1, 46, 47]),
+                    rng.gen_range(0..99_999_999)
+                );
+                cdr_rows.push(format!(
+                    "({id},{},{},{},{},{},{},{})",
+                    q(&account),
+                    now - 90 * 86400 + c * 4 * 86400 + rng.gen_range(0..86400),
+                    rng.gen_range(1..1200),
+                    q(&phone),
+                    q(&called),
+                    q(&crate::domain::billing::dest_prefix(&called)),
+                    rng.gen_range(0..500)
+                ));
+            }
             for s in 0..rng.gen_range(1..=5) {
                 let sid = next_site;
                 next_site += 1;
@@ -350,6 +382,20 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 conn.batch_execute(&format!(
                     "INSERT INTO sites (id, customer_id, name, description, address, country, time_zone, \
                      version, created_at, updated_at) VALUES {}",
+                    chunk.join(",")
+                ))?;
+            }
+            for chunk in p_rows.chunks(1000) {
+                conn.batch_execute(&format!(
+                    "INSERT INTO payments (customer_id, kind, amount_minor, paid_at, reference, note, \
+                     actor, created_at) VALUES {}",
+                    chunk.join(",")
+                ))?;
+            }
+            for chunk in cdr_rows.chunks(1000) {
+                conn.batch_execute(&format!(
+                    "INSERT INTO cdrs (customer_id, account_code, started_at, duration_s, calling, called, \
+                     dest_prefix, cost_minor) VALUES {} ON CONFLICT DO NOTHING",
                     chunk.join(",")
                 ))?;
             }

@@ -526,6 +526,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    payments (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        kind -> Text,
+        amount_minor -> Int8,
+        paid_at -> Int8,
+        reference -> Text,
+        note -> Text,
+        reverses_id -> Nullable<Int8>,
+        actor -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    cdr_imports (id) {
+        id -> Int8,
+        service_provider_id -> Nullable<Int8>,
+        actor -> Text,
+        new_rows -> Int8,
+        duplicate_rows -> Int8,
+        bad_rows -> Int8,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    cdrs (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        account_code -> Text,
+        started_at -> Int8,
+        duration_s -> Int8,
+        calling -> Text,
+        called -> Text,
+        dest_prefix -> Text,
+        cost_minor -> Int8,
+        import_id -> Nullable<Int8>,
+    }
+}
+
 diesel::joinable!(access_links -> sites (site_id));
 diesel::joinable!(branding_logos -> branding_profiles (branding_id));
 diesel::joinable!(compliance_reviews -> customers (customer_id));
@@ -639,7 +681,13 @@ diesel::joinable!(edr_balances -> edrs (edr_id));
 diesel::joinable!(product_type_limits -> balance_types (balance_type_id));
 diesel::joinable!(operator_limits -> balance_types (balance_type_id));
 
+diesel::joinable!(payments -> customers (customer_id));
+diesel::joinable!(cdrs -> customers (customer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    payments,
+    cdr_imports,
+    cdrs,
     access_links,
     app_settings,
     audit_log,

@@ -3,6 +3,7 @@
 
 mod address_list;
 pub mod balance;
+pub mod billing;
 mod choices;
 mod color;
 mod contact;
@@ -24,6 +25,7 @@ pub mod time_zone_list;
 mod zone;
 
 pub use address_list::AddressList;
+pub use billing::{civil_date_in, PaymentKind};
 pub(crate) use choices::choice;
 pub use choices::{
     portal_refusal, BillingType, CustomerStatus, CustomerType, LinkStatus, LinkType, Role, TaxFlag,

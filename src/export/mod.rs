@@ -102,6 +102,8 @@ pub enum Cell {
     Int(i64),
     /// Minor units (cents).
     Money(i64),
+    /// An exact amount in minor units of a currency with this many decimals (0–6).
+    Minor(i64, u32),
     /// UTC seconds since the epoch: a pane shows the date, a file the time to the minute.
     Date(i64),
     /// UTC seconds since the epoch, shown to the minute everywhere (audit entries, jobs).
@@ -119,6 +121,9 @@ impl Cell {
             Cell::Money(c) => {
                 let sign = if *c < 0 { "-" } else { "" };
                 format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+            }
+            Cell::Minor(m, d) => {
+                crate::domain::Amount::from_minor(*m).show(crate::domain::Unit::Cash, *d)
             }
             Cell::Date(ts) | Cell::Time(ts) => zone.time(*ts),
             Cell::Empty => String::new(),
@@ -283,6 +288,7 @@ mod tests {
         assert_eq!(Cell::Money(150050).display(&utc), "1500.50");
         assert_eq!(Cell::Money(-7).display(&utc), "-0.07");
         assert_eq!(Cell::Int(-5).display(&utc), "-5");
+        assert_eq!(Cell::Minor(-1234, 3).display(&utc), "-1.234");
         assert_eq!(Cell::Text("-5".into()).display(&utc), "'-5");
         let ny = Zone::parse("America/New_York").unwrap();
         assert_eq!(Cell::Date(1_700_000_000).display(&ny), "2023-11-14 17:13");

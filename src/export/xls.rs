@@ -242,6 +242,10 @@ pub fn write(
                     }
                     Cell::Int(n) => number(&mut buf, r, col, XF_DEFAULT, *n as f64),
                     Cell::Money(c) => number(&mut buf, r, col, XF_MONEY, *c as f64 / 100.0),
+                    Cell::Minor(m, d) => {
+                        let scale = 10f64.powi((*d).min(6) as i32);
+                        number(&mut buf, r, col, XF_DEFAULT, *m as f64 / scale)
+                    }
                     Cell::Date(ts) | Cell::Time(ts) => {
                         let local = zone.local_seconds(*ts);
                         number(&mut buf, r, col, XF_DATE, serial_date(local))

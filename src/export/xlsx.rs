@@ -68,6 +68,11 @@ pub fn write(
                     Cell::Money(cents) => {
                         sheet.write_number_with_format(row, col, *cents as f64 / 100.0, &money)?;
                     }
+                    Cell::Minor(m, d) => {
+                        let scale = 10f64.powi((*d).min(6) as i32);
+                        let f = Format::new().set_num_format(decimal_format(*d));
+                        sheet.write_number_with_format(row, col, *m as f64 / scale, &f)?;
+                    }
                     Cell::Date(ts) | Cell::Time(ts) => {
                         // A spreadsheet date has no zone: it holds the local wall-clock time.
                         let dt = ExcelDateTime::from_timestamp(zone.local_seconds(*ts))?;
@@ -84,6 +89,16 @@ pub fn write(
     }
     workbook.save(path)?;
     Ok(u64::from(row))
+}
+
+/// The number format of an amount with `d` decimals (`#,##0.000` for 3).
+fn decimal_format(d: u32) -> String {
+    let d = d.min(6) as usize;
+    if d == 0 {
+        "#,##0".into()
+    } else {
+        format!("#,##0.{}", "0".repeat(d))
+    }
 }
 
 #[cfg(test)]

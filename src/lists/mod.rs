@@ -14,6 +14,7 @@ pub mod links;
 pub mod sites;
 pub mod source;
 pub mod spec;
+pub mod statement;
 pub mod subscribers;
 
 pub use crate::db::models::{KeysetValue, Order, SortDir};
@@ -143,7 +144,7 @@ pub fn pane_text(cell: Cell, zone: &Zone) -> String {
         Cell::Date(ts) => zone.date(ts),
         Cell::Time(ts) => zone.time(ts),
         Cell::Empty => String::new(),
-        money @ Cell::Money(_) => money.display(zone),
+        money @ (Cell::Money(_) | Cell::Minor(..)) => money.display(zone),
     }
 }
 

@@ -6,7 +6,7 @@ use super::inventory::Inventory;
 use super::links::Links;
 use super::sites::Sites;
 use super::subscribers::Subscribers;
-use super::{choose, customers, inventory, links, sites, subscribers};
+use super::{choose, customers, inventory, links, sites, statement, subscribers};
 use super::{Keyset, ListColumn, PaneKind, Source};
 use crate::db::models::customer::CustomerFilter;
 use crate::db::models::subscriber_search::SubscriberQuery;
@@ -38,6 +38,14 @@ pub enum ListSpec {
     /// A subscribers search (one row per wallet).
     Subscribers {
         query: SubscriberQuery,
+    },
+    /// A customer's account statement over `[start, end)`, days cut in `zone`.
+    Statement {
+        customer_id: i64,
+        decimals: u32,
+        start: i64,
+        end: i64,
+        zone: String,
     },
 }
 
@@ -72,6 +80,7 @@ impl ListSpec {
             ListSpec::Links { .. } => keys_of(links::COLUMNS),
             ListSpec::Inventory { .. } => keys_of(inventory::COLUMNS),
             ListSpec::Subscribers { .. } => keys_of(subscribers::COLUMNS),
+            ListSpec::Statement { .. } => keys_of(statement::COLUMNS),
         }
     }
 
@@ -81,7 +90,9 @@ impl ListSpec {
             ListSpec::Customers { .. } => Some(PaneKind::Customers),
             ListSpec::Sites { .. } => Some(PaneKind::Sites),
             ListSpec::Links { .. } => Some(PaneKind::Links),
-            ListSpec::Inventory { .. } | ListSpec::Subscribers { .. } => None,
+            ListSpec::Inventory { .. }
+            | ListSpec::Subscribers { .. }
+            | ListSpec::Statement { .. } => None,
         }
     }
 
@@ -131,6 +142,23 @@ impl ListSpec {
                     query: query.clone(),
                 },
                 subscribers::COLUMNS,
+                keys,
+            ),
+            ListSpec::Statement {
+                customer_id,
+                decimals,
+                start,
+                end,
+                zone,
+            } => source_of(
+                statement::Statement {
+                    customer_id: *customer_id,
+                    decimals: *decimals,
+                    start: *start,
+                    end: *end,
+                    zone: zone.clone(),
+                },
+                statement::COLUMNS,
                 keys,
             ),
         }

@@ -2,6 +2,7 @@
 
 mod admin;
 mod audit;
+mod billing;
 mod brandings;
 mod compliance;
 mod confirm;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(packages::configure)
         .configure(customers::numbers::configure)
         .configure(customers::telephony::configure)
+        .configure(billing::configure)
         .configure(subscribers::configure)
         .configure(admin::configure)
         .default_service(web::to(not_found));

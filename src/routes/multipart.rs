@@ -71,3 +71,73 @@ pub async fn read(
     csrf::verify(session, fields.get("csrf_token").unwrap_or(""))?;
     Ok(Upload { fields, files })
 }
+
+/// Reads a form whose one file field is streamed into `dest` (never held in memory), at most
+/// `file_limit` bytes (more: 400); the text fields are returned, the CSRF token checked. Says
+/// whether a file came.
+pub async fn read_into_file(
+    mut payload: Multipart,
+    session: &Session,
+    file_limit: u64,
+    dest: &std::path::Path,
+) -> AppResult<(Fields, bool)> {
+    use std::io::Write;
+    let mut fields = Vec::new();
+    let mut count = 0;
+    let mut got_file = false;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(unreadable)?;
+        count += 1;
+        if count > MAX_FIELDS {
+            return Err(AppError::BadRequest("The form has too many fields.".into()));
+        }
+        let name = field.name().unwrap_or("").to_string();
+        let is_file = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .is_some();
+        if is_file {
+            if got_file {
+                return Err(AppError::BadRequest("Send one file.".into()));
+            }
+            let file = std::fs::File::create(dest).map_err(|e| AppError::Internal(e.into()))?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file);
+            let mut written = 0u64;
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk.map_err(unreadable)?;
+                written += chunk.len() as u64;
+                if written > file_limit {
+                    let _ = std::fs::remove_file(dest);
+                    return Err(AppError::BadRequest(format!(
+                        "The file is larger than {} MB.",
+                        file_limit / (1024 * 1024)
+                    )));
+                }
+                out.write_all(&chunk)
+                    .map_err(|e| AppError::Internal(e.into()))?;
+            }
+            out.flush().map_err(|e| AppError::Internal(e.into()))?;
+            got_file = written > 0;
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(unreadable)?;
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() >= TEXT_LIMIT {
+                return Err(AppError::BadRequest(format!(
+                    "The field {name} is too long."
+                )));
+            }
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| AppError::BadRequest(format!("The field {name} is not text.")))?;
+        fields.push((name, text));
+    }
+    let fields = Fields(fields);
+    if let Err(e) = csrf::verify(session, fields.get("csrf_token").unwrap_or("")) {
+        let _ = std::fs::remove_file(dest);
+        return Err(e);
+    }
+    Ok((fields, got_file))
+}

@@ -37,6 +37,8 @@ crate::domain::choice!(
         DialingRoute => "dialing_route", "Dialing route";
         TranslationRule => "translation_rule", "Number translation rule";
         Route => "route", "Route";
+        Payment => "payment", "Payment";
+        CdrImport => "cdr_import", "CDR import";
     ]
 );
 

@@ -259,6 +259,35 @@ fn describe_for_operator(
             notes: vec![("Sorted by".into(), "id".into())],
         }),
         ListSpec::Subscribers { query } => subscribers_export(conn, scope, query),
+        ListSpec::Statement {
+            customer_id,
+            start,
+            end,
+            zone,
+            ..
+        } => {
+            let c = customer_visible(conn, scope, customer_id)?;
+            let z = Zone::parse(&zone).unwrap_or_else(|_| Zone::utc());
+            let period = format!("{} – {}", z.date(start), z.date(end - 1));
+            Ok(Described {
+                list: ListSpec::Statement {
+                    customer_id: c.id,
+                    decimals: crate::service::billing::payments::decimals(&c),
+                    start,
+                    end,
+                    zone,
+                },
+                title: format!("Account statement of {}", c.company),
+                stem: "statement",
+                notes: vec![
+                    (
+                        "Customer".into(),
+                        format!("{} ({})", c.company, c.account_code),
+                    ),
+                    ("Period".into(), period),
+                ],
+            })
+        }
     }
 }
 

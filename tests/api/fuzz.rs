@@ -108,6 +108,11 @@ const POST_ROUTES: &[&str] = &[
     "/wallets/{id}/buckets/{id}",
     "/wallets/{id}/buckets/{id}/delete",
     "/wallets/{id}/adjustments",
+    "/customers/{id}/payments",
+    "/customers/{id}/payments/{id}/reverse",
+    "/customers/{id}/statement/export.{fmt}",
+    "/cdrs/import",
+    "/cdrs/import/{id}/commit",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -548,6 +553,8 @@ fn fingerprint(conn: &mut selfcare::db::PooledConn) -> Vec<i64> {
         packages::table.count().get_result::<i64>(conn),
         did_ranges::table.count().get_result::<i64>(conn),
         restricted_parties::table.count().get_result::<i64>(conn),
+        payments::table.count().get_result::<i64>(conn),
+        cdrs::table.count().get_result::<i64>(conn),
     ];
     let mut out: Vec<i64> = counts.into_iter().map(|c| c.expect("count rows")).collect();
     for versions in [
@@ -970,6 +977,10 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             format!("/customers/{}/dialing-routes", t.a),
             vec![("route_id", "1"), ("pattern", "4420XXXX")],
         ),
+        (
+            format!("/customers/{}/payments", t.a),
+            vec![("kind", "payment"), ("amount", "5.00"), ("reference", "F1")],
+        ),
     ]
     .into_iter()
     .chain(
@@ -994,6 +1005,18 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             r.text().await.unwrap()
         );
     }
+    // A staged CDR file, so that its preview's commit form is on a page too.
+    let account: String = schema::customers::table
+        .find(t.a)
+        .select(schema::customers::account_code)
+        .first(&mut app.db())
+        .expect("account code");
+    let csv = format!("{account},2026-01-05 10:00:00,60,+4722000000,+4930123456,0.50\n");
+    let r = app
+        .post_multipart("/cdrs/import", &[], &[("file", "cdrs.csv", csv.as_bytes())])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let staged = crate::common::location(&r);
     let portal = app.portal_admin("alpha").await;
     let anon = app.another_browser();
 
@@ -1049,6 +1072,10 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         format!("/customers/{a}/sip-devices/1/delete"),
         format!("/customers/{a}/dialing-routes/1/delete"),
         format!("/customers/{a}/translations/1/delete"),
+        format!("/customers/{a}/payments"),
+        format!("/customers/{a}/statement/export.csv?mode=background"),
+        "/cdrs/import".to_string(),
+        staged.clone(),
         "/subscribers/new".to_string(),
         format!("/subscribers/{subscriber}"),
         format!("/subscribers/{subscriber}/wallets/new"),
@@ -1204,6 +1231,15 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
     )
     .await;
     fz.query(Who::Admin, "/exports", &["page"], cases / 2).await;
+    for page in ["statement", "calls"] {
+        fz.query(
+            Who::Admin,
+            &format!("/customers/{a}/{page}"),
+            &["from", "to"],
+            cases,
+        )
+        .await;
+    }
     fz.query(Who::Admin, "/login", &["expired"], cases / 2)
         .await;
     fz.query(Who::Portal, "/c/alpha-web/", &panes, cases).await;
@@ -1227,6 +1263,13 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         .await;
         fz.query(Who::Admin, &format!("/links/export.{fmt}"), &export, n)
             .await;
+        fz.query(
+            Who::Admin,
+            &format!("/customers/{a}/statement/export.{fmt}"),
+            &["from", "to", "mode"],
+            n,
+        )
+        .await;
         fz.query(
             Who::Admin,
             &format!("/subscribers/export.{fmt}"),

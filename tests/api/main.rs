@@ -6,6 +6,7 @@ mod common;
 mod audit;
 mod authz;
 mod backup;
+mod billing;
 mod brandings;
 mod cli;
 mod compliance;

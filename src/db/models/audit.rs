@@ -116,8 +116,8 @@ fn in_provider(
     >,
 > {
     use crate::db::schema::{
-        access_links, balance_types, cpn_substitutions, customers, did_ranges, emergency_locations,
-        operators, sites, subscribers, wallets,
+        access_links, balance_types, cdr_imports, cpn_substitutions, customers, did_ranges,
+        emergency_locations, operators, payments, sites, subscribers, wallets,
     };
     let customer_ids = || {
         customers::table
@@ -191,6 +191,20 @@ fn in_provider(
                     balance_types::table
                         .filter(balance_types::service_provider_id.eq(sp))
                         .select(balance_types::id),
+                ),
+            ))
+            .or(of("payment").and(
+                audit_log::object_id.eq_any(
+                    payments::table
+                        .filter(payments::customer_id.eq_any(customer_ids()))
+                        .select(payments::id),
+                ),
+            ))
+            .or(of("cdr_import").and(
+                audit_log::object_id.eq_any(
+                    cdr_imports::table
+                        .filter(cdr_imports::service_provider_id.eq(sp))
+                        .select(cdr_imports::id),
                 ),
             ))
             .or(of("operator").and(

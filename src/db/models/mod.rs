@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod balance;
+pub mod billing;
 pub mod branding;
 pub mod compliance;
 pub mod customer;

@@ -7,6 +7,7 @@ use super::create::TAKEN_MEANWHILE;
 use super::form::{choices, Choices, CustomerForm, ValidCustomer};
 use crate::auth::session_keys;
 use crate::db::models::audit::AuditEntry;
+use crate::db::models::billing;
 use crate::db::models::customer::{self, Customer, CustomerId, CustomerUpdate};
 use crate::db::models::session;
 use crate::db::{write_transaction, DbConnection};
@@ -23,6 +24,10 @@ pub const HISTORY: i64 = 50;
 const STALE: &str = "Someone else saved this customer after you opened the form, so nothing was \
                      saved. Your values are still here: open the customer again in another tab to \
                      see their change, then save yours on top of it.";
+
+const DECIMALS_FIXED: &str =
+    "The billing decimals cannot change once the customer has payments or \
+                              CDRs: their amounts are kept in units of the present decimals.";
 
 /// What the edit form shows: the customer, the lists it offers and the customer's own history.
 #[derive(Debug)]
@@ -150,6 +155,11 @@ fn save(conn: &mut DbConnection, actor: &str, change: Edit, mut f: FormState) ->
     }
     if customer::webid_taken_by_other(conn, change.valid.account.webid.as_str(), id)? {
         f.error("webid", "This WebID is taken; choose another.");
+    }
+    if i64::from(before.billing_decimals) != change.valid.billing.billing_decimals
+        && billing::has_amounts(conn, before.id)?
+    {
+        f.error("billing_decimals", DECIMALS_FIXED);
     }
     if f.has_errors() {
         return Ok(Err(Refusal::Invalid(f)));

@@ -1,0 +1,3 @@
+DROP TABLE cdrs;
+DROP TABLE cdr_imports;
+DROP TABLE payments;
