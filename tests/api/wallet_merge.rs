@@ -620,3 +620,73 @@ async fn add_a_balance_offers_only_the_types_the_wallet_lacks() {
     assert!(!balance_form(&page).contains(&format!("value=\"{cash}\"")));
     let _ = add_wallet;
 }
+
+#[tokio::test]
+async fn racing_merges_and_adjustments_lose_nothing_and_never_deadlock() {
+    let app = spawn_admin().await;
+    let cash = type_id(&app, "GENERAL_CASH");
+    let cs = cash.to_string();
+    let x = create_subscriber(&app, "RACE-X", "4880000001").await;
+    add_private_wallet(&app, x, "RACE-X").await;
+    let y = create_subscriber(&app, "RACE-Y", "4880000002").await;
+    add_private_wallet(&app, y, "RACE-Y").await;
+    let (xw, yw) = (wallet_of(&app, "RACE-X").unwrap(), wallet_of(&app, "RACE-Y").unwrap());
+    bucket(&app, xw, cash, "10.00", "").await;
+    bucket(&app, yw, cash, "20.00", "").await;
+    let token = app.csrf_token().await;
+    let merge_x_into_y = format!("/subscribers/{y}/merge");
+    let merge_y_into_x = format!("/subscribers/{x}/merge");
+    let fields = |cli: &'static str| {
+        [
+            ("source_cli", cli),
+            ("source_wallet_type", "primary"),
+            ("target_wallet_type", "primary"),
+            ("expiry_policy", "best"),
+            ("bucket_policy", "merge"),
+        ]
+    };
+    let (fx, fy) = (fields("4880000001"), fields("4880000002"));
+    let adjust_x = format!("/wallets/{xw}/adjustments");
+    let adjust_y = format!("/wallets/{yw}/adjustments");
+    let adj = [("balance_type_id", cs.as_str()), ("amount", "1.00")];
+    let mut posts = Vec::new();
+    for i in 0..24 {
+        let (path, f): (&str, &[(&str, &str)]) = match i % 4 {
+            0 => (&merge_x_into_y, &fx),
+            1 => (&merge_y_into_x, &fy),
+            2 => (&adjust_x, &adj),
+            _ => (&adjust_y, &adj),
+        };
+        posts.push(app.post_with_token(&token, path, f));
+    }
+    let statuses: Vec<u16> = futures_util::future::join_all(posts)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| [303, 404, 422].contains(s)),
+        "{statuses:?}"
+    );
+    let merged = statuses
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| i % 4 < 2 && **s == 303)
+        .count();
+    assert_eq!(merged, 1, "exactly one merge of the pair: {statuses:?}");
+    let adjusted = statuses
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| i % 4 >= 2 && **s == 303)
+        .count() as i64;
+    let left: Vec<i64> = [xw, yw]
+        .into_iter()
+        .filter(|w| wallets::table.find(*w).count().get_result::<i64>(&mut app.db()).unwrap() == 1)
+        .collect();
+    assert_eq!(left.len(), 1, "one wallet is left");
+    let stored: i64 = buckets(&app, left[0], cash).iter().map(|b| b.0).sum();
+    assert_eq!(stored, 3000 + 100 * adjusted, "every counted adjustment is in it");
+    assert_eq!(holdings(&app, x), vec![("primary".to_string(), left[0])]);
+    assert_eq!(holdings(&app, y), vec![("primary".to_string(), left[0])]);
+    edrs_recompute(&app);
+}

@@ -306,7 +306,7 @@ fn run(
 }
 
 /// Where a source bucket's value goes.
-enum Into {
+enum Dest {
     /// Added to the target's undated bucket of its balance type.
     Undated,
     /// Joins this target bucket, which takes the later expiry.
@@ -328,22 +328,22 @@ fn move_buckets(
     for b in balance::of_wallet(conn, WalletId(source.id))? {
         let bt = &b.balance_type;
         let mine = target_balances.iter().find(|t| t.balance_type.id == bt.id);
-        let mut plan: Vec<(Bucket, Into)> = b
+        let mut plan: Vec<(Bucket, Dest)> = b
             .buckets
             .iter()
             .map(|k| {
                 let into = if k.starts_at.is_none() && k.expires_at.is_none() {
-                    Into::Undated
+                    Dest::Undated
                 } else if policy == BucketPolicy::Merge && k.starts_at.is_none() {
                     mine.and_then(|t| {
                         t.buckets
                             .iter()
                             .find(|x| x.expires_at.is_some() && x.starts_at.is_none())
                     })
-                    .map(|x| Into::Join(x.clone()))
-                    .unwrap_or(Into::Move)
+                    .map(|x| Dest::Join(x.clone()))
+                    .unwrap_or(Dest::Move)
                 } else {
-                    Into::Move
+                    Dest::Move
                 };
                 (k.clone(), into)
             })
@@ -383,8 +383,8 @@ fn move_buckets(
         let balance_id = balance::balance_id(conn, WalletId(target.id), bt.id)?;
         for (k, into) in plan {
             match into {
-                Into::Undated => ledger::credit_undated(conn, target.id, bt.id, k.value)?,
-                Into::Join(x) => {
+                Dest::Undated => ledger::credit_undated(conn, target.id, bt.id, k.value)?,
+                Dest::Join(x) => {
                     // Read it again: an earlier source bucket may have joined it already.
                     let current = balance::of_wallet(conn, WalletId(target.id))?
                         .into_iter()
@@ -402,7 +402,7 @@ fn move_buckets(
                         },
                     )?;
                 }
-                Into::Move => {
+                Dest::Move => {
                     balance::insert_bucket(conn, balance_id, k.value, k.dates())?;
                 }
             }
