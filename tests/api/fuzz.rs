@@ -255,7 +255,10 @@ fn post_forms(html: &str) -> Vec<Form> {
                     owner(&attrs, &forms),
                 ) {
                     let own = attr(&attrs, "name").map(|n| {
-                        (n.to_string(), attr(&attrs, "value").unwrap_or("").to_string())
+                        (
+                            n.to_string(),
+                            attr(&attrs, "value").unwrap_or("").to_string(),
+                        )
                     });
                     actions.push((i, action.to_string(), own));
                 }

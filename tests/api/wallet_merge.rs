@@ -52,7 +52,11 @@ fn edrs_recompute(app: &TestApp) {
     let mut conn = app.db();
     let rows: Vec<(i64, i64, i64)> = edr_balances::table
         .inner_join(edrs::table)
-        .select((edrs::wallet_id, edr_balances::balance_type_id, edr_balances::cost))
+        .select((
+            edrs::wallet_id,
+            edr_balances::balance_type_id,
+            edr_balances::cost,
+        ))
         .load(&mut conn)
         .unwrap();
     let mut keys: Vec<(i64, i64)> = rows.iter().map(|(w, b, _)| (*w, *b)).collect();
@@ -111,7 +115,11 @@ async fn bucket(app: &TestApp, wallet: i64, bt: i64, value: &str, expiry: &str) 
     let (s, body) = post(
         app,
         &format!("/wallets/{wallet}/buckets"),
-        &[("balance_type_id", &bt), ("value", value), ("expiry", expiry)],
+        &[
+            ("balance_type_id", &bt),
+            ("value", value),
+            ("expiry", expiry),
+        ],
     )
     .await;
     assert_eq!(s, 303, "bucket added: {body}");
@@ -158,7 +166,10 @@ fn holdings(app: &TestApp, subscriber: i64) -> Vec<(String, i64)> {
     subscriber_wallets::table
         .filter(subscriber_wallets::subscriber_id.eq(subscriber))
         .order(subscriber_wallets::wallet_type)
-        .select((subscriber_wallets::wallet_type, subscriber_wallets::wallet_id))
+        .select((
+            subscriber_wallets::wallet_type,
+            subscriber_wallets::wallet_id,
+        ))
         .load(&mut app.db())
         .unwrap()
 }
@@ -205,7 +216,10 @@ async fn merges_under_each_expiry_and_bucket_policy() {
         want.sort();
         assert_eq!(buckets(&app, tw, cash), want, "{expiry}/{policy}");
         let (state, wallet_expiry) = wallet_row(&app, tw);
-        assert_eq!(state, target_state, "the shared wallet keeps the target's state");
+        assert_eq!(
+            state, target_state,
+            "the shared wallet keeps the target's state"
+        );
         let want_expiry = if expiry == "best" {
             expires(20)
         } else {
@@ -232,7 +246,10 @@ async fn a_missing_secondary_target_shares_the_source_wallet() {
     let sw = wallet_of(&app, "SH-S").unwrap();
     bucket(&app, sw, cash, "4.00", "").await;
     // The source is active, the target's primary pre-use: the shared wallet keeps its own.
-    let mut fields = form_fields(&app.get_html(&format!("/subscribers/{s}")).await, "edit-form");
+    let mut fields = form_fields(
+        &app.get_html(&format!("/subscribers/{s}")).await,
+        "edit-form",
+    );
     set_fields(&mut fields, &[("primary_state", Some("active"))]);
     assert_eq!(
         post_scraped(&app, &format!("/subscribers/{s}"), &fields)
@@ -242,8 +259,14 @@ async fn a_missing_secondary_target_shares_the_source_wallet() {
         303
     );
 
-    let (status, body) =
-        merge(&app, t, "4820000002", ("primary", "secondary"), ("best", "merge")).await;
+    let (status, body) = merge(
+        &app,
+        t,
+        "4820000002",
+        ("primary", "secondary"),
+        ("best", "merge"),
+    )
+    .await;
     assert_eq!(status, 303, "{body}");
     let tw = wallet_of(&app, "SH-T").unwrap();
     assert_eq!(
@@ -259,8 +282,14 @@ async fn a_missing_secondary_target_shares_the_source_wallet() {
 
     // The same pair again is the same wallet now: refused, nothing changed.
     let before = edr_types(&app, sw).len();
-    let (status, body) =
-        merge(&app, t, "4820000002", ("primary", "secondary"), ("best", "merge")).await;
+    let (status, body) = merge(
+        &app,
+        t,
+        "4820000002",
+        ("primary", "secondary"),
+        ("best", "merge"),
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(body.contains("id=\"e-merge-source_wallet_type\""), "{body}");
     assert_eq!(edr_types(&app, sw).len(), before);
@@ -300,7 +329,10 @@ async fn new_type(app: &TestApp, code: &str, max: &str, policy: &str) -> i64 {
 
 /// Activates the primary wallet on the edit screen: (status, body).
 async fn activate(app: &TestApp, sub: i64) -> (u16, String) {
-    let mut fields = form_fields(&app.get_html(&format!("/subscribers/{sub}")).await, "edit-form");
+    let mut fields = form_fields(
+        &app.get_html(&format!("/subscribers/{sub}")).await,
+        "edit-form",
+    );
     set_fields(&mut fields, &[("primary_state", Some("active"))]);
     let r = post_scraped(app, &format!("/subscribers/{sub}"), &fields).await;
     let s = r.status().as_u16();
@@ -325,7 +357,11 @@ async fn activation_applies_the_bonus_under_the_maximum_policy() {
     assert_eq!(s, 303, "{body}");
     assert_eq!(wallet_row(&app, w).0, "active");
     assert_eq!(buckets(&app, w, cash), vec![(500, None, None)]);
-    assert_eq!(buckets(&app, w, limited), vec![(1000, None, None)], "cut to the max");
+    assert_eq!(
+        buckets(&app, w, limited),
+        vec![(1000, None, None)],
+        "cut to the max"
+    );
     assert_eq!(edr_types(&app, w), vec!["activation".to_string()]);
     // Active already: saving again applies nothing.
     let (s, _) = activate(&app, sub).await;
@@ -347,12 +383,26 @@ async fn activation_applies_the_bonus_under_the_maximum_policy() {
     assert!(edr_types(&app, w2).is_empty());
 
     // A merge activates a pre-use source first, bonus and all (reject refuses the merge).
-    let (s, body) = merge(&app, sub, "4830000002", ("primary", "primary"), ("best", "move")).await;
+    let (s, body) = merge(
+        &app,
+        sub,
+        "4830000002",
+        ("primary", "primary"),
+        ("best", "move"),
+    )
+    .await;
     assert_eq!(s, 422, "{body}");
     assert!(body.contains("beyond its maximum"), "{body}");
     assert_eq!(wallet_row(&app, w2).0, "pre_use");
     assert_eq!(set_bonus(&app, rejecting, "0").await, 303);
-    let (s, body) = merge(&app, sub, "4830000002", ("primary", "primary"), ("best", "move")).await;
+    let (s, body) = merge(
+        &app,
+        sub,
+        "4830000002",
+        ("primary", "primary"),
+        ("best", "move"),
+    )
+    .await;
     assert_eq!(s, 303, "{body}");
     assert_eq!(edr_types(&app, w2), vec!["activation", "merge"]);
     // Target 5.00 + the source's bonus 5.00; CAP_LIMIT stays at its maximum.
@@ -368,7 +418,7 @@ async fn bad_merge_input_is_refused_on_the_form_and_changes_nothing() {
     add_private_wallet(&app, t, "BM-T").await;
     let s = create_subscriber(&app, "BM-S", "4840000002").await;
     let cases: [(&str, &str, &str, &str, &str); 7] = [
-        ("", "primary", "primary", "best", "merge", ),
+        ("", "primary", "primary", "best", "merge"),
         ("4849999999", "primary", "primary", "best", "merge"),
         ("4840000002", "primary", "primary", "best", "merge"),
         ("4840000001", "primary", "primary", "best", "merge"),
@@ -398,7 +448,10 @@ async fn bad_merge_input_is_refused_on_the_form_and_changes_nothing() {
             "{field} for {cli} {st} {e} {b}: {body}"
         );
         if !cli.is_empty() {
-            assert!(body.contains(&format!("value=\"{cli}\"")), "typed value kept");
+            assert!(
+                body.contains(&format!("value=\"{cli}\"")),
+                "typed value kept"
+            );
         }
     }
     let audit_after: i64 = selfcare::db::schema::audit_log::table
@@ -406,13 +459,26 @@ async fn bad_merge_input_is_refused_on_the_form_and_changes_nothing() {
         .get_result(&mut app.db())
         .unwrap();
     assert_eq!(audit_before, audit_after, "nothing changed");
-    let unknown = merge(&app, t, "4849999999", ("primary", "primary"), ("best", "merge")).await;
+    let unknown = merge(
+        &app,
+        t,
+        "4849999999",
+        ("primary", "primary"),
+        ("best", "merge"),
+    )
+    .await;
     assert!(unknown.1.contains("No subscriber of this service provider"));
     // A target primary that does not exist.
     add_private_wallet(&app, s, "BM-S").await;
     let bare = create_subscriber(&app, "BM-N", "4840000003").await;
-    let (status, body) =
-        merge(&app, bare, "4840000002", ("primary", "primary"), ("best", "merge")).await;
+    let (status, body) = merge(
+        &app,
+        bare,
+        "4840000002",
+        ("primary", "primary"),
+        ("best", "merge"),
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(body.contains("id=\"e-merge-target_wallet_type\""), "{body}");
     assert!(wallet_of(&app, "BM-S").is_some());
@@ -440,9 +506,16 @@ async fn a_money_change_from_an_older_screen_is_refused() {
         ("value", "1.00"),
         ("wallet_version", old.as_str()),
     ];
-    assert_eq!(post(&app, &format!("/wallets/{w}/buckets"), &fresh).await.0, 303);
+    assert_eq!(
+        post(&app, &format!("/wallets/{w}/buckets"), &fresh).await.0,
+        303
+    );
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
-    assert_ne!(shown_version(&page, w), old, "a money change moves the version on");
+    assert_ne!(
+        shown_version(&page, w),
+        old,
+        "a money change moves the version on"
+    );
     // The same form again, from the screen before that change.
     let (status, body) = post(&app, &format!("/wallets/{w}/buckets"), &fresh).await;
     assert_eq!(status, 422);
@@ -507,7 +580,10 @@ async fn save_and_execute_does_both_or_neither() {
     add_private_wallet(&app, sub, "SE-1").await;
     let w = wallet_of(&app, "SE-1").unwrap();
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
-    assert!(page.contains("formaction=\"/wallets/"), "both buttons on the screen");
+    assert!(
+        page.contains("formaction=\"/wallets/"),
+        "both buttons on the screen"
+    );
     assert!(page.contains("data-action=\"save-and-adjust\""));
 
     // Execute only: the balance moves, the other edits on the screen are not saved.
@@ -600,7 +676,9 @@ async fn add_a_balance_offers_only_the_types_the_wallet_lacks() {
     };
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
     let form = balance_form(&page);
-    assert!(form.contains(&format!("value=\"{cash}\"")) && form.contains(&format!("value=\"{other}\"")));
+    assert!(
+        form.contains(&format!("value=\"{cash}\"")) && form.contains(&format!("value=\"{other}\""))
+    );
     bucket(&app, w, cash, "1.00", "").await;
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
     let form = balance_form(&page);
@@ -613,7 +691,12 @@ async fn add_a_balance_offers_only_the_types_the_wallet_lacks() {
         .select(balance_buckets::id)
         .first(&mut app.db())
         .unwrap();
-    let (s, _) = post(&app, &format!("/wallets/{w}/buckets/{bucket_id}/delete"), &[]).await;
+    let (s, _) = post(
+        &app,
+        &format!("/wallets/{w}/buckets/{bucket_id}/delete"),
+        &[],
+    )
+    .await;
     assert_eq!(s, 303);
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
     assert!(page.contains("data-balance-type=\"GENERAL_CASH\" data-total=\"0\""));
@@ -630,7 +713,10 @@ async fn racing_merges_and_adjustments_lose_nothing_and_never_deadlock() {
     add_private_wallet(&app, x, "RACE-X").await;
     let y = create_subscriber(&app, "RACE-Y", "4880000002").await;
     add_private_wallet(&app, y, "RACE-Y").await;
-    let (xw, yw) = (wallet_of(&app, "RACE-X").unwrap(), wallet_of(&app, "RACE-Y").unwrap());
+    let (xw, yw) = (
+        wallet_of(&app, "RACE-X").unwrap(),
+        wallet_of(&app, "RACE-Y").unwrap(),
+    );
     bucket(&app, xw, cash, "10.00", "").await;
     bucket(&app, yw, cash, "20.00", "").await;
     let token = app.csrf_token().await;
@@ -681,11 +767,22 @@ async fn racing_merges_and_adjustments_lose_nothing_and_never_deadlock() {
         .count() as i64;
     let left: Vec<i64> = [xw, yw]
         .into_iter()
-        .filter(|w| wallets::table.find(*w).count().get_result::<i64>(&mut app.db()).unwrap() == 1)
+        .filter(|w| {
+            wallets::table
+                .find(*w)
+                .count()
+                .get_result::<i64>(&mut app.db())
+                .unwrap()
+                == 1
+        })
         .collect();
     assert_eq!(left.len(), 1, "one wallet is left");
     let stored: i64 = buckets(&app, left[0], cash).iter().map(|b| b.0).sum();
-    assert_eq!(stored, 3000 + 100 * adjusted, "every counted adjustment is in it");
+    assert_eq!(
+        stored,
+        3000 + 100 * adjusted,
+        "every counted adjustment is in it"
+    );
     assert_eq!(holdings(&app, x), vec![("primary".to_string(), left[0])]);
     assert_eq!(holdings(&app, y), vec![("primary".to_string(), left[0])]);
     edrs_recompute(&app);

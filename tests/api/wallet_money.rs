@@ -541,8 +541,8 @@ async fn balances_recomputed_from_the_edrs_equal_the_stored_ones() {
     }
     let mut edit = crate::subscriber_support::edit_form(&app, sub).await;
     crate::subscriber_support::set_fields(&mut edit, &[("primary_state", Some("active"))]);
-    let r = crate::subscriber_support::post_scraped(&app, &format!("/subscribers/{sub}"), &edit)
-        .await;
+    let r =
+        crate::subscriber_support::post_scraped(&app, &format!("/subscribers/{sub}"), &edit).await;
     assert_eq!(r.status().as_u16(), 303, "the wallet is activated");
     let token = app.csrf_token().await;
     let mut rng = StdRng::seed_from_u64(0x5e1f_ca7e);
@@ -689,7 +689,10 @@ async fn balances_recomputed_from_the_edrs_equal_the_stored_ones() {
         .load(&mut conn)
         .unwrap();
     assert!(types_seen.contains(&"merge".to_string()), "{types_seen:?}");
-    assert!(types_seen.contains(&"activation".to_string()), "{types_seen:?}");
+    assert!(
+        types_seen.contains(&"activation".to_string()),
+        "{types_seen:?}"
+    );
 }
 
 #[tokio::test]

@@ -4,8 +4,8 @@
 
 use super::{OperatorId, WalletId};
 use crate::db::schema::{
-    activation_bonuses, balance_buckets, balance_types, operator_limits, product_type_limits, service_providers,
-    wallet_balances, wallets,
+    activation_bonuses, balance_buckets, balance_types, operator_limits, product_type_limits,
+    service_providers, wallet_balances, wallets,
 };
 use crate::db::DbConnection;
 use crate::domain::balance::{BucketDates, Category, MaxPolicy, DEFAULT_CODE, DEFAULT_NAME};
@@ -340,7 +340,10 @@ pub fn limit_of(
 }
 
 /// A product type's activation bonus: (balance type, amount), by balance type.
-pub fn bonuses_of(conn: &mut DbConnection, product_type: i64) -> QueryResult<Vec<(BalanceType, i64)>> {
+pub fn bonuses_of(
+    conn: &mut DbConnection,
+    product_type: i64,
+) -> QueryResult<Vec<(BalanceType, i64)>> {
     activation_bonuses::table
         .inner_join(balance_types::table)
         .filter(activation_bonuses::product_type_id.eq(product_type))

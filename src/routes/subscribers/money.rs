@@ -6,15 +6,15 @@
 
 use super::edit_view;
 use super::Posted;
+use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, Editor};
 use crate::db::models::{SubscriberId, WalletId};
 use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
-use crate::auth::csrf::Fields;
 use crate::service::money::changes::{self, MoneyForm, Op};
 use crate::service::money::merge::{self as merge_service, MergeForm};
-use crate::service::subscribers::edit::{self as edit_service, SaveOutcome};
 use crate::service::money::MoneyOutcome;
+use crate::service::subscribers::edit::{self as edit_service, SaveOutcome};
 use crate::service::subscribers::edit_data;
 use crate::state::{with_conn, AppState};
 use actix_web::http::StatusCode;
@@ -146,7 +146,10 @@ pub async fn merge(
     let who = by.clone();
     let id = SubscriberId(path.into_inner());
     let form = form.0.form;
-    let outcome = with_conn(&state, move |conn| merge_service::merge(conn, &who, id, &form)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        merge_service::merge(conn, &who, id, &form)
+    })
+    .await?;
     answer(&state, by, outcome, "Wallets merged.", "p-merge", flashes).await
 }
 

@@ -55,18 +55,19 @@ pub fn apply_bonus(
             .map(|(_, t, _)| *t)
             .unwrap_or(0);
         let credit = match bt.max_value {
-            Some(max) if *amount > 0 && total.saturating_add(*amount) > max => match bt.max_policy
-            {
-                MaxPolicy::Reject => {
-                    return Err(NotActivated::Refused(format!(
-                        "The activation bonus would take {} beyond its maximum of {}, so the \
+            Some(max) if *amount > 0 && total.saturating_add(*amount) > max => {
+                match bt.max_policy {
+                    MaxPolicy::Reject => {
+                        return Err(NotActivated::Refused(format!(
+                            "The activation bonus would take {} beyond its maximum of {}, so the \
                          wallet was not activated and nothing was changed.",
-                        bt.code,
-                        Amount::from_minor(max).show(bt.unit, decimals)
-                    )))
+                            bt.code,
+                            Amount::from_minor(max).show(bt.unit, decimals)
+                        )))
+                    }
+                    MaxPolicy::Limit => (max - total).max(0),
                 }
-                MaxPolicy::Limit => (max - total).max(0),
-            },
+            }
             _ => *amount,
         };
         if credit != 0 {
@@ -135,7 +136,10 @@ pub fn set_bonus(
         Err(_) => None,
     };
     let Some(bt) = bt else {
-        f.error("bonus_balance_type_id", "Choose a balance type from the list.");
+        f.error(
+            "bonus_balance_type_id",
+            "Choose a balance type from the list.",
+        );
         return Ok(BonusSet::Invalid(f));
     };
     let amount = if form.amount.trim().is_empty() {

@@ -102,10 +102,17 @@ pub fn merge(
     let request = parse(form, audit_on, &mut f);
     let result = match request {
         Some(r) => write_transaction(conn, |conn| run(conn, by, t.id, t.service_provider_id, &r)),
-        None => return Ok(MoneyOutcome::Refused { subscriber_id: t.id, form: f }),
+        None => {
+            return Ok(MoneyOutcome::Refused {
+                subscriber_id: t.id,
+                form: f,
+            })
+        }
     };
     match result {
-        Ok(()) => Ok(MoneyOutcome::Done { subscriber_id: t.id }),
+        Ok(()) => Ok(MoneyOutcome::Done {
+            subscriber_id: t.id,
+        }),
         Err(Fail::Refused(field, m)) => {
             f.error(field, m);
             Ok(MoneyOutcome::Refused {
@@ -125,8 +132,14 @@ fn parse(form: &MergeForm, audit_on: bool, f: &mut FormState) -> Option<Request>
             "Enter the subscriber ID (CLI) of the subscriber holding the source wallet.",
         );
     }
-    let source_type = f.check("source_wallet_type", WalletType::parse(&form.source_wallet_type));
-    let target_type = f.check("target_wallet_type", WalletType::parse(&form.target_wallet_type));
+    let source_type = f.check(
+        "source_wallet_type",
+        WalletType::parse(&form.source_wallet_type),
+    );
+    let target_type = f.check(
+        "target_wallet_type",
+        WalletType::parse(&form.target_wallet_type),
+    );
     let expiry = f.check("expiry_policy", ExpiryPolicy::parse(&form.expiry_policy));
     let buckets = f.check("bucket_policy", BucketPolicy::parse(&form.bucket_policy));
     let reason = if audit_on || !form.change_reason.trim().is_empty() {
@@ -149,9 +162,7 @@ fn parse(form: &MergeForm, audit_on: bool, f: &mut FormState) -> Option<Request>
 }
 
 fn held(list: &[HeldWallet], t: WalletType) -> Option<&Wallet> {
-    list.iter()
-        .find(|h| h.wallet_type == t)
-        .map(|h| &h.wallet)
+    list.iter().find(|h| h.wallet_type == t).map(|h| &h.wallet)
 }
 
 /// The merge, inside the transaction.
@@ -246,7 +257,15 @@ fn run(
         // keeping its own state and balances.
         wallet::link(conn, target_sub, r.target_type, source.id)?;
         wallet::bump_version(conn, source.id)?;
-        let edr = ledger::write_edr(conn, &source, EdrType::Merge, Some(target_sub), &who, now, &[])?;
+        let edr = ledger::write_edr(
+            conn,
+            &source,
+            EdrType::Merge,
+            Some(target_sub),
+            &who,
+            now,
+            &[],
+        )?;
         AuditEvent::new(ObjectKind::Wallet, source.id, Action::Merge)
             .after_value(serde_json::json!({
                 "shared_with_subscriber": target_sub,
@@ -270,16 +289,27 @@ fn run(
     };
     wallet::set_state_and_expiry(conn, target.id, target.state, expires_at)?;
     // The source gave everything it stored: its EDR drains it, then it is gone.
-    let drained: Vec<_> = source_before
-        .iter()
-        .map(|(id, _, _)| (*id, 0, 0))
-        .collect();
+    let drained: Vec<_> = source_before.iter().map(|(id, _, _)| (*id, 0, 0)).collect();
     let source_parts = ledger::parts(&source_before, &drained);
-    let source_edr =
-        ledger::write_edr(conn, &source, EdrType::Merge, Some(source_sub.id), &who, now, &source_parts)?;
+    let source_edr = ledger::write_edr(
+        conn,
+        &source,
+        EdrType::Merge,
+        Some(source_sub.id),
+        &who,
+        now,
+        &source_parts,
+    )?;
     let target_parts = ledger::parts(&target_before, &target_after);
-    let target_edr =
-        ledger::write_edr(conn, &target, EdrType::Merge, Some(target_sub), &who, now, &target_parts)?;
+    let target_edr = ledger::write_edr(
+        conn,
+        &target,
+        EdrType::Merge,
+        Some(target_sub),
+        &who,
+        now,
+        &target_parts,
+    )?;
     wallet::fold_into(conn, source.id, target.id)?;
     let target_now = wallet::find(conn, WalletId(target.id))?;
     AuditEvent::new(ObjectKind::Wallet, source.id, Action::Merge)
