@@ -428,7 +428,7 @@ async fn bad_merge_input_is_refused_on_the_form_and_changes_nothing() {
     ];
     let fields = [
         "source_cli",
-        "source_wallet_type",
+        "source_cli",
         "source_wallet_type",
         "source_wallet_type",
         "source_wallet_type",
@@ -635,7 +635,10 @@ async fn save_and_execute_does_both_or_neither() {
     .await;
     assert_eq!(s, 422, "{body}");
     assert!(body.contains("id=\"e-amount\""), "{body}");
-    assert!(body.contains("value=\"Never saved\""), "typed values kept");
+    assert!(
+        body.contains(">Never saved</textarea>"),
+        "typed values kept"
+    );
     assert_eq!(description(&app, sub), "Saved with it");
     assert_eq!(buckets(&app, w, cash), vec![(500, None, None)]);
 
@@ -677,13 +680,20 @@ async fn add_a_balance_offers_only_the_types_the_wallet_lacks() {
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
     let form = balance_form(&page);
     assert!(
-        form.contains(&format!("<option value=\"{cash}\"")) && form.contains(&format!("<option value=\"{other}\""))
+        form.contains(&format!("<option value=\"{cash}\""))
+            && form.contains(&format!("<option value=\"{other}\""))
     );
     bucket(&app, w, cash, "1.00", "").await;
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
     let form = balance_form(&page);
-    assert!(!form.contains(&format!("<option value=\"{cash}\"")), "{form}");
-    assert!(form.contains(&format!("<option value=\"{other}\"")), "{form}");
+    assert!(
+        !form.contains(&format!("<option value=\"{cash}\"")),
+        "{form}"
+    );
+    assert!(
+        form.contains(&format!("<option value=\"{other}\"")),
+        "{form}"
+    );
     // Deleting its only bucket keeps the balance.
     let bucket_id: i64 = balance_buckets::table
         .inner_join(wallet_balances::table)
