@@ -211,7 +211,8 @@ fn post_forms(html: &str) -> Vec<Form> {
     }
     let mut select: Option<Select> = None;
     // Submit buttons with a `formaction`: (their form, the action, their own name and value).
-    let mut actions: Vec<(usize, String, Option<(String, String)>)> = Vec::new();
+    type FormAction = (usize, String, Option<(String, String)>);
+    let mut actions: Vec<FormAction> = Vec::new();
     let mut pos = 0;
     while let Some(lt) = html[pos..].find('<') {
         let start = pos + lt;

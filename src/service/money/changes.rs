@@ -177,9 +177,7 @@ pub fn apply_within(
     }
     match change(conn, by, &w, subscriber_id, op, form) {
         Ok(()) => Ok(Ok(())),
-        Err(Fail::Refused(Refusal(field, m))) if field == "wallet_version" => {
-            Ok(Err((main_field(op), m)))
-        }
+        Err(Fail::Refused(Refusal("wallet_version", m))) => Ok(Err((main_field(op), m))),
         Err(Fail::Refused(Refusal(field, m))) => Ok(Err((field, m))),
         Err(Fail::App(e)) => Err(e),
     }
