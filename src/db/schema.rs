@@ -509,6 +509,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    activation_bonuses (product_type_id, balance_type_id) {
+        product_type_id -> Int8,
+        balance_type_id -> Int8,
+        amount -> Int8,
+    }
+}
+
+diesel::table! {
     product_type_limits (product_type_id, balance_type_id) {
         product_type_id -> Int8,
         balance_type_id -> Int8,
@@ -679,6 +687,7 @@ diesel::joinable!(wallet_balances -> balance_types (balance_type_id));
 diesel::joinable!(balance_buckets -> wallet_balances (balance_id));
 diesel::joinable!(edr_balances -> edrs (edr_id));
 diesel::joinable!(product_type_limits -> balance_types (balance_type_id));
+diesel::joinable!(activation_bonuses -> balance_types (balance_type_id));
 diesel::joinable!(operator_limits -> balance_types (balance_type_id));
 
 diesel::joinable!(payments -> customers (customer_id));
@@ -689,6 +698,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cdr_imports,
     cdrs,
     access_links,
+    activation_bonuses,
     app_settings,
     audit_log,
     balance_buckets,

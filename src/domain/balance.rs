@@ -28,6 +28,23 @@ choice!(
         BucketAdd => "bucket_add", "Bucket added";
         BucketEdit => "bucket_edit", "Bucket changed";
         BucketDelete => "bucket_delete", "Bucket deleted";
+        Merge => "merge", "Wallet merge";
+        Activation => "activation", "Wallet activation";
+    ]
+);
+choice!(
+    /// A merge's wallet expiry policy: the later of both expiries, or the target's unchanged.
+    ExpiryPolicy, "Choose best or ignore.", [
+        Best => "best", "Best (the later expiry)";
+        Ignore => "ignore", "Ignore (keep the target's)";
+    ]
+);
+choice!(
+    /// A merge's bucket policy: a dated source bucket joins a target bucket of its balance type
+    /// (taking the later date), or moves over as it is.
+    BucketPolicy, "Choose merge or move.", [
+        Merge => "merge", "Merge buckets";
+        Move => "move", "Move buckets";
     ]
 );
 

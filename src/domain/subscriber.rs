@@ -57,6 +57,17 @@ impl LimitType {
     pub fn has_minimum_credit(self) -> bool {
         self == LimitType::LimitedPostpaid
     }
+
+    /// The limit types a balance may have: the default (general cash) balance type any of the
+    /// four; another that allows credit prepaid or limited postpaid; any other prepaid only.
+    /// A wallet's own limit type and minimum credit are its general cash balance's.
+    pub fn allowed_for(is_default: bool, allow_credit: bool) -> &'static [LimitType] {
+        match (is_default, allow_credit) {
+            (true, _) => LimitType::ALL,
+            (false, true) => &[LimitType::Prepaid, LimitType::LimitedPostpaid],
+            (false, false) => &[LimitType::Prepaid],
+        }
+    }
 }
 
 fn is_blank(input: &str) -> bool {
@@ -422,6 +433,12 @@ mod tests {
             assert_eq!(WalletState::parse(s.code()), Ok(*s));
         }
         assert!(LimitType::LimitedPostpaid.has_minimum_credit());
+        assert_eq!(LimitType::allowed_for(true, false).len(), 4);
+        assert_eq!(
+            LimitType::allowed_for(false, true),
+            &[LimitType::Prepaid, LimitType::LimitedPostpaid]
+        );
+        assert_eq!(LimitType::allowed_for(false, false), &[LimitType::Prepaid]);
         assert!(!LimitType::Postpaid.has_minimum_credit());
         assert!(MatchMode::parse("fuzzy").is_err());
     }

@@ -31,6 +31,11 @@ pub struct LimitsPage {
     pub rows: Vec<LimitRow>,
     pub types: Vec<(String, String)>,
     pub form: FormState,
+    /// A product type's activation bonus: where its form posts (none for an operator), the
+    /// bonuses set, and the form.
+    pub bonus_action: Option<String>,
+    pub bonuses: Vec<LimitRow>,
+    pub bonus_form: FormState,
 }
 
 fn path_of(owner: LimitOwner) -> String {
@@ -45,6 +50,16 @@ pub async fn page(
     layout: Layout,
     owner: LimitOwner,
     form: FormState,
+) -> AppResult<LimitsPage> {
+    page_with_bonus(state, layout, owner, form, FormState::default()).await
+}
+
+pub async fn page_with_bonus(
+    state: &web::Data<AppState>,
+    layout: Layout,
+    owner: LimitOwner,
+    form: FormState,
+    bonus_form: FormState,
 ) -> AppResult<LimitsPage> {
     let v = with_conn(state, move |conn| service::view(conn, owner)).await?;
     let show = |a: crate::domain::Amount, u: Unit| a.show(u, CASH_DECIMALS);
@@ -73,6 +88,20 @@ pub async fn page(
             .map(|(t, _)| (t.id.to_string(), format!("{} — {}", t.code, t.name)))
             .collect(),
         form,
+        bonus_action: match owner {
+            LimitOwner::ProductType(p) => Some(format!("/admin/product-types/{p}/bonus")),
+            LimitOwner::Operator(_) => None,
+        },
+        bonuses: v
+            .bonuses
+            .iter()
+            .map(|(t, a)| LimitRow {
+                code: t.code.clone(),
+                min: show(crate::domain::Amount::from_minor(*a), t.unit),
+                max: String::new(),
+            })
+            .collect(),
+        bonus_form,
     })
 }
 

@@ -56,6 +56,9 @@ crate::domain::choice!(
         AddBucket => "add_bucket", "Add bucket";
         EditBucket => "edit_bucket", "Change bucket";
         DeleteBucket => "delete_bucket", "Delete bucket";
+        Merge => "merge", "Merge wallets";
+        Activate => "activate", "Activate wallet";
+        SetBonus => "set_bonus", "Set activation bonus";
     ]
 );
 

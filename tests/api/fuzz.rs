@@ -113,6 +113,9 @@ const POST_ROUTES: &[&str] = &[
     "/customers/{id}/statement/export.{fmt}",
     "/cdrs/import",
     "/cdrs/import/{id}/commit",
+    "/wallets/{id}/adjustments/save",
+    "/subscribers/{id}/merge",
+    "/admin/product-types/{id}/bonus",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -230,6 +233,9 @@ fn post_forms(html: &str) -> Vec<Form> {
         selected: Option<String>,
     }
     let mut select: Option<Select> = None;
+    // Submit buttons with a `formaction`: (their form, the action, their own name and value).
+    type FormAction = (usize, String, Option<(String, String)>);
+    let mut actions: Vec<FormAction> = Vec::new();
     let mut pos = 0;
     while let Some(lt) = html[pos..].find('<') {
         let start = pos + lt;
@@ -264,10 +270,25 @@ fn post_forms(html: &str) -> Vec<Form> {
             }
             "/form" => current = None,
             "input" | "button" => {
+                let kind = attr(&attrs, "type")
+                    .unwrap_or(if name == "button" { "submit" } else { "text" })
+                    .to_ascii_lowercase();
+                if let (true, Some(action), Some(i)) = (
+                    kind == "submit",
+                    attr(&attrs, "formaction"),
+                    owner(&attrs, &forms),
+                ) {
+                    let own = attr(&attrs, "name").map(|n| {
+                        (
+                            n.to_string(),
+                            attr(&attrs, "value").unwrap_or("").to_string(),
+                        )
+                    });
+                    actions.push((i, action.to_string(), own));
+                }
                 let Some(field) = attr(&attrs, "name") else {
                     continue;
                 };
-                let kind = attr(&attrs, "type").unwrap_or("text").to_ascii_lowercase();
                 let checked = attrs.iter().any(|(k, _)| k == "checked");
                 if kind == "submit" || name == "button" {
                     continue;
@@ -338,6 +359,14 @@ fn post_forms(html: &str) -> Vec<Form> {
             }
             _ => {}
         }
+    }
+    // A `formaction` button sends its form, and its own name and value, to another action.
+    for (i, action, own) in actions {
+        let mut form = forms[i].form.clone();
+        form.action = action;
+        form.fields.extend(own);
+        let (id, post) = (None, forms[i].post);
+        forms.push(Open { id, form, post });
     }
     forms
         .into_iter()

@@ -41,4 +41,5 @@ mod subscribers_search;
 mod telephony;
 mod throttle;
 mod time_zones;
+mod wallet_merge;
 mod wallet_money;

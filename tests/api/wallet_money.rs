@@ -393,8 +393,9 @@ async fn bad_input_is_refused_on_the_form_and_changes_nothing() {
             .await;
         assert_eq!(r.status().as_u16(), 422, "amount {amount:?}");
         let body = r.text().await.unwrap();
+        // The Adjustments panel is part of the edit form: the message is next to its amount.
         assert!(
-            body.contains(&format!("id=\"e-{wallet}:adjust-amount\"")),
+            body.contains("id=\"e-amount\""),
             "message next to the amount"
         );
     }
@@ -528,9 +529,26 @@ async fn balances_recomputed_from_the_edrs_equal_the_stored_ones() {
         type_id(&app, 1, "UNITS"),
         type_id(&app, 1, "CAPPED"),
     ];
+    // Activation bonuses (the main wallet's own activation, and each merged pre-use source's).
+    for (bt, amount) in [(types[0], "1.00"), (types[2], "20.00")] {
+        let bt = bt.to_string();
+        let r = app
+            .post_form(
+                "/admin/product-types/1/bonus",
+                &[("balance_type_id", &bt), ("amount", amount)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+    }
+    let mut edit = crate::subscriber_support::edit_form(&app, sub).await;
+    crate::subscriber_support::set_fields(&mut edit, &[("primary_state", Some("active"))]);
+    let r =
+        crate::subscriber_support::post_scraped(&app, &format!("/subscribers/{sub}"), &edit).await;
+    assert_eq!(r.status().as_u16(), 303, "the wallet is activated");
     let token = app.csrf_token().await;
     let mut rng = StdRng::seed_from_u64(0x5e1f_ca7e);
-    for _ in 0..300 {
+    let mut merges = 0;
+    for i in 0..1000 {
         let bt = types[rng.gen_range(0..types.len())];
         let bts = bt.to_string();
         let buckets: Vec<i64> = balance_buckets::table
@@ -540,12 +558,45 @@ async fn balances_recomputed_from_the_edrs_equal_the_stored_ones() {
             .load(&mut app.db())
             .unwrap();
         let amount = format!("{}", rng.gen_range(-300..=900));
-        let (path, fields): (String, Vec<(&str, String)>) = match rng.gen_range(0..4) {
-            0 | 1 => (
+        let (path, fields): (String, Vec<(&str, String)>) = match rng.gen_range(0..25) {
+            0 => {
+                // A merge: a new subscriber's pre-use wallet (activated by the merge, its bonus
+                // applied) with a bucket, merged in under random policies.
+                merges += 1;
+                let card = format!("CARD-EDR-S{i}");
+                let cli = format!("{}", 4_791_000_000u64 + i);
+                let source = create_subscriber(&app, &card, &cli).await;
+                add_private_wallet(&app, source, &card).await;
+                let source_wallet: i64 = wallets::table
+                    .filter(wallets::wallet_ref.eq(&card))
+                    .select(wallets::id)
+                    .first(&mut app.db())
+                    .unwrap();
+                let expiry = if rng.gen_bool(0.5) {
+                    day(rng.gen_range(0..9))
+                } else {
+                    String::new()
+                };
+                let value = format!("{}", rng.gen_range(0..=900));
+                add_bucket(&app, source_wallet, bt, &value, "", &expiry).await;
+                let expiry_policy = ["best", "ignore"][rng.gen_range(0..2)];
+                let bucket_policy = ["merge", "move"][rng.gen_range(0..2)];
+                (
+                    format!("/subscribers/{sub}/merge"),
+                    vec![
+                        ("source_cli", cli),
+                        ("source_wallet_type", "primary".into()),
+                        ("target_wallet_type", "primary".into()),
+                        ("expiry_policy", expiry_policy.into()),
+                        ("bucket_policy", bucket_policy.into()),
+                    ],
+                )
+            }
+            1..=12 => (
                 format!("/wallets/{wallet}/adjustments"),
                 vec![("balance_type_id", bts), ("amount", amount)],
             ),
-            2 => (
+            13..=18 => (
                 format!("/wallets/{wallet}/buckets"),
                 vec![
                     ("balance_type_id", bts),
@@ -607,8 +658,41 @@ async fn balances_recomputed_from_the_edrs_equal_the_stored_ones() {
         assert!(stored >= 0, "no credit on these balance types");
     }
     assert!(
-        edr_count(&app, wallet) > 100,
+        edr_count(&app, wallet) > 400,
         "most operations changed something"
+    );
+    assert!(merges > 20, "merges were part of it: {merges}");
+    // Every wallet merged away: its EDRs add up to nothing left.
+    let merged: Vec<(i64, i64)> = edr_balances::table
+        .inner_join(edrs::table)
+        .filter(edrs::wallet_id.ne(wallet))
+        .select((edrs::wallet_id, edr_balances::cost))
+        .load(&mut conn)
+        .unwrap();
+    let mut by_wallet = std::collections::BTreeMap::<i64, i64>::new();
+    for (w, cost) in merged {
+        *by_wallet.entry(w).or_default() += cost;
+    }
+    assert!(by_wallet.len() >= merges / 2, "sources with EDRs");
+    for (w, sum) in by_wallet {
+        let left: i64 = wallets::table
+            .filter(wallets::id.eq(w))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(left, 0, "source wallet {w} is gone");
+        assert_eq!(sum, 0, "wallet {w}: what it gave equals what it had");
+    }
+    let types_seen: Vec<String> = edrs::table
+        .filter(edrs::wallet_id.eq(wallet))
+        .select(edrs::edr_type)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    assert!(types_seen.contains(&"merge".to_string()), "{types_seen:?}");
+    assert!(
+        types_seen.contains(&"activation".to_string()),
+        "{types_seen:?}"
     );
 }
 

@@ -258,3 +258,18 @@ pub fn history_of(
         .select(AuditEntry::as_select())
         .load(conn)
 }
+
+/// Who last changed an object (the newest entry's actor), if anyone did.
+pub fn last_actor(
+    conn: &mut DbConnection,
+    object_type: &str,
+    object_id: i64,
+) -> QueryResult<Option<String>> {
+    audit_log::table
+        .filter(audit_log::object_type.eq(object_type))
+        .filter(audit_log::object_id.eq(object_id))
+        .order(audit_log::id.desc())
+        .select(audit_log::actor)
+        .first(conn)
+        .optional()
+}

@@ -4,8 +4,8 @@
 
 use super::{OperatorId, WalletId};
 use crate::db::schema::{
-    balance_buckets, balance_types, operator_limits, product_type_limits, service_providers,
-    wallet_balances, wallets,
+    activation_bonuses, balance_buckets, balance_types, operator_limits, product_type_limits,
+    service_providers, wallet_balances, wallets,
 };
 use crate::db::DbConnection;
 use crate::domain::balance::{BucketDates, Category, MaxPolicy, DEFAULT_CODE, DEFAULT_NAME};
@@ -337,4 +337,37 @@ pub fn limit_of(
         min: Amount::from_minor(min),
         max: Amount::from_minor(max),
     }))
+}
+
+/// A product type's activation bonus: (balance type, amount), by balance type.
+pub fn bonuses_of(
+    conn: &mut DbConnection,
+    product_type: i64,
+) -> QueryResult<Vec<(BalanceType, i64)>> {
+    activation_bonuses::table
+        .inner_join(balance_types::table)
+        .filter(activation_bonuses::product_type_id.eq(product_type))
+        .order(balance_types::code)
+        .select((BalanceType::as_select(), activation_bonuses::amount))
+        .load(conn)
+}
+
+/// Sets a product type's activation bonus of `balance_type` (`0`: none).
+pub fn set_bonus(
+    conn: &mut DbConnection,
+    product_type: i64,
+    balance_type: i64,
+    amount: i64,
+) -> QueryResult<()> {
+    diesel::delete(activation_bonuses::table.find((product_type, balance_type))).execute(conn)?;
+    if amount != 0 {
+        diesel::insert_into(activation_bonuses::table)
+            .values((
+                activation_bonuses::product_type_id.eq(product_type),
+                activation_bonuses::balance_type_id.eq(balance_type),
+                activation_bonuses::amount.eq(amount),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -202,3 +202,17 @@ pub fn delete(conn: &mut DbConnection, id: SubscriberId) -> QueryResult<usize> {
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     subscribers::table.count().get_result(conn)
 }
+
+/// The subscriber of `service_provider_id` with subscriber ID (CLI) `cli`, if any.
+pub fn find_by_cli(
+    conn: &mut DbConnection,
+    service_provider_id: i64,
+    cli: &str,
+) -> QueryResult<Option<Subscriber>> {
+    subscribers::table
+        .filter(subscribers::service_provider_id.eq(service_provider_id))
+        .filter(subscribers::cli.eq(cli))
+        .select(Subscriber::as_select())
+        .first(conn)
+        .optional()
+}

@@ -286,3 +286,47 @@ pub fn customer_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Wa
         .first(conn)
         .optional()
 }
+
+/// Moves the wallet's version on (a money change: screens opened before it are stale now).
+pub fn bump_version(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(wallets::table.find(id))
+        .set((
+            wallets::version.eq(wallets::version + 1),
+            wallets::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)
+}
+
+/// Sets the state and expiry of a wallet a merge or an activation changed, moving its version on.
+pub fn set_state_and_expiry(
+    conn: &mut DbConnection,
+    id: i64,
+    state: WalletState,
+    expires_at: Option<i64>,
+) -> QueryResult<usize> {
+    diesel::update(wallets::table.find(id))
+        .set((
+            wallets::state.eq(state.code()),
+            wallets::expires_at.eq(expires_at),
+            wallets::version.eq(wallets::version + 1),
+            wallets::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)
+}
+
+/// After a merge: whoever held wallet `from` holds wallet `to` instead (under the same wallet
+/// type); a holder of both keeps only its link to `to`. Then `from` is deleted.
+pub fn fold_into(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<()> {
+    let to_holders = holder_ids(conn, to)?;
+    diesel::delete(
+        subscriber_wallets::table
+            .filter(subscriber_wallets::wallet_id.eq(from))
+            .filter(subscriber_wallets::subscriber_id.eq_any(&to_holders)),
+    )
+    .execute(conn)?;
+    diesel::update(subscriber_wallets::table.filter(subscriber_wallets::wallet_id.eq(from)))
+        .set(subscriber_wallets::wallet_id.eq(to))
+        .execute(conn)?;
+    diesel::delete(wallets::table.find(from)).execute(conn)?;
+    Ok(())
+}

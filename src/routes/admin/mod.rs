@@ -23,6 +23,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/product-types/{id}/limits",
             web::post().to(limits::save),
         )
+        .route(
+            "/admin/product-types/{id}/bonus",
+            web::post().to(limits::save_bonus),
+        )
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/reference", web::get().to(reference::index))
         .route("/admin/reference/{kind}", web::get().to(reference::list))

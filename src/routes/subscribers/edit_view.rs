@@ -7,6 +7,7 @@ use crate::db::models::audit::AuditEntry;
 use crate::db::models::balance::Bucket;
 use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
+use crate::domain::balance::{BucketPolicy, ExpiryPolicy};
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
     date_input_value, date_time_input_value, BarringListType, FfService, WalletState, WalletType,
@@ -243,6 +244,15 @@ pub struct EditPage {
     pub new_zone: ShapeFields,
     pub wallets: Vec<WalletView>,
     pub money: Vec<MoneyView>,
+    /// The Adjustments panel (part of the edit form): the provider's balance types and, per
+    /// wallet, its version (sent by the buttons) and this operator's ranges.
+    pub adjust_types: Vec<(String, String)>,
+    pub adjust_wallets: Vec<AdjustWallet>,
+    /// The Merge panel's form.
+    pub merge_form: FormState,
+    pub wallet_types: Vec<(String, String)>,
+    pub expiry_policies: Vec<(String, String)>,
+    pub bucket_policies: Vec<(String, String)>,
     /// A refused money form's message when that form is not on this screen.
     pub money_problem: String,
     pub can_add_wallet: bool,
@@ -434,29 +444,93 @@ pub fn page(
         has_pin: d.subscriber.pin_defined(),
         wallets: wallet_views(&d),
         money: money_views(&d, &FormState::default()),
+        adjust_types: d
+            .money
+            .first()
+            .map(|m| {
+                m.types
+                    .iter()
+                    .map(|t| (t.id.to_string(), format!("{} — {}", t.code, t.name)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        adjust_wallets: adjust_wallets(&d),
+        merge_form: merge_defaults(),
+        wallet_types: pairs(WalletType::ALL, WalletType::code, WalletType::label),
+        expiry_policies: pairs(ExpiryPolicy::ALL, ExpiryPolicy::code, ExpiryPolicy::label),
+        bucket_policies: pairs(BucketPolicy::ALL, BucketPolicy::code, BucketPolicy::label),
         money_problem: String::new(),
         form,
     }
 }
 
-/// The screen after a refused money form: that form shows what was typed and its message.
+/// The merge form's first values.
+fn merge_defaults() -> FormState {
+    let mut f = FormState::default();
+    f.set("source_wallet_type", WalletType::Primary.code());
+    f.set("target_wallet_type", WalletType::Primary.code());
+    f.set("expiry_policy", ExpiryPolicy::Best.code());
+    f.set("bucket_policy", BucketPolicy::Merge.code());
+    f
+}
+
+/// One wallet as the Adjustments panel shows it.
+pub struct AdjustWallet {
+    pub wallet_id: i64,
+    pub label: String,
+    pub wallet_ref: String,
+    pub version: i32,
+    pub ranges: Vec<(String, String)>,
+}
+
+fn adjust_wallets(d: &EditData) -> Vec<AdjustWallet> {
+    money_views(d, &FormState::default())
+        .into_iter()
+        .zip(d.wallets.iter())
+        .map(|(m, (held, _))| AdjustWallet {
+            wallet_id: m.wallet_id,
+            label: m.label,
+            wallet_ref: m.wallet_ref,
+            version: held.wallet.version,
+            ranges: m.ranges,
+        })
+        .collect()
+}
+
+/// The screen after a refused money form: that form shows what was typed and its message (an
+/// adjustment's in the edit form's Adjustments panel, a merge's in the Merge panel).
 pub fn page_with_money(
     layout: Layout,
     d: EditData,
-    form: FormState,
+    mut form: FormState,
     op: &CurrentOperator,
     money_form: FormState,
 ) -> EditPage {
     let money = money_views(&d, &money_form);
-    let key = money_form.value("form_of");
-    let shown = money.iter().any(|m| {
-        m.adjust_key == key
-            || m.bucket_key == key
-            || m.rows
-                .iter()
-                .any(|r| r.buckets.iter().any(|b| b.key == key))
-    });
+    let key = money_form.value("form_of").to_string();
+    let is_adjust = key.ends_with(":adjust");
+    if is_adjust {
+        for f in ["balance_type_id", "amount", "change_reason"] {
+            form.set(f, money_form.value(f));
+            if !money_form.message(f).is_empty() {
+                form.error(f, money_form.message(f));
+            }
+        }
+    }
+    let is_merge = key == crate::service::money::merge::FORM_KEY;
+    let shown = is_adjust
+        || is_merge
+        || money.iter().any(|m| {
+            m.bucket_key == key
+                || m.balance_key == key
+                || m.rows
+                    .iter()
+                    .any(|r| r.buckets.iter().any(|b| b.key == key))
+        });
     let mut p = page(layout, d, form, op, false);
+    if is_merge {
+        p.merge_form = money_form.clone();
+    }
     if !shown {
         p.money_problem = MONEY_FIELDS
             .iter()
@@ -503,16 +577,20 @@ pub struct BalanceRow {
 
 pub struct MoneyView {
     pub wallet_id: i64,
+    /// The wallet's version, sent by its money forms (a change on an older screen is refused).
+    pub version: i32,
     pub wallet_ref: String,
     pub label: String,
     pub currency: String,
     pub rows: Vec<BalanceRow>,
+    /// The balance types the wallet has (new buckets) and those it lacks (new balances).
     pub types: Vec<(String, String)>,
+    pub missing_types: Vec<(String, String)>,
     pub ranges: Vec<(String, String)>,
-    pub adjust_key: String,
-    pub adjust_form: FormState,
     pub bucket_key: String,
     pub bucket_form: FormState,
+    pub balance_key: String,
+    pub balance_form: FormState,
 }
 
 /// The form state of the form `key`: the refused one, or a blank one.
@@ -586,28 +664,30 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                     }
                 })
                 .collect();
-            let adjust_key = format!("{}:adjust", m.wallet_id);
             let bucket_key = format!("{}:bucket", m.wallet_id);
+            let balance_key = format!("{}:balance", m.wallet_id);
+            let has = |id: i64| m.balances.iter().any(|b| b.balance_type.id == id);
+            let option = |t: &crate::db::models::balance::BalanceType| {
+                (t.id.to_string(), format!("{} — {}", t.code, t.name))
+            };
             MoneyView {
                 wallet_id: m.wallet_id,
+                version: held.wallet.version,
                 wallet_ref: held.wallet.wallet_ref.clone(),
                 label: held.wallet_type.label().to_string(),
                 currency: m.currency.clone(),
                 rows,
-                types: m
-                    .types
-                    .iter()
-                    .map(|t| (t.id.to_string(), format!("{} — {}", t.code, t.name)))
-                    .collect(),
+                types: m.types.iter().filter(|t| has(t.id)).map(option).collect(),
+                missing_types: m.types.iter().filter(|t| !has(t.id)).map(option).collect(),
                 ranges: m
                     .types
                     .iter()
                     .map(|t| (t.code.clone(), range_text(t.id, t.unit)))
                     .collect(),
-                adjust_form: form_for(refused, &adjust_key, FormState::default()),
-                adjust_key,
                 bucket_form: form_for(refused, &bucket_key, FormState::default()),
                 bucket_key,
+                balance_form: form_for(refused, &balance_key, FormState::default()),
+                balance_key,
             }
         })
         .collect()

@@ -44,6 +44,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/subscribers/{id}/delete", web::get().to(delete::confirm))
         .route("/subscribers/{id}/delete", web::post().to(delete::delete))
         .route("/wallets/{id}/adjustments", web::post().to(money::adjust))
+        .route(
+            "/wallets/{id}/adjustments/save",
+            web::post().to(money::save_and_execute),
+        )
+        .route("/subscribers/{id}/merge", web::post().to(money::merge))
         .route("/wallets/{id}/buckets", web::post().to(money::add_bucket))
         .route(
             "/wallets/{id}/buckets/{bucket_id}",

@@ -30,8 +30,24 @@ pub struct MoneyForm {
     pub expiry: String,
     pub offset: String,
     pub change_reason: String,
-    /// The subscriber whose screen the form was on (to go back to it).
+    /// The subscriber whose screen the form was on (to go back to it); the edit screen's own
+    /// form sends it as `screen_subscriber` (its `subscriber_id` is the CLI).
     pub subscriber_id: String,
+    pub screen_subscriber: String,
+    /// The wallet's version the screen showed; blank: not checked.
+    pub wallet_version: String,
+    /// Set by the "Add a balance" form (a bucket of a balance type the wallet lacks).
+    pub new_balance: String,
+}
+
+impl MoneyForm {
+    fn screen(&self) -> &str {
+        if self.screen_subscriber.trim().is_empty() {
+            &self.subscriber_id
+        } else {
+            &self.screen_subscriber
+        }
+    }
 }
 
 /// Which change.
@@ -55,7 +71,7 @@ impl Op {
 }
 
 /// Why nothing was changed: a field and its message.
-struct Refusal(&'static str, String);
+pub(super) struct Refusal(pub &'static str, pub String);
 
 impl From<diesel::result::Error> for Fail {
     fn from(e: diesel::result::Error) -> Self {
@@ -63,12 +79,12 @@ impl From<diesel::result::Error> for Fail {
     }
 }
 
-enum Fail {
+pub(super) enum Fail {
     Refused(Refusal),
     App(AppError),
 }
 
-fn refuse<T>(field: &'static str, message: impl Into<String>) -> Result<T, Fail> {
+pub(super) fn refuse<T>(field: &'static str, message: impl Into<String>) -> Result<T, Fail> {
     Err(Fail::Refused(Refusal(field, message.into())))
 }
 
@@ -89,7 +105,7 @@ pub fn apply(
         .ok_or(AppError::NotFound)?;
     let holders = wallet::holder_ids(conn, w.id)?;
     let subscriber_id = form
-        .subscriber_id
+        .screen()
         .trim()
         .parse::<i64>()
         .ok()
@@ -100,6 +116,11 @@ pub fn apply(
     match result {
         Ok(()) => Ok(MoneyOutcome::Done { subscriber_id }),
         Err(Fail::Refused(Refusal(field, message))) => {
+            let field = if field == "wallet_version" {
+                main_field(op)
+            } else {
+                field
+            };
             let mut f = FormState::default();
             for (k, v) in [
                 ("balance_type_id", &form.balance_type_id),
@@ -111,7 +132,11 @@ pub fn apply(
             ] {
                 f.set(k, v.trim());
             }
-            f.set("form_of", op.form_key(w.id));
+            if op == Op::AddBucket && !form.new_balance.trim().is_empty() {
+                f.set("form_of", format!("{}:balance", w.id));
+            } else {
+                f.set("form_of", op.form_key(w.id));
+            }
             f.error(field, message);
             Ok(MoneyOutcome::Refused {
                 subscriber_id,
@@ -119,6 +144,72 @@ pub fn apply(
             })
         }
         Err(Fail::App(e)) => Err(e),
+    }
+}
+
+/// The field a refusal about the whole form shows at.
+fn main_field(op: Op) -> &'static str {
+    if op == Op::Adjust {
+        "amount"
+    } else {
+        "value"
+    }
+}
+
+/// Applies `op` inside the caller's transaction (Save & execute): `Ok(Err((field, message)))`
+/// when a rule refused it, and the caller rolls back whatever else it wrote.
+pub fn apply_within(
+    conn: &mut DbConnection,
+    by: &CurrentOperator,
+    wallet: WalletId,
+    subscriber_id: i64,
+    op: Op,
+    form: &MoneyForm,
+) -> AppResult<Result<(), (&'static str, String)>> {
+    let w = wallet::find(conn, wallet)?
+        .filter(|w| {
+            by.service_provider_id
+                .is_none_or(|p| p == w.service_provider_id)
+        })
+        .ok_or(AppError::NotFound)?;
+    if !wallet::holder_ids(conn, w.id)?.contains(&subscriber_id) {
+        return Err(AppError::NotFound);
+    }
+    match change(conn, by, &w, subscriber_id, op, form) {
+        Ok(()) => Ok(Ok(())),
+        Err(Fail::Refused(Refusal("wallet_version", m))) => Ok(Err((main_field(op), m))),
+        Err(Fail::Refused(Refusal(field, m))) => Ok(Err((field, m))),
+        Err(Fail::App(e)) => Err(e),
+    }
+}
+
+/// The message refusing a change based on a screen older than the wallet's last change
+/// (`posted` blank: not checked), naming who changed it; `None`: the screen is current.
+pub fn stale_message(
+    conn: &mut DbConnection,
+    wallet_id: i64,
+    posted: &str,
+) -> diesel::QueryResult<Option<String>> {
+    if posted.trim().is_empty() {
+        return Ok(None);
+    }
+    let current = wallet::find(conn, WalletId(wallet_id))?.map(|w| w.version);
+    if current.map(|v| v.to_string()) == Some(posted.trim().to_string()) {
+        return Ok(None);
+    }
+    let who = crate::db::models::audit::last_actor(conn, "wallet", wallet_id)?
+        .map(|a| a.trim_start_matches("operator:").to_string())
+        .unwrap_or_else(|| "someone else".to_string());
+    Ok(Some(format!(
+        "This wallet was changed meanwhile by {who}; nothing was changed. Look at the balances \
+         as they are now and try again."
+    )))
+}
+
+fn check_version(conn: &mut DbConnection, wallet_id: i64, posted: &str) -> Result<(), Fail> {
+    match stale_message(conn, wallet_id, posted)? {
+        Some(m) => refuse("wallet_version", m),
+        None => Ok(()),
     }
 }
 
@@ -134,6 +225,7 @@ fn change(
     if !balance::lock_wallet(conn, WalletId(w.id))? {
         return Err(Fail::App(AppError::NotFound));
     }
+    check_version(conn, w.id, &form.wallet_version)?;
     let now = crate::db::now();
     let reason =
         if settings::audit_financial_changes(conn)? || !form.change_reason.trim().is_empty() {
@@ -377,12 +469,14 @@ fn change(
         }))
         .reason(reason)
         .write(conn, &by.actor())?;
+    // Screens opened before this change are stale for money forms now.
+    wallet::bump_version(conn, w.id)?;
     Ok(())
 }
 
 /// A credit of `amount` on a counted total of `total`, under the balance type's maximum: cut
 /// to what fits (limit) or refused whole (reject). Debits pass as they are.
-fn cap(
+pub(super) fn cap(
     bt: &BalanceType,
     total: i64,
     amount: Amount,

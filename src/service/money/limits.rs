@@ -125,6 +125,8 @@ pub fn wallet_ranges(
 pub struct LimitsView {
     pub owner_name: String,
     pub rows: Vec<(BalanceType, Option<Limit>)>,
+    /// A product type's activation bonus per balance type (none for an operator).
+    pub bonuses: Vec<(BalanceType, i64)>,
 }
 
 /// The limits of a product type or an operator (404 when it does not exist).
@@ -147,5 +149,13 @@ pub fn view(conn: &mut DbConnection, owner: LimitOwner) -> AppResult<LimitsView>
         let l = balance::limit_of(conn, owner, t.id)?;
         rows.push((t, l));
     }
-    Ok(LimitsView { owner_name, rows })
+    let bonuses = match owner {
+        LimitOwner::ProductType(p) => balance::bonuses_of(conn, p)?,
+        LimitOwner::Operator(_) => Vec::new(),
+    };
+    Ok(LimitsView {
+        owner_name,
+        rows,
+        bonuses,
+    })
 }

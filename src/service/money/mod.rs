@@ -1,10 +1,13 @@
 //! Wallet money: balance types (admin reference), adjustment limits, the balances panel, and
-//! every change of a balance (adjustment, bucket added, changed, deleted), each in one
-//! transaction that holds the wallet, writes one EDR and the audit event.
+//! every change of a balance (adjustment, bucket added, changed, deleted; activation bonus;
+//! merge), each in one transaction that holds the wallet, writes the EDR and the audit event.
 
+pub mod activation;
 pub mod balance_types;
 pub mod changes;
+pub mod ledger;
 pub mod limits;
+pub mod merge;
 pub mod panel;
 
 /// What a money form led to.

@@ -13,11 +13,15 @@ use crate::db::models::subscriber_profile::{self as profile, Profile};
 use crate::db::models::wallet::{self, WalletUpdate};
 use crate::db::models::{SubscriberId, WalletId};
 use crate::db::{write_transaction, DbConnection};
+use crate::domain::subscriber::WalletState;
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
 use crate::service::access::Scope;
 use crate::service::audit::{Action, AuditEvent, ObjectKind};
+use crate::service::money::activation::{self, NotActivated};
+use crate::service::money::changes::{self as money_changes, MoneyForm, Op};
+use crate::service::money::ledger::By;
 use crate::service::unique_to_field;
 use crate::state::{blocking, with_conn, AppState};
 
@@ -71,6 +75,64 @@ pub async fn save(
     };
     with_conn(state, move |conn| {
         commit(conn, scope, id.0, version, plan, posted, &by)
+    })
+    .await
+}
+
+/// "Save & execute": saves the posted edit form (as `save`) and executes the adjustment it
+/// carries on `wallet`, in one transaction; a refusal of either changes nothing (422 with the
+/// message on the screen's field). An edit form with no change executes the adjustment alone.
+#[tracing::instrument(skip(state, op, fields, money), fields(operator = %op.username))]
+pub async fn save_and_adjust(
+    state: &AppState,
+    op: &CurrentOperator,
+    id: SubscriberId,
+    fields: Fields,
+    wallet: WalletId,
+    money: MoneyForm,
+) -> AppResult<SaveOutcome> {
+    let scope = op.service_provider_id;
+    let operator = op.id;
+    let data = with_conn(state, move |conn| edit_data(conn, scope, operator, id)).await?;
+    let plan = match plan(&data, op, &fields) {
+        Ok(plan) => Some(hash_pin(plan).await?),
+        Err(NoPlan::Unchanged) => None,
+        Err(NoPlan::Stale) => return Ok(SaveOutcome::Stale(Box::new(data))),
+        Err(NoPlan::Invalid(f)) => return Ok(SaveOutcome::Invalid(Box::new(data), f)),
+    };
+    let version = data.subscriber.version;
+    let posted = edit_form::posted_state(&fields);
+    let by = SavedBy {
+        actor: op.actor(),
+        id: op.id,
+        name: op.username.clone(),
+    };
+    let who = op.clone();
+    with_conn(state, move |conn| {
+        let result = write_transaction(conn, |conn| {
+            // The screen's wallet version is checked before the save moves it on.
+            if let Some(m) = money_changes::stale_message(conn, wallet.0, &money.wallet_version)? {
+                let mut f = posted.clone();
+                f.error("amount", m);
+                return Err(NotSaved::Invalid(f));
+            }
+            if let Some(plan) = plan {
+                apply(conn, id.0, version, plan, posted.clone(), &by)?;
+            }
+            let mut money = money.clone();
+            money.wallet_version.clear();
+            match money_changes::apply_within(conn, &who, wallet, id.0, Op::Adjust, &money) {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err((field, m))) => {
+                    let mut f = posted.clone();
+                    f.error(field, m);
+                    Err(NotSaved::Invalid(f))
+                }
+                Err(AppError::Db(e)) => Err(NotSaved::Db(e)),
+                Err(e) => Err(NotSaved::App(e)),
+            }
+        });
+        finish(conn, scope, id.0, result, posted, &by)
     })
     .await
 }
@@ -129,6 +191,7 @@ enum NotSaved {
     Stale,
     Invalid(FormState),
     Db(diesel::result::Error),
+    App(AppError),
 }
 
 impl From<diesel::result::Error> for NotSaved {
@@ -150,10 +213,23 @@ fn commit(
     let result = write_transaction(conn, |conn| {
         apply(conn, id, version, plan, posted.clone(), by)
     });
+    finish(conn, scope, id, result, posted, by)
+}
+
+/// What a save's transaction ended in, as the outcome (a refusal shows the screen as it stands).
+fn finish(
+    conn: &mut DbConnection,
+    scope: Scope,
+    id: i64,
+    result: Result<(), NotSaved>,
+    posted: FormState,
+    by: &SavedBy,
+) -> AppResult<SaveOutcome> {
     let refused = match result {
         Ok(()) => return Ok(SaveOutcome::Saved),
         Err(NotSaved::Stale) => None,
         Err(NotSaved::Invalid(f)) => Some(f),
+        Err(NotSaved::App(e)) => return Err(e),
         Err(NotSaved::Db(e)) => {
             let mut f = posted;
             unique_to_field(
@@ -184,7 +260,7 @@ fn apply(
         return Err(NotSaved::Stale);
     }
     let before_profile = profile::load(conn, id)?;
-    let wallet_updates = check(conn, &before, &mut plan, f)?;
+    let wallet_updates = check(conn, &before, &mut plan, f.clone())?;
     let row = plan
         .row
         .clone()
@@ -196,7 +272,7 @@ fn apply(
     if plan.touches_subscriber() {
         audit_subscriber(conn, &before, &before_profile, &plan, by)?;
     }
-    apply_wallets(conn, wallet_updates, plan.reason.as_deref(), by)
+    apply_wallets(conn, id, wallet_updates, plan.reason.as_deref(), by, f)
 }
 
 /// The rules that need the database: uniqueness, and customers named by account code. Returns
@@ -330,17 +406,34 @@ fn audit_subscriber(
 }
 
 /// The wallet changes, version-checked, each with its update event; a product type change is
-/// also recorded as a product swap.
+/// also recorded as a product swap; pre-use → active applies the activation bonus (refused
+/// whole under a reject maximum: the message goes on the state field).
 fn apply_wallets(
     conn: &mut DbConnection,
+    subscriber_id: i64,
     updates: Vec<(WalletChange, WalletUpdate)>,
     reason: Option<&str>,
     by: &SavedBy,
+    mut f: FormState,
 ) -> Result<(), NotSaved> {
     for (change, update) in updates {
         let before_w = wallet::find(conn, WalletId(change.wallet_id))?.ok_or(NotSaved::Stale)?;
         let after_w = wallet::update(conn, change.wallet_id, change.version, &update)?
             .ok_or(NotSaved::Stale)?;
+        if before_w.state == WalletState::PreUse && after_w.state == WalletState::Active {
+            let who = By {
+                operator_name: &by.name,
+                reason,
+            };
+            match activation::apply_bonus(conn, &after_w, Some(subscriber_id), &who, &by.actor) {
+                Ok(()) => {}
+                Err(NotActivated::Refused(m)) => {
+                    f.error(&format!("{}_state", change.wallet_type), m);
+                    return Err(NotSaved::Invalid(f));
+                }
+                Err(NotActivated::Db(e)) => return Err(NotSaved::Db(e)),
+            }
+        }
         let mut event =
             AuditEvent::updated(ObjectKind::Wallet, after_w.id, &before_w, &after_w).reason(reason);
         if before_w.product_type_id != after_w.product_type_id {
