@@ -32,6 +32,7 @@ crate::domain::choice!(
         EmergencyLocation => "emergency_location", "Emergency response location";
         BalanceType => "balance_type", "Balance type";
         AdjustmentLimit => "adjustment_limit", "Adjustment limit";
+        ExchangeRate => "exchange_rate", "Exchange rate";
     ]
 );
 

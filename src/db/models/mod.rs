@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod customer;
 pub mod edr;
 pub mod explain;
+pub mod exchange_rate;
 pub mod export_job;
 pub mod link;
 pub mod login_failure;

@@ -2,6 +2,7 @@
 //! global settings.
 
 pub mod balance_types;
+pub mod exchange_rates;
 pub mod limits;
 pub mod reference;
 pub mod settings;
@@ -22,6 +23,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/product-types/{id}/limits",
             web::post().to(limits::save),
+        )
+        .route("/admin/exchange-rates", web::get().to(exchange_rates::list))
+        .route("/admin/exchange-rates", web::post().to(exchange_rates::set))
+        .route(
+            "/admin/exchange-rates/{id}/delete",
+            web::post().to(exchange_rates::delete),
         )
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/reference", web::get().to(reference::index))

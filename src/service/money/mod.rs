@@ -4,6 +4,8 @@
 
 pub mod balance_types;
 pub mod changes;
+pub mod exchange_rates;
+pub mod history;
 pub mod limits;
 pub mod panel;
 
