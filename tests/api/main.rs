@@ -39,4 +39,5 @@ mod subscribers_reference;
 mod subscribers_search;
 mod throttle;
 mod time_zones;
+mod wallet_display;
 mod wallet_money;
