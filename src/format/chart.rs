@@ -85,7 +85,7 @@ pub fn render(c: &Chart) -> String {
         .filter(|p| p.at >= c.from && p.at <= to)
         .collect();
     let values = std::iter::once(c.start).chain(points.iter().map(|p| p.value));
-    let (mut lo, mut hi) = values.fold((0i64, 0i64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, mut hi) = values.fold((0i64, 0i64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if lo == hi {
         hi = lo + 1;
     }
