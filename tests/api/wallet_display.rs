@@ -126,7 +126,7 @@ fn rates(app: &TestApp) -> Vec<(i64, i64, i64, i32)> {
 #[tokio::test]
 async fn exchange_rates_are_exact_decimals_that_admins_set_and_the_audit_log_keeps() {
     let app = spawn_admin().await;
-    let page = app.get_html("/admin/reference").await;
+    let page = app.get_html("/admin/reference/currencies").await;
     assert!(page.contains("href=\"/admin/exchange-rates\""), "linked");
     let page = app.get_html("/admin/exchange-rates").await;
     assert!(page.contains("No exchange rate yet."));
