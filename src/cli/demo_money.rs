@@ -18,9 +18,24 @@ const DAY: i64 = 86_400;
 const DEMO_TYPES: &[(&str, &str, Unit, Category)] = &[
     ("DATA_MB", "Data (MB)", Unit::Units, Category::Chargeable),
     ("CALL_TIME", "Call time", Unit::Time, Category::Chargeable),
-    ("BONUS_CASH", "Bonus cash", Unit::Cash, Category::CrossBalanceDiscount),
-    ("MONTH_SPEND", "Spend this month", Unit::Cash, Category::Expenditure),
-    ("FRAUD_CALLS", "Suspicious calls", Unit::Units, Category::Fraud),
+    (
+        "BONUS_CASH",
+        "Bonus cash",
+        Unit::Cash,
+        Category::CrossBalanceDiscount,
+    ),
+    (
+        "MONTH_SPEND",
+        "Spend this month",
+        Unit::Cash,
+        Category::Expenditure,
+    ),
+    (
+        "FRAUD_CALLS",
+        "Suspicious calls",
+        Unit::Units,
+        Category::Fraud,
+    ),
 ];
 
 /// A balance type the generator fills: id, unit, category.
@@ -129,16 +144,18 @@ impl Rows {
             .push(format!("({balance},{wallet},{},{start})", t.id));
         // Events: (time, delta of the stored sum, whether the delta counts now).
         let mut events: Vec<(i64, i64, bool)> = Vec::new();
-        let mut bucket = |rows: &mut Rows, value: i64, expires: Option<i64>, starts: Option<i64>| {
-            let id = next.bucket;
-            next.bucket += 1;
-            let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "NULL".into());
-            rows.buckets.push(format!(
-                "({id},{balance},{value},{},{},{start},{now})",
-                opt(expires),
-                opt(starts)
-            ));
-        };
+        let mut bucket =
+            |rows: &mut Rows, value: i64, expires: Option<i64>, starts: Option<i64>| {
+                let id = next.bucket;
+                next.bucket += 1;
+                let opt =
+                    |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "NULL".into());
+                rows.buckets.push(format!(
+                    "({id},{balance},{value},{},{},{start},{now})",
+                    opt(expires),
+                    opt(starts)
+                ));
+            };
         // The undated bucket: a top-up, then charges and top-ups, never below zero.
         let changes = rng.gen_range(1..=4);
         let mut main = 0i64;
@@ -187,10 +204,8 @@ impl Rows {
                 "({edr},'{}',{sp},{wallet},{subscriber},'demo-data',NULL,{at})",
                 kind.code()
             ));
-            self.parts.push(format!(
-                "({edr},{},{before},{counted},{})",
-                t.id, -delta
-            ));
+            self.parts
+                .push(format!("({edr},{},{before},{counted},{})", t.id, -delta));
         }
     }
 

@@ -124,13 +124,41 @@ mod tests {
 
     #[test]
     fn rates_are_exact_decimals() {
-        assert_eq!(rate("1.0850"), Rate { mantissa: 1085, scale: 3 });
-        assert_eq!(rate("140"), Rate { mantissa: 140, scale: 0 });
-        assert_eq!(rate("0.000000001"), Rate { mantissa: 1, scale: 9 });
+        assert_eq!(
+            rate("1.0850"),
+            Rate {
+                mantissa: 1085,
+                scale: 3
+            }
+        );
+        assert_eq!(
+            rate("140"),
+            Rate {
+                mantissa: 140,
+                scale: 0
+            }
+        );
+        assert_eq!(
+            rate("0.000000001"),
+            Rate {
+                mantissa: 1,
+                scale: 9
+            }
+        );
         assert_eq!(rate(".5").to_string(), "0.5");
         assert_eq!(rate("1.0850").to_string(), "1.085");
         assert_eq!(rate("007.20").to_string(), "7.2");
-        for bad in ["", "0", "0.000", "-1", "1e3", "1,5", "abc", ".", "1.0000000001"] {
+        for bad in [
+            "",
+            "0",
+            "0.000",
+            "-1",
+            "1e3",
+            "1,5",
+            "abc",
+            ".",
+            "1.0000000001",
+        ] {
             assert!(Rate::parse(bad).is_err(), "{bad:?} is refused");
         }
         assert!(Rate::parse("1234567890123456789").is_err());

@@ -3,12 +3,12 @@
 
 mod address_list;
 pub mod balance;
-pub mod exchange;
 mod choices;
 mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
+pub mod exchange;
 mod form_state;
 pub mod geo;
 mod logo;

@@ -63,12 +63,7 @@ fn esc(s: &str) -> String {
 /// `v` in `lo..=hi` mapped linearly onto `a..=b` (integer pixels; `lo < hi`).
 fn scale(v: i64, lo: i64, hi: i64, a: i64, b: i64) -> i64 {
     let v = i128::from(v.clamp(lo, hi));
-    let (lo, hi, a, b) = (
-        i128::from(lo),
-        i128::from(hi),
-        i128::from(a),
-        i128::from(b),
-    );
+    let (lo, hi, a, b) = (i128::from(lo), i128::from(hi), i128::from(a), i128::from(b));
     // Round to the nearest pixel.
     let num = (v - lo) * (b - a) * 2 + (hi - lo);
     let off = num.div_euclid((hi - lo) * 2);
@@ -107,11 +102,7 @@ pub fn render(c: &Chart) -> String {
         id = esc(c.id),
         n = points.len(),
     );
-    let _ = write!(
-        svg,
-        "<title id=\"{title_id}\">{}</title>",
-        esc(c.title)
-    );
+    let _ = write!(svg, "<title id=\"{title_id}\">{}</title>", esc(c.title));
     let (min_v, max_v) = std::iter::once(c.start)
         .chain(points.iter().map(|p| p.value))
         .fold((i64::MAX, i64::MIN), |(a, b), v| (a.min(v), b.max(v)));
@@ -263,7 +254,10 @@ mod tests {
         assert!(svg.contains("<title id=\"c-1-title\">CASH &lt;last 90 days&gt;</title>"));
         assert!(svg.contains("No change from 2026-01-01 to 2026-04-01; the balance stayed at 0 u."));
         // Bottom of the plot (0 is the lowest value of 0..1).
-        assert_eq!(path(&svg), format!("M{LEFT} {} H{}", HEIGHT - BOTTOM, WIDTH - RIGHT));
+        assert_eq!(
+            path(&svg),
+            format!("M{LEFT} {} H{}", HEIGHT - BOTTOM, WIDTH - RIGHT)
+        );
         assert!(svg.contains("0 change(s)"));
         assert!(!svg.contains("<circle"));
     }
@@ -287,7 +281,9 @@ mod tests {
                 WIDTH - RIGHT
             )
         );
-        assert!(svg.contains("0 u at the start, 500 u at the end, lowest 0 u, highest 500 u, 1 change(s)."));
+        assert!(svg.contains(
+            "0 u at the start, 500 u at the end, lowest 0 u, highest 500 u, 1 change(s)."
+        ));
         assert!(svg.contains("<tr><td>2026-02-15 00:00</td><td>500 u</td></tr>"));
         assert_eq!(svg.matches("<circle").count(), 1);
     }
@@ -306,14 +302,22 @@ mod tests {
         assert!(svg.contains("the latest 60 of 80 changes"));
         assert_eq!(svg.matches("<tr><td>").count(), TABLE_ROWS);
         assert!(svg.contains("<td>790 u</td>"));
-        assert!(!svg.contains("<td>190 u</td>"), "the oldest ones are left out");
+        assert!(
+            !svg.contains("<td>190 u</td>"),
+            "the oldest ones are left out"
+        );
         // Points outside the window are not drawn.
         let mut outside = points.clone();
         outside.push(Point {
             at: FROM + 200 * DAY,
             value: 1,
         });
-        assert_eq!(chart(0, &outside, &TimeZone::UTC).matches("<circle").count(), 80);
+        assert_eq!(
+            chart(0, &outside, &TimeZone::UTC)
+                .matches("<circle")
+                .count(),
+            80
+        );
     }
 
     #[test]
@@ -333,7 +337,10 @@ mod tests {
             &TimeZone::UTC,
         );
         assert!(svg.contains("class=\"zero\""));
-        assert!(svg.contains(">-300 u</text>"), "the lowest value is labelled");
+        assert!(
+            svg.contains(">-300 u</text>"),
+            "the lowest value is labelled"
+        );
         assert!(svg.contains(">0 u</text>"), "and zero");
         assert!(svg.contains("lowest -300 u, highest 100 u"));
         // -300 is at the bottom, 100 at the top.

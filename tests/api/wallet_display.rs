@@ -156,10 +156,17 @@ async fn exchange_rates_are_exact_decimals_that_admins_set_and_the_audit_log_kee
         let r = set_rate(&app, from, to, rate).await;
         assert_eq!(r.status().as_u16(), 422, "{from} {to} {rate:?}");
         let body = r.text().await.unwrap();
-        assert!(body.contains(&format!("id=\"e-{field}\"")), "message at {field}");
+        assert!(
+            body.contains(&format!("id=\"e-{field}\"")),
+            "message at {field}"
+        );
         assert!(body.contains(&format!("value=\"{}\"", rate.replace('"', ""))) || rate.is_empty());
     }
-    assert_eq!(rates(&app), vec![(1, 5, 125, 9)], "refused forms change nothing");
+    assert_eq!(
+        rates(&app),
+        vec![(1, 5, 125, 9)],
+        "refused forms change nothing"
+    );
 
     let audited: Vec<String> = audit_log::table
         .filter(audit_log::object_type.eq("exchange_rate"))
@@ -297,7 +304,11 @@ async fn the_balances_panel_filters_by_category_without_javascript() {
     let unknown = app
         .get_html(&format!("/subscribers/{sub}?category=%3Cb%3E"))
         .await;
-    assert_eq!(rows(&unknown), ["FRAUD_CNT", "GENERAL_CASH"], "unknown: all");
+    assert_eq!(
+        rows(&unknown),
+        ["FRAUD_CNT", "GENERAL_CASH"],
+        "unknown: all"
+    );
 }
 
 #[tokio::test]
@@ -307,10 +318,8 @@ async fn general_cash_is_on_each_wallets_header_and_in_the_search_results() {
     let cash = type_id(&app, "GENERAL_CASH");
     add_bucket(&app, wallet, cash, "12.30", "").await;
     // An offset bucket that has not started does not count.
-    let tomorrow = selfcare::format::format_date(
-        selfcare::db::now() + 2 * 86_400,
-        &jiff::tz::TimeZone::UTC,
-    );
+    let tomorrow =
+        selfcare::format::format_date(selfcare::db::now() + 2 * 86_400, &jiff::tz::TimeZone::UTC);
     add_bucket(&app, wallet, cash, "5", &tomorrow).await;
     let (_, _) = wallet_showing_in(&app, "GEN-2", "4791000021", EUR).await;
     create_subscriber(&app, "GEN-3", "4791000022").await;
@@ -395,7 +404,10 @@ async fn the_balance_history_chart_follows_the_edrs_in_the_viewers_zone() {
     assert!(c.contains("role=\"img\""));
     assert!(c.contains("<title id=\""), "named");
     assert!(c.contains("<desc id=\""), "described");
-    assert!(c.contains("data-points=\"3\""), "the old EDR is outside the window");
+    assert!(
+        c.contains("data-points=\"3\""),
+        "the old EDR is outside the window"
+    );
     assert!(
         c.contains("1.11 at the start, 24.50 at the end, lowest 1.11, highest 40.00, 3 change(s)."),
         "the summary: {c}"
@@ -418,7 +430,10 @@ async fn the_balance_history_chart_follows_the_edrs_in_the_viewers_zone() {
     let auckland = jiff::tz::TimeZone::get("Pacific/Auckland").unwrap();
     let local = selfcare::format::format_time(thirty, &auckland);
     assert_ne!(local, utc);
-    assert!(c.contains(&format!("<td>{local}</td>")), "in the viewer's zone");
+    assert!(
+        c.contains(&format!("<td>{local}</td>")),
+        "in the viewer's zone"
+    );
     let from = selfcare::format::format_date(now - 90 * 86_400, &auckland);
     assert!(c.contains(&format!(">{from}</text>")), "axis dates too");
 }
@@ -444,27 +459,40 @@ async fn demo_data_gives_wallets_balances_buckets_and_edrs_that_add_up() {
     let mut conn = app.db();
     let now = selfcare::db::now();
 
-    let wallet_ids: Vec<i64> = wallets::table
-        .select(wallets::id)
-        .load(&mut conn)
-        .unwrap();
+    let wallet_ids: Vec<i64> = wallets::table.select(wallets::id).load(&mut conn).unwrap();
     let cash = type_id(&app, "GENERAL_CASH");
     let with_cash: i64 = wallet_balances::table
         .filter(wallet_balances::balance_type_id.eq(cash))
         .count()
         .get_result(&mut conn)
         .unwrap();
-    assert_eq!(with_cash, wallet_ids.len() as i64, "every wallet has general cash");
-    let balances: i64 = wallet_balances::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(
+        with_cash,
+        wallet_ids.len() as i64,
+        "every wallet has general cash"
+    );
+    let balances: i64 = wallet_balances::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
     assert!(balances > with_cash, "some have other balance types too");
 
     let dates: Vec<(Option<i64>, Option<i64>)> = balance_buckets::table
         .select((balance_buckets::expires_at, balance_buckets::starts_at))
         .load(&mut conn)
         .unwrap();
-    assert!(dates.iter().any(|(e, s)| e.is_some() && s.is_none()), "dated buckets");
-    assert!(dates.iter().any(|(_, s)| s.is_some_and(|s| s > now)), "offset buckets");
-    assert!(dates.iter().any(|(e, s)| e.is_none() && s.is_none()), "undated buckets");
+    assert!(
+        dates.iter().any(|(e, s)| e.is_some() && s.is_none()),
+        "dated buckets"
+    );
+    assert!(
+        dates.iter().any(|(_, s)| s.is_some_and(|s| s > now)),
+        "offset buckets"
+    );
+    assert!(
+        dates.iter().any(|(e, s)| e.is_none() && s.is_none()),
+        "undated buckets"
+    );
 
     // The EDRs are in the last 90 days and their costs recompute every stored balance.
     let times: Vec<i64> = edrs::table
@@ -484,7 +512,11 @@ async fn demo_data_gives_wallets_balances_buckets_and_edrs_that_add_up() {
         .unwrap();
     let costs: Vec<(i64, i64, i64)> = edr_balances::table
         .inner_join(edrs::table)
-        .select((edrs::wallet_id, edr_balances::balance_type_id, edr_balances::cost))
+        .select((
+            edrs::wallet_id,
+            edr_balances::balance_type_id,
+            edr_balances::cost,
+        ))
         .load(&mut conn)
         .unwrap();
     let mut sums = std::collections::BTreeMap::<(i64, i64), i64>::new();
@@ -494,18 +526,26 @@ async fn demo_data_gives_wallets_balances_buckets_and_edrs_that_add_up() {
     for (w, t, c) in costs {
         *sums.entry((w, t)).or_default() += c;
     }
-    assert!(sums.values().all(|v| *v == 0), "Σ buckets = −Σ costs for every balance");
+    assert!(
+        sums.values().all(|v| *v == 0),
+        "Σ buckets = −Σ costs for every balance"
+    );
 
     // The screens show it: the search's general cash, the edit screen's chart.
     let html = app.get_html("/subscribers").await;
-    assert!(column(&html, "general_cash").iter().any(|c| c.ends_with(|ch: char| ch.is_ascii_uppercase())));
+    assert!(column(&html, "general_cash")
+        .iter()
+        .any(|c| c.ends_with(|ch: char| ch.is_ascii_uppercase())));
     let sub: i64 = selfcare::db::schema::subscriber_wallets::table
         .select(selfcare::db::schema::subscriber_wallets::subscriber_id)
         .first(&mut conn)
         .unwrap();
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
     assert!(page.contains("data-chart=\"GENERAL_CASH\""));
-    assert!(!page.contains("data-points=\"0\">"), "every balance has history");
+    assert!(
+        !page.contains("data-points=\"0\">"),
+        "every balance has history"
+    );
     // New changes carry on after the explicit ids.
     let wallet: i64 = selfcare::db::schema::subscriber_wallets::table
         .filter(selfcare::db::schema::subscriber_wallets::subscriber_id.eq(sub))

@@ -299,7 +299,8 @@ async fn balances_add_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved
     .await;
     b.type_into(&format!("{add} input[name=value]"), "25.00")
         .await;
-    b.click_css(&format!("{add} [data-action=add-bucket]")).await;
+    b.click_css(&format!("{add} [data-action=add-bucket]"))
+        .await;
     wait_for!(
         "the balance shows 25.00",
         (shown_total(&b, "GENERAL_CASH").await.as_deref() == Some("2500")).then_some(())
@@ -348,6 +349,9 @@ async fn balances_add_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved
     let mut conn = db(&app);
     let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
     assert_eq!(s.version, 1, "Revert saved nothing");
-    assert_eq!(shown_total(&b, "GENERAL_CASH").await.as_deref(), Some("1950"));
+    assert_eq!(
+        shown_total(&b, "GENERAL_CASH").await.as_deref(),
+        Some("1950")
+    );
     finish(b).await;
 }

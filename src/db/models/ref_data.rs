@@ -3,8 +3,8 @@
 //! list, create, and delete only what nothing uses.
 
 use crate::db::schema::{
-    charging_domains, closed_user_groups, currencies, customers, exchange_rates, languages, operators,
-    product_types, service_providers, subscriber_cugs, subscribers, wallets,
+    charging_domains, closed_user_groups, currencies, customers, exchange_rates, languages,
+    operators, product_types, service_providers, subscriber_cugs, subscribers, wallets,
 };
 use crate::db::DbConnection;
 use diesel::prelude::*;

@@ -12,9 +12,9 @@ use crate::db::schema::{
     balance_buckets, balance_types, currencies, customers, product_types, subscriber_wallets,
     subscribers, wallet_balances, wallets,
 };
-use crate::domain::{Amount, Unit};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::subscriber::MatchMode;
+use crate::domain::{Amount, Unit};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
@@ -215,12 +215,15 @@ fn with_general_cash(
             .find(|(id, _)| *id == w)
             .and_then(|(_, s)| *s)
             .unwrap_or(0);
-        r.general_cash = currencies.iter().find(|(id, _, _)| *id == w).map(|(_, code, d)| {
-            format!(
-                "{} {code}",
-                Amount::from_minor(total).show(Unit::Cash, (*d).max(0) as u32)
-            )
-        });
+        r.general_cash = currencies
+            .iter()
+            .find(|(id, _, _)| *id == w)
+            .map(|(_, code, d)| {
+                format!(
+                    "{} {code}",
+                    Amount::from_minor(total).show(Unit::Cash, (*d).max(0) as u32)
+                )
+            });
     }
     Ok(rows)
 }

@@ -38,13 +38,7 @@ pub async fn page(
     })
     .await?;
     let form = edit_view::saved_state(&data);
-    let mut p = edit_view::page(
-        Layout::for_operator(&op, &flashes),
-        data,
-        form,
-        &op,
-        false,
-    );
+    let mut p = edit_view::page(Layout::for_operator(&op, &flashes), data, form, &op, false);
     p.filter_balances(&filter.category);
     Ok(p)
 }

@@ -5,16 +5,16 @@ use super::on;
 use crate::auth::CurrentOperator;
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::balance::{Balance, Bucket};
-use crate::domain::balance::Category;
-use crate::format::chart::{self, Chart};
 use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
+use crate::domain::balance::Category;
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
     date_input_value, date_time_input_value, BarringListType, FfService, WalletState, WalletType,
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::{Amount, FormState, Unit, Zone};
+use crate::format::chart::{self, Chart};
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
 use crate::service::money::panel::WalletMoney;
@@ -594,7 +594,11 @@ fn chart_of(m: &WalletMoney, b: &Balance, total: i64, zone: &Zone) -> String {
 fn display_text(m: &WalletMoney, unit: Unit, total: i64) -> String {
     match (&m.display, unit) {
         (Some(d), Unit::Cash) => match m.in_display(total) {
-            Some(v) => format!("{} {}", Amount::from_minor(v).show(Unit::Cash, d.decimals), d.code),
+            Some(v) => format!(
+                "{} {}",
+                Amount::from_minor(v).show(Unit::Cash, d.decimals),
+                d.code
+            ),
             None => "no rate".to_string(),
         },
         _ => String::new(),

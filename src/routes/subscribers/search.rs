@@ -144,8 +144,8 @@ impl RowView {
     /// The row's cells as the subscribers list declares them (the export writes the same).
     fn from(r: SearchRow, zone: &Zone) -> RowView {
         use crate::lists::subscribers::{
-            CARD_NUMBER, CUSTOMER, DESCRIPTION, GENERAL_CASH, PRODUCT_TYPE, SUBSCRIBER_ID, WALLET_REF,
-            WALLET_STATE, WALLET_TYPE,
+            CARD_NUMBER, CUSTOMER, DESCRIPTION, GENERAL_CASH, PRODUCT_TYPE, SUBSCRIBER_ID,
+            WALLET_REF, WALLET_STATE, WALLET_TYPE,
         };
         RowView {
             id: r.subscriber_id,

@@ -55,7 +55,12 @@ pub fn set(conn: &mut DbConnection, actor: &str, form: &RateForm) -> AppResult<R
     f.set("to_currency_id", form.to_currency_id.trim());
     f.set("rate", form.rate.trim());
     let currencies = ref_data::all_currencies(conn)?;
-    let from = currency_field(&mut f, "from_currency_id", &form.from_currency_id, &currencies);
+    let from = currency_field(
+        &mut f,
+        "from_currency_id",
+        &form.from_currency_id,
+        &currencies,
+    );
     let to = currency_field(&mut f, "to_currency_id", &form.to_currency_id, &currencies);
     let rate = f.check("rate", Rate::parse(&form.rate));
     if let (Some(a), Some(b)) = (from, to) {

@@ -37,7 +37,10 @@ pub fn series(rows: &[TotalAt]) -> Vec<Series> {
             at: r.at,
             value: r.after_total,
         };
-        match out.iter_mut().find(|s| s.balance_type_id == r.balance_type_id) {
+        match out
+            .iter_mut()
+            .find(|s| s.balance_type_id == r.balance_type_id)
+        {
             Some(s) => s.points.push(point),
             None => out.push(Series {
                 balance_type_id: r.balance_type_id,

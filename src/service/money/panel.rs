@@ -4,13 +4,13 @@
 
 use super::history::{self, Series};
 use super::limits::wallet_ranges;
-use crate::db::models::exchange_rate;
-use crate::domain::exchange::Rate;
 use crate::db::models::balance::{self, Balance, BalanceType, Limit};
+use crate::db::models::exchange_rate;
 use crate::db::models::ref_data::Currency;
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::db::models::WalletId;
 use crate::db::DbConnection;
+use crate::domain::exchange::Rate;
 use diesel::QueryResult;
 
 /// One wallet's money.
