@@ -1,6 +1,7 @@
 //! `selfcare demo-data --subscribers N`: realistic subscribers of the first service provider, each
-//! with a primary wallet (some with a secondary one, some sharing a family wallet), written in
-//! multi-row batches with explicit ids so a million take a few minutes.
+//! with a primary wallet (some with a secondary one, some sharing a family wallet) holding money
+//! (`demo_money`: balances, buckets, 90 days of EDRs), written in multi-row batches with
+//! explicit ids so a million take a few minutes.
 
 use crate::db::{self, DbConnection};
 use crate::domain::subscriber::{LimitType, WalletState, WalletType};
@@ -126,6 +127,12 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
     let first_wallet = next_wallet;
     let mut rng = StdRng::seed_from_u64(seed ^ (next_sub as u64).rotate_left(17));
     let now = db::now();
+    let money_types = super::demo_money::types(conn, sp, now)?;
+    let mut next_money = super::demo_money::NextIds {
+        balance: max_id(conn, "wallet_balances")? + 1,
+        bucket: max_id(conn, "balance_buckets")? + 1,
+        edr: max_id(conn, "edrs")? + 1,
+    };
 
     let bar = ProgressBar::new(count);
     bar.set_style(
@@ -142,6 +149,8 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
         let mut subs = Vec::with_capacity(n as usize);
         let mut wallets = Vec::with_capacity(n as usize + n as usize / 8);
         let mut links = Vec::with_capacity(n as usize + n as usize / 8);
+        let mut money = super::demo_money::Rows::default();
+        let mut fresh: Vec<(i64, i64)> = Vec::with_capacity(n as usize + n as usize / 8);
         for _ in 0..n {
             let id = next_sub;
             next_sub += 1;
@@ -197,7 +206,11 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
             // One in twenty joins the previous family's wallet; one in ten has a second one.
             let primary = match family {
                 Some(w) if rng.gen_bool(0.05) => w,
-                _ => new_wallet(&mut rng),
+                _ => {
+                    let w = new_wallet(&mut rng);
+                    fresh.push((w, id));
+                    w
+                }
             };
             family = Some(primary);
             links.push(format!(
@@ -206,11 +219,21 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
             ));
             if rng.gen_bool(0.1) {
                 let secondary = new_wallet(&mut rng);
+                fresh.push((secondary, id));
                 links.push(format!(
                     "({id},{},{secondary},{created})",
                     q(WalletType::Secondary.code())
                 ));
             }
+        }
+        for (wallet, subscriber) in fresh {
+            money.wallet(
+                &mut rng,
+                &mut next_money,
+                (wallet, subscriber, sp),
+                &money_types,
+                now,
+            );
         }
         db::write_transaction(conn, |conn| -> QueryResult<()> {
             conn.batch_execute(&format!(
@@ -231,7 +254,7 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
                  VALUES {}",
                 links.join(",")
             ))?;
-            Ok(())
+            money.write(conn)
         })?;
         done += n;
         bar.set_position(done);
@@ -244,6 +267,7 @@ pub fn generate(conn: &mut DbConnection, count: u64, seed: u64) -> anyhow::Resul
              SELECT setval(pg_get_serial_sequence('wallets','id'), (SELECT MAX(id) FROM wallets)); \
              ANALYZE subscribers; ANALYZE wallets; ANALYZE subscriber_wallets; ANALYZE customers;",
         )?;
+        conn.batch_execute(super::demo_money::PG_SEQUENCES)?;
     } else {
         conn.batch_execute("ANALYZE;")?;
     }

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod create_operator;
 pub mod demo_data;
+pub mod demo_money;
 pub mod demo_subscribers;
 
 use rand::seq::SliceRandom;

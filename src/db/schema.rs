@@ -153,6 +153,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    exchange_rates (id) {
+        id -> Int8,
+        from_currency_id -> Int8,
+        to_currency_id -> Int8,
+        rate_mantissa -> Int8,
+        rate_scale -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
     currencies (id) {
         id -> Int8,
         code -> Text,
@@ -718,6 +730,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     edr_balances,
     edrs,
     emergency_locations,
+    exchange_rates,
     export_jobs,
     ip_devices,
     languages,

@@ -9,6 +9,7 @@ mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
+pub mod exchange;
 mod form_state;
 pub mod geo;
 mod logo;

@@ -3,6 +3,7 @@
 //! them into wall-clock text. `changes` puts what an audit entry changed into words.
 
 pub mod changes;
+pub mod chart;
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;

@@ -66,6 +66,11 @@ pub const BLACKLISTED: ListColumn<SearchRow> =
         yes_no(r.blacklisted)
     });
 
+pub const GENERAL_CASH: ListColumn<SearchRow> =
+    col("general_cash", "General cash", Kind::Text, 16, |r| {
+        optional(&r.general_cash)
+    });
+
 /// Every column, in the order of "all data" exports.
 pub const COLUMNS: &[ListColumn<SearchRow>] = &[
     CARD_NUMBER,
@@ -74,6 +79,7 @@ pub const COLUMNS: &[ListColumn<SearchRow>] = &[
     WALLET_TYPE,
     WALLET_STATE,
     PRODUCT_TYPE,
+    GENERAL_CASH,
     CUSTOMER,
     DESCRIPTION,
     BLACKLISTED,

@@ -39,6 +39,7 @@ crate::domain::choice!(
         Route => "route", "Route";
         Payment => "payment", "Payment";
         CdrImport => "cdr_import", "CDR import";
+        ExchangeRate => "exchange_rate", "Exchange rate";
     ]
 );
 

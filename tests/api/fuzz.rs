@@ -102,6 +102,8 @@ const POST_ROUTES: &[&str] = &[
     "/admin/reference/{kind}",
     "/admin/reference/{kind}/{id}/delete",
     "/admin/balance-types",
+    "/admin/exchange-rates",
+    "/admin/exchange-rates/{id}/delete",
     "/admin/product-types/{id}/limits",
     "/operators/{id}/limits",
     "/wallets/{id}/buckets",
@@ -1010,6 +1012,14 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             format!("/customers/{}/payments", t.a),
             vec![("kind", "payment"), ("amount", "5.00"), ("reference", "F1")],
         ),
+        (
+            "/admin/exchange-rates".to_string(),
+            vec![
+                ("from_currency_id", "1"),
+                ("to_currency_id", "5"),
+                ("rate", "1.0850"),
+            ],
+        ),
     ]
     .into_iter()
     .chain(
@@ -1111,6 +1121,7 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         "/admin/settings".to_string(),
         "/preferences".to_string(),
         "/admin/balance-types".to_string(),
+        "/admin/exchange-rates".to_string(),
         "/admin/product-types/1/limits".to_string(),
         format!("/operators/{operator}/limits"),
         "/operators".to_string(),

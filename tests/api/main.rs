@@ -41,5 +41,6 @@ mod subscribers_search;
 mod telephony;
 mod throttle;
 mod time_zones;
+mod wallet_display;
 mod wallet_merge;
 mod wallet_money;

@@ -236,3 +236,122 @@ async fn the_search_takes_one_field_at_a_time() {
     );
     finish(b).await;
 }
+
+/// The `data-total` of a balance's row on the screen, if it has one.
+async fn shown_total(b: &Browser, code: &str) -> Option<String> {
+    let el = b
+        .find(&format!("tr[data-balance-type={code}]"))
+        .await
+        .ok()?;
+    b.attribute(&el, "data-total").await.ok().flatten()
+}
+
+/// How many changes the balance's chart draws.
+async fn chart_points(b: &Browser, code: &str) -> Option<String> {
+    let el = b
+        .find(&format!("figure[data-chart={code}] svg"))
+        .await
+        .ok()?;
+    b.attribute(&el, "data-points").await.ok().flatten()
+}
+
+#[tokio::test]
+async fn balances_add_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved_edit() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    let id = create_subscriber(&app, "BR-M1", "4740000101").await;
+    add_private_wallet(&app, id, "BR-MW1").await;
+    let (wallet, cash): (i64, i64) = {
+        use diesel::prelude::*;
+        use selfcare::db::schema::{balance_types, wallets};
+        let mut conn = db(&app);
+        (
+            wallets::table
+                .filter(wallets::wallet_ref.eq("BR-MW1"))
+                .select(wallets::id)
+                .first(&mut conn)
+                .unwrap(),
+            balance_types::table
+                .filter(balance_types::is_default.eq(true))
+                .select(balance_types::id)
+                .first(&mut conn)
+                .unwrap(),
+        )
+    };
+    let b = signed_in(&bins, &app).await;
+    b.goto(&app.url(&format!("/subscribers/{id}#p-balances")))
+        .await;
+    wait_for!(
+        "the Balances panel says there is no balance",
+        b.text_of("#p-balances")
+            .await
+            .ok()
+            .filter(|t| t.contains("No balance yet"))
+            .map(|_| ())
+    );
+
+    // Add a bucket of 25.00.
+    let add = format!("form[data-form='{wallet}:bucket']");
+    b.click_css(&format!(
+        "{add} select[name=balance_type_id] option[value='{cash}']"
+    ))
+    .await;
+    b.type_into(&format!("{add} input[name=value]"), "25.00")
+        .await;
+    b.click_css(&format!("{add} [data-action=add-bucket]"))
+        .await;
+    wait_for!(
+        "the balance shows 25.00",
+        (shown_total(&b, "GENERAL_CASH").await.as_deref() == Some("2500")).then_some(())
+    );
+    assert_eq!(chart_points(&b, "GENERAL_CASH").await.as_deref(), Some("1"));
+    assert!(b
+        .text_of("[data-general-cash]")
+        .await
+        .unwrap()
+        .contains("25.00 EUR"));
+
+    // Adjust by -5.50: the balance and its chart change.
+    let adjust = format!("form[data-form='{wallet}:adjust']");
+    b.click_css(&format!(
+        "{adjust} select[name=balance_type_id] option[value='{cash}']"
+    ))
+    .await;
+    b.type_into(&format!("{adjust} input[name=amount]"), "-5.50")
+        .await;
+    b.click_css(&format!("{adjust} [data-action=adjust]")).await;
+    wait_for!(
+        "the balance shows 19.50",
+        (shown_total(&b, "GENERAL_CASH").await.as_deref() == Some("1950")).then_some(())
+    );
+    assert_eq!(chart_points(&b, "GENERAL_CASH").await.as_deref(), Some("2"));
+
+    // An unsaved edit of the subscriber, reverted: nothing is saved, the balance stays.
+    b.click_css("#edit-form nav.menu a[data-panel=p-details]")
+        .await;
+    wait_for!(
+        "the Details panel opens",
+        shown(&b, "#f-description").await.then_some(())
+    );
+    b.type_into("#f-description", "Not to be kept").await;
+    wait_for!(
+        "the panel is marked as edited",
+        (dirty_panels(&b).await == ["p-details"]).then_some(())
+    );
+    b.click_css("[data-action=revert]").await;
+    wait_for!(
+        "the saved description is back",
+        (b.value_of("#f-description").await.ok().as_deref() == Some("Test subscriber")
+            && dirty_panels(&b).await.is_empty())
+        .then_some(())
+    );
+    let mut conn = db(&app);
+    let s = subscriber::find(&mut conn, id.into()).unwrap().unwrap();
+    assert_eq!(s.version, 1, "Revert saved nothing");
+    assert_eq!(
+        shown_total(&b, "GENERAL_CASH").await.as_deref(),
+        Some("1950")
+    );
+    finish(b).await;
+}

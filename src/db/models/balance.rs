@@ -371,3 +371,37 @@ pub fn set_bonus(
     }
     Ok(())
 }
+
+/// Every limit of `owner`, by balance type (one query).
+pub fn limits_of(conn: &mut DbConnection, owner: LimitOwner) -> QueryResult<Vec<(i64, Limit)>> {
+    let rows: Vec<(i64, i64, i64)> = match owner {
+        LimitOwner::ProductType(p) => product_type_limits::table
+            .filter(product_type_limits::product_type_id.eq(p))
+            .select((
+                product_type_limits::balance_type_id,
+                product_type_limits::min_value,
+                product_type_limits::max_value,
+            ))
+            .load(conn)?,
+        LimitOwner::Operator(o) => operator_limits::table
+            .filter(operator_limits::operator_id.eq(o.0))
+            .select((
+                operator_limits::balance_type_id,
+                operator_limits::min_value,
+                operator_limits::max_value,
+            ))
+            .load(conn)?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(t, min, max)| {
+            (
+                t,
+                Limit {
+                    min: Amount::from_minor(min),
+                    max: Amount::from_minor(max),
+                },
+            )
+        })
+        .collect())
+}

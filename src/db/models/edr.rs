@@ -73,3 +73,32 @@ pub fn count_of_wallet(conn: &mut DbConnection, wallet_id: i64) -> QueryResult<i
         .count()
         .get_result(conn)
 }
+
+/// One balance type's total after an EDR, with when it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct TotalAt {
+    pub at: i64,
+    pub balance_type_id: i64,
+    pub before_total: i64,
+    pub after_total: i64,
+}
+
+/// The totals after each EDR of a wallet written since `since`, oldest first (one query).
+pub fn totals_since(
+    conn: &mut DbConnection,
+    wallet_id: i64,
+    since: i64,
+) -> QueryResult<Vec<TotalAt>> {
+    edr_balances::table
+        .inner_join(edrs::table)
+        .filter(edrs::wallet_id.eq(wallet_id))
+        .filter(edrs::created_at.ge(since))
+        .order((edrs::created_at, edrs::id, edr_balances::balance_type_id))
+        .select((
+            edrs::created_at,
+            edr_balances::balance_type_id,
+            edr_balances::before_total,
+            edr_balances::after_total,
+        ))
+        .load(conn)
+}

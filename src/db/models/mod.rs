@@ -7,6 +7,7 @@ pub mod branding;
 pub mod compliance;
 pub mod customer;
 pub mod edr;
+pub mod exchange_rate;
 pub mod explain;
 pub mod export_job;
 pub mod link;

@@ -4,8 +4,8 @@
 
 use crate::db::schema::{
     charging_domains, closed_user_groups, currencies, customers, dialing_route_list,
-    dialing_routes, languages, operators, product_types, service_providers, subscriber_cugs,
-    subscribers, wallets,
+    dialing_routes, exchange_rates, languages, operators, product_types, service_providers,
+    subscriber_cugs, subscribers, wallets,
 };
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -324,14 +324,25 @@ pub fn usage(conn: &mut DbConnection, kind: RefKind, id: i64) -> QueryResult<i64
             .filter(dialing_routes::route_id.eq(id))
             .count()
             .get_result(conn)?,
-        RefKind::Currencies => wallets::table
-            .filter(
-                wallets::currency_id
-                    .eq(id)
-                    .or(wallets::display_currency_id.eq(id)),
-            )
-            .count()
-            .get_result(conn)?,
+        RefKind::Currencies => {
+            let w: i64 = wallets::table
+                .filter(
+                    wallets::currency_id
+                        .eq(id)
+                        .or(wallets::display_currency_id.eq(id)),
+                )
+                .count()
+                .get_result(conn)?;
+            let r: i64 = exchange_rates::table
+                .filter(
+                    exchange_rates::from_currency_id
+                        .eq(id)
+                        .or(exchange_rates::to_currency_id.eq(id)),
+                )
+                .count()
+                .get_result(conn)?;
+            w + r
+        }
     })
 }
 

@@ -8,9 +8,13 @@
 //! collation; `COLLATE "C"` on PostgreSQL). Pages and export chunks use the same functions; a
 //! chunk carries on after the last row it returned (keyset), so each costs the same.
 
-use crate::db::schema::{customers, product_types, subscriber_wallets, subscribers, wallets};
+use crate::db::schema::{
+    balance_buckets, balance_types, currencies, customers, product_types, subscriber_wallets,
+    subscribers, wallet_balances, wallets,
+};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::subscriber::MatchMode;
+use crate::domain::{Amount, Unit};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
@@ -86,6 +90,9 @@ pub struct SearchRow {
     pub customer: Option<String>,
     /// `lower(company)` as the database computes it (the customer search's sort key).
     pub customer_key: Option<String>,
+    /// The wallet's general cash total with its currency (`12.50 EUR`), filled in after the
+    /// rows are read by one grouped query per chunk (`with_general_cash`).
+    pub general_cash: Option<String>,
 }
 
 /// The smallest string greater than every string that starts with `prefix` (byte order), or
@@ -145,6 +152,7 @@ macro_rules! row_select {
             customers::id.nullable(),
             customers::company.nullable(),
             sql::<Nullable<Text>>("lower(customers.company)"),
+            sql::<Nullable<Text>>("CAST(NULL AS TEXT)"),
         )
     };
 }
@@ -157,9 +165,67 @@ pub fn search(
     limit: i64,
 ) -> QueryResult<Vec<SearchRow>> {
     match run(conn, q, after, limit, Run::Load)? {
-        Output::Rows(rows) => Ok(rows),
+        Output::Rows(rows) => with_general_cash(conn, rows),
         _ => Ok(Vec::new()),
     }
+}
+
+/// Fills in each row's general cash total (the default balance type's buckets that count now):
+/// one grouped query for the sums and one for the wallets' currencies, whatever the row count.
+fn with_general_cash(
+    conn: &mut DbConnection,
+    mut rows: Vec<SearchRow>,
+) -> QueryResult<Vec<SearchRow>> {
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.wallet_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(rows);
+    }
+    let now = crate::db::now();
+    let sums: Vec<(i64, Option<i64>)> = balance_buckets::table
+        .inner_join(wallet_balances::table.inner_join(balance_types::table))
+        .filter(wallet_balances::wallet_id.eq_any(&ids))
+        .filter(balance_types::is_default.eq(true))
+        .filter(
+            balance_buckets::starts_at
+                .is_null()
+                .or(balance_buckets::starts_at.le(now)),
+        )
+        .filter(
+            balance_buckets::expires_at
+                .is_null()
+                .or(balance_buckets::expires_at.gt(now)),
+        )
+        .group_by(wallet_balances::wallet_id)
+        .select((
+            wallet_balances::wallet_id,
+            sql::<Nullable<BigInt>>("CAST(SUM(balance_buckets.value) AS BIGINT)"),
+        ))
+        .load(conn)?;
+    let currencies: Vec<(i64, String, i32)> = wallets::table
+        .inner_join(currencies::table.on(currencies::id.eq(wallets::currency_id)))
+        .filter(wallets::id.eq_any(&ids))
+        .select((wallets::id, currencies::code, currencies::decimals))
+        .load(conn)?;
+    for r in &mut rows {
+        let Some(w) = r.wallet_id else { continue };
+        let total = sums
+            .iter()
+            .find(|(id, _)| *id == w)
+            .and_then(|(_, s)| *s)
+            .unwrap_or(0);
+        r.general_cash = currencies
+            .iter()
+            .find(|(id, _, _)| *id == w)
+            .map(|(_, code, d)| {
+                format!(
+                    "{} {code}",
+                    Amount::from_minor(total).show(Unit::Cash, (*d).max(0) as u32)
+                )
+            });
+    }
+    Ok(rows)
 }
 
 /// The query plan of a search (tests check that it walks an index).

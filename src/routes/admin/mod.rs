@@ -2,6 +2,7 @@
 //! global settings.
 
 pub mod balance_types;
+pub mod exchange_rates;
 pub mod limits;
 pub mod reference;
 pub mod settings;
@@ -26,6 +27,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/product-types/{id}/bonus",
             web::post().to(limits::save_bonus),
+        )
+        .route("/admin/exchange-rates", web::get().to(exchange_rates::list))
+        .route("/admin/exchange-rates", web::post().to(exchange_rates::set))
+        .route(
+            "/admin/exchange-rates/{id}/delete",
+            web::post().to(exchange_rates::delete),
         )
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/reference", web::get().to(reference::index))

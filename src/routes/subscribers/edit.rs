@@ -16,10 +16,18 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use actix_web_flash_messages::{FlashMessage, IncomingFlashMessages};
 
+/// The Balances panel's filter: `?category=` a category code (anything else: all).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct BalanceFilter {
+    pub category: String,
+}
+
 pub async fn page(
     op: CurrentOperator,
     state: web::Data<AppState>,
     path: web::Path<i64>,
+    filter: web::Query<BalanceFilter>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<EditPage> {
     let id = path.into_inner();
@@ -30,13 +38,9 @@ pub async fn page(
     })
     .await?;
     let form = edit_view::saved_state(&data);
-    Ok(edit_view::page(
-        Layout::for_operator(&op, &flashes),
-        data,
-        form,
-        &op,
-        false,
-    ))
+    let mut p = edit_view::page(Layout::for_operator(&op, &flashes), data, form, &op, false);
+    p.filter_balances(&filter.category);
+    Ok(p)
 }
 
 pub async fn save(

@@ -4,9 +4,10 @@
 use super::on;
 use crate::auth::CurrentOperator;
 use crate::db::models::audit::AuditEntry;
-use crate::db::models::balance::Bucket;
+use crate::db::models::balance::{Balance, Bucket};
 use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
+use crate::domain::balance::Category;
 use crate::domain::balance::{BucketPolicy, ExpiryPolicy};
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
@@ -14,6 +15,7 @@ use crate::domain::subscriber::{
 };
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::{Amount, FormState, Unit, Zone};
+use crate::format::chart::{self, Chart};
 use crate::routes::history::HistoryView;
 use crate::routes::Layout;
 use crate::service::money::panel::WalletMoney;
@@ -253,6 +255,9 @@ pub struct EditPage {
     pub wallet_types: Vec<(String, String)>,
     pub expiry_policies: Vec<(String, String)>,
     pub bucket_policies: Vec<(String, String)>,
+    /// The category the Balances panel shows (empty: all) and the choices.
+    pub balance_category: String,
+    pub balance_categories: Vec<(String, String)>,
     /// A refused money form's message when that form is not on this screen.
     pub money_problem: String,
     pub can_add_wallet: bool,
@@ -443,7 +448,7 @@ pub fn page(
             .collect(),
         has_pin: d.subscriber.pin_defined(),
         wallets: wallet_views(&d),
-        money: money_views(&d, &FormState::default()),
+        money: money_views(&d, &FormState::default(), &op.zone),
         adjust_types: d
             .money
             .first()
@@ -454,12 +459,14 @@ pub fn page(
                     .collect()
             })
             .unwrap_or_default(),
-        adjust_wallets: adjust_wallets(&d),
+        adjust_wallets: adjust_wallets(&d, &op.zone),
         merge_form: merge_defaults(),
         wallet_types: pairs(WalletType::ALL, WalletType::code, WalletType::label),
         expiry_policies: pairs(ExpiryPolicy::ALL, ExpiryPolicy::code, ExpiryPolicy::label),
         bucket_policies: pairs(BucketPolicy::ALL, BucketPolicy::code, BucketPolicy::label),
         money_problem: String::new(),
+        balance_category: String::new(),
+        balance_categories: pairs(Category::ALL, Category::code, Category::label),
         form,
     }
 }
@@ -483,8 +490,8 @@ pub struct AdjustWallet {
     pub ranges: Vec<(String, String)>,
 }
 
-fn adjust_wallets(d: &EditData) -> Vec<AdjustWallet> {
-    money_views(d, &FormState::default())
+fn adjust_wallets(d: &EditData, zone: &Zone) -> Vec<AdjustWallet> {
+    money_views(d, &FormState::default(), zone)
         .into_iter()
         .zip(d.wallets.iter())
         .map(|(m, (held, _))| AdjustWallet {
@@ -506,7 +513,7 @@ pub fn page_with_money(
     op: &CurrentOperator,
     money_form: FormState,
 ) -> EditPage {
-    let money = money_views(&d, &money_form);
+    let money = money_views(&d, &money_form, &op.zone);
     let key = money_form.value("form_of").to_string();
     let is_adjust = key.ends_with(":adjust");
     if is_adjust {
@@ -567,6 +574,12 @@ pub struct BalanceRow {
     pub code: String,
     pub name: String,
     pub category: String,
+    pub category_code: &'static str,
+    /// The total in the display currency ("no rate" without one; empty when not cash or the
+    /// wallet has no other display currency).
+    pub display: String,
+    /// The history chart (SVG and its text alternative), built by `format::chart`.
+    pub chart: String,
     pub total: i64,
     pub available: i64,
     pub reserved: i64,
@@ -582,6 +595,11 @@ pub struct MoneyView {
     pub wallet_ref: String,
     pub label: String,
     pub currency: String,
+    /// The display currency's code when it is not the wallet currency.
+    pub display_currency: String,
+    /// The general cash balance's total (minor units) and as shown.
+    pub general_cash: i64,
+    pub general_cash_shown: String,
     pub rows: Vec<BalanceRow>,
     /// The balance types the wallet has (new buckets) and those it lacks (new balances).
     pub types: Vec<(String, String)>,
@@ -626,13 +644,72 @@ fn bucket_view(m: &WalletMoney, k: &Bucket, u: Unit, refused: &FormState) -> Buc
     }
 }
 
-fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
+/// A balance's history chart over the last 90 days, in the viewer's zone.
+fn chart_of(m: &WalletMoney, b: &Balance, total: i64, zone: &Zone) -> String {
+    let (from, to) = crate::service::money::history::window(m.now);
+    let unit = b.balance_type.unit;
+    let decimals = m.decimals;
+    let show = move |v: i64| Amount::from_minor(v).show(unit, decimals);
+    let series = m
+        .history
+        .iter()
+        .find(|s| s.balance_type_id == b.balance_type.id);
+    let title = format!("{} over the last 90 days", b.balance_type.code);
+    let id = format!("chart-{}-{}", m.wallet_id, b.balance_type.id);
+    chart::render(&Chart {
+        id: &id,
+        title: &title,
+        from,
+        to,
+        start: series.map(|s| s.start).unwrap_or(total),
+        points: series.map(|s| s.points.as_slice()).unwrap_or(&[]),
+        tz: zone.rules(),
+        show: &show,
+    })
+}
+
+/// What the display currency column shows for a balance.
+fn display_text(m: &WalletMoney, unit: Unit, total: i64) -> String {
+    match (&m.display, unit) {
+        (Some(d), Unit::Cash) => match m.in_display(total) {
+            Some(v) => format!(
+                "{} {}",
+                Amount::from_minor(v).show(Unit::Cash, d.decimals),
+                d.code
+            ),
+            None => "no rate".to_string(),
+        },
+        _ => String::new(),
+    }
+}
+
+impl EditPage {
+    /// Shows only the balances of one category (a code of `Category`); any other text shows
+    /// them all.
+    pub fn filter_balances(&mut self, category: &str) {
+        let Ok(c) = Category::parse(category) else {
+            return;
+        };
+        self.balance_category = c.code().to_string();
+        for w in &mut self.money {
+            w.rows.retain(|r| r.category_code == c.code());
+        }
+    }
+}
+
+fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView> {
     d.money
         .iter()
         .zip(d.wallets.iter())
         .map(|(m, (held, _))| {
             let dec = m.decimals;
             let show = |a: i64, u: Unit| Amount::from_minor(a).show(u, dec);
+            let general_cash: i64 = m
+                .balances
+                .iter()
+                .filter(|b| b.balance_type.is_default)
+                .map(|b| b.total_at(m.now))
+                .sum();
             let range_text = |type_id: i64, u: Unit| {
                 m.ranges
                     .iter()
@@ -651,6 +728,9 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                         code: b.balance_type.code.clone(),
                         name: b.balance_type.name.clone(),
                         category: b.balance_type.category.label().to_string(),
+                        category_code: b.balance_type.category.code(),
+                        display: display_text(m, u, total),
+                        chart: chart_of(m, b, total, zone),
                         total,
                         available: total,
                         reserved: 0,
@@ -676,6 +756,13 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                 wallet_ref: held.wallet.wallet_ref.clone(),
                 label: held.wallet_type.label().to_string(),
                 currency: m.currency.clone(),
+                display_currency: m
+                    .display
+                    .as_ref()
+                    .map(|d| d.code.clone())
+                    .unwrap_or_default(),
+                general_cash,
+                general_cash_shown: format!("{} {}", show(general_cash, Unit::Cash), m.currency),
                 rows,
                 types: m.types.iter().filter(|t| has(t.id)).map(option).collect(),
                 missing_types: m.types.iter().filter(|t| !has(t.id)).map(option).collect(),

@@ -137,14 +137,15 @@ pub struct RowView {
     pub customer: String,
     pub description: String,
     pub blacklisted: bool,
+    pub general_cash: String,
 }
 
 impl RowView {
     /// The row's cells as the subscribers list declares them (the export writes the same).
     fn from(r: SearchRow, zone: &Zone) -> RowView {
         use crate::lists::subscribers::{
-            CARD_NUMBER, CUSTOMER, DESCRIPTION, PRODUCT_TYPE, SUBSCRIBER_ID, WALLET_REF,
-            WALLET_STATE, WALLET_TYPE,
+            CARD_NUMBER, CUSTOMER, DESCRIPTION, GENERAL_CASH, PRODUCT_TYPE, SUBSCRIBER_ID,
+            WALLET_REF, WALLET_STATE, WALLET_TYPE,
         };
         RowView {
             id: r.subscriber_id,
@@ -157,6 +158,7 @@ impl RowView {
             product_type: PRODUCT_TYPE.text(&r, zone),
             customer: CUSTOMER.text(&r, zone),
             description: DESCRIPTION.text(&r, zone),
+            general_cash: GENERAL_CASH.text(&r, zone),
             blacklisted: r.blacklisted,
         }
     }

@@ -114,10 +114,14 @@ pub fn wallet_ranges(
     product_type: i64,
     types: &[BalanceType],
 ) -> QueryResult<Vec<(i64, Option<Limit>)>> {
-    types
+    // Two queries whatever the number of balance types: the operator's own limits win.
+    let own = balance::limits_of(conn, LimitOwner::Operator(OperatorId(operator)))?;
+    let product = balance::limits_of(conn, LimitOwner::ProductType(product_type))?;
+    let find = |list: &[(i64, Limit)], id: i64| list.iter().find(|(t, _)| *t == id).map(|p| p.1);
+    Ok(types
         .iter()
-        .map(|t| Ok((t.id, range_for(conn, operator, product_type, t.id)?)))
-        .collect()
+        .map(|t| (t.id, find(&own, t.id).or_else(|| find(&product, t.id))))
+        .collect())
 }
 
 /// What a limits page shows: whose limits, the balance types they may cover (with the current

@@ -5,6 +5,8 @@
 pub mod activation;
 pub mod balance_types;
 pub mod changes;
+pub mod exchange_rates;
+pub mod history;
 pub mod ledger;
 pub mod limits;
 pub mod merge;

@@ -1,12 +1,16 @@
 //! What the Balances panel shows for each wallet: its balances with total, available and
-//! reserved, their buckets, the balance types it may use, and this operator's allowed ranges.
+//! reserved, their buckets, the balance types it may use, this operator's allowed ranges, the
+//! display currency with its rate, and each balance's history over the last 90 days.
 
+use super::history::{self, Series};
 use super::limits::wallet_ranges;
 use crate::db::models::balance::{self, Balance, BalanceType, Limit};
+use crate::db::models::exchange_rate;
 use crate::db::models::ref_data::Currency;
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::db::models::WalletId;
 use crate::db::DbConnection;
+use crate::domain::exchange::Rate;
 use diesel::QueryResult;
 
 /// One wallet's money.
@@ -23,6 +27,28 @@ pub struct WalletMoney {
     pub ranges: Vec<(i64, Option<Limit>)>,
     /// When the totals were counted.
     pub now: i64,
+    /// The display currency, when it is not the wallet currency.
+    pub display: Option<DisplayCurrency>,
+    /// The history of each balance type that changed in the last 90 days.
+    pub history: Vec<Series>,
+}
+
+/// A wallet's display currency and the rate from the wallet currency to it.
+#[derive(Debug, Clone)]
+pub struct DisplayCurrency {
+    pub code: String,
+    pub decimals: u32,
+    /// `None`: no rate is set for this pair.
+    pub rate: Option<Rate>,
+}
+
+impl WalletMoney {
+    /// A cash amount of the wallet currency in the display currency (`None`: no rate, or out
+    /// of range).
+    pub fn in_display(&self, minor: i64) -> Option<i64> {
+        let d = self.display.as_ref()?;
+        d.rate?.convert(minor, self.decimals, d.decimals)
+    }
 }
 
 pub fn wallets_money(
@@ -36,16 +62,28 @@ pub fn wallets_money(
     for (held, _) in wallets {
         let w = &held.wallet;
         let currency = currencies.iter().find(|c| c.id == w.currency_id);
+        let decimals = |c: &Currency| c.decimals.max(0) as u32;
+        let display = match currencies.iter().find(|c| c.id == w.display_currency_id) {
+            Some(d) if w.display_currency_id != w.currency_id => Some(DisplayCurrency {
+                code: d.code.clone(),
+                decimals: decimals(d),
+                rate: exchange_rate::of_pair(conn, w.currency_id, w.display_currency_id)?
+                    .and_then(|r| r.rate()),
+            }),
+            _ => None,
+        };
         let types = balance::types(conn, Some(w.service_provider_id))?;
         let ranges = wallet_ranges(conn, operator, w.product_type_id, &types)?;
         out.push(WalletMoney {
             wallet_id: w.id,
-            decimals: currency.map(|c| c.decimals.max(0) as u32).unwrap_or(2),
+            decimals: currency.map(decimals).unwrap_or(2),
             currency: currency.map(|c| c.code.clone()).unwrap_or_default(),
             balances: balance::of_wallet(conn, WalletId(w.id))?,
             types,
             ranges,
             now,
+            display,
+            history: history::of_wallet(conn, w.id, now)?,
         });
     }
     Ok(out)
