@@ -2,11 +2,12 @@
 //! the same spec runs at once or later as a background job, even on another instance. The
 //! background worker gets [`prepare`] to turn a stored spec back into rows.
 
+use super::edrs::{EdrQuery, Edrs};
 use super::inventory::Inventory;
 use super::links::Links;
 use super::sites::Sites;
 use super::subscribers::Subscribers;
-use super::{choose, customers, inventory, links, sites, subscribers};
+use super::{choose, customers, edrs, inventory, links, sites, subscribers};
 use super::{Keyset, ListColumn, PaneKind, Source};
 use crate::db::models::customer::CustomerFilter;
 use crate::db::models::subscriber_search::SubscriberQuery;
@@ -38,6 +39,10 @@ pub enum ListSpec {
     /// A subscribers search (one row per wallet).
     Subscribers {
         query: SubscriberQuery,
+    },
+    /// A subscriber's EDRs as the viewer filters them (masking decided when asked).
+    Edrs {
+        query: EdrQuery,
     },
 }
 
@@ -72,6 +77,7 @@ impl ListSpec {
             ListSpec::Links { .. } => keys_of(links::COLUMNS),
             ListSpec::Inventory { .. } => keys_of(inventory::COLUMNS),
             ListSpec::Subscribers { .. } => keys_of(subscribers::COLUMNS),
+            ListSpec::Edrs { .. } => keys_of(edrs::COLUMNS),
         }
     }
 
@@ -81,7 +87,9 @@ impl ListSpec {
             ListSpec::Customers { .. } => Some(PaneKind::Customers),
             ListSpec::Sites { .. } => Some(PaneKind::Sites),
             ListSpec::Links { .. } => Some(PaneKind::Links),
-            ListSpec::Inventory { .. } | ListSpec::Subscribers { .. } => None,
+            ListSpec::Inventory { .. } | ListSpec::Subscribers { .. } | ListSpec::Edrs { .. } => {
+                None
+            }
         }
     }
 
@@ -133,6 +141,9 @@ impl ListSpec {
                 subscribers::COLUMNS,
                 keys,
             ),
+            ListSpec::Edrs { query } => {
+                source_of(Edrs::new(query.clone()), edrs::COLUMNS, keys)
+            }
         }
     }
 }

@@ -32,6 +32,7 @@ crate::domain::choice!(
         EmergencyLocation => "emergency_location", "Emergency response location";
         BalanceType => "balance_type", "Balance type";
         AdjustmentLimit => "adjustment_limit", "Adjustment limit";
+        VoucherBatch => "voucher_batch", "Voucher batch";
     ]
 );
 
@@ -49,6 +50,8 @@ crate::domain::choice!(
         AddBucket => "add_bucket", "Add bucket";
         EditBucket => "edit_bucket", "Change bucket";
         DeleteBucket => "delete_bucket", "Delete bucket";
+        Reverse => "reverse", "Reverse charge";
+        Recharge => "recharge", "Voucher recharge";
     ]
 );
 

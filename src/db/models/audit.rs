@@ -117,7 +117,7 @@ fn in_provider(
 > {
     use crate::db::schema::{
         access_links, balance_types, cpn_substitutions, customers, did_ranges, emergency_locations,
-        operators, sites, subscribers, wallets,
+        operators, sites, subscribers, voucher_batches, wallets,
     };
     let customer_ids = || {
         customers::table
@@ -182,6 +182,13 @@ fn in_provider(
                     balance_types::table
                         .filter(balance_types::service_provider_id.eq(sp))
                         .select(balance_types::id),
+                ),
+            ))
+            .or(of("voucher_batch").and(
+                audit_log::object_id.eq_any(
+                    voucher_batches::table
+                        .filter(voucher_batches::service_provider_id.eq(sp))
+                        .select(voucher_batches::id),
                 ),
             ))
             .or(of("operator").and(

@@ -286,3 +286,14 @@ pub fn customer_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Wa
         .first(conn)
         .optional()
 }
+
+/// `(wallet id, wallet type)` of each wallet the subscriber holds.
+pub fn types_of_subscriber(
+    conn: &mut DbConnection,
+    subscriber_id: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    subscriber_wallets::table
+        .filter(subscriber_wallets::subscriber_id.eq(subscriber_id))
+        .select((subscriber_wallets::wallet_id, subscriber_wallets::wallet_type))
+        .load(conn)
+}

@@ -4,8 +4,10 @@
 
 pub mod balance_types;
 pub mod changes;
+pub mod edrs;
 pub mod limits;
 pub mod panel;
+pub mod vouchers;
 
 /// What a money form led to.
 #[derive(Debug)]
