@@ -5,6 +5,7 @@ pub mod balance_types;
 pub mod limits;
 pub mod reference;
 pub mod settings;
+pub mod vouchers;
 
 use actix_web::web;
 
@@ -24,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(limits::save),
         )
         .route("/admin/settings", web::post().to(settings::save))
+        .route("/admin/vouchers", web::get().to(vouchers::list))
+        .route("/admin/vouchers", web::post().to(vouchers::create))
         .route("/admin/reference", web::get().to(reference::index))
         .route("/admin/reference/{kind}", web::get().to(reference::list))
         .route("/admin/reference/{kind}", web::post().to(reference::create))

@@ -452,6 +452,7 @@ pub fn page_with_money(
     let shown = money.iter().any(|m| {
         m.adjust_key == key
             || m.bucket_key == key
+            || m.recharge_key == key
             || m.rows
                 .iter()
                 .any(|r| r.buckets.iter().any(|b| b.key == key))
@@ -470,7 +471,9 @@ pub fn page_with_money(
 }
 
 /// The fields of the money forms, in the order their messages are shown.
-const MONEY_FIELDS: [&str; 6] = [
+const MONEY_FIELDS: [&str; 8] = [
+    "voucher_number",
+    "serial_number",
     "balance_type_id",
     "amount",
     "value",
@@ -513,6 +516,8 @@ pub struct MoneyView {
     pub adjust_form: FormState,
     pub bucket_key: String,
     pub bucket_form: FormState,
+    pub recharge_key: String,
+    pub recharge_form: FormState,
 }
 
 /// The form state of the form `key`: the refused one, or a blank one.
@@ -588,6 +593,7 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                 .collect();
             let adjust_key = format!("{}:adjust", m.wallet_id);
             let bucket_key = format!("{}:bucket", m.wallet_id);
+            let recharge_key = format!("{}:recharge", m.wallet_id);
             MoneyView {
                 wallet_id: m.wallet_id,
                 wallet_ref: held.wallet.wallet_ref.clone(),
@@ -608,6 +614,8 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                 adjust_key,
                 bucket_form: form_for(refused, &bucket_key, FormState::default()),
                 bucket_key,
+                recharge_form: form_for(refused, &recharge_key, FormState::default()),
+                recharge_key,
             }
         })
         .collect()

@@ -6,6 +6,7 @@ pub mod create;
 pub mod delete;
 pub mod edit;
 pub mod edit_view;
+pub mod edrs;
 pub mod money;
 pub mod search;
 pub mod wallet_new;
@@ -31,6 +32,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/subscribers/export.{fmt}",
             web::post().to(crate::routes::exports::lists::subscribers),
         )
+        .route("/subscribers/{id}/edrs", web::get().to(edrs::page))
+        .route(
+            "/subscribers/{id}/edrs/export.{fmt}",
+            web::get().to(crate::routes::exports::lists::edrs),
+        )
+        .route(
+            "/subscribers/{id}/edrs/export.{fmt}",
+            web::post().to(crate::routes::exports::lists::edrs),
+        )
+        .route("/edrs/{id}", web::get().to(edrs::details))
+        .route("/edrs/{id}/reverse", web::post().to(edrs::reverse))
         .route("/subscribers/{id}", web::get().to(edit::page))
         .route("/subscribers/{id}", web::post().to(edit::save))
         .route(
@@ -44,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/subscribers/{id}/delete", web::get().to(delete::confirm))
         .route("/subscribers/{id}/delete", web::post().to(delete::delete))
         .route("/wallets/{id}/adjustments", web::post().to(money::adjust))
+        .route("/wallets/{id}/recharges", web::post().to(money::recharge))
         .route("/wallets/{id}/buckets", web::post().to(money::add_bucket))
         .route(
             "/wallets/{id}/buckets/{bucket_id}",
