@@ -98,7 +98,9 @@ const fn col(
 
 /// Every column, in the order of the viewer and of the exports.
 pub const COLUMNS: &[ListColumn<EdrListRow>] = &[
-    col("time", "Time", Kind::Date, 17, |r| Cell::Time(r.edr.created_at)),
+    col("time", "Time", Kind::Date, 17, |r| {
+        Cell::Time(r.edr.created_at)
+    }),
     col("edr_type", "Type", Kind::Text, 14, |r| {
         text(r.edr.edr_type.label())
     }),
@@ -113,7 +115,9 @@ pub const COLUMNS: &[ListColumn<EdrListRow>] = &[
     col("before", "Before", Kind::Text, 22, |r| {
         r.per_type(|p| p.before_total)
     }),
-    col("after", "After", Kind::Text, 22, |r| r.per_type(|p| p.after_total)),
+    col("after", "After", Kind::Text, 22, |r| {
+        r.per_type(|p| p.after_total)
+    }),
     col("operator", "Operator", Kind::Text, 14, |r| {
         optional(&r.edr.operator_name)
     }),
@@ -347,7 +351,10 @@ pub fn parse(form: &FormState, subscriber_id: i64, zone: &Zone) -> Result<EdrQue
     }
     let wallet_type = match form.value("wallet_type") {
         "" => None,
-        v => f.check("wallet_type", WalletType::parse(v).map(|t| t.code().to_string())),
+        v => f.check(
+            "wallet_type",
+            WalletType::parse(v).map(|t| t.code().to_string()),
+        ),
     };
     let limit = match form.value("limit") {
         "" => None,

@@ -68,7 +68,9 @@ fn ids(html: &str) -> Vec<i64> {
     let Some(start) = html.find("id=\"edrs\"") else {
         return Vec::new();
     };
-    let end = html[start..].find("</table>").map_or(html.len(), |e| start + e);
+    let end = html[start..]
+        .find("</table>")
+        .map_or(html.len(), |e| start + e);
     html[start..end]
         .split("<tr data-id=\"")
         .skip(1)
@@ -119,22 +121,56 @@ async fn the_viewer_shows_the_last_two_days_newest_first_from_the_edit_screen() 
     let app = spawn_admin().await;
     let (sub, wallet) = subscriber_with_wallet(&app, "EDR-1", "4791000001").await;
     let bt = cash(&app);
-    let old = put_edr(&app, (sub, wallet), EdrType::Adjustment, 3 * 86_400, None, (bt, 1));
-    let day = put_edr(&app, (sub, wallet), EdrType::Adjustment, 86_400, None, (bt, 2));
-    let hour = put_edr(&app, (sub, wallet), EdrType::Adjustment, 3_600, None, (bt, 3));
+    let old = put_edr(
+        &app,
+        (sub, wallet),
+        EdrType::Adjustment,
+        3 * 86_400,
+        None,
+        (bt, 1),
+    );
+    let day = put_edr(
+        &app,
+        (sub, wallet),
+        EdrType::Adjustment,
+        86_400,
+        None,
+        (bt, 2),
+    );
+    let hour = put_edr(
+        &app,
+        (sub, wallet),
+        EdrType::Adjustment,
+        3_600,
+        None,
+        (bt, 3),
+    );
 
     let edit = app.get_html(&format!("/subscribers/{sub}")).await;
-    assert!(edit.contains(&format!("href=\"/subscribers/{sub}/edrs\"")), "menu entry");
+    assert!(
+        edit.contains(&format!("href=\"/subscribers/{sub}/edrs\"")),
+        "menu entry"
+    );
     let (status, page) = viewer(&app, sub, "").await;
     assert_eq!(status, 200);
     assert_eq!(ids(&page), vec![hour, day], "two days, newest first");
-    assert!(page.contains(&format!("href=\"/edrs/{hour}\"")), "details link");
+    assert!(
+        page.contains(&format!("href=\"/edrs/{hour}\"")),
+        "details link"
+    );
     // Clearing the start shows everything.
     let (_, page) = viewer(&app, sub, "start=").await;
     assert_eq!(ids(&page), vec![hour, day, old]);
     // Another subscriber's EDRs are not listed; an unknown subscriber is a 404.
     let (other, other_wallet) = subscriber_with_wallet(&app, "EDR-2", "4791000002").await;
-    put_edr(&app, (other, other_wallet), EdrType::Adjustment, 60, None, (bt, 4));
+    put_edr(
+        &app,
+        (other, other_wallet),
+        EdrType::Adjustment,
+        60,
+        None,
+        (bt, 4),
+    );
     let (_, page) = viewer(&app, sub, "start=").await;
     assert_eq!(ids(&page).len(), 3);
     assert_eq!(viewer(&app, 999_999, "").await.0, 404);
@@ -148,7 +184,12 @@ async fn the_viewer_shows_the_last_two_days_newest_first_from_the_edit_screen() 
 async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
     let app = spawn_admin().await;
     let (sub, primary) = subscriber_with_wallet(&app, "EDR-F", "4791000010").await;
-    let r = add_wallet(&app, sub, &[("wallet_type", "secondary"), ("wallet_ref", "EDR-F2")]).await;
+    let r = add_wallet(
+        &app,
+        sub,
+        &[("wallet_type", "secondary"), ("wallet_ref", "EDR-F2")],
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 303);
     let secondary: i64 = subscriber_wallets::table
         .filter(subscriber_wallets::subscriber_id.eq(sub))
@@ -157,10 +198,38 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
         .first(&mut app.db())
         .unwrap();
     let bt = cash(&app);
-    let a = put_edr(&app, (sub, primary), EdrType::Adjustment, 600, Some("4790011111"), (bt, 5));
-    let b = put_edr(&app, (sub, secondary), EdrType::Recharge, 500, Some("4790022222"), (bt, -5));
-    let c = put_edr(&app, (sub, primary), EdrType::BucketAdd, 400, None, (bt, -7));
-    let partial = put_edr(&app, (sub, primary), EdrType::Adjustment, 300, None, (bt, 1));
+    let a = put_edr(
+        &app,
+        (sub, primary),
+        EdrType::Adjustment,
+        600,
+        Some("4790011111"),
+        (bt, 5),
+    );
+    let b = put_edr(
+        &app,
+        (sub, secondary),
+        EdrType::Recharge,
+        500,
+        Some("4790022222"),
+        (bt, -5),
+    );
+    let c = put_edr(
+        &app,
+        (sub, primary),
+        EdrType::BucketAdd,
+        400,
+        None,
+        (bt, -7),
+    );
+    let partial = put_edr(
+        &app,
+        (sub, primary),
+        EdrType::Adjustment,
+        300,
+        None,
+        (bt, 1),
+    );
     diesel::update(edrs::table.find(partial))
         .set(edrs::partial.eq(true))
         .execute(&mut app.db())
@@ -174,7 +243,11 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
             ids(&page)
         }
     };
-    assert_eq!(list("").await, vec![c, b, a], "partial EDRs hidden by default");
+    assert_eq!(
+        list("").await,
+        vec![c, b, a],
+        "partial EDRs hidden by default"
+    );
     assert_eq!(list("partial=on").await, vec![partial, c, b, a]);
     assert_eq!(list("wallet_type=secondary").await, vec![b]);
     assert_eq!(list("wallet_type=primary").await, vec![c, a]);
@@ -199,7 +272,10 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
     ] {
         let (s, page) = viewer(&app, sub, bad).await;
         assert_eq!(s, 422, "{bad}");
-        assert!(page.contains("class=\"error\""), "{bad}: a message at the field");
+        assert!(
+            page.contains("class=\"error\""),
+            "{bad}: a message at the field"
+        );
         assert!(ids(&page).is_empty());
     }
 }
@@ -249,11 +325,19 @@ async fn each_order_sorts_the_rows() {
     assert_eq!(order("date").await, vec![e4, e3, e2, e1]);
     assert_eq!(order("date_asc").await, vec![e1, e2, e3, e4]);
     assert_eq!(order("balance_type").await, vec![e2, e4, e1, e3]);
-    assert_eq!(order("cost").await, vec![e2, e3, e4, e1], "highest cost first");
+    assert_eq!(
+        order("cost").await,
+        vec![e2, e3, e4, e1],
+        "highest cost first"
+    );
     // adjustment < bucket_add < recharge; the same type by date.
     assert_eq!(order("edr_type").await, vec![e2, e4, e3, e1]);
     assert_eq!(order("edr_type_desc").await, vec![e1, e3, e4, e2]);
-    assert_eq!(order("nonsense").await, vec![e4, e3, e2, e1], "unknown: default");
+    assert_eq!(
+        order("nonsense").await,
+        vec![e4, e3, e2, e1],
+        "unknown: default"
+    );
     // The headings link to the other direction.
     let (_, page) = viewer(&app, sub, "sort=date").await;
     assert!(page.contains("data-sort=\"date_asc\""));
@@ -264,13 +348,26 @@ async fn called_numbers_are_masked_unless_the_operator_may_see_them() {
     let app = spawn_admin().await;
     let (sub, wallet) = subscriber_with_wallet(&app, "EDR-M", "4791000030").await;
     let bt = cash(&app);
-    put_edr(&app, (sub, wallet), EdrType::Adjustment, 60, Some("4790012345"), (bt, 1));
+    put_edr(
+        &app,
+        (sub, wallet),
+        EdrType::Adjustment,
+        60,
+        Some("4790012345"),
+        (bt, 1),
+    );
     let (_, page) = viewer(&app, sub, "").await;
     assert!(page.contains("4790012345"), "admins see numbers in full");
 
     let id = app.new_operator("maskop", "operator").await;
     let op = app.another_browser();
-    assert_eq!(op.login("maskop", OPERATOR_PASSWORD).await.status().as_u16(), 303);
+    assert_eq!(
+        op.login("maskop", OPERATOR_PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let (_, page) = viewer(&op, sub, "").await;
     assert!(!page.contains("4790012345"), "masked for an operator");
     assert!(page.contains("******2345"));
@@ -280,21 +377,33 @@ async fn called_numbers_are_masked_unless_the_operator_may_see_them() {
         .text()
         .await
         .unwrap();
-    assert!(csv.contains("******2345") && !csv.contains("4790012345"), "{csv}");
+    assert!(
+        csv.contains("******2345") && !csv.contains("4790012345"),
+        "{csv}"
+    );
     // Only admins set the permission.
     let r = op
-        .post_form(&format!("/operators/{id}/edr-masking"), &[("no_masking", "on")])
+        .post_form(
+            &format!("/operators/{id}/edr-masking"),
+            &[("no_masking", "on")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 403);
 
     let r = app
-        .post_form(&format!("/operators/{id}/edr-masking"), &[("no_masking", "on")])
+        .post_form(
+            &format!("/operators/{id}/edr-masking"),
+            &[("no_masking", "on")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let (_, page) = viewer(&op, sub, "").await;
     assert!(page.contains("4790012345"), "unmasked once allowed");
     let audit = app.get_html(&format!("/operators/{id}")).await;
-    assert!(audit.contains("EDR masking"), "the change is in the operator's history");
+    assert!(
+        audit.contains("EDR masking"),
+        "the change is in the operator's history"
+    );
     let r = app
         .post_form(&format!("/operators/{id}/edr-masking"), &[])
         .await;
@@ -318,9 +427,30 @@ async fn the_edrs_export_in_five_formats_with_the_filters() {
     let app = spawn_admin().await;
     let (sub, wallet) = subscriber_with_wallet(&app, "EDR-X", "4791000040").await;
     let bt = cash(&app);
-    put_edr(&app, (sub, wallet), EdrType::Adjustment, 300, Some("4790000001"), (bt, 250));
-    put_edr(&app, (sub, wallet), EdrType::Recharge, 200, Some("4790000002"), (bt, -500));
-    put_edr(&app, (sub, wallet), EdrType::Adjustment, 3 * 86_400, None, (bt, 1));
+    put_edr(
+        &app,
+        (sub, wallet),
+        EdrType::Adjustment,
+        300,
+        Some("4790000001"),
+        (bt, 250),
+    );
+    put_edr(
+        &app,
+        (sub, wallet),
+        EdrType::Recharge,
+        200,
+        Some("4790000002"),
+        (bt, -500),
+    );
+    put_edr(
+        &app,
+        (sub, wallet),
+        EdrType::Adjustment,
+        3 * 86_400,
+        None,
+        (bt, 1),
+    );
     let (_, page) = viewer(&app, sub, "edr_type=adjustment").await;
     let link = format!("/subscribers/{sub}/edrs/export.csv?");
     assert!(page.contains(&link), "the viewer links its exports");
@@ -328,27 +458,47 @@ async fn the_edrs_export_in_five_formats_with_the_filters() {
     let base = format!("/subscribers/{sub}/edrs/export");
     let r = app.get(&format!("{base}.csv?edr_type=adjustment")).await;
     assert_eq!(r.status().as_u16(), 200);
-    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
-    assert!(disposition.contains("edrs-") && disposition.ends_with(".csv\""), "{disposition}");
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains("edrs-") && disposition.ends_with(".csv\""),
+        "{disposition}"
+    );
     let csv = r.text().await.unwrap();
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert!(lines[0].starts_with("Time"), "{csv}");
     assert!(lines[0].contains("Called number") && lines[0].contains("Cost"));
-    assert_eq!(lines.len(), 2, "the filter and the default window hold: {csv}");
+    assert_eq!(
+        lines.len(),
+        2,
+        "the filter and the default window hold: {csv}"
+    );
     assert!(lines[1].contains("4790000001") && lines[1].contains("GENERAL_CASH"));
 
     let txt = app.get(&format!("{base}.txt")).await.text().await.unwrap();
     assert_eq!(txt.lines().count(), 3, "{txt}");
     assert!(txt.lines().nth(1).unwrap().contains('\t'));
 
-    let xlsx = app.get(&format!("{base}.xlsx")).await.bytes().await.unwrap();
+    let xlsx = app
+        .get(&format!("{base}.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     let path = temp(&xlsx, "xlsx");
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(sheet.height(), 3);
     let _ = std::fs::remove_file(path);
 
-    let xls = app.get(&format!("{base}.xls?limit=1")).await.bytes().await.unwrap();
+    let xls = app
+        .get(&format!("{base}.xls?limit=1"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     let path = temp(&xls, "xls");
     let mut book: Xls<_> = open_workbook(&path).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
@@ -359,10 +509,19 @@ async fn the_edrs_export_in_five_formats_with_the_filters() {
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
 
-    assert_eq!(app.get(&format!("{base}.csv?limit=x")).await.status().as_u16(), 400);
+    assert_eq!(
+        app.get(&format!("{base}.csv?limit=x"))
+            .await
+            .status()
+            .as_u16(),
+        400
+    );
     assert_eq!(app.get(&format!("{base}.doc")).await.status().as_u16(), 400);
     assert_eq!(
-        app.get("/subscribers/999999/edrs/export.csv").await.status().as_u16(),
+        app.get("/subscribers/999999/edrs/export.csv")
+            .await
+            .status()
+            .as_u16(),
         404
     );
 }
@@ -378,11 +537,21 @@ async fn a_reverse_charge_restores_the_balance_once() {
     let debit = adjustments[1];
 
     let r = app
-        .post_form(&format!("/edrs/{debit}/reverse"), &[("change_reason", "wrong amount")])
+        .post_form(
+            &format!("/edrs/{debit}/reverse"),
+            &[("change_reason", "wrong amount")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(crate::common::location(&r), format!("/subscribers/{sub}/edrs"));
-    assert_eq!(total(&app, sub).await, 1000, "the debit came back as credit");
+    assert_eq!(
+        crate::common::location(&r),
+        format!("/subscribers/{sub}/edrs")
+    );
+    assert_eq!(
+        total(&app, sub).await,
+        1000,
+        "the debit came back as credit"
+    );
     let reversal = edr_ids_of(&app, wallet, "reversal");
     assert_eq!(reversal.len(), 1);
     let points: Option<i64> = edrs::table
@@ -393,10 +562,16 @@ async fn a_reverse_charge_restores_the_balance_once() {
     assert_eq!(points, Some(debit));
     let d = app.get_html(&format!("/edrs/{debit}")).await;
     assert!(d.contains(&format!("data-reversed-by=\"{}\"", reversal[0])));
-    assert!(!d.contains("id=\"reverse-form\""), "no second reverse offered");
+    assert!(
+        !d.contains("id=\"reverse-form\""),
+        "no second reverse offered"
+    );
 
     let r = app
-        .post_form(&format!("/edrs/{debit}/reverse"), &[("change_reason", "again")])
+        .post_form(
+            &format!("/edrs/{debit}/reverse"),
+            &[("change_reason", "again")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 409, "a second reversal is refused");
     assert!(r.text().await.unwrap().contains("reversed already"));
@@ -416,7 +591,12 @@ async fn a_reverse_charge_restores_the_balance_once() {
     let r = app
         .post_form(
             &format!("/wallets/{wallet}/buckets"),
-            &[("balance_type_id", &bt), ("value", "1.00"), ("offset", ""), ("expiry", "")],
+            &[
+                ("balance_type_id", &bt),
+                ("value", "1.00"),
+                ("offset", ""),
+                ("expiry", ""),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
@@ -429,11 +609,16 @@ async fn a_reverse_charge_restores_the_balance_once() {
     assert_eq!(adjust(&app, wallet, "2.00", "top up").await, 303);
     set_auditing(&app, true).await;
     let last = *edr_ids_of(&app, wallet, "adjustment").last().unwrap();
-    let r = app.post_form(&format!("/edrs/{last}/reverse"), &[("change_reason", "")]).await;
+    let r = app
+        .post_form(&format!("/edrs/{last}/reverse"), &[("change_reason", "")])
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("id=\"e-change_reason\""));
     let r = app
-        .post_form(&format!("/edrs/{last}/reverse"), &[("change_reason", "customer asked")])
+        .post_form(
+            &format!("/edrs/{last}/reverse"),
+            &[("change_reason", "customer asked")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let reason: Option<String> = edrs::table
@@ -463,7 +648,11 @@ async fn racing_reversals_of_one_edr_reverse_it_once() {
         .into_iter()
         .map(|r| r.status().as_u16())
         .collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
     assert!(
         statuses.iter().all(|s| [303, 409, 422].contains(s)),
         "{statuses:?}"

@@ -6,8 +6,7 @@ use crate::common::{spawn_admin, TestApp, OPERATOR_PASSWORD};
 use crate::subscriber_support::{add_private_wallet, create_subscriber};
 use diesel::prelude::*;
 use selfcare::db::schema::{
-    balance_types, edrs, subscribers, voucher_batches, voucher_recharge_attempts, vouchers,
-    wallets,
+    balance_types, edrs, subscribers, voucher_batches, voucher_recharge_attempts, vouchers, wallets,
 };
 
 async fn subscriber_with_wallet(app: &TestApp, card: &str, cli: &str) -> (i64, i64) {
@@ -41,7 +40,12 @@ fn shown(html: &str) -> Vec<(String, String)> {
         .skip(1)
         .filter_map(|s| {
             let number = s.split('"').next()?.to_string();
-            let serial = s.split("data-serial=\"").nth(1)?.split('"').next()?.to_string();
+            let serial = s
+                .split("data-serial=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .to_string();
             Some((number, serial))
         })
         .collect()
@@ -104,14 +108,19 @@ async fn an_admin_makes_a_batch_whose_numbers_are_shown_once_and_stored_hashed()
     assert_eq!(distinct.len(), 25);
 
     let list = app.get_html("/admin/vouchers").await;
-    assert!(list.contains("data-used=\"0\" data-unused=\"25\""), "{list}");
+    assert!(
+        list.contains("data-used=\"0\" data-unused=\"25\""),
+        "{list}"
+    );
     assert!(!list.contains(&made[0].0), "numbers are never shown again");
     let hashes: Vec<String> = vouchers::table
         .select(vouchers::number_hash)
         .load(&mut app.db())
         .unwrap();
     assert_eq!(hashes.len(), 25);
-    assert!(hashes.iter().all(|h| h.len() == 64 && !made.iter().any(|(n, _)| h.contains(n.as_str()))));
+    assert!(hashes
+        .iter()
+        .all(|h| h.len() == 64 && !made.iter().any(|(n, _)| h.contains(n.as_str()))));
     let serials: Vec<String> = vouchers::table
         .select(vouchers::serial_number)
         .load(&mut app.db())
@@ -181,11 +190,19 @@ async fn bad_batches_are_refused_and_make_nothing() {
     let r = app
         .post_form(
             "/admin/vouchers",
-            &[("balance_type_id", "999"), ("count", "1"), ("value", "1"), ("expiry", &tomorrow())],
+            &[
+                ("balance_type_id", "999"),
+                ("count", "1"),
+                ("value", "1"),
+                ("expiry", &tomorrow()),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 422);
-    let n: i64 = voucher_batches::table.count().get_result(&mut app.db()).unwrap();
+    let n: i64 = voucher_batches::table
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
     assert_eq!(n, 0);
     // Operators are not admins.
     app.new_operator("vop", "operator").await;
@@ -213,14 +230,19 @@ async fn a_recharge_credits_the_value_once_and_writes_a_recharge_edr() {
     assert_eq!(recharges.len(), 1);
     let (s, page) = recharge(&app, wallet, number, "").await;
     assert_eq!(s, 422);
-    assert!(page.contains("This voucher has been used."), "message on the form");
+    assert!(
+        page.contains("This voucher has been used."),
+        "message on the form"
+    );
     assert_eq!(total(&app, sub).await, 500, "nothing more credited");
     let list = app.get_html("/admin/vouchers").await;
     assert!(list.contains("data-used=\"1\" data-unused=\"1\""));
     // The EDR viewer shows the recharge, and it can be reversed.
     let page = app.get_html(&format!("/subscribers/{sub}/edrs")).await;
     assert!(page.contains(&format!("data-id=\"{}\"", recharges[0])));
-    let r = app.post_form(&format!("/edrs/{}/reverse", recharges[0]), &[]).await;
+    let r = app
+        .post_form(&format!("/edrs/{}/reverse", recharges[0]), &[])
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(total(&app, sub).await, 0);
     // An expired voucher.
@@ -232,11 +254,17 @@ async fn a_recharge_credits_the_value_once_and_writes_a_recharge_edr() {
     assert_eq!(s, 422);
     assert!(page.contains("This voucher has expired."));
     // Not a voucher number: refused and not counted as an attempt.
-    let before: i64 = voucher_recharge_attempts::table.count().get_result(&mut app.db()).unwrap();
+    let before: i64 = voucher_recharge_attempts::table
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
     let (s, page) = recharge(&app, wallet, "12ab", "").await;
     assert_eq!(s, 422);
     assert!(page.contains("14 digits"));
-    let after: i64 = voucher_recharge_attempts::table.count().get_result(&mut app.db()).unwrap();
+    let after: i64 = voucher_recharge_attempts::table
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
     assert_eq!(before, after);
     // Attempts keep only the last four digits.
     let kept: Vec<String> = voucher_recharge_attempts::table
@@ -268,8 +296,15 @@ async fn racing_recharges_with_one_voucher_credit_it_once() {
         .into_iter()
         .map(|r| r.status().as_u16())
         .collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| [303, 422].contains(s)), "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [303, 422].contains(s)),
+        "{statuses:?}"
+    );
     assert_eq!(total(&app, sub_a).await + total(&app, sub_b).await, 700);
     let n: i64 = edrs::table
         .filter(edrs::edr_type.eq("recharge"))

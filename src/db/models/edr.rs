@@ -207,22 +207,24 @@ pub fn parts_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<EdrPart
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(edr_id, balance_type_id, before_total, after_total, cost)| {
-            let t = types.iter().find(|t| t.0 == balance_type_id);
-            EdrPart {
-                edr_id,
-                balance_type_id,
-                code: t
-                    .map(|t| t.1.clone())
-                    .unwrap_or_else(|| format!("#{balance_type_id}")),
-                unit: t
-                    .and_then(|t| crate::domain::Unit::parse(&t.2).ok())
-                    .unwrap_or(crate::domain::Unit::Units),
-                before_total,
-                after_total,
-                cost,
-            }
-        })
+        .map(
+            |(edr_id, balance_type_id, before_total, after_total, cost)| {
+                let t = types.iter().find(|t| t.0 == balance_type_id);
+                EdrPart {
+                    edr_id,
+                    balance_type_id,
+                    code: t
+                        .map(|t| t.1.clone())
+                        .unwrap_or_else(|| format!("#{balance_type_id}")),
+                    unit: t
+                        .and_then(|t| crate::domain::Unit::parse(&t.2).ok())
+                        .unwrap_or(crate::domain::Unit::Units),
+                    before_total,
+                    after_total,
+                    cost,
+                }
+            },
+        )
         .collect())
 }
 

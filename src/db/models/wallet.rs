@@ -294,6 +294,9 @@ pub fn types_of_subscriber(
 ) -> QueryResult<Vec<(i64, String)>> {
     subscriber_wallets::table
         .filter(subscriber_wallets::subscriber_id.eq(subscriber_id))
-        .select((subscriber_wallets::wallet_id, subscriber_wallets::wallet_type))
+        .select((
+            subscriber_wallets::wallet_id,
+            subscriber_wallets::wallet_type,
+        ))
         .load(conn)
 }

@@ -115,7 +115,11 @@ pub async fn create(
     };
     let csv = get("deliver") == "csv";
     let who = admin.0.clone();
-    match with_conn(&state, move |conn| service::create_batch(conn, &who, &posted)).await? {
+    match with_conn(&state, move |conn| {
+        service::create_batch(conn, &who, &posted)
+    })
+    .await?
+    {
         BatchOutcome::Created {
             batch,
             code,

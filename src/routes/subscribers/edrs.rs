@@ -124,9 +124,18 @@ pub async fn page(
             .map(|s| (s.key().to_string(), s.label().to_string()))
             .collect(),
         export_query: query_string(&v.form, None),
-        date_href: format!("/subscribers/{id}/edrs?{}", query_string(&v.form, Some(date_sort.key()))),
-        type_href: format!("/subscribers/{id}/edrs?{}", query_string(&v.form, Some(type_sort.key()))),
-        cost_href: format!("/subscribers/{id}/edrs?{}", query_string(&v.form, Some("cost"))),
+        date_href: format!(
+            "/subscribers/{id}/edrs?{}",
+            query_string(&v.form, Some(date_sort.key()))
+        ),
+        type_href: format!(
+            "/subscribers/{id}/edrs?{}",
+            query_string(&v.form, Some(type_sort.key()))
+        ),
+        cost_href: format!(
+            "/subscribers/{id}/edrs?{}",
+            query_string(&v.form, Some("cost"))
+        ),
         date_sort: date_sort.key(),
         type_sort: type_sort.key(),
         form: v.form,
@@ -205,7 +214,14 @@ pub async fn details(
     path: web::Path<i64>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<EdrPage> {
-    details_page(&state, &op, path.into_inner(), FormState::default(), &flashes).await
+    details_page(
+        &state,
+        &op,
+        path.into_inner(),
+        FormState::default(),
+        &flashes,
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -225,13 +241,17 @@ pub async fn reverse(
     let op = editor.0;
     let who = op.clone();
     let reason = form.0.form.change_reason;
-    let outcome = with_conn(&state, move |conn| service::reverse(conn, &who, id, &reason)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        service::reverse(conn, &who, id, &reason)
+    })
+    .await?;
     let (status, f) = match outcome {
         Reversed::Done {
             reversal_id,
             subscriber_id,
         } => {
-            FlashMessage::success(format!("EDR {id} reversed (reversal EDR {reversal_id}).")).send();
+            FlashMessage::success(format!("EDR {id} reversed (reversal EDR {reversal_id})."))
+                .send();
             return Ok(see_other(&match subscriber_id {
                 Some(s) => format!("/subscribers/{s}/edrs"),
                 None => format!("/edrs/{reversal_id}"),

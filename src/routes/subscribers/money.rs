@@ -151,14 +151,7 @@ pub async fn recharge(
         )
     })
     .await?;
-    let back = |fallback: Option<i64>| {
-        posted
-            .subscriber_id
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .or(fallback)
-    };
+    let back = |fallback: Option<i64>| posted.subscriber_id.trim().parse::<i64>().ok().or(fallback);
     match outcome {
         RechargeOutcome::Recharged { subscriber_id, .. } => {
             FlashMessage::success("Recharged with the voucher.").send();

@@ -217,7 +217,9 @@ fn reverse_in(
     let balances = balance::of_wallet(conn, WalletId(e.wallet_id))?;
     let mut written = Vec::new();
     for p in parts.iter().filter(|p| p.cost != 0) {
-        let current = balances.iter().find(|b| b.balance_type.id == p.balance_type_id);
+        let current = balances
+            .iter()
+            .find(|b| b.balance_type.id == p.balance_type_id);
         let before_total = current.map(|b| b.total_at(now)).unwrap_or(0);
         let before_stored = current.map(|b| b.stored()).unwrap_or(0);
         let bt: Option<BalanceType> = current.map(|b| b.balance_type.clone());
@@ -244,12 +246,16 @@ fn reverse_in(
         match undated {
             Some(k) => {
                 let Some(v) = k.value.checked_add(p.cost) else {
-                    return refuse("change_reason", "The balance would go beyond its largest amount.");
+                    return refuse(
+                        "change_reason",
+                        "The balance would go beyond its largest amount.",
+                    );
                 };
                 balance::update_bucket(conn, k.id, v, dates)?;
             }
             None => {
-                let balance_id = balance::balance_id(conn, WalletId(e.wallet_id), p.balance_type_id)?;
+                let balance_id =
+                    balance::balance_id(conn, WalletId(e.wallet_id), p.balance_type_id)?;
                 balance::insert_bucket(conn, balance_id, p.cost, dates)?;
             }
         }
@@ -259,7 +265,9 @@ fn reverse_in(
     let rows: Vec<EdrBalance> = written
         .iter()
         .map(|(p, before_total, before_stored)| {
-            let a = after.iter().find(|b| b.balance_type.id == p.balance_type_id);
+            let a = after
+                .iter()
+                .find(|b| b.balance_type.id == p.balance_type_id);
             EdrBalance {
                 balance_type_id: p.balance_type_id,
                 before_total: *before_total,
@@ -313,4 +321,3 @@ pub fn export_query(
     query.mask = !unmasked(conn, operator_id)?;
     Ok((query, s))
 }
-

@@ -74,16 +74,11 @@ fn digits(n: usize) -> String {
 
 /// A voucher number as typed: spaces and dashes dropped, then exactly 14 digits.
 pub fn parse_number(input: &str) -> Result<String, String> {
-    let n: String = input
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
-        .collect();
+    let n: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     if n.len() == NUMBER_DIGITS && n.bytes().all(|b| b.is_ascii_digit()) {
         Ok(n)
     } else {
-        Err(format!(
-            "Enter the voucher number: {NUMBER_DIGITS} digits."
-        ))
+        Err(format!("Enter the voucher number: {NUMBER_DIGITS} digits."))
     }
 }
 
@@ -338,9 +333,7 @@ pub fn recharge(
         .filter(|w| provider.is_none_or(|p| p == w.service_provider_id))
         .ok_or(AppError::NotFound)?;
     let subscriber_id = wallet::holder_ids(conn, w.id)?.first().copied();
-    let refused = |why| {
-        Ok(RechargeOutcome::Refused { why, subscriber_id })
-    };
+    let refused = |why| Ok(RechargeOutcome::Refused { why, subscriber_id });
     let number = match parse_number(voucher_number) {
         Ok(n) => n,
         Err(m) => return refused(RechargeRefusal::Malformed(m)),
