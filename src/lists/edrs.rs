@@ -297,7 +297,7 @@ pub fn local_instant(input: &str, zone: &Zone, end_of_day: bool) -> Result<i64, 
         None if end_of_day => date.tomorrow().map_err(|_| bad())?.at(0, 0, 0, 0),
         None => date.at(0, 0, 0, 0),
     };
-    at.to_zoned(zone.rules().clone())
+    at.to_zoned_datetime(zone.rules().clone())
         .map(|z| z.timestamp().as_second())
         .map_err(|_| bad())
 }

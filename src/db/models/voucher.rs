@@ -87,26 +87,22 @@ pub fn insert_batch(conn: &mut DbConnection, new: &NewVoucherBatch) -> QueryResu
         .first(conn)
 }
 
-/// Stores the vouchers of a batch: `(number hash, serial)` pairs, a few hundred a statement.
+/// Stores the vouchers of a batch: `(number hash, serial)` pairs, one statement each (inside
+/// the batch's transaction; diesel's multi-row insert does not reach SQLite through the
+/// connection enum).
 pub fn insert_vouchers(
     conn: &mut DbConnection,
     batch_id: i64,
     vouchers: &[(String, String)],
 ) -> QueryResult<()> {
     use crate::db::schema::vouchers;
-    for chunk in vouchers.chunks(500) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|(hash, serial)| {
-                (
-                    vouchers::batch_id.eq(batch_id),
-                    vouchers::number_hash.eq(hash.as_str()),
-                    vouchers::serial_number.eq(serial.as_str()),
-                )
-            })
-            .collect();
+    for (hash, serial) in vouchers {
         diesel::insert_into(vouchers::table)
-            .values(rows)
+            .values((
+                vouchers::batch_id.eq(batch_id),
+                vouchers::number_hash.eq(hash.as_str()),
+                vouchers::serial_number.eq(serial.as_str()),
+            ))
             .execute(conn)?;
     }
     Ok(())
