@@ -202,7 +202,7 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
         &app,
         (sub, primary),
         EdrType::Adjustment,
-        600,
+        3 * 3_600,
         Some("4790011111"),
         (bt, 5),
     );
@@ -210,7 +210,7 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
         &app,
         (sub, secondary),
         EdrType::Recharge,
-        500,
+        2 * 3_600,
         Some("4790022222"),
         (bt, -5),
     );
@@ -218,7 +218,7 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
         &app,
         (sub, primary),
         EdrType::BucketAdd,
-        400,
+        3_600,
         None,
         (bt, -7),
     );
@@ -226,7 +226,7 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
         &app,
         (sub, primary),
         EdrType::Adjustment,
-        300,
+        1_800,
         None,
         (bt, 1),
     );
@@ -254,10 +254,11 @@ async fn each_filter_narrows_the_list_and_bad_filters_are_refused() {
     assert_eq!(list("called_number=4790011111").await, vec![a]);
     assert_eq!(list("edr_type=recharge").await, vec![b]);
     assert_eq!(list("limit=2").await, vec![c, b]);
-    // A time range in the viewer's zone (UTC here): only what falls inside.
+    // A time range in the viewer's zone (UTC here; inputs are to the minute): only what
+    // falls inside.
     let zone = selfcare::domain::Zone::utc();
     let at = |ago: i64| selfcare::lists::edrs::input_value(selfcare::db::now() - ago, &zone);
-    let q = format!("start={}&end={}", at(550), at(450));
+    let q = format!("start={}&end={}", at(9_000), at(5_400));
     let (_, page) = viewer(&app, sub, &q).await;
     assert_eq!(ids(&page), vec![b]);
 
