@@ -141,9 +141,7 @@ impl ListSpec {
                 subscribers::COLUMNS,
                 keys,
             ),
-            ListSpec::Edrs { query } => {
-                source_of(Edrs::new(query.clone()), edrs::COLUMNS, keys)
-            }
+            ListSpec::Edrs { query } => source_of(Edrs::new(query.clone()), edrs::COLUMNS, keys),
         }
     }
 }

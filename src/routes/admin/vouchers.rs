@@ -53,7 +53,8 @@ async fn page(
     made: Option<Made>,
 ) -> AppResult<VouchersPage> {
     let scope = admin.0.service_provider_id;
-    let (batches, types) = with_conn(state, move |conn| service::batches(conn, scope)).await?;
+    let service::Batches { batches, types } =
+        with_conn(state, move |conn| service::batches(conn, scope)).await?;
     let zone = &admin.0.zone;
     let rows = batches
         .iter()

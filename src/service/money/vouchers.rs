@@ -224,13 +224,20 @@ pub fn create_batch(
     }
 }
 
-/// The batches the admin may see, each with its used count and its balance type.
+/// What the vouchers page lists: each batch with its used count, and the balance types.
+#[derive(Debug)]
+pub struct Batches {
+    pub batches: Vec<(VoucherBatch, i64)>,
+    pub types: Vec<BalanceType>,
+}
+
+/// The batches the admin may see, each with its used count, and the balance types.
 #[tracing::instrument(skip(conn))]
-pub fn batches(
-    conn: &mut DbConnection,
-    scope: Option<i64>,
-) -> AppResult<(Vec<(VoucherBatch, i64)>, Vec<BalanceType>)> {
-    Ok((voucher::batches(conn, scope)?, balance::types(conn, scope)?))
+pub fn batches(conn: &mut DbConnection, scope: Option<i64>) -> AppResult<Batches> {
+    Ok(Batches {
+        batches: voucher::batches(conn, scope)?,
+        types: balance::types(conn, scope)?,
+    })
 }
 
 /// Who recharges.
