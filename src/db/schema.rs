@@ -261,6 +261,7 @@ diesel::table! {
         created_at -> Int8,
         updated_at -> Int8,
         time_zone -> Nullable<Text>,
+        edr_no_masking -> Bool,
     }
 }
 
@@ -507,6 +508,33 @@ diesel::table! {
         called_number -> Nullable<Text>,
         duration_s -> Nullable<Int8>,
         created_at -> Int8,
+        reverses_edr_id -> Nullable<Int8>,
+        partial -> Bool,
+    }
+}
+
+diesel::table! {
+    voucher_batches (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        balance_type_id -> Int8,
+        value -> Int8,
+        expires_at -> Int8,
+        count -> Int4,
+        created_by -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    vouchers (id) {
+        id -> Int8,
+        batch_id -> Int8,
+        number_hash -> Text,
+        serial_number -> Text,
+        used_at -> Nullable<Int8>,
+        used_wallet_id -> Nullable<Int8>,
+        used_edr_id -> Nullable<Int8>,
     }
 }
 
@@ -701,6 +729,8 @@ diesel::joinable!(edr_balances -> edrs (edr_id));
 diesel::joinable!(product_type_limits -> balance_types (balance_type_id));
 diesel::joinable!(activation_bonuses -> balance_types (balance_type_id));
 diesel::joinable!(operator_limits -> balance_types (balance_type_id));
+diesel::joinable!(vouchers -> voucher_batches (batch_id));
+diesel::joinable!(voucher_batches -> balance_types (balance_type_id));
 
 diesel::joinable!(payments -> customers (customer_id));
 diesel::joinable!(cdrs -> customers (customer_id));
@@ -754,7 +784,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscribers,
     tariffs,
     translation_rules,
+    voucher_batches,
     voucher_recharge_attempts,
+    vouchers,
     wallet_balances,
     wallet_product_swaps,
     wallets,

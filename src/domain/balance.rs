@@ -30,6 +30,8 @@ choice!(
         BucketDelete => "bucket_delete", "Bucket deleted";
         Merge => "merge", "Wallet merge";
         Activation => "activation", "Wallet activation";
+        Reversal => "reversal", "Reversal";
+        Recharge => "recharge", "Voucher recharge";
     ]
 );
 choice!(
@@ -47,6 +49,19 @@ choice!(
         Move => "move", "Move buckets";
     ]
 );
+
+/// The EDR types whose balance changes a reverse charge may undo: the ones that move money
+/// (charges, reservation commits, recharges, adjustments). Bucket edits are not (a bucket's
+/// dates cannot be given back), nor reversals (they are the undoing). Adding a type to the
+/// reversible set is one line here.
+pub const REVERSIBLE: &[EdrType] = &[EdrType::Adjustment, EdrType::Recharge];
+
+impl EdrType {
+    /// Whether a reverse charge may undo an EDR of this type.
+    pub fn reversible(self) -> bool {
+        REVERSIBLE.contains(&self)
+    }
+}
 
 impl Category {
     pub fn takes_offset(self) -> bool {

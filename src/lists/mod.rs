@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod customers;
+pub mod edrs;
 pub mod export_jobs;
 pub mod inventory;
 pub mod links;

@@ -2,11 +2,12 @@
 //! the same spec runs at once or later as a background job, even on another instance. The
 //! background worker gets [`prepare`] to turn a stored spec back into rows.
 
+use super::edrs::{EdrQuery, Edrs};
 use super::inventory::Inventory;
 use super::links::Links;
 use super::sites::Sites;
 use super::subscribers::Subscribers;
-use super::{choose, customers, inventory, links, sites, statement, subscribers};
+use super::{choose, customers, edrs, inventory, links, sites, statement, subscribers};
 use super::{Keyset, ListColumn, PaneKind, Source};
 use crate::db::models::customer::CustomerFilter;
 use crate::db::models::subscriber_search::SubscriberQuery;
@@ -47,6 +48,10 @@ pub enum ListSpec {
         end: i64,
         zone: String,
     },
+    /// A subscriber's EDRs as the viewer filters them (masking decided when asked).
+    Edrs {
+        query: EdrQuery,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,6 +86,7 @@ impl ListSpec {
             ListSpec::Inventory { .. } => keys_of(inventory::COLUMNS),
             ListSpec::Subscribers { .. } => keys_of(subscribers::COLUMNS),
             ListSpec::Statement { .. } => keys_of(statement::COLUMNS),
+            ListSpec::Edrs { .. } => keys_of(edrs::COLUMNS),
         }
     }
 
@@ -92,7 +98,8 @@ impl ListSpec {
             ListSpec::Links { .. } => Some(PaneKind::Links),
             ListSpec::Inventory { .. }
             | ListSpec::Subscribers { .. }
-            | ListSpec::Statement { .. } => None,
+            | ListSpec::Statement { .. }
+            | ListSpec::Edrs { .. } => None,
         }
     }
 
@@ -161,6 +168,7 @@ impl ListSpec {
                 statement::COLUMNS,
                 keys,
             ),
+            ListSpec::Edrs { query } => source_of(Edrs::new(query.clone()), edrs::COLUMNS, keys),
         }
     }
 }

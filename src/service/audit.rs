@@ -40,6 +40,7 @@ crate::domain::choice!(
         Payment => "payment", "Payment";
         CdrImport => "cdr_import", "CDR import";
         ExchangeRate => "exchange_rate", "Exchange rate";
+        VoucherBatch => "voucher_batch", "Voucher batch";
     ]
 );
 
@@ -60,6 +61,8 @@ crate::domain::choice!(
         Merge => "merge", "Merge wallets";
         Activate => "activate", "Activate wallet";
         SetBonus => "set_bonus", "Set activation bonus";
+        Reverse => "reverse", "Reverse charge";
+        Recharge => "recharge", "Voucher recharge";
     ]
 );
 

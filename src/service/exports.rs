@@ -177,7 +177,14 @@ struct Described {
 
 fn describe(conn: &mut DbConnection, who: &Requester, list: ListSpec) -> AppResult<Described> {
     match who {
-        Requester::Operator { scope, .. } => describe_for_operator(conn, *scope, list),
+        Requester::Operator {
+            id, scope, zone, ..
+        } => {
+            if let ListSpec::Edrs { query } = list {
+                return edrs_export(conn, (*id, *scope, zone), query);
+            }
+            describe_for_operator(conn, *scope, list)
+        }
         Requester::Portal {
             customer_id,
             company,
@@ -288,6 +295,8 @@ fn describe_for_operator(
                 ],
             })
         }
+        // Answered by `edrs_export`, which knows the operator.
+        ListSpec::Edrs { .. } => Err(AppError::NotFound),
     }
 }
 
@@ -351,6 +360,46 @@ fn subscribers_export(
         list: ListSpec::Subscribers { query },
         title: "Subscribers".into(),
         stem: "subscribers",
+        notes,
+    })
+}
+
+/// A subscriber's EDRs, as the viewer filters them; masked unless the operator may see
+/// called numbers.
+fn edrs_export(
+    conn: &mut DbConnection,
+    (operator_id, scope, zone): (i64, Option<i64>, &Zone),
+    query: crate::lists::edrs::EdrQuery,
+) -> AppResult<Described> {
+    let (query, s) = crate::service::money::edrs::export_query(conn, operator_id, scope, query)?;
+    let f = &query.filter;
+    let mut notes = vec![(
+        "Subscriber".to_string(),
+        format!("{} ({})", s.cli, s.card_number),
+    )];
+    for (label, value) in [
+        ("From", f.from.map(|t| zone.time(t))),
+        ("Until", f.until.map(|t| zone.time(t))),
+        ("Wallet type", f.wallet_type.clone()),
+        ("Called number", f.called_number.clone()),
+        ("EDR type", f.edr_type.clone()),
+        ("Number of EDRs", query.limit.map(|n| n.to_string())),
+    ] {
+        if let Some(v) = value {
+            notes.push((label.to_string(), v));
+        }
+    }
+    notes.push(("Sorted by".into(), query.sort.label().into()));
+    if f.partial {
+        notes.push(("Partial EDRs".into(), "included".into()));
+    }
+    if query.mask {
+        notes.push(("Called numbers".into(), "masked".into()));
+    }
+    Ok(Described {
+        title: format!("EDRs of {}", s.cli),
+        list: ListSpec::Edrs { query },
+        stem: "edrs",
         notes,
     })
 }

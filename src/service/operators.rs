@@ -336,6 +336,26 @@ pub fn set_time_zone(
     })
 }
 
+/// Lets operator `id` see called numbers in EDRs unmasked (or masks them again), audited as
+/// `actor`. Read at each view, so no session needs to end.
+#[tracing::instrument(skip(conn))]
+pub fn set_edr_no_masking(
+    conn: &mut DbConnection,
+    actor: &str,
+    id: OperatorId,
+    no_masking: bool,
+) -> AppResult<OperatorChanged> {
+    write_transaction(conn, |conn| {
+        let before = operator::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let after =
+            operator::set_edr_no_masking(conn, id.0, no_masking)?.ok_or(AppError::NotFound)?;
+        AuditEvent::updated(ObjectKind::Operator, id.0, &before, &after)
+            .reason(Some("EDR masking"))
+            .write(conn, actor)?;
+        Ok(OperatorChanged::Saved(after))
+    })
+}
+
 /// The operator's own time zone as stored, if they chose one.
 #[tracing::instrument(skip(conn))]
 pub fn own_time_zone(conn: &mut DbConnection, id: OperatorId) -> AppResult<Option<String>> {

@@ -118,6 +118,11 @@ const POST_ROUTES: &[&str] = &[
     "/wallets/{id}/adjustments/save",
     "/subscribers/{id}/merge",
     "/admin/product-types/{id}/bonus",
+    "/wallets/{id}/recharges",
+    "/edrs/{id}/reverse",
+    "/subscribers/{id}/edrs/export.{fmt}",
+    "/admin/vouchers",
+    "/operators/{id}/edr-masking",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -950,6 +955,23 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         "{}",
         r.text().await.unwrap_or_default()
     );
+    // An adjustment, so that an EDR offers its reverse charge.
+    let r = app
+        .post_form(
+            &format!("/wallets/{wallet}/adjustments"),
+            &[
+                ("balance_type_id", &cash.to_string()),
+                ("amount", "1.00"),
+                ("change_reason", "seed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let edr: i64 = schema::edrs::table
+        .filter(schema::edrs::edr_type.eq("adjustment"))
+        .select(schema::edrs::id)
+        .first(&mut app.db())
+        .expect("the adjustment's EDR");
     let operator = app.new_operator("fuzzop", "operator").await;
     let admin_id = app.operator_id("admin").await;
     let r = app
@@ -1118,6 +1140,9 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         "/subscribers/new".to_string(),
         format!("/subscribers/{subscriber}"),
         format!("/subscribers/{subscriber}/wallets/new"),
+        format!("/edrs/{edr}"),
+        "/admin/vouchers".to_string(),
+        format!("/subscribers/{subscriber}/edrs/export.csv?mode=background"),
         "/admin/settings".to_string(),
         "/preferences".to_string(),
         "/admin/balance-types".to_string(),
@@ -1266,6 +1291,22 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             "from",
             "to",
             "page",
+        ],
+        cases * 2,
+    )
+    .await;
+    fz.query(
+        Who::Admin,
+        &format!("/subscribers/{subscriber}/edrs"),
+        &[
+            "start",
+            "end",
+            "wallet_type",
+            "limit",
+            "called_number",
+            "edr_type",
+            "partial",
+            "sort",
         ],
         cases * 2,
     )

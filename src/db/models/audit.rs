@@ -117,7 +117,7 @@ fn in_provider(
 > {
     use crate::db::schema::{
         access_links, balance_types, cdr_imports, cpn_substitutions, customers, did_ranges,
-        emergency_locations, operators, payments, sites, subscribers, wallets,
+        emergency_locations, operators, payments, sites, subscribers, voucher_batches, wallets,
     };
     let customer_ids = || {
         customers::table
@@ -205,6 +205,13 @@ fn in_provider(
                     cdr_imports::table
                         .filter(cdr_imports::service_provider_id.eq(sp))
                         .select(cdr_imports::id),
+                ),
+            ))
+            .or(of("voucher_batch").and(
+                audit_log::object_id.eq_any(
+                    voucher_batches::table
+                        .filter(voucher_batches::service_provider_id.eq(sp))
+                        .select(voucher_batches::id),
                 ),
             ))
             .or(of("operator").and(

@@ -22,6 +22,8 @@ pub struct OperatorRow {
     pub updated_at: i64,
     /// The operator's own zone for the times they see (an IANA name); `None`: the server's.
     pub time_zone: Option<String>,
+    /// Sees called numbers in EDRs unmasked (admins always do).
+    pub edr_no_masking: bool,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -137,6 +139,21 @@ pub fn set_time_zone(
     diesel::update(operators::table.find(id))
         .set((
             operators::time_zone.eq(time_zone),
+            operators::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    find(conn, OperatorId(id))
+}
+
+/// Allows (or stops) operator `id` seeing called numbers in EDRs unmasked.
+pub fn set_edr_no_masking(
+    conn: &mut DbConnection,
+    id: i64,
+    no_masking: bool,
+) -> QueryResult<Option<OperatorRow>> {
+    diesel::update(operators::table.find(id))
+        .set((
+            operators::edr_no_masking.eq(no_masking),
             operators::updated_at.eq(crate::db::now()),
         ))
         .execute(conn)?;

@@ -330,3 +330,17 @@ pub fn fold_into(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<()>
     diesel::delete(wallets::table.find(from)).execute(conn)?;
     Ok(())
 }
+
+/// `(wallet id, wallet type)` of each wallet the subscriber holds.
+pub fn types_of_subscriber(
+    conn: &mut DbConnection,
+    subscriber_id: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    subscriber_wallets::table
+        .filter(subscriber_wallets::subscriber_id.eq(subscriber_id))
+        .select((
+            subscriber_wallets::wallet_id,
+            subscriber_wallets::wallet_type,
+        ))
+        .load(conn)
+}

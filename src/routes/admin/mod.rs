@@ -6,6 +6,7 @@ pub mod exchange_rates;
 pub mod limits;
 pub mod reference;
 pub mod settings;
+pub mod vouchers;
 
 use actix_web::web;
 
@@ -35,6 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(exchange_rates::delete),
         )
         .route("/admin/settings", web::post().to(settings::save))
+        .route("/admin/vouchers", web::get().to(vouchers::list))
+        .route("/admin/vouchers", web::post().to(vouchers::create))
         .route("/admin/reference", web::get().to(reference::index))
         .route("/admin/reference/{kind}", web::get().to(reference::list))
         .route("/admin/reference/{kind}", web::post().to(reference::create))

@@ -174,3 +174,42 @@ pub async fn subscribers(
     .await?;
     respond::answer(&state, started, Some(ask)).await
 }
+
+/// The EDR viewer's query string plus the export options.
+#[derive(Debug, Default, Deserialize)]
+pub struct EdrExportQuery {
+    #[serde(flatten)]
+    pub filters: crate::lists::edrs::EdrParams,
+    pub columns: Option<String>,
+    pub mode: Option<String>,
+}
+
+/// `/subscribers/{id}/edrs/export.{fmt}`: the EDRs the viewer's filters find (masked unless
+/// the operator may see called numbers; decided by `service::exports`).
+pub async fn edrs(
+    op: CurrentOperator,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+    query: web::Query<EdrExportQuery>,
+    ask: Ask,
+) -> AppResult<HttpResponse> {
+    let (subscriber_id, ext) = path.into_inner();
+    let q = query.into_inner();
+    let form = q.filters.form(&op.zone, crate::db::now());
+    let query = crate::lists::edrs::parse(&form, subscriber_id, &op.zone).map_err(|f| {
+        let message = crate::lists::edrs::FILTERS
+            .iter()
+            .map(|k| f.message(k))
+            .find(|m| !m.is_empty())
+            .unwrap_or("These filters cannot be exported.");
+        AppError::BadRequest(message.to_string())
+    })?;
+    let request = ExportRequest {
+        list: ListSpec::Edrs { query },
+        format: parse_format(&ext)?,
+        view: parse_view(None, q.columns.as_deref())?,
+        mode: parse_mode(q.mode.as_deref())?,
+        confirmed: false,
+    };
+    respond::start(&state, operator(&op), request, Some(ask)).await
+}

@@ -229,3 +229,25 @@ pub async fn set_time_zone(
         ),
     }
 }
+
+/// Lets the operator see called numbers in EDRs unmasked (`no_masking=on`), or masks them.
+pub async fn set_edr_masking(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<i64>,
+    form: CsrfForm<Fields>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let no_masking = form.0.get("no_masking") == Some("on");
+    let actor = admin.0.actor();
+    let outcome = with_conn(&state, move |conn| {
+        operators::set_edr_no_masking(conn, &actor, OperatorId(id), no_masking)
+    })
+    .await?;
+    let success = if no_masking {
+        "sees called numbers in EDRs unmasked."
+    } else {
+        "sees called numbers in EDRs masked."
+    };
+    Ok(flash_back(id, outcome, success).unwrap_or_else(|_| see_other(&format!("/operators/{id}"))))
+}

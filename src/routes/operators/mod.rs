@@ -33,6 +33,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/operators/{id}/limits", web::post().to(limits::save))
         .route("/operators/{id}/enable", web::post().to(manage::enable))
         .route(
+            "/operators/{id}/edr-masking",
+            web::post().to(manage::set_edr_masking),
+        )
+        .route(
             "/operators/{id}/time-zone",
             web::post().to(manage::set_time_zone),
         )
@@ -49,6 +53,7 @@ pub struct OperatorView {
     pub service_provider: String,
     pub disabled: bool,
     pub created: String,
+    pub edr_no_masking: bool,
 }
 
 /// The role and service provider choices of the forms.
@@ -96,6 +101,7 @@ fn view(o: &OperatorRow, providers: &[ServiceProvider], zone: &Zone) -> Operator
         },
         disabled: o.disabled,
         created: zone.date(o.created_at),
+        edr_no_masking: o.edr_no_masking,
     }
 }
 

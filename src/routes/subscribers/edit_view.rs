@@ -530,6 +530,7 @@ pub fn page_with_money(
         || money.iter().any(|m| {
             m.bucket_key == key
                 || m.balance_key == key
+                || m.recharge_key == key
                 || m.rows
                     .iter()
                     .any(|r| r.buckets.iter().any(|b| b.key == key))
@@ -551,7 +552,9 @@ pub fn page_with_money(
 }
 
 /// The fields of the money forms, in the order their messages are shown.
-const MONEY_FIELDS: [&str; 6] = [
+const MONEY_FIELDS: [&str; 8] = [
+    "voucher_number",
+    "serial_number",
     "balance_type_id",
     "amount",
     "value",
@@ -609,6 +612,8 @@ pub struct MoneyView {
     pub bucket_form: FormState,
     pub balance_key: String,
     pub balance_form: FormState,
+    pub recharge_key: String,
+    pub recharge_form: FormState,
 }
 
 /// The form state of the form `key`: the refused one, or a blank one.
@@ -750,6 +755,7 @@ fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView>
             let option = |t: &crate::db::models::balance::BalanceType| {
                 (t.id.to_string(), format!("{} — {}", t.code, t.name))
             };
+            let recharge_key = format!("{}:recharge", m.wallet_id);
             MoneyView {
                 wallet_id: m.wallet_id,
                 version: held.wallet.version,
@@ -775,6 +781,8 @@ fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView>
                 bucket_key,
                 balance_form: form_for(refused, &balance_key, FormState::default()),
                 balance_key,
+                recharge_form: form_for(refused, &recharge_key, FormState::default()),
+                recharge_key,
             }
         })
         .collect()

@@ -6,6 +6,7 @@ pub mod create;
 pub mod delete;
 pub mod edit;
 pub mod edit_view;
+pub mod edrs;
 pub mod money;
 pub mod search;
 pub mod wallet_new;
@@ -31,6 +32,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/subscribers/export.{fmt}",
             web::post().to(crate::routes::exports::lists::subscribers),
         )
+        .route("/subscribers/{id}/edrs", web::get().to(edrs::page))
+        .route(
+            "/subscribers/{id}/edrs/export.{fmt}",
+            web::get().to(crate::routes::exports::lists::edrs),
+        )
+        .route(
+            "/subscribers/{id}/edrs/export.{fmt}",
+            web::post().to(crate::routes::exports::lists::edrs),
+        )
+        .route("/edrs/{id}", web::get().to(edrs::details))
+        .route("/edrs/{id}/reverse", web::post().to(edrs::reverse))
         .route("/subscribers/{id}", web::get().to(edit::page))
         .route("/subscribers/{id}", web::post().to(edit::save))
         .route(
@@ -49,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(money::save_and_execute),
         )
         .route("/subscribers/{id}/merge", web::post().to(money::merge))
+        .route("/wallets/{id}/recharges", web::post().to(money::recharge))
         .route("/wallets/{id}/buckets", web::post().to(money::add_bucket))
         .route(
             "/wallets/{id}/buckets/{bucket_id}",

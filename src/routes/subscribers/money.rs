@@ -1,8 +1,8 @@
 //! The money forms of the edit screen: `POST /wallets/{id}/adjustments` (Execute only),
 //! `/wallets/{id}/adjustments/save` (Save & execute: the edit form and the adjustment in one
-//! transaction), `/wallets/{id}/buckets`, `/wallets/{id}/buckets/{bucket_id}`, `…/delete`, and
-//! `/subscribers/{id}/merge`. Done → 303 back to the edit screen; refused → 422, the screen with
-//! the message on the form.
+//! transaction), `/wallets/{id}/buckets`, `/wallets/{id}/buckets/{bucket_id}`, `…/delete`,
+//! `/subscribers/{id}/merge` and `/wallets/{id}/recharges` (a voucher). Done → 303 back to the
+//! edit screen; refused → 422, the screen with the message on the form.
 
 use super::edit_view;
 use super::Posted;
@@ -13,6 +13,7 @@ use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
 use crate::service::money::changes::{self, MoneyForm, Op};
 use crate::service::money::merge::{self as merge_service, MergeForm};
+use crate::service::money::vouchers::{self, RechargeBy, RechargeForm, RechargeOutcome};
 use crate::service::money::MoneyOutcome;
 use crate::service::subscribers::edit::{self as edit_service, SaveOutcome};
 use crate::service::subscribers::edit_data;
@@ -195,6 +196,62 @@ pub async fn save_and_execute(
                 StatusCode::CONFLICT,
                 &edit_view::page(layout, *data, form, &op, true),
             )
+        }
+    }
+}
+
+/// `POST /wallets/{id}/recharges`: recharge with a voucher (`voucher_number`, `serial_number`,
+/// `change_reason`). Done → 303 back to the edit screen; refused → 422 with the message on the
+/// form (a refused attempt is still recorded, and three in a row blacklist the subscriber).
+pub async fn recharge(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<i64>,
+    form: CsrfForm<Posted<RechargeForm>>,
+    flashes: IncomingFlashMessages,
+) -> AppResult<HttpResponse> {
+    let wallet = path.into_inner();
+    let by = editor.0;
+    let who = by.clone();
+    let posted = form.0.form;
+    let f = posted.clone();
+    let outcome = with_conn(&state, move |conn| {
+        vouchers::recharge(
+            conn,
+            who.service_provider_id,
+            WalletId(wallet),
+            &f.voucher_number,
+            &f.serial_number,
+            RechargeBy::Operator {
+                op: &who,
+                change_reason: &f.change_reason,
+            },
+        )
+    })
+    .await?;
+    let back = |fallback: Option<i64>| posted.subscriber_id.trim().parse::<i64>().ok().or(fallback);
+    match outcome {
+        RechargeOutcome::Recharged { subscriber_id, .. } => {
+            FlashMessage::success("Recharged with the voucher.").send();
+            Ok(see_other(&match back(subscriber_id) {
+                Some(s) => format!("/subscribers/{s}#p-balances"),
+                None => "/subscribers".to_string(),
+            }))
+        }
+        RechargeOutcome::Refused { why, subscriber_id } => {
+            let money_form = posted.refused(wallet, &why);
+            let (scope, operator) = (by.service_provider_id, by.id);
+            let Some(sub) = subscriber_id else {
+                return Err(crate::error::AppError::Refused(why.message().1));
+            };
+            let data = with_conn(&state, move |conn| {
+                edit_data(conn, scope, operator, SubscriberId(sub))
+            })
+            .await?;
+            let saved = edit_view::saved_state(&data);
+            let layout = Layout::for_operator(&by, &flashes);
+            let page = edit_view::page_with_money(layout, data, saved, &by, money_form);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }

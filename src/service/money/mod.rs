@@ -5,12 +5,14 @@
 pub mod activation;
 pub mod balance_types;
 pub mod changes;
+pub mod edrs;
 pub mod exchange_rates;
 pub mod history;
 pub mod ledger;
 pub mod limits;
 pub mod merge;
 pub mod panel;
+pub mod vouchers;
 
 /// What a money form led to.
 #[derive(Debug)]
