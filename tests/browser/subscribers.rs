@@ -256,7 +256,7 @@ async fn chart_points(b: &Browser, code: &str) -> Option<String> {
 }
 
 #[tokio::test]
-async fn balances_add_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved_edit() {
+async fn balances_add_a_balance_and_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved_edit() {
     let Some((app, bins)) = setup().await else {
         return;
     };
@@ -291,13 +291,26 @@ async fn balances_add_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved
             .map(|_| ())
     );
 
-    // Add a bucket of 25.00.
+    // Add the general cash balance with a first bucket of 20.00, then a second bucket of 5.00.
+    let balance = format!("form[data-form='{wallet}:balance']");
+    b.click_css(&format!(
+        "{balance} select[name=balance_type_id] option[value='{cash}']"
+    ))
+    .await;
+    b.type_into(&format!("{balance} input[name=value]"), "20.00")
+        .await;
+    b.click_css(&format!("{balance} [data-action=add-balance]"))
+        .await;
+    wait_for!(
+        "the balance shows 20.00",
+        (shown_total(&b, "GENERAL_CASH").await.as_deref() == Some("2000")).then_some(())
+    );
     let add = format!("form[data-form='{wallet}:bucket']");
     b.click_css(&format!(
         "{add} select[name=balance_type_id] option[value='{cash}']"
     ))
     .await;
-    b.type_into(&format!("{add} input[name=value]"), "25.00")
+    b.type_into(&format!("{add} input[name=value]"), "5.00")
         .await;
     b.click_css(&format!("{add} [data-action=add-bucket]"))
         .await;
@@ -305,27 +318,32 @@ async fn balances_add_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved
         "the balance shows 25.00",
         (shown_total(&b, "GENERAL_CASH").await.as_deref() == Some("2500")).then_some(())
     );
-    assert_eq!(chart_points(&b, "GENERAL_CASH").await.as_deref(), Some("1"));
+    assert_eq!(chart_points(&b, "GENERAL_CASH").await.as_deref(), Some("2"));
     assert!(b
         .text_of("[data-general-cash]")
         .await
         .unwrap()
         .contains("25.00 EUR"));
 
-    // Adjust by -5.50: the balance and its chart change.
-    let adjust = format!("form[data-form='{wallet}:adjust']");
+    // Adjust by -5.50 in the Adjustments panel (Execute only): the balance and its chart change.
+    b.click_css("#edit-form nav.menu a[data-panel=p-adjustments]")
+        .await;
+    wait_for!(
+        "the Adjustments panel opens",
+        shown(&b, "#f-amount").await.then_some(())
+    );
+    b.click_css(&format!("#f-balance_type_id option[value='{cash}']"))
+        .await;
+    b.type_into("#f-amount", "-5.50").await;
     b.click_css(&format!(
-        "{adjust} select[name=balance_type_id] option[value='{cash}']"
+        "#p-adjustments [data-wallet-id='{wallet}'] [data-action=adjust]"
     ))
     .await;
-    b.type_into(&format!("{adjust} input[name=amount]"), "-5.50")
-        .await;
-    b.click_css(&format!("{adjust} [data-action=adjust]")).await;
     wait_for!(
         "the balance shows 19.50",
         (shown_total(&b, "GENERAL_CASH").await.as_deref() == Some("1950")).then_some(())
     );
-    assert_eq!(chart_points(&b, "GENERAL_CASH").await.as_deref(), Some("2"));
+    assert_eq!(chart_points(&b, "GENERAL_CASH").await.as_deref(), Some("3"));
 
     // An unsaved edit of the subscriber, reverted: nothing is saved, the balance stays.
     b.click_css("#edit-form nav.menu a[data-panel=p-details]")
