@@ -526,6 +526,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        name -> Text,
+        token_hash -> Text,
+        created_by -> Text,
+        created_at -> Int8,
+        last_used_at -> Nullable<Int8>,
+        revoked_at -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        wallet_id -> Int8,
+        balance_type_id -> Int8,
+        amount -> Int8,
+        used -> Nullable<Int8>,
+        state -> Text,
+        charge_on_delete -> Bool,
+        called_number -> Nullable<Text>,
+        expires_at -> Int8,
+        created_at -> Int8,
+        ended_at -> Nullable<Int8>,
+        how_ended -> Nullable<Text>,
+        edr_id -> Nullable<Int8>,
+    }
+}
+
 diesel::joinable!(access_links -> sites (site_id));
 diesel::joinable!(branding_logos -> branding_profiles (branding_id));
 diesel::joinable!(compliance_reviews -> customers (customer_id));
@@ -566,9 +598,13 @@ diesel::joinable!(balance_buckets -> wallet_balances (balance_id));
 diesel::joinable!(edr_balances -> edrs (edr_id));
 diesel::joinable!(product_type_limits -> balance_types (balance_type_id));
 diesel::joinable!(operator_limits -> balance_types (balance_type_id));
+diesel::joinable!(api_tokens -> service_providers (service_provider_id));
+diesel::joinable!(reservations -> wallets (wallet_id));
+diesel::joinable!(reservations -> balance_types (balance_type_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_links,
+    api_tokens,
     app_settings,
     audit_log,
     balance_buckets,
@@ -595,6 +631,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     packages,
     product_type_limits,
     product_types,
+    reservations,
     restricted_parties,
     service_providers,
     sites,

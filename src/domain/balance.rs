@@ -28,6 +28,8 @@ choice!(
         BucketAdd => "bucket_add", "Bucket added";
         BucketEdit => "bucket_edit", "Bucket changed";
         BucketDelete => "bucket_delete", "Bucket deleted";
+        Reservation => "reservation", "Reservation";
+        Charge => "charge", "Charge";
     ]
 );
 

@@ -3,6 +3,7 @@
 
 mod address_list;
 pub mod balance;
+pub mod charging;
 mod choices;
 mod color;
 mod contact;

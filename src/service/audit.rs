@@ -32,6 +32,8 @@ crate::domain::choice!(
         EmergencyLocation => "emergency_location", "Emergency response location";
         BalanceType => "balance_type", "Balance type";
         AdjustmentLimit => "adjustment_limit", "Adjustment limit";
+        ApiToken => "api_token", "API token";
+        Reservation => "reservation", "Reservation";
     ]
 );
 
@@ -49,6 +51,9 @@ crate::domain::choice!(
         AddBucket => "add_bucket", "Add bucket";
         EditBucket => "edit_bucket", "Change bucket";
         DeleteBucket => "delete_bucket", "Delete bucket";
+        Revoke => "revoke", "Revoke";
+        Commit => "commit", "Commit";
+        Expire => "expire", "Expire";
     ]
 );
 

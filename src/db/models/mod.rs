@@ -1,5 +1,6 @@
 //! Row structs, insert forms, update forms and the queries of each table.
 
+pub mod api_token;
 pub mod audit;
 pub mod balance;
 pub mod branding;
@@ -15,6 +16,7 @@ pub mod operator;
 pub mod packages;
 pub mod preference;
 pub mod ref_data;
+pub mod reservation;
 pub mod reference;
 pub mod session;
 pub mod settings;

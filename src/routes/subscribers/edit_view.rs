@@ -11,6 +11,7 @@ use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
     date_input_value, date_time_input_value, BarringListType, FfService, WalletState, WalletType,
 };
+use crate::domain::charging::ReservationState;
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::{Amount, FormState, Unit, Zone};
 use crate::routes::history::HistoryView;
@@ -433,7 +434,7 @@ pub fn page(
             .collect(),
         has_pin: d.subscriber.pin_defined(),
         wallets: wallet_views(&d),
-        money: money_views(&d, &FormState::default()),
+        money: money_views(&d, &FormState::default(), &op.zone),
         money_problem: String::new(),
         form,
     }
@@ -447,7 +448,7 @@ pub fn page_with_money(
     op: &CurrentOperator,
     money_form: FormState,
 ) -> EditPage {
-    let money = money_views(&d, &money_form);
+    let money = money_views(&d, &money_form, &op.zone);
     let key = money_form.value("form_of");
     let shown = money.iter().any(|m| {
         m.adjust_key == key
@@ -497,6 +498,8 @@ pub struct BalanceRow {
     pub available: i64,
     pub reserved: i64,
     pub shown: String,
+    pub available_shown: String,
+    pub reserved_shown: String,
     pub range: String,
     pub buckets: Vec<BucketView>,
 }
@@ -513,6 +516,48 @@ pub struct MoneyView {
     pub adjust_form: FormState,
     pub bucket_key: String,
     pub bucket_form: FormState,
+    pub reservations: Vec<ReservationView>,
+}
+
+/// One reservation on the reservations panel.
+pub struct ReservationView {
+    pub id: i64,
+    pub balance_type: String,
+    pub open: bool,
+    pub state: String,
+    pub how_ended: String,
+    pub reserved: String,
+    pub used: String,
+    pub expires: String,
+    pub created: String,
+    pub ended: String,
+    pub called_number: String,
+    pub charge_on_delete: bool,
+}
+
+fn reservation_views(m: &WalletMoney, zone: &Zone) -> Vec<ReservationView> {
+    m.reservations
+        .iter()
+        .map(|r| {
+            let bt = m.types.iter().find(|t| t.id == r.balance_type_id);
+            let u = bt.map(|t| t.unit).unwrap_or(Unit::Units);
+            let show = |a: i64| Amount::from_minor(a).show(u, m.decimals);
+            ReservationView {
+                id: r.id,
+                balance_type: bt.map(|t| t.code.clone()).unwrap_or_default(),
+                open: r.state == ReservationState::Open,
+                state: r.state.label().to_string(),
+                how_ended: r.how_ended.clone().unwrap_or_default(),
+                reserved: show(r.amount),
+                used: r.used.map(show).unwrap_or_default(),
+                expires: zone.time(r.expires_at),
+                created: zone.time(r.created_at),
+                ended: r.ended_at.map(|t| zone.time(t)).unwrap_or_default(),
+                called_number: r.called_number.clone().unwrap_or_default(),
+                charge_on_delete: r.charge_on_delete,
+            }
+        })
+        .collect()
 }
 
 /// The form state of the form `key`: the refused one, or a blank one.
@@ -548,7 +593,11 @@ fn bucket_view(m: &WalletMoney, k: &Bucket, u: Unit, refused: &FormState) -> Buc
     }
 }
 
-fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
+fn money_views(
+    d: &EditData,
+    refused: &FormState,
+    zone: &Zone,
+) -> Vec<MoneyView> {
     d.money
         .iter()
         .zip(d.wallets.iter())
@@ -569,14 +618,17 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                 .map(|b| {
                     let u = b.balance_type.unit;
                     let total = b.total_at(m.now);
+                    let reserved = m.reserved(b.balance_type.id);
                     BalanceRow {
                         code: b.balance_type.code.clone(),
                         name: b.balance_type.name.clone(),
                         category: b.balance_type.category.label().to_string(),
                         total,
-                        available: total,
-                        reserved: 0,
+                        available: total - reserved,
+                        reserved,
                         shown: show(total, u),
+                        available_shown: show(total - reserved, u),
+                        reserved_shown: show(reserved, u),
                         range: range_text(b.balance_type.id, u),
                         buckets: b
                             .buckets
@@ -608,6 +660,7 @@ fn money_views(d: &EditData, refused: &FormState) -> Vec<MoneyView> {
                 adjust_key,
                 bucket_form: form_for(refused, &bucket_key, FormState::default()),
                 bucket_key,
+                reservations: reservation_views(m, zone),
             }
         })
         .collect()

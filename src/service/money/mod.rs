@@ -4,6 +4,7 @@
 
 pub mod balance_types;
 pub mod changes;
+pub mod debit;
 pub mod limits;
 pub mod panel;
 

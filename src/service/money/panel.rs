@@ -23,7 +23,25 @@ pub struct WalletMoney {
     pub ranges: Vec<(i64, Option<Limit>)>,
     /// When the totals were counted.
     pub now: i64,
+    /// What open reservations hold now: (balance type id, amount), one entry per reservation.
+    pub held: Vec<(i64, i64)>,
+    /// The open reservations, then the newest ended ones.
+    pub reservations: Vec<crate::db::models::reservation::Reservation>,
 }
+
+impl WalletMoney {
+    /// What open reservations hold of balance type `type_id`.
+    pub fn reserved(&self, type_id: i64) -> i64 {
+        self.held
+            .iter()
+            .filter(|(t, _)| *t == type_id)
+            .map(|(_, a)| *a)
+            .sum()
+    }
+}
+
+/// Reservations the panel lists per wallet at most.
+const RESERVATIONS_SHOWN: i64 = 50;
 
 pub fn wallets_money(
     conn: &mut DbConnection,
@@ -46,6 +64,12 @@ pub fn wallets_money(
             types,
             ranges,
             now,
+            held: crate::db::models::reservation::held(conn, w.id, now)?,
+            reservations: crate::db::models::reservation::of_wallet(
+                conn,
+                w.id,
+                RESERVATIONS_SHOWN,
+            )?,
         });
     }
     Ok(out)
