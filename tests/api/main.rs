@@ -7,6 +7,7 @@ mod audit;
 mod authz;
 mod backup;
 mod brandings;
+mod charging;
 mod cli;
 mod compliance;
 mod customers_create;
