@@ -46,7 +46,6 @@ pub struct ReserveRequest {
     pub amount: i64,
     /// Seconds until the reservation is released by itself (1–86400; default 300).
     #[serde(default = "default_expiry")]
-    #[schema(default = 300)]
     pub expires_in_s: i64,
     /// Digits with an optional leading +; may be empty.
     #[serde(default)]
