@@ -12,7 +12,9 @@
 
 use diesel::prelude::*;
 use rand::{Rng, SeedableRng};
-use selfcare::db::schema::{balance_buckets, balance_types, edr_balances, edrs, wallet_balances, wallets};
+use selfcare::db::schema::{
+    balance_buckets, balance_types, edr_balances, edrs, wallet_balances, wallets,
+};
 use std::time::{Duration, Instant};
 
 fn env(name: &str, default: &str) -> String {
@@ -39,8 +41,12 @@ fn bucket_sum(conn: &mut selfcare::db::DbConnection, ids: &[i64], cash: i64) -> 
 async fn main() {
     let url = env("CHARGING_URL", "http://127.0.0.1:18490");
     let db = env("DATABASE_URL", "sqlite://data/selfcare.db");
-    let n_wallets: i64 = env("CHARGING_WALLETS", "1").parse().expect("CHARGING_WALLETS");
-    let clients: usize = env("CHARGING_CLIENTS", "64").parse().expect("CHARGING_CLIENTS");
+    let n_wallets: i64 = env("CHARGING_WALLETS", "1")
+        .parse()
+        .expect("CHARGING_WALLETS");
+    let clients: usize = env("CHARGING_CLIENTS", "64")
+        .parse()
+        .expect("CHARGING_CLIENTS");
     let secs: u64 = env("CHARGING_SECS", "30").parse().expect("CHARGING_SECS");
 
     // Preparation, straight into the database: a token and money on each wallet.
@@ -52,7 +58,11 @@ async fn main() {
         .select((wallets::id, wallets::wallet_ref))
         .load(&mut conn)
         .expect("wallets");
-    assert_eq!(picked.len() as i64, n_wallets, "demo-data made too few wallets");
+    assert_eq!(
+        picked.len() as i64,
+        n_wallets,
+        "demo-data made too few wallets"
+    );
     let ids: Vec<i64> = picked.iter().map(|(id, _)| *id).collect();
     let cash: i64 = balance_types::table
         .filter(balance_types::service_provider_id.eq(1))
@@ -63,7 +73,10 @@ async fn main() {
     conn.transaction::<_, diesel::result::Error, _>(|conn| {
         for chunk in ids.chunks(5000) {
             diesel::update(wallets::table.filter(wallets::id.eq_any(chunk)))
-                .set((wallets::max_concurrent.eq(9999), wallets::state.eq("active")))
+                .set((
+                    wallets::max_concurrent.eq(9999),
+                    wallets::state.eq("active"),
+                ))
                 .execute(conn)?;
         }
         for id in &ids {
@@ -115,8 +128,12 @@ async fn main() {
     let until = started + Duration::from_secs(secs);
     let tasks: Vec<_> = (0..clients)
         .map(|c| {
-            let (client, refs, url, token) =
-                (client.clone(), refs.clone(), url.clone(), token.reveal().to_string());
+            let (client, refs, url, token) = (
+                client.clone(),
+                refs.clone(),
+                url.clone(),
+                token.reveal().to_string(),
+            );
             tokio::spawn(async move {
                 let mut rng = rand::rngs::StdRng::seed_from_u64(c as u64);
                 let mut lat = Vec::new();

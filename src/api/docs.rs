@@ -52,7 +52,7 @@ fn fields(doc: &Value, schema: Option<&Value>) -> Vec<FieldDoc> {
     };
     let schema = match schema.get("$ref").and_then(Value::as_str) {
         Some(r) => doc
-            .pointer(&r.trim_start_matches('#').replace("/components", "/components"))
+            .pointer(r.trim_start_matches('#'))
             .unwrap_or(&Value::Null),
         None => schema,
     };

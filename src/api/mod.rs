@@ -18,15 +18,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/docs", web::get().to(docs::page)).service(
         web::scope("/api/v1")
             .app_data(json_config())
-            .app_data(
-                web::PathConfig::default().error_handler(|err, _| {
-                    actix_web::error::InternalError::from_response(
-                        err,
-                        error_response(StatusCode::NOT_FOUND, NOT_FOUND),
-                    )
-                    .into()
-                }),
-            )
+            .app_data(web::PathConfig::default().error_handler(|err, _| {
+                actix_web::error::InternalError::from_response(
+                    err,
+                    error_response(StatusCode::NOT_FOUND, NOT_FOUND),
+                )
+                .into()
+            }))
             .route("/openapi.json", web::get().to(openapi::document))
             .route("/wallets/{wallet_ref}", web::get().to(charging::wallet))
             .route(

@@ -36,9 +36,8 @@ impl BearerToken {
     pub fn from_header(value: &str) -> Option<BearerToken> {
         let (scheme, token) = value.trim().split_once(' ')?;
         let token = token.trim();
-        let plain = !token.is_empty()
-            && token.len() <= 128
-            && token.bytes().all(|b| b.is_ascii_graphic());
+        let plain =
+            !token.is_empty() && token.len() <= 128 && token.bytes().all(|b| b.is_ascii_graphic());
         (scheme.eq_ignore_ascii_case("bearer") && plain).then(|| BearerToken(token.to_string()))
     }
 
@@ -121,7 +120,10 @@ mod tests {
         assert!(positive_amount(-1).is_err());
         assert_eq!(positive_amount(MAX_MINOR), Ok(MAX_MINOR));
         assert!(positive_amount(MAX_MINOR + 1).is_err());
-        assert_eq!(called_number(" +4712345678 "), Ok(Some("+4712345678".into())));
+        assert_eq!(
+            called_number(" +4712345678 "),
+            Ok(Some("+4712345678".into()))
+        );
         assert_eq!(called_number(""), Ok(None));
         assert!(called_number("12a").is_err());
         assert!(called_number("+").is_err());

@@ -89,8 +89,8 @@ fn is_api(req: &ServiceRequest) -> bool {
 /// still sees a response.
 fn refuse<B>(req: ServiceRequest, message: &str) -> ServiceResponse<EitherBody<B>> {
     if is_api(&req) {
-        let resp = actix_web::HttpResponse::BadRequest()
-            .json(serde_json::json!({ "error": message }));
+        let resp =
+            actix_web::HttpResponse::BadRequest().json(serde_json::json!({ "error": message }));
         return req.into_response(resp).map_into_right_body();
     }
     req.error_response(AppError::BadRequest(message.into()))

@@ -258,18 +258,27 @@ async fn reserve_commit_release_and_charge_with_their_refusals() {
     assert_eq!(s, 409);
     // More used than reserved: 422.
     let (s, _) = api
-        .post(&format!("/api/v1/reservations/{id}/commit"), json!({"used": 301}))
+        .post(
+            &format!("/api/v1/reservations/{id}/commit"),
+            json!({"used": 301}),
+        )
         .await;
     assert_eq!(s, 422);
     let (s, v) = api
-        .post(&format!("/api/v1/reservations/{id}/commit"), json!({"used": 250}))
+        .post(
+            &format!("/api/v1/reservations/{id}/commit"),
+            json!({"used": 250}),
+        )
         .await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["state"], "committed");
     assert_eq!(api.balance("800002").await, (750, 750, 0));
     for path in ["commit", "release"] {
         let (s, _) = api
-            .post(&format!("/api/v1/reservations/{id}/{path}"), json!({"used": 1}))
+            .post(
+                &format!("/api/v1/reservations/{id}/{path}"),
+                json!({"used": 1}),
+            )
             .await;
         assert_eq!(s, 409, "{path} after the end");
     }
@@ -295,7 +304,10 @@ async fn reserve_commit_release_and_charge_with_their_refusals() {
         .select((edrs::edr_type, edrs::called_number, edrs::duration_s))
         .first(&mut app.db())
         .unwrap();
-    assert_eq!((kind.as_str(), number.as_deref(), duration), ("charge", Some("4790000000"), Some(30)));
+    assert_eq!(
+        (kind.as_str(), number.as_deref(), duration),
+        ("charge", Some("4790000000"), Some(30))
+    );
     let (s, _) = api
         .post(
             "/api/v1/wallets/800002/charges",
@@ -304,30 +316,80 @@ async fn reserve_commit_release_and_charge_with_their_refusals() {
         .await;
     assert_eq!(s, 409);
     assert_eq!(api.balance("800002").await, (700, 700, 0));
-    assert_eq!(edr_costs(&app, wallet), 1000 - 700 - 1000, "EDR costs: bucket −1000, then 250 and 50 charged");
+    assert_eq!(
+        edr_costs(&app, wallet),
+        1000 - 700 - 1000,
+        "EDR costs: bucket −1000, then 250 and 50 charged"
+    );
 
     // Refusals change nothing and answer JSON.
-    let before = reservations::table.count().get_result::<i64>(&mut app.db()).unwrap();
+    let before = reservations::table
+        .count()
+        .get_result::<i64>(&mut app.db())
+        .unwrap();
     let cases: Vec<(u16, String)> = vec![
-        (422, json!({"balance_type": "NOPE", "amount": 1}).to_string()),
-        (422, json!({"balance_type": "GENERAL_CASH", "amount": 0}).to_string()),
-        (422, json!({"balance_type": "GENERAL_CASH", "amount": -5}).to_string()),
-        (422, json!({"balance_type": "GENERAL_CASH", "amount": 1_000_000_000_000_001_i64}).to_string()),
-        (422, json!({"balance_type": "GENERAL_CASH", "amount": 1, "expires_in_s": 0}).to_string()),
-        (422, json!({"balance_type": "GENERAL_CASH", "amount": 1, "called_number": "abc"}).to_string()),
-        (400, json!({"balance_type": "GENERAL_CASH", "amount": "1"}).to_string()),
-        (400, json!({"balance_type": "GENERAL_CASH", "amount": 1.5}).to_string()),
-        (400, json!({"balance_type": "GENERAL_CASH", "amount": 1e30}).to_string()),
+        (
+            422,
+            json!({"balance_type": "NOPE", "amount": 1}).to_string(),
+        ),
+        (
+            422,
+            json!({"balance_type": "GENERAL_CASH", "amount": 0}).to_string(),
+        ),
+        (
+            422,
+            json!({"balance_type": "GENERAL_CASH", "amount": -5}).to_string(),
+        ),
+        (
+            422,
+            json!({"balance_type": "GENERAL_CASH", "amount": 1_000_000_000_000_001_i64})
+                .to_string(),
+        ),
+        (
+            422,
+            json!({"balance_type": "GENERAL_CASH", "amount": 1, "expires_in_s": 0}).to_string(),
+        ),
+        (
+            422,
+            json!({"balance_type": "GENERAL_CASH", "amount": 1, "called_number": "abc"})
+                .to_string(),
+        ),
+        (
+            400,
+            json!({"balance_type": "GENERAL_CASH", "amount": "1"}).to_string(),
+        ),
+        (
+            400,
+            json!({"balance_type": "GENERAL_CASH", "amount": 1.5}).to_string(),
+        ),
+        (
+            400,
+            json!({"balance_type": "GENERAL_CASH", "amount": 1e30}).to_string(),
+        ),
         (400, json!({"amount": 1}).to_string()),
-        (400, "{\"balance_type\": \"GENERAL_CASH\", \"amount\": 1".to_string()),
+        (
+            400,
+            "{\"balance_type\": \"GENERAL_CASH\", \"amount\": 1".to_string(),
+        ),
         (400, "[]".to_string()),
         (400, "".to_string()),
-        (400, json!({"balance_type": "GENERAL\u{0}CASH", "amount": 1}).to_string()),
-        (400, json!({"balance_type": "GENERAL_CASH", "amount": 1, "called_number": "12\u{1b}3"}).to_string()),
+        (
+            400,
+            json!({"balance_type": "GENERAL\u{0}CASH", "amount": 1}).to_string(),
+        ),
+        (
+            400,
+            json!({"balance_type": "GENERAL_CASH", "amount": 1, "called_number": "12\u{1b}3"})
+                .to_string(),
+        ),
     ];
     for (want, body) in cases {
         let (s, v) = api
-            .send("POST", "/api/v1/wallets/800002/reservations", Some(body.clone()))
+            .send(
+                "POST",
+                "/api/v1/wallets/800002/reservations",
+                Some(body.clone()),
+            )
             .await;
         assert_eq!(s, want, "{body} → {v}");
     }
@@ -337,11 +399,16 @@ async fn reserve_commit_release_and_charge_with_their_refusals() {
         .post("/api/v1/reservations/notanumber/commit", json!({"used": 1}))
         .await;
     assert_eq!(s, 404);
-    let (s, _) = api.post("/api/v1/reservations/999999/commit", json!({"used": 1})).await;
+    let (s, _) = api
+        .post("/api/v1/reservations/999999/commit", json!({"used": 1}))
+        .await;
     assert_eq!(s, 404);
     let (s, _) = Api::new(&app, None).reserve("800002", 1, 60).await;
     assert_eq!(s, 401);
-    let after = reservations::table.count().get_result::<i64>(&mut app.db()).unwrap();
+    let after = reservations::table
+        .count()
+        .get_result::<i64>(&mut app.db())
+        .unwrap();
     assert_eq!(before, after);
     assert_eq!(api.balance("800002").await, (700, 700, 0));
 }
@@ -355,8 +422,12 @@ async fn max_concurrent_open_reservations_answer_429() {
     let (_, v) = api.reserve("800003", 100, 600).await;
     let second = v["id"].as_i64().unwrap();
     assert_eq!(api.reserve("800003", 100, 600).await.0, 429);
-    api.send("POST", &format!("/api/v1/reservations/{second}/release"), None)
-        .await;
+    api.send(
+        "POST",
+        &format!("/api/v1/reservations/{second}/release"),
+        None,
+    )
+    .await;
     assert_eq!(api.reserve("800003", 100, 600).await.0, 201);
 }
 
@@ -380,12 +451,23 @@ async fn forty_concurrent_reservations_of_one_on_ten_grant_exactly_ten() {
     let (_, wallet) = funded_wallet(&app, "800004", "10.00", "100").await;
     let api = Api::new(&app, Some(&make_token(&app, 1).await));
     let statuses = race(40, |_| {
-        let api = Api { client: reqwest::Client::new(), ..api.clone() };
+        let api = Api {
+            client: reqwest::Client::new(),
+            ..api.clone()
+        };
         async move { api.reserve("800004", 100, 600).await.0 }
     })
     .await;
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 10, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 30, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        30,
+        "{statuses:?}"
+    );
     assert_eq!(api.balance("800004").await, (1000, 0, 1000));
     // Committing them all charges exactly the balance: zero overdraft.
     let ids: Vec<i64> = reservations::table
@@ -394,18 +476,28 @@ async fn forty_concurrent_reservations_of_one_on_ten_grant_exactly_ten() {
         .load(&mut app.db())
         .unwrap();
     let statuses = race(ids.len(), |i| {
-        let api = Api { client: reqwest::Client::new(), ..api.clone() };
+        let api = Api {
+            client: reqwest::Client::new(),
+            ..api.clone()
+        };
         let id = ids[i];
         async move {
-            api.post(&format!("/api/v1/reservations/{id}/commit"), json!({"used": 100}))
-                .await
-                .0
+            api.post(
+                &format!("/api/v1/reservations/{id}/commit"),
+                json!({"used": 100}),
+            )
+            .await
+            .0
         }
     })
     .await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     assert_eq!(api.balance("800004").await, (0, 0, 0));
-    assert_eq!(edr_costs(&app, wallet), 0, "−1000 credited, 10 × 100 charged");
+    assert_eq!(
+        edr_costs(&app, wallet),
+        0,
+        "−1000 credited, 10 × 100 charged"
+    );
 }
 
 #[tokio::test]
@@ -414,7 +506,10 @@ async fn twenty_concurrent_charges_of_one_on_ten_succeed_ten_times() {
     let (_, wallet) = funded_wallet(&app, "800005", "10.00", "1").await;
     let api = Api::new(&app, Some(&make_token(&app, 1).await));
     let statuses = race(20, |_| {
-        let api = Api { client: reqwest::Client::new(), ..api.clone() };
+        let api = Api {
+            client: reqwest::Client::new(),
+            ..api.clone()
+        };
         async move {
             api.post(
                 "/api/v1/wallets/800005/charges",
@@ -425,8 +520,16 @@ async fn twenty_concurrent_charges_of_one_on_ten_succeed_ten_times() {
         }
     })
     .await;
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 10, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 10, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        10,
+        "{statuses:?}"
+    );
     assert_eq!(api.balance("800005").await, (0, 0, 0));
     let charges: i64 = edrs::table
         .filter(edrs::wallet_id.eq(wallet))
@@ -446,24 +549,41 @@ async fn concurrent_commits_of_one_reservation_charge_once() {
     let (_, v) = api.reserve("800006", 400, 600).await;
     let id = v["id"].as_i64().unwrap();
     let statuses = race(16, |i| {
-        let api = Api { client: reqwest::Client::new(), ..api.clone() };
+        let api = Api {
+            client: reqwest::Client::new(),
+            ..api.clone()
+        };
         async move {
             if i % 4 == 3 {
                 api.send("POST", &format!("/api/v1/reservations/{id}/release"), None)
                     .await
                     .0
             } else {
-                api.post(&format!("/api/v1/reservations/{id}/commit"), json!({"used": 400}))
-                    .await
-                    .0
+                api.post(
+                    &format!("/api/v1/reservations/{id}/commit"),
+                    json!({"used": 400}),
+                )
+                .await
+                .0
             }
         }
     })
     .await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 15, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        15,
+        "{statuses:?}"
+    );
     let (total, _, reserved) = api.balance("800006").await;
-    assert!(total == 600 || total == 1000, "charged once or released: {total}");
+    assert!(
+        total == 600 || total == 1000,
+        "charged once or released: {total}"
+    );
     assert_eq!(reserved, 0);
     let ends: i64 = edrs::table
         .filter(edrs::wallet_id.eq(wallet))
@@ -539,11 +659,16 @@ async fn the_reservations_panel_commits_revokes_and_deletes_with_a_reason() {
         .post_form("/admin/settings", &[("audit_financial_changes", "on")])
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let page = app.get_html(&format!("/reservations/{}/commit", ids[0])).await;
+    let page = app
+        .get_html(&format!("/reservations/{}/commit", ids[0]))
+        .await;
     assert!(page.contains("name=\"change_reason\""));
     // Without a reason while auditing is on: 422, nothing changed.
     let r = app
-        .post_form(&format!("/reservations/{}/commit", ids[0]), &[("change_reason", "")])
+        .post_form(
+            &format!("/reservations/{}/commit", ids[0]),
+            &[("change_reason", "")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422);
     assert_eq!(api.balance("800008").await, (1000, 600, 400));
@@ -563,7 +688,10 @@ async fn the_reservations_panel_commits_revokes_and_deletes_with_a_reason() {
     // Commit charged 100, revoke nothing, delete nothing, delete with charge 100.
     assert_eq!(api.balance("800008").await, (800, 800, 0));
     let r = app
-        .post_form(&format!("/reservations/{}/revoke", ids[0]), &[("change_reason", "again")])
+        .post_form(
+            &format!("/reservations/{}/revoke", ids[0]),
+            &[("change_reason", "again")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 409, "ended already");
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
@@ -578,7 +706,13 @@ async fn the_reservations_panel_commits_revokes_and_deletes_with_a_reason() {
         .load(&mut app.db())
         .unwrap();
     assert_eq!(reasons, vec![Some("customer call".to_string()); 2]);
-    assert_eq!(app.get("/reservations/1/frobnicate").await.status().as_u16(), 404);
+    assert_eq!(
+        app.get("/reservations/1/frobnicate")
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -595,9 +729,15 @@ async fn the_openapi_document_describes_every_endpoint() {
         ("post", "/api/v1/reservations/{id}/release"),
         ("post", "/api/v1/wallets/{wallet_ref}/charges"),
     ] {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path} in the document");
         assert!(
-            page.contains(&format!("data-endpoint=\"{} {path}\"", method.to_uppercase())),
+            doc["paths"][path][method].is_object(),
+            "{method} {path} in the document"
+        );
+        assert!(
+            page.contains(&format!(
+                "data-endpoint=\"{} {path}\"",
+                method.to_uppercase()
+            )),
             "{method} {path} on the page"
         );
     }

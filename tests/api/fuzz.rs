@@ -832,11 +832,9 @@ impl Fuzz {
                 1 => nasty(rng, &self.ids).chars().take(64).collect(),
                 _ => wallet_ref.to_string(),
             };
-            let target = percent_encoding::utf8_percent_encode(
-                &target,
-                percent_encoding::NON_ALPHANUMERIC,
-            )
-            .to_string();
+            let target =
+                percent_encoding::utf8_percent_encode(&target, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
             let id = if rng.gen_bool(0.7) {
                 reserved[rng.gen_range(0..reserved.len())].to_string()
             } else {
@@ -872,7 +870,9 @@ impl Fuzz {
             let body: Vec<u8> = match rng.gen_range(0..10) {
                 0 => Vec::new(),
                 1 => nasty(rng, &self.ids).into_bytes(),
-                2 => (0..rng.gen_range(1..200)).map(|_| rng.gen::<u8>()).collect(),
+                2 => (0..rng.gen_range(1..200))
+                    .map(|_| rng.gen::<u8>())
+                    .collect(),
                 3 => b"{\"balance_type\": \"GENERAL_CASH\", \"amount\": 1".to_vec(),
                 4 => format!("{{\"amount\": 1, \"balance_type\": \"{}\"}}", "\\u0000").into_bytes(),
                 _ => {
@@ -910,7 +910,9 @@ impl Fuzz {
             let mut req = if method == "GET" {
                 client.get(format!("{}{path}", self.app.address))
             } else {
-                client.post(format!("{}{path}", self.app.address)).body(body.clone())
+                client
+                    .post(format!("{}{path}", self.app.address))
+                    .body(body.clone())
             };
             if let Some(a) = &auth {
                 req = req.header("authorization", a);
@@ -1153,7 +1155,8 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         answers: Default::default(),
     };
 
-    fz.json_api(&api_token, &wallet_ref, &reserved[..4], cases).await;
+    fz.json_api(&api_token, &wallet_ref, &reserved[..4], cases)
+        .await;
 
     // Pages whose forms are fuzzed, in an order that keeps the fixtures alive as long as they
     // are needed: edits first, then the portal, then changes of status, then deletions.

@@ -7,11 +7,11 @@ use crate::db::models::audit::AuditEntry;
 use crate::db::models::balance::Bucket;
 use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
+use crate::domain::charging::ReservationState;
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
     date_input_value, date_time_input_value, BarringListType, FfService, WalletState, WalletType,
 };
-use crate::domain::charging::ReservationState;
 use crate::domain::subscriber_rules::CommentPrivilege;
 use crate::domain::{Amount, FormState, Unit, Zone};
 use crate::routes::history::HistoryView;
@@ -593,11 +593,7 @@ fn bucket_view(m: &WalletMoney, k: &Bucket, u: Unit, refused: &FormState) -> Buc
     }
 }
 
-fn money_views(
-    d: &EditData,
-    refused: &FormState,
-    zone: &Zone,
-) -> Vec<MoneyView> {
+fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView> {
     d.money
         .iter()
         .zip(d.wallets.iter())

@@ -7,7 +7,9 @@ use crate::auth::{CsrfForm, Editor};
 use crate::domain::{Amount, FormState};
 use crate::error::{AppError, AppResult};
 use crate::routes::{render, see_other, Layout};
-use crate::service::charging::panel::{self as service, PanelAction, PanelOutcome, ReservationInfo};
+use crate::service::charging::panel::{
+    self as service, PanelAction, PanelOutcome, ReservationInfo,
+};
 use crate::state::{with_conn, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -47,7 +49,11 @@ fn page(
         PanelAction::Commit => (
             format!("Commit reservation {}?", r.id),
             "Commit",
-            format!("{} of {} will be charged.", show(r.amount), info.balance_code),
+            format!(
+                "{} of {} will be charged.",
+                show(r.amount),
+                info.balance_code
+            ),
         ),
         PanelAction::Revoke => (
             format!("Revoke reservation {}?", r.id),
@@ -119,15 +125,20 @@ pub async fn act(
     let reason = form.0.get("change_reason").unwrap_or("").to_string();
     let by = editor.0.clone();
     let typed = reason.clone();
-    let outcome =
-        with_conn(&state, move |conn| service::act(conn, &by, id, action, &typed)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        service::act(conn, &by, id, action, &typed)
+    })
+    .await?;
     match outcome {
         PanelOutcome::Done {
             subscriber_id,
             state,
         } => {
-            FlashMessage::success(format!("Reservation {id}: {}.", state.label().to_lowercase()))
-                .send();
+            FlashMessage::success(format!(
+                "Reservation {id}: {}.",
+                state.label().to_lowercase()
+            ))
+            .send();
             Ok(see_other(&format!(
                 "/subscribers/{subscriber_id}#p-reservations"
             )))

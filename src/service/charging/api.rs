@@ -11,8 +11,8 @@ use crate::db::models::wallet::{self, Wallet};
 use crate::db::models::WalletId;
 use crate::db::DbConnection;
 use crate::domain::balance::EdrType;
-use crate::domain::charging::{called_number, has_control, positive_amount, BearerToken};
 use crate::domain::charging::ReservationState;
+use crate::domain::charging::{called_number, has_control, positive_amount, BearerToken};
 use crate::domain::subscriber::WalletState;
 use crate::service::money::debit;
 
@@ -89,7 +89,9 @@ fn wallet_of(conn: &mut DbConnection, c: ApiClient, wallet_ref: &str) -> Outcome
 fn balance_type(conn: &mut DbConnection, w: &Wallet, code: &str) -> Outcome<BalanceType> {
     match balance::type_by_code(conn, w.service_provider_id, &code.to_ascii_uppercase())? {
         Some(bt) => Ok(bt),
-        None => invalid(format!("The wallet's provider has no balance type {code:?}.")),
+        None => invalid(format!(
+            "The wallet's provider has no balance type {code:?}."
+        )),
     }
 }
 
@@ -102,13 +104,16 @@ fn chargeable(w: &Wallet) -> Outcome<()> {
     }
 }
 
+/// One balance of a held wallet: its buckets, what is available, and every open reservation
+/// of the wallet (balance type, amount).
+struct Coverage {
+    current: Option<balance::Balance>,
+    available: i64,
+    held: Vec<(i64, i64)>,
+}
+
 /// Total, reserved and available of one balance type at `now`, the wallet being held.
-fn coverage(
-    conn: &mut DbConnection,
-    w: &Wallet,
-    bt: &BalanceType,
-    now: i64,
-) -> Outcome<(Option<balance::Balance>, i64, Vec<(i64, i64)>)> {
+fn coverage(conn: &mut DbConnection, w: &Wallet, bt: &BalanceType, now: i64) -> Outcome<Coverage> {
     let current = balance::one(conn, WalletId(w.id), bt)?;
     let held = reservation::held(conn, w.id, now)?;
     let reserved: i64 = held
@@ -117,7 +122,11 @@ fn coverage(
         .map(|(_, a)| *a)
         .sum();
     let total = current.as_ref().map(|b| b.total_at(now)).unwrap_or(0);
-    Ok((current, total - reserved, held))
+    Ok(Coverage {
+        current,
+        available: total - reserved,
+        held,
+    })
 }
 
 /// `GET /api/v1/wallets/{wallet_ref}`.
@@ -181,11 +190,11 @@ pub fn reserve(
         let bt = balance_type(conn, &w, &code)?;
         chargeable(&w)?;
         let now = crate::db::now();
-        let (_, available, held) = coverage(conn, &w, &bt, now)?;
-        if held.len() as i64 >= i64::from(w.max_concurrent) {
+        let c = coverage(conn, &w, &bt, now)?;
+        if c.held.len() as i64 >= i64::from(w.max_concurrent) {
             return refuse(Refusal::TooMany);
         }
-        if available - amount < debit::floor(&w, &bt) {
+        if c.available - amount < debit::floor(&w, &bt) {
             return refuse(Refusal::NotCovered);
         }
         Ok(reservation::insert(
@@ -233,7 +242,10 @@ pub(crate) fn end_reservation(
     now: i64,
 ) -> Outcome<Ended> {
     let fresh = reservation::find(conn, r.id)?.ok_or(super::Fail::Refused(Refusal::NotFound))?;
-    let api_end = matches!(state, ReservationState::Committed | ReservationState::Released);
+    let api_end = matches!(
+        state,
+        ReservationState::Committed | ReservationState::Released
+    );
     if fresh.state != ReservationState::Open || (api_end && fresh.expires_at <= now) {
         return refuse(Refusal::Ended(format!(
             "Reservation {} has ended already ({}).",
@@ -245,7 +257,8 @@ pub(crate) fn end_reservation(
             }
         )));
     }
-    let w = wallet::find(conn, WalletId(r.wallet_id))?.ok_or(super::Fail::Refused(Refusal::NotFound))?;
+    let w = wallet::find(conn, WalletId(r.wallet_id))?
+        .ok_or(super::Fail::Refused(Refusal::NotFound))?;
     let writes_edr = state == ReservationState::Committed || charge > 0;
     let edr_id = if writes_edr {
         let bt = balance::find_type(conn, r.balance_type_id)?
@@ -387,11 +400,11 @@ pub fn charge(
         let bt = balance_type(conn, &w, &code)?;
         chargeable(&w)?;
         let now = crate::db::now();
-        let (current, available, _) = coverage(conn, &w, &bt, now)?;
-        if available - amount < debit::floor(&w, &bt) {
+        let c = coverage(conn, &w, &bt, now)?;
+        if c.available - amount < debit::floor(&w, &bt) {
             return refuse(Refusal::NotCovered);
         }
-        let part = debit::debit(conn, WalletId(w.id), &bt, current.as_ref(), amount, now)?;
+        let part = debit::debit(conn, WalletId(w.id), &bt, c.current.as_ref(), amount, now)?;
         let subscriber = wallet::holder_ids(conn, w.id)?.first().copied();
         Ok(edr::insert(
             conn,

@@ -41,7 +41,9 @@ pub fn run(conn: &mut DbConnection) -> usize {
             Ok(()) => released += 1,
             // Another instance (or the API) ended it first.
             Err(Fail::Refused(Refusal::Ended(_) | Refusal::NotFound)) => {}
-            Err(e) => tracing::warn!(reservation = r.id, error = ?e, "expiring a reservation failed"),
+            Err(e) => {
+                tracing::warn!(reservation = r.id, error = ?e, "expiring a reservation failed")
+            }
         }
     }
     if released > 0 {

@@ -17,7 +17,6 @@ use crate::domain::subscriber::ChangeReason;
 use crate::error::{AppError, AppResult};
 use crate::service::audit::{Action, AuditEvent, ObjectKind};
 
-
 /// Which action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PanelAction {
@@ -61,7 +60,10 @@ pub struct ReservationInfo {
 pub fn find(conn: &mut DbConnection, by: &CurrentOperator, id: i64) -> AppResult<ReservationInfo> {
     let r = reservation::find(conn, id)?.ok_or(AppError::NotFound)?;
     let w = wallet::find(conn, WalletId(r.wallet_id))?
-        .filter(|w| by.service_provider_id.is_none_or(|p| p == w.service_provider_id))
+        .filter(|w| {
+            by.service_provider_id
+                .is_none_or(|p| p == w.service_provider_id)
+        })
         .ok_or(AppError::NotFound)?;
     let bt = balance::find_type(conn, r.balance_type_id)?.ok_or(AppError::NotFound)?;
     let subscriber_id = *wallet::holder_ids(conn, w.id)?

@@ -86,7 +86,10 @@ pub fn create(conn: &mut DbConnection, actor: &str, form: &TokenForm) -> AppResu
         .ok()
         .filter(|id| providers.iter().any(|p| p.id == *id));
     if provider.is_none() {
-        f.error("service_provider_id", "Choose a service provider from the list.");
+        f.error(
+            "service_provider_id",
+            "Choose a service provider from the list.",
+        );
     }
     let (Some(name), Some(provider)) = (name, provider) else {
         return Ok(Created::Invalid(f));
