@@ -9,7 +9,8 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/selfcare_charging bash bench/charging.sh
 #
 # Knobs (environment): CLIENTS=64, SECS=30 (per run), WALLETS=10000, SKIP_BUILD=1 (use
-# target/release/selfcare as it is), WORKERS= (server workers; default one per core).
+# target/$PROFILE/selfcare as it is), WORKERS= (server workers; default one per core),
+# PROFILE=release (debug: the dev build, for a quick look only; its figures are not comparable).
 # Results: bench/out/charging-<engine>.txt. All traffic stays on 127.0.0.1.
 set -euo pipefail
 
@@ -45,15 +46,17 @@ wait_http() {
     return 1
 }
 
+PROFILE=${PROFILE:-release}
+FLAG=$([ "$PROFILE" = release ] && echo --release || true)
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-    log "cargo build --release --bin selfcare"
-    cargo build --release --bin selfcare
+    log "cargo build $FLAG --bin selfcare"
+    cargo build $FLAG --bin selfcare
 fi
-log "cargo build --release --example charging"
-cargo build --release --example charging
+log "cargo build $FLAG --example charging"
+cargo build $FLAG --example charging
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-SELFCARE="$TARGET_DIR/release/selfcare"
-CLIENT="$TARGET_DIR/release/examples/charging"
+SELFCARE="$TARGET_DIR/$PROFILE/selfcare"
+CLIENT="$TARGET_DIR/$PROFILE/examples/charging"
 [ -x "$SELFCARE" ] || die "missing $SELFCARE"
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -74,7 +77,7 @@ DATABASE_URL=$URL SELFCARE_ADMIN_PASSWORD=$ADMIN_PASSWORD "$SELFCARE" demo-data 
     || { tail -n 20 "$OUT/charging-$ENGINE-demo.log" >&2; die "demo-data failed"; }
 
 log "[$ENGINE] selfcare serve on $ADDR"
-DATABASE_URL=$URL SELFCARE_BIND=$ADDR SELFCARE_ADMIN_PASSWORD=$ADMIN_PASSWORD \
+env DATABASE_URL=$URL SELFCARE_BIND=$ADDR SELFCARE_ADMIN_PASSWORD=$ADMIN_PASSWORD \
     ${WORKERS:+SELFCARE_WORKERS=$WORKERS} RUST_LOG=${RUST_LOG:-warn} \
     "$SELFCARE" serve >"$OUT/charging-$ENGINE-serve.log" 2>&1 &
 SERVER=$!
@@ -83,7 +86,7 @@ wait_http "http://$ADDR/healthz" 60 || die "/healthz did not answer (see $OUT/ch
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); engine: $ENGINE"
+    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); engine: $ENGINE; build: $PROFILE"
 } >"$RESULT"
 RC=0
 for n in 1 "$WALLETS"; do
