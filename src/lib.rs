@@ -1,5 +1,6 @@
 //! Selfcare: the service provider's portal for customers, sites, access links and subscribers.
 
+pub mod api; // the JSON API (charging), its OpenAPI document and docs page
 pub mod auth; // sessions, passwords, throttling, CSRF, guards
 pub mod cli; // commands besides `serve`: create-operator, demo-data
 pub mod config; // settings and the command line

@@ -69,7 +69,10 @@ impl Application {
             pool.clone(),
             settings.export_dir.clone().into(),
             &jobs,
-            crate::lists::spec::prepare,
+            crate::export::jobs::WorkerSteps {
+                prepare: crate::lists::spec::prepare,
+                periodic: crate::service::charging::expiry::run,
+            },
         )?;
         let state = web::Data::from(Arc::new(AppState {
             pool,
@@ -274,6 +277,7 @@ fn run(
             .app_data(crate::routes::form_config())
             .app_data(crate::routes::query_config())
             .app_data(crate::routes::path_config())
+            .configure(crate::api::configure)
             .configure(crate::routes::configure)
     })
     .workers(workers)

@@ -590,6 +590,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        name -> Text,
+        token_hash -> Text,
+        created_by -> Text,
+        created_at -> Int8,
+        last_used_at -> Nullable<Int8>,
+        revoked_at -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     cdr_imports (id) {
         id -> Int8,
         service_provider_id -> Nullable<Int8>,
@@ -613,6 +626,25 @@ diesel::table! {
         dest_prefix -> Text,
         cost_minor -> Int8,
         import_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        wallet_id -> Int8,
+        balance_type_id -> Int8,
+        amount -> Int8,
+        used -> Nullable<Int8>,
+        state -> Text,
+        charge_on_delete -> Bool,
+        called_number -> Nullable<Text>,
+        expires_at -> Int8,
+        created_at -> Int8,
+        ended_at -> Nullable<Int8>,
+        how_ended -> Nullable<Text>,
+        edr_id -> Nullable<Int8>,
     }
 }
 
@@ -734,6 +766,9 @@ diesel::joinable!(voucher_batches -> balance_types (balance_type_id));
 
 diesel::joinable!(payments -> customers (customer_id));
 diesel::joinable!(cdrs -> customers (customer_id));
+diesel::joinable!(api_tokens -> service_providers (service_provider_id));
+diesel::joinable!(reservations -> wallets (wallet_id));
+diesel::joinable!(reservations -> balance_types (balance_type_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     payments,
@@ -741,6 +776,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cdrs,
     access_links,
     activation_bonuses,
+    api_tokens,
     app_settings,
     audit_log,
     balance_buckets,
@@ -771,6 +807,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     packages,
     product_type_limits,
     product_types,
+    reservations,
     restricted_parties,
     service_providers,
     sip_devices,

@@ -32,6 +32,8 @@ choice!(
         Activation => "activation", "Wallet activation";
         Reversal => "reversal", "Reversal";
         Recharge => "recharge", "Voucher recharge";
+        Reservation => "reservation", "Reservation";
+        Charge => "charge", "Charge";
     ]
 );
 choice!(

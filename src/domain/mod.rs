@@ -4,6 +4,7 @@
 mod address_list;
 pub mod balance;
 pub mod billing;
+pub mod charging;
 mod choices;
 mod color;
 mod contact;

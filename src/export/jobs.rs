@@ -75,6 +75,20 @@ impl JobSignal {
 /// Turns a job's stored spec into the export to write.
 pub type Prepare = fn(&str) -> anyhow::Result<Prepared>;
 
+/// Other periodic work of the worker, given at start-up (the layers above know what it is):
+/// e.g. releasing expired reservations. Returns how much it did.
+pub type Periodic = fn(&mut crate::db::DbConnection) -> usize;
+
+/// How often the periodic step runs at most.
+const PERIODIC_EVERY: Duration = Duration::from_secs(1);
+
+/// What the worker is started with.
+#[derive(Clone, Copy)]
+pub struct WorkerSteps {
+    pub prepare: Prepare,
+    pub periodic: Periodic,
+}
+
 /// Attempts to start the worker thread before the start-up gives up.
 const SPAWN_TRIES: u32 = 5;
 
@@ -87,7 +101,7 @@ pub fn spawn_worker(
     pool: DbPool,
     dir: PathBuf,
     signal: &Arc<JobSignal>,
-    prepare: Prepare,
+    steps: WorkerSteps,
 ) -> anyhow::Result<()> {
     let weak: Weak<JobSignal> = Arc::downgrade(signal);
     let name = format!("{}-{}", std::process::id(), rand::random::<u32>());
@@ -96,7 +110,7 @@ pub fn spawn_worker(
         let (pool, dir, weak, name) = (pool.clone(), dir.clone(), weak.clone(), name.clone());
         match std::thread::Builder::new()
             .name("export-worker".into())
-            .spawn(move || supervise(pool, dir, weak, name, prepare))
+            .spawn(move || supervise(pool, dir, weak, name, steps))
         {
             Ok(_) => return Ok(()),
             Err(e) => {
@@ -114,8 +128,14 @@ pub fn spawn_worker(
 
 /// Runs the worker loop, restarting it after a panic (a bug in one export must not stop every
 /// later one).
-fn supervise(pool: DbPool, dir: PathBuf, signal: Weak<JobSignal>, name: String, prepare: Prepare) {
-    supervise_loop(pool, dir, signal.clone(), name, prepare);
+fn supervise(
+    pool: DbPool,
+    dir: PathBuf,
+    signal: Weak<JobSignal>,
+    name: String,
+    steps: WorkerSteps,
+) {
+    supervise_loop(pool, dir, signal.clone(), name, steps);
     if let Some(sig) = signal.upgrade() {
         sig.mark_ended();
     }
@@ -126,7 +146,7 @@ fn supervise_loop(
     dir: PathBuf,
     signal: Weak<JobSignal>,
     name: String,
-    prepare: Prepare,
+    steps: WorkerSteps,
 ) {
     loop {
         let run = std::panic::AssertUnwindSafe(|| {
@@ -135,7 +155,7 @@ fn supervise_loop(
                 dir.clone(),
                 signal.clone(),
                 name.clone(),
-                prepare,
+                steps,
             )
         });
         match std::panic::catch_unwind(run) {
@@ -156,8 +176,9 @@ fn worker_loop(
     dir: PathBuf,
     signal: Weak<JobSignal>,
     name: String,
-    prepare: Prepare,
+    steps: WorkerSteps,
 ) {
+    let mut last_periodic = Instant::now() - PERIODIC_EVERY;
     let mut last_tidy = Instant::now() - Duration::from_secs(3600);
     let mut last_trim = Instant::now();
     loop {
@@ -169,6 +190,12 @@ fn worker_loop(
         if last_tidy.elapsed() > Duration::from_secs(60) {
             remove_expired(&pool);
             last_tidy = Instant::now();
+        }
+        if last_periodic.elapsed() >= PERIODIC_EVERY {
+            if let Ok(mut conn) = pool.get() {
+                (steps.periodic)(&mut conn);
+            }
+            last_periodic = Instant::now();
         }
         if last_trim.elapsed() > TRIM_EVERY {
             release_memory(&pool);
@@ -182,9 +209,9 @@ fn worker_loop(
         match claimed {
             Some(job) => {
                 drop(sig);
-                run(&pool, &dir, job, prepare);
+                run(&pool, &dir, job, steps.prepare);
             }
-            None => sig.wait(IDLE_POLL),
+            None => sig.wait(IDLE_POLL.min(PERIODIC_EVERY)),
         }
     }
 }

@@ -54,6 +54,9 @@ pub async fn refuse_control_characters(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if path_has_control(req.path()) || has_control(&decoded(req.query_string().as_bytes()), false) {
+        if is_api(&req) {
+            return Ok(refuse(req, MESSAGE));
+        }
         return Err(AppError::BadRequest(MESSAGE.into()).into());
     }
     if is_urlencoded(&req) {
@@ -77,8 +80,19 @@ pub async fn refuse_control_characters(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
-/// The 400 page, answered here (not raised) so the outer middleware still sees a response.
+/// The JSON API answers in JSON, errors included.
+fn is_api(req: &ServiceRequest) -> bool {
+    req.path().starts_with("/api/")
+}
+
+/// The 400 page (JSON under `/api/`), answered here (not raised) so the outer middleware
+/// still sees a response.
 fn refuse<B>(req: ServiceRequest, message: &str) -> ServiceResponse<EitherBody<B>> {
+    if is_api(&req) {
+        let resp =
+            actix_web::HttpResponse::BadRequest().json(serde_json::json!({ "error": message }));
+        return req.into_response(resp).map_into_right_body();
+    }
     req.error_response(AppError::BadRequest(message.into()))
         .map_into_right_body()
 }

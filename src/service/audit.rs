@@ -41,6 +41,8 @@ crate::domain::choice!(
         CdrImport => "cdr_import", "CDR import";
         ExchangeRate => "exchange_rate", "Exchange rate";
         VoucherBatch => "voucher_batch", "Voucher batch";
+        ApiToken => "api_token", "API token";
+        Reservation => "reservation", "Reservation";
     ]
 );
 
@@ -63,6 +65,9 @@ crate::domain::choice!(
         SetBonus => "set_bonus", "Set activation bonus";
         Reverse => "reverse", "Reverse charge";
         Recharge => "recharge", "Voucher recharge";
+        Revoke => "revoke", "Revoke";
+        Commit => "commit", "Commit";
+        Expire => "expire", "Expire";
     ]
 );
 

@@ -6,6 +6,7 @@ pub mod access;
 pub mod audit;
 pub mod billing;
 pub mod brandings;
+pub mod charging;
 pub mod compliance;
 pub mod customers;
 pub mod exports;

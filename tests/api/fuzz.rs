@@ -123,6 +123,11 @@ const POST_ROUTES: &[&str] = &[
     "/subscribers/{id}/edrs/export.{fmt}",
     "/admin/vouchers",
     "/operators/{id}/edr-masking",
+    "/admin/api-tokens",
+    "/admin/api-tokens/{id}/revoke",
+    "/reservations/{id}/commit",
+    "/reservations/{id}/revoke",
+    "/reservations/{id}/delete",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -591,8 +596,27 @@ fn fingerprint(conn: &mut selfcare::db::PooledConn) -> Vec<i64> {
         restricted_parties::table.count().get_result::<i64>(conn),
         payments::table.count().get_result::<i64>(conn),
         cdrs::table.count().get_result::<i64>(conn),
+        api_tokens::table.count().get_result::<i64>(conn),
+        api_tokens::table
+            .filter(api_tokens::revoked_at.is_not_null())
+            .count()
+            .get_result::<i64>(conn),
+        reservations::table.count().get_result::<i64>(conn),
+        reservations::table
+            .filter(reservations::state.eq("open"))
+            .count()
+            .get_result::<i64>(conn),
+        edrs::table.count().get_result::<i64>(conn),
     ];
     let mut out: Vec<i64> = counts.into_iter().map(|c| c.expect("count rows")).collect();
+    out.push(
+        balance_buckets::table
+            .select(balance_buckets::value)
+            .load::<i64>(conn)
+            .expect("bucket values")
+            .into_iter()
+            .sum(),
+    );
     for versions in [
         customers::table
             .select(customers::version)
@@ -848,6 +872,159 @@ impl Fuzz {
     }
 
     /// GETs `path` with random values in `params` (and now and then an unknown one).
+    /// Posts seeded random and wrong-shape JSON to every endpoint of the charging API, with the
+    /// right token, none or a wrong one: never a 5xx, always a JSON answer, and a refusal
+    /// changes nothing.
+    async fn json_api(&mut self, token: &str, wallet_ref: &str, reserved: &[i64], cases: usize) {
+        let client = reqwest::Client::new();
+        let fields = [
+            "balance_type",
+            "amount",
+            "expires_in_s",
+            "called_number",
+            "charge_on_delete",
+            "used",
+            "duration_s",
+        ];
+        for case in 0..cases * 4 {
+            let rng = &mut self.rng;
+            // Path segments stay short: a 100 KB request line is cut off by the HTTP layer.
+            let target = match rng.gen_range(0..6) {
+                1 => nasty(rng, &self.ids).chars().take(64).collect(),
+                _ => wallet_ref.to_string(),
+            };
+            let target =
+                percent_encoding::utf8_percent_encode(&target, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            let id = if rng.gen_bool(0.7) {
+                reserved[rng.gen_range(0..reserved.len())].to_string()
+            } else {
+                nasty(rng, &self.ids).chars().take(64).collect()
+            };
+            let id = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+            let (method, endpoint) = match case % 6 {
+                0 => ("GET", "/api/v1/wallets/{wallet_ref}"),
+                1 | 2 => ("POST", "/api/v1/wallets/{wallet_ref}/reservations"),
+                3 => ("POST", "/api/v1/wallets/{wallet_ref}/charges"),
+                4 => ("POST", "/api/v1/reservations/{id}/commit"),
+                _ => ("POST", "/api/v1/reservations/{id}/release"),
+            };
+            let path = endpoint
+                .replace("{wallet_ref}", &target)
+                .replace("{id}", &id);
+            // A body: an object of the endpoint's fields with random values of random JSON
+            // types, or something that is not such an object at all.
+            let value = |rng: &mut StdRng, ids: &[String]| -> serde_json::Value {
+                match rng.gen_range(0..9) {
+                    0 => serde_json::Value::Null,
+                    1 => serde_json::json!(rng.gen::<i64>()),
+                    2 => serde_json::json!(rng.gen_range(-5i64..2000)),
+                    3 => serde_json::json!(rng.gen::<f64>() * 1e20),
+                    4 => serde_json::json!([1, "a", {}]),
+                    5 => serde_json::json!({"nested": true}),
+                    6 => serde_json::json!(rng.gen_bool(0.5)),
+                    7 => serde_json::json!("GENERAL_CASH"),
+                    _ => serde_json::json!(nasty(rng, ids)),
+                }
+            };
+            let body: Vec<u8> = match rng.gen_range(0..10) {
+                0 => Vec::new(),
+                1 => nasty(rng, &self.ids).into_bytes(),
+                2 => (0..rng.gen_range(1..200))
+                    .map(|_| rng.gen::<u8>())
+                    .collect(),
+                3 => b"{\"balance_type\": \"GENERAL_CASH\", \"amount\": 1".to_vec(),
+                4 => format!("{{\"amount\": 1, \"balance_type\": \"{}\"}}", "\\u0000").into_bytes(),
+                _ => {
+                    let mut obj = serde_json::Map::new();
+                    for f in fields {
+                        if rng.gen_bool(0.7) {
+                            let v = if rng.gen_bool(0.4) {
+                                match f {
+                                    "balance_type" => serde_json::json!("GENERAL_CASH"),
+                                    "called_number" => serde_json::json!("4712345678"),
+                                    "charge_on_delete" => serde_json::json!(false),
+                                    _ => serde_json::json!(rng.gen_range(1i64..30)),
+                                }
+                            } else {
+                                value(rng, &self.ids)
+                            };
+                            obj.insert(f.to_string(), v);
+                        }
+                    }
+                    serde_json::Value::Object(obj).to_string().into_bytes()
+                }
+            };
+            let auth = match rng.gen_range(0..12) {
+                0 => None,
+                1 => Some("Bearer wrong".to_string()),
+                2 => Some(format!("Basic {token}")),
+                _ => Some(format!("Bearer {token}")),
+            };
+            let content_type = match rng.gen_range(0..8) {
+                0 => None,
+                1 => Some("text/plain"),
+                2 => Some("application/x-www-form-urlencoded"),
+                _ => Some("application/json"),
+            };
+            let mut req = if method == "GET" {
+                client.get(format!("{}{path}", self.app.address))
+            } else {
+                client
+                    .post(format!("{}{path}", self.app.address))
+                    .body(body.clone())
+            };
+            if let Some(a) = &auth {
+                req = req.header("authorization", a);
+            }
+            if let Some(ct) = content_type {
+                req = req.header("content-type", ct);
+            }
+            let before = fingerprint(&mut self.conn);
+            self.requests += 1;
+            let r = req
+                .timeout(Duration::from_secs(60))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("seed {:#x}: {method} {path} failed: {e}", self.seed));
+            let status = r.status().as_u16();
+            let ct = r
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            let text = r.text().await.unwrap_or_default();
+            let shown = String::from_utf8_lossy(&body[..body.len().min(300)]).to_string();
+            assert!(
+                status < 500,
+                "seed {:#x}: {method} {path} answered {status}\nbody: {shown}\nanswer: {text}",
+                self.seed
+            );
+            assert!(
+                ct.starts_with("application/json"),
+                "seed {:#x}: {method} {path} answered {status} in {ct:?}\nbody: {shown}",
+                self.seed
+            );
+            *self
+                .answers
+                .entry((format!("{method} {endpoint}"), status))
+                .or_default() += 1;
+            if (400..500).contains(&status) {
+                let parsed: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                assert!(parsed["error"].is_string(), "an error answer: {text}");
+                assert_eq!(
+                    before,
+                    fingerprint(&mut self.conn),
+                    "seed {:#x}: {method} {path} answered {status} but changed the database\n\
+                     body: {shown}",
+                    self.seed
+                );
+            }
+        }
+    }
+
     async fn query(&mut self, who: Who, path: &str, params: &[&str], cases: usize) {
         for _ in 0..cases {
             let mut enc = form_urlencoded::Serializer::new(String::new());
@@ -972,6 +1149,25 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         .select(schema::edrs::id)
         .first(&mut app.db())
         .expect("the adjustment's EDR");
+    // The charging API: a token, open reservations for the panel's confirmation pages (the
+    // wallet may hold several), and the API's endpoints fuzzed with JSON of every shape.
+    diesel::update(schema::wallets::table.find(wallet))
+        .set(schema::wallets::max_concurrent.eq(20))
+        .execute(&mut app.db())
+        .expect("more concurrent reservations");
+    let wallet_ref: String = schema::wallets::table
+        .find(wallet)
+        .select(schema::wallets::wallet_ref)
+        .first(&mut app.db())
+        .expect("the wallet's reference");
+    let api_token = crate::charging::make_token(&app, 1).await;
+    let api = crate::charging::Api::new(&app, Some(&api_token));
+    let mut reserved = Vec::new();
+    for _ in 0..7 {
+        let (s, v) = api.reserve(&wallet_ref, 10, 3600).await;
+        assert_eq!(s, 201, "{v}");
+        reserved.push(v["id"].as_i64().expect("reservation id"));
+    }
     let operator = app.new_operator("fuzzop", "operator").await;
     let admin_id = app.operator_id("admin").await;
     let r = app
@@ -1104,6 +1300,9 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         answers: Default::default(),
     };
 
+    fz.json_api(&api_token, &wallet_ref, &reserved[..4], cases)
+        .await;
+
     // Pages whose forms are fuzzed, in an order that keeps the fixtures alive as long as they
     // are needed: edits first, then the portal, then changes of status, then deletions.
     let (a, sa, la, b) = (t.a, t.sa, t.la, t.b);
@@ -1161,6 +1360,10 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         format!("/sites/{sa}/links/export.pdf?mode=background"),
         "/links/export.txt?mode=background".to_string(),
         "/subscribers/export.xls?mode=background&card_number=7&match=prefix".to_string(),
+        "/admin/api-tokens".to_string(),
+        format!("/reservations/{}/commit", reserved[4]),
+        format!("/reservations/{}/revoke", reserved[5]),
+        format!("/reservations/{}/delete", reserved[6]),
     ]
     .into_iter()
     .map(|p| (Who::Admin, p))

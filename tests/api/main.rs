@@ -8,6 +8,7 @@ mod authz;
 mod backup;
 mod billing;
 mod brandings;
+mod charging;
 mod cli;
 mod compliance;
 mod customers_create;

@@ -256,7 +256,8 @@ async fn chart_points(b: &Browser, code: &str) -> Option<String> {
 }
 
 #[tokio::test]
-async fn balances_add_a_balance_and_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved_edit() {
+async fn balances_add_a_balance_and_a_bucket_adjust_see_the_chart_change_and_revert_an_unsaved_edit(
+) {
     let Some((app, bins)) = setup().await else {
         return;
     };

@@ -405,3 +405,53 @@ pub fn limits_of(conn: &mut DbConnection, owner: LimitOwner) -> QueryResult<Vec<
         })
         .collect())
 }
+
+/// The wallet's balance of one type with its buckets (`None`: the wallet has none of it).
+pub fn one(
+    conn: &mut DbConnection,
+    wallet: WalletId,
+    balance_type: &BalanceType,
+) -> QueryResult<Option<Balance>> {
+    let id: Option<i64> = wallet_balances::table
+        .filter(wallet_balances::wallet_id.eq(wallet.0))
+        .filter(wallet_balances::balance_type_id.eq(balance_type.id))
+        .select(wallet_balances::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = id else { return Ok(None) };
+    let buckets = balance_buckets::table
+        .filter(balance_buckets::balance_id.eq(id))
+        .order(balance_buckets::id)
+        .select(Bucket::as_select())
+        .load(conn)?;
+    Ok(Some(Balance {
+        id,
+        wallet_id: wallet.0,
+        balance_type: balance_type.clone(),
+        buckets,
+    }))
+}
+
+/// The provider's balance type with this code.
+pub fn type_by_code(
+    conn: &mut DbConnection,
+    provider: i64,
+    code: &str,
+) -> QueryResult<Option<BalanceType>> {
+    balance_types::table
+        .filter(balance_types::service_provider_id.eq(provider))
+        .filter(balance_types::code.eq(code))
+        .select(BalanceType::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets a bucket's value (a debit), leaving its dates.
+pub fn set_bucket_value(conn: &mut DbConnection, id: i64, value: i64) -> QueryResult<usize> {
+    diesel::update(balance_buckets::table.find(id))
+        .set((
+            balance_buckets::value.eq(value),
+            balance_buckets::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)
+}

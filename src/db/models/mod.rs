@@ -1,5 +1,6 @@
 //! Row structs, insert forms, update forms and the queries of each table.
 
+pub mod api_token;
 pub mod audit;
 pub mod balance;
 pub mod billing;
@@ -18,6 +19,7 @@ pub mod packages;
 pub mod preference;
 pub mod ref_data;
 pub mod reference;
+pub mod reservation;
 pub mod session;
 pub mod settings;
 pub mod site;

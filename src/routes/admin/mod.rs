@@ -1,6 +1,7 @@
 //! Admin pages of the subscribers area: reference data (lists the forms choose from) and the
 //! global settings.
 
+pub mod api_tokens;
 pub mod balance_types;
 pub mod exchange_rates;
 pub mod limits;
@@ -12,6 +13,12 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin/settings", web::get().to(settings::page))
+        .route("/admin/api-tokens", web::get().to(api_tokens::list))
+        .route("/admin/api-tokens", web::post().to(api_tokens::create))
+        .route(
+            "/admin/api-tokens/{id}/revoke",
+            web::post().to(api_tokens::revoke),
+        )
         .route("/admin/balance-types", web::get().to(balance_types::list))
         .route(
             "/admin/balance-types",

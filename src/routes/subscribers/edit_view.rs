@@ -9,6 +9,7 @@ use crate::db::models::subscriber_profile::{BARRING, FRIENDS};
 use crate::db::models::wallet::{HeldWallet, WalletCustomer};
 use crate::domain::balance::Category;
 use crate::domain::balance::{BucketPolicy, ExpiryPolicy};
+use crate::domain::charging::ReservationState;
 use crate::domain::geo::{format_scaled, MAX_SHAPES, MAX_ZONES};
 use crate::domain::subscriber::{
     date_input_value, date_time_input_value, BarringListType, FfService, WalletState, WalletType,
@@ -587,6 +588,8 @@ pub struct BalanceRow {
     pub available: i64,
     pub reserved: i64,
     pub shown: String,
+    pub available_shown: String,
+    pub reserved_shown: String,
     pub range: String,
     pub buckets: Vec<BucketView>,
 }
@@ -614,6 +617,48 @@ pub struct MoneyView {
     pub balance_form: FormState,
     pub recharge_key: String,
     pub recharge_form: FormState,
+    pub reservations: Vec<ReservationView>,
+}
+
+/// One reservation on the reservations panel.
+pub struct ReservationView {
+    pub id: i64,
+    pub balance_type: String,
+    pub open: bool,
+    pub state: String,
+    pub how_ended: String,
+    pub reserved: String,
+    pub used: String,
+    pub expires: String,
+    pub created: String,
+    pub ended: String,
+    pub called_number: String,
+    pub charge_on_delete: bool,
+}
+
+fn reservation_views(m: &WalletMoney, zone: &Zone) -> Vec<ReservationView> {
+    m.reservations
+        .iter()
+        .map(|r| {
+            let bt = m.types.iter().find(|t| t.id == r.balance_type_id);
+            let u = bt.map(|t| t.unit).unwrap_or(Unit::Units);
+            let show = |a: i64| Amount::from_minor(a).show(u, m.decimals);
+            ReservationView {
+                id: r.id,
+                balance_type: bt.map(|t| t.code.clone()).unwrap_or_default(),
+                open: r.state == ReservationState::Open,
+                state: r.state.label().to_string(),
+                how_ended: r.how_ended.clone().unwrap_or_default(),
+                reserved: show(r.amount),
+                used: r.used.map(show).unwrap_or_default(),
+                expires: zone.time(r.expires_at),
+                created: zone.time(r.created_at),
+                ended: r.ended_at.map(|t| zone.time(t)).unwrap_or_default(),
+                called_number: r.called_number.clone().unwrap_or_default(),
+                charge_on_delete: r.charge_on_delete,
+            }
+        })
+        .collect()
 }
 
 /// The form state of the form `key`: the refused one, or a blank one.
@@ -729,6 +774,7 @@ fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView>
                 .map(|b| {
                     let u = b.balance_type.unit;
                     let total = b.total_at(m.now);
+                    let reserved = m.reserved(b.balance_type.id);
                     BalanceRow {
                         code: b.balance_type.code.clone(),
                         name: b.balance_type.name.clone(),
@@ -737,9 +783,11 @@ fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView>
                         display: display_text(m, u, total),
                         chart: chart_of(m, b, total, zone),
                         total,
-                        available: total,
-                        reserved: 0,
+                        available: total - reserved,
+                        reserved,
                         shown: show(total, u),
+                        available_shown: show(total - reserved, u),
+                        reserved_shown: show(reserved, u),
                         range: range_text(b.balance_type.id, u),
                         buckets: b
                             .buckets
@@ -783,6 +831,7 @@ fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView>
                 balance_key,
                 recharge_form: form_for(refused, &recharge_key, FormState::default()),
                 recharge_key,
+                reservations: reservation_views(m, zone),
             }
         })
         .collect()

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod edit_view;
 pub mod edrs;
 pub mod money;
+pub mod reservations;
 pub mod search;
 pub mod wallet_new;
 
@@ -70,6 +71,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/wallets/{id}/buckets/{bucket_id}/delete",
             web::post().to(money::delete_bucket),
+        )
+        .route(
+            "/reservations/{id}/{action}",
+            web::get().to(reservations::confirm),
+        )
+        .route(
+            "/reservations/{id}/{action}",
+            web::post().to(reservations::act),
         );
 }
 

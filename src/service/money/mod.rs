@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod balance_types;
 pub mod changes;
+pub mod debit;
 pub mod edrs;
 pub mod exchange_rates;
 pub mod history;

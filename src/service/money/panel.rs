@@ -31,6 +31,10 @@ pub struct WalletMoney {
     pub display: Option<DisplayCurrency>,
     /// The history of each balance type that changed in the last 90 days.
     pub history: Vec<Series>,
+    /// What open reservations hold now: (balance type id, amount), one entry per reservation.
+    pub held: Vec<(i64, i64)>,
+    /// The open reservations, then the newest ended ones.
+    pub reservations: Vec<crate::db::models::reservation::Reservation>,
 }
 
 /// A wallet's display currency and the rate from the wallet currency to it.
@@ -50,6 +54,20 @@ impl WalletMoney {
         d.rate?.convert(minor, self.decimals, d.decimals)
     }
 }
+
+impl WalletMoney {
+    /// What open reservations hold of balance type `type_id`.
+    pub fn reserved(&self, type_id: i64) -> i64 {
+        self.held
+            .iter()
+            .filter(|(t, _)| *t == type_id)
+            .map(|(_, a)| *a)
+            .sum()
+    }
+}
+
+/// Reservations the panel lists per wallet at most.
+const RESERVATIONS_SHOWN: i64 = 50;
 
 pub fn wallets_money(
     conn: &mut DbConnection,
@@ -84,6 +102,12 @@ pub fn wallets_money(
             now,
             display,
             history: history::of_wallet(conn, w.id, now)?,
+            held: crate::db::models::reservation::held(conn, w.id, now)?,
+            reservations: crate::db::models::reservation::of_wallet(
+                conn,
+                w.id,
+                RESERVATIONS_SHOWN,
+            )?,
         });
     }
     Ok(out)
