@@ -417,25 +417,8 @@ pub fn page(
         ],
         barring: numbers(&d, BARRING),
         friends: numbers(&d, FRIENDS),
-        codes: d
-            .profile
-            .short_codes
-            .iter()
-            .map(|c| CodeView {
-                id: c.id,
-                code: c.code.clone(),
-                number: format!("sc_{}_number", c.id),
-                remove: format!("sc_{}_remove", c.id),
-            })
-            .collect(),
-        cugs: d
-            .cugs
-            .iter()
-            .map(|(id, name)| CugView {
-                name: name.clone(),
-                field: format!("cug_{id}"),
-            })
-            .collect(),
+        codes: code_views(&d),
+        cugs: cug_views(&d),
         comments: comment_views(&d, op),
         can_add_comment: can_edit && CommentPrivilege::for_role(op.role).can_add(),
         zones: zone_views(&d),
@@ -450,16 +433,7 @@ pub fn page(
         has_pin: d.subscriber.pin_defined(),
         wallets: wallet_views(&d),
         money: money_views(&d, &FormState::default(), &op.zone),
-        adjust_types: d
-            .money
-            .first()
-            .map(|m| {
-                m.types
-                    .iter()
-                    .map(|t| (t.id.to_string(), format!("{} — {}", t.code, t.name)))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        adjust_types: adjust_types(&d),
         adjust_wallets: adjust_wallets(&d, &op.zone),
         merge_form: merge_defaults(),
         wallet_types: pairs(WalletType::ALL, WalletType::code, WalletType::label),
@@ -470,6 +444,44 @@ pub fn page(
         balance_categories: pairs(Category::ALL, Category::code, Category::label),
         form,
     }
+}
+
+/// The short codes with their field names.
+fn code_views(d: &EditData) -> Vec<CodeView> {
+    d.profile
+        .short_codes
+        .iter()
+        .map(|c| CodeView {
+            id: c.id,
+            code: c.code.clone(),
+            number: format!("sc_{}_number", c.id),
+            remove: format!("sc_{}_remove", c.id),
+        })
+        .collect()
+}
+
+/// The closed user groups with their field names.
+fn cug_views(d: &EditData) -> Vec<CugView> {
+    d.cugs
+        .iter()
+        .map(|(id, name)| CugView {
+            name: name.clone(),
+            field: format!("cug_{id}"),
+        })
+        .collect()
+}
+
+/// The balance types the Adjustments panel offers (the provider's, from the first wallet).
+fn adjust_types(d: &EditData) -> Vec<(String, String)> {
+    d.money
+        .first()
+        .map(|m| {
+            m.types
+                .iter()
+                .map(|t| (t.id.to_string(), format!("{} — {}", t.code, t.name)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The merge form's first values.
@@ -747,6 +759,45 @@ impl EditPage {
     }
 }
 
+/// The allowed adjustment range of a balance type as the panel shows it.
+fn range_text(m: &WalletMoney, type_id: i64, u: Unit) -> String {
+    let show = |a: i64| Amount::from_minor(a).show(u, m.decimals);
+    m.ranges
+        .iter()
+        .find(|(t, _)| *t == type_id)
+        .and_then(|(_, l)| *l)
+        .map(|l| format!("{} to {}", show(l.min.minor()), show(l.max.minor())))
+        .unwrap_or_else(|| "no limit set".to_string())
+}
+
+/// One balance's row of the Balances panel, with its buckets and chart.
+fn balance_row(m: &WalletMoney, b: &Balance, refused: &FormState, zone: &Zone) -> BalanceRow {
+    let show = |a: i64, u: Unit| Amount::from_minor(a).show(u, m.decimals);
+    let u = b.balance_type.unit;
+    let total = b.total_at(m.now);
+    let reserved = m.reserved(b.balance_type.id);
+    BalanceRow {
+        code: b.balance_type.code.clone(),
+        name: b.balance_type.name.clone(),
+        category: b.balance_type.category.label().to_string(),
+        category_code: b.balance_type.category.code(),
+        display: display_text(m, u, total),
+        chart: chart_of(m, b, total, zone),
+        total,
+        available: total - reserved,
+        reserved,
+        shown: show(total, u),
+        available_shown: show(total - reserved, u),
+        reserved_shown: show(reserved, u),
+        range: range_text(m, b.balance_type.id, u),
+        buckets: b
+            .buckets
+            .iter()
+            .map(|k| bucket_view(m, k, u, refused))
+            .collect(),
+    }
+}
+
 fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView> {
     d.money
         .iter()
@@ -760,42 +811,11 @@ fn money_views(d: &EditData, refused: &FormState, zone: &Zone) -> Vec<MoneyView>
                 .filter(|b| b.balance_type.is_default)
                 .map(|b| b.total_at(m.now))
                 .sum();
-            let range_text = |type_id: i64, u: Unit| {
-                m.ranges
-                    .iter()
-                    .find(|(t, _)| *t == type_id)
-                    .and_then(|(_, l)| *l)
-                    .map(|l| format!("{} to {}", show(l.min.minor(), u), show(l.max.minor(), u)))
-                    .unwrap_or_else(|| "no limit set".to_string())
-            };
+            let range_text = |type_id: i64, u: Unit| range_text(m, type_id, u);
             let rows = m
                 .balances
                 .iter()
-                .map(|b| {
-                    let u = b.balance_type.unit;
-                    let total = b.total_at(m.now);
-                    let reserved = m.reserved(b.balance_type.id);
-                    BalanceRow {
-                        code: b.balance_type.code.clone(),
-                        name: b.balance_type.name.clone(),
-                        category: b.balance_type.category.label().to_string(),
-                        category_code: b.balance_type.category.code(),
-                        display: display_text(m, u, total),
-                        chart: chart_of(m, b, total, zone),
-                        total,
-                        available: total - reserved,
-                        reserved,
-                        shown: show(total, u),
-                        available_shown: show(total - reserved, u),
-                        reserved_shown: show(reserved, u),
-                        range: range_text(b.balance_type.id, u),
-                        buckets: b
-                            .buckets
-                            .iter()
-                            .map(|k| bucket_view(m, k, u, refused))
-                            .collect(),
-                    }
-                })
+                .map(|b| balance_row(m, b, refused, zone))
                 .collect();
             let bucket_key = format!("{}:bucket", m.wallet_id);
             let balance_key = format!("{}:balance", m.wallet_id);
