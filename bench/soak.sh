@@ -125,12 +125,16 @@ wait_http "http://$ADDR/healthz" 60 || die "/healthz did not answer 200 (see $OU
 PHASE_FILE="$OUT/$NAME.phase"
 TSV="$OUT/$NAME.tsv"
 echo idle >"$PHASE_FILE"
-echo -e "seconds\tphase\trss_kb" >"$TSV"
+# VmRSS, and its parts: anonymous memory (the heap, stacks: what the process allocated) and
+# file-backed pages (the binary's code and data as they are first run, SQLite's shared WAL
+# index), which the kernel may drop and read again at any time.
+echo -e "seconds\tphase\trss_kb\tanon_kb\tfile_kb" >"$TSV"
 (
     t0=$(date +%s)
     while kill -0 "$SERVER" 2>/dev/null; do
-        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status" 2>/dev/null || true)
-        [ -n "$rss" ] && printf '%s\t%s\t%s\n' $(( $(date +%s) - t0 )) "$(cat "$PHASE_FILE")" "$rss" >>"$TSV"
+        row=$(awk '/^VmRSS:/ {r = $2} /^RssAnon:/ {a = $2} /^RssFile:/ {f += $2} /^RssShmem:/ {f += $2}
+                   END {if (r) printf "%s\t%s\t%s", r, a, f}' "/proc/$SERVER/status" 2>/dev/null || true)
+        [ -n "$row" ] && printf '%s\t%s\t%s\n' $(( $(date +%s) - t0 )) "$(cat "$PHASE_FILE")" "$row" >>"$TSV"
         sleep "$SAMPLE_SECS"
     done
 ) &
@@ -147,6 +151,11 @@ set -e
 echo after >"$PHASE_FILE"
 sleep "$AFTER_SECS"
 kill -0 "$SERVER" 2>/dev/null || die "the server died during the soak (see $OUT/$NAME-serve.log)"
+# Where the resident memory is after the load: the largest mappings.
+awk '/^[0-9a-f]+-[0-9a-f]+ / {name = ($6 == "" ? "[anon]" : $6)} /^Rss:/ {rss[name] += $2}
+     END {for (n in rss) if (rss[n] >= 512) printf "%8d kB  %s\n", rss[n], n}' \
+    "/proc/$SERVER/smaps" 2>/dev/null | sort -rn | head -n 15 >"$OUT/$NAME-smaps.txt" || true
+stop "$SERVER"
 stop "$SERVER"
 
 # ---- figures ----------------------------------------------------------------------------
@@ -155,6 +164,11 @@ IDLE=$(awk -F'\t' '$2 == "idle" {print $3}' "$TSV" | median)
 PEAK=$(awk -F'\t' '$2 == "load" && $3 > m {m = $3} END {print m + 0}' "$TSV")
 LOAD_END=$(awk -F'\t' '$2 == "load" {v = $3} END {print v + 0}' "$TSV")
 AFTER=$(awk -F'\t' '$2 == "after" {v = $3} END {print v + 0}' "$TSV")
+IDLE_ANON=$(awk -F'\t' '$2 == "idle" {print $4}' "$TSV" | median)
+AFTER_ANON=$(awk -F'\t' '$2 == "after" {v = $4} END {print v + 0}' "$TSV")
+IDLE_FILE=$(awk -F'\t' '$2 == "idle" {print $5}' "$TSV" | median)
+AFTER_FILE=$(awk -F'\t' '$2 == "after" {v = $5} END {print v + 0}' "$TSV")
+ANON_RATIO=$(awk -v a="$AFTER_ANON" -v i="$IDLE_ANON" 'BEGIN {if (i > 0) printf "%.2f", a / i; else print "n/a"}')
 RATIO=$(awk -v a="$AFTER" -v i="$IDLE" 'BEGIN {if (i > 0) printf "%.2f", a / i; else print "n/a"}')
 ERRORS=$(awk '$1 == "errors" {print $2}' "$OUT/$NAME-client.txt")
 VERDICT=$(awk -v r="$RATIO" -v e="${ERRORS:-1}" -v c="$CLIENT_RC" 'BEGIN {
@@ -172,6 +186,10 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f MB", k / 1024}'; }
     echo "rss peak under load: $(mb "$PEAK")"
     echo "rss at the end of the load: $(mb "$LOAD_END")"
     echo "rss ${AFTER_SECS} s after the load: $(mb "$AFTER")"
+    echo "  of which anonymous (heap, stacks): idle $(mb "$IDLE_ANON"), after $(mb "$AFTER_ANON") (after / idle $ANON_RATIO)"
+    echo "  of which file-backed (binary pages, WAL index): idle $(mb "$IDLE_FILE"), after $(mb "$AFTER_FILE")"
+    echo "largest mappings after the load:"
+    cat "$OUT/$NAME-smaps.txt" 2>/dev/null || true
     echo "verdict: $VERDICT"
     echo
     cat "$OUT/$NAME-client.txt"

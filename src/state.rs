@@ -22,6 +22,8 @@ pub struct AppState {
     pub time_zone: crate::domain::Zone,
     /// Seals and opens SIP device secrets (`auth::secret_box`).
     pub secrets: crate::auth::secret_box::SecretBox,
+    /// This instance's SQLite writers take turns here (`db::writers`).
+    pub writers: crate::db::writers::WriteQueue,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.
@@ -30,10 +32,10 @@ where
     F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = state.pool.clone();
+    let (pool, writers) = (state.pool.clone(), state.writers.clone());
     actix_web::web::block(move || {
         let mut conn = crate::metrics::waiting_for_pool(|| pool.get())?;
-        f(&mut conn)
+        crate::db::writers::within(&writers, || f(&mut conn))
     })
     .await?
 }

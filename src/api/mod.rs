@@ -1,12 +1,14 @@
-//! The JSON API under `/api/v1/` (charging), for network elements with a bearer token; and its
+//! The JSON API under `/api/v1/` (charging, voucher recharges, CDR uploads), for network elements with a bearer token; and its
 //! OpenAPI document with a page for people. Same rules as `routes`: thin handlers, one service
 //! call each. Every answer is JSON, errors included (`{"error": "…"}`): bad JSON or wrong
 //! types 400 (the `JsonConfig` error handler), no or bad token 401, another provider's wallet
 //! 404. CSRF does not apply: a bearer token is not sent by a browser on its own.
 
+pub mod cdrs;
 pub mod charging;
 pub mod docs;
 pub mod openapi;
+pub mod recharges;
 
 use crate::domain::charging::BearerToken;
 use crate::error::AppError;
@@ -35,6 +37,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/wallets/{wallet_ref}/charges",
                 web::post().to(charging::charge),
             )
+            .route(
+                "/wallets/{wallet_ref}/recharges",
+                web::post().to(recharges::recharge),
+            )
+            .route("/cdrs", web::post().to(cdrs::upload))
             .route(
                 "/reservations/{id}/commit",
                 web::post().to(charging::commit),

@@ -1,13 +1,13 @@
 //! The OpenAPI document, generated from the handlers' annotations and types (`utoipa`).
 
-use super::charging;
+use super::{cdrs, charging, recharges};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Selfcare charging API", description = "Wallets, reservations and charges. \
+    info(title = "Selfcare charging API", description = "Wallets, reservations, charges, voucher recharges and CDR uploads. \
         Amounts are integers in minor units of the wallet currency, seconds or units."),
     paths(
         charging::wallet,
@@ -15,6 +15,8 @@ use utoipa::OpenApi;
         charging::commit,
         charging::release,
         charging::charge,
+        recharges::recharge,
+        cdrs::upload,
     ),
     components(schemas(
         charging::ErrorBody,
@@ -26,6 +28,13 @@ use utoipa::OpenApi;
         charging::EndedResponse,
         charging::ChargeRequest,
         charging::ChargeResponse,
+        recharges::RechargeRequest,
+        recharges::RechargeResponse,
+        cdrs::CdrBody,
+        cdrs::CdrUpload,
+        cdrs::CdrStored,
+        cdrs::CdrError,
+        cdrs::CdrRefused,
     )),
     modifiers(&BearerAuth)
 )]

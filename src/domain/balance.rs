@@ -56,7 +56,12 @@ choice!(
 /// (charges, reservation commits, recharges, adjustments). Bucket edits are not (a bucket's
 /// dates cannot be given back), nor reversals (they are the undoing). Adding a type to the
 /// reversible set is one line here.
-pub const REVERSIBLE: &[EdrType] = &[EdrType::Adjustment, EdrType::Recharge];
+pub const REVERSIBLE: &[EdrType] = &[
+    EdrType::Charge,
+    EdrType::Reservation,
+    EdrType::Recharge,
+    EdrType::Adjustment,
+];
 
 impl EdrType {
     /// Whether a reverse charge may undo an EDR of this type.

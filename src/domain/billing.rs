@@ -126,15 +126,33 @@ pub fn cdr_fields(record: &[&str]) -> Result<CdrFields, String> {
             record.len()
         ));
     }
-    let account_code = record[0].trim();
-    if account_code.is_empty() || account_code.len() > 40 {
-        return Err("The account code is missing.".into());
-    }
-    let started_at = cdr_time(record[1])?;
     let duration_s: i64 = record[2]
         .trim()
         .parse()
         .map_err(|_| "The duration must be whole seconds.".to_string())?;
+    cdr_parts(
+        record[0],
+        record[1],
+        duration_s,
+        (record[3], record[4]),
+        CdrCost::Typed(record[5].trim().to_string()),
+    )
+}
+
+/// The fields of one CDR from their parts (a CSV record's or a JSON object's); the first
+/// mistake found is the message.
+pub fn cdr_parts(
+    account_code: &str,
+    started_at: &str,
+    duration_s: i64,
+    (calling, called): (&str, &str),
+    cost: CdrCost,
+) -> Result<CdrFields, String> {
+    let account_code = account_code.trim();
+    if account_code.is_empty() || account_code.len() > 40 {
+        return Err("The account code is missing.".into());
+    }
+    let started_at = cdr_time(started_at)?;
     if duration_s < 0 {
         return Err("The duration cannot be negative.".into());
     }
@@ -145,9 +163,9 @@ pub fn cdr_fields(record: &[&str]) -> Result<CdrFields, String> {
         account_code: account_code.to_string(),
         started_at,
         duration_s,
-        calling: cdr_number(record[3], "calling")?,
-        called: cdr_number(record[4], "called")?,
-        cost: CdrCost::Typed(record[5].trim().to_string()),
+        calling: cdr_number(calling, "calling")?,
+        called: cdr_number(called, "called")?,
+        cost,
     })
 }
 

@@ -728,6 +728,8 @@ async fn the_openapi_document_describes_every_endpoint() {
         ("post", "/api/v1/reservations/{id}/commit"),
         ("post", "/api/v1/reservations/{id}/release"),
         ("post", "/api/v1/wallets/{wallet_ref}/charges"),
+        ("post", "/api/v1/wallets/{wallet_ref}/recharges"),
+        ("post", "/api/v1/cdrs"),
     ] {
         assert!(
             doc["paths"][path][method].is_object(),
@@ -746,4 +748,111 @@ async fn the_openapi_document_describes_every_endpoint() {
         assert!(reserve[field].is_object(), "{field}");
     }
     assert!(page.contains("<code>expires_in_s</code>"));
+}
+
+#[tokio::test]
+async fn a_bucket_that_expires_before_the_commit_is_not_overdrawn() {
+    use selfcare::db::schema::{balance_buckets, balance_types, wallet_balances};
+    let app = spawn_admin().await;
+    let (_, wallet) = funded_wallet(&app, "800010", "2.00", "5").await;
+    let cash: i64 = balance_types::table
+        .filter(balance_types::is_default.eq(true))
+        .filter(balance_types::service_provider_id.eq(1))
+        .select(balance_types::id)
+        .first(&mut app.db())
+        .unwrap();
+    let tomorrow = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    let tomorrow = format!(
+        "{:04}-{:02}-{:02}",
+        tomorrow.year(),
+        u8::from(tomorrow.month()),
+        tomorrow.day()
+    );
+    let r = app
+        .post_form(
+            &format!("/wallets/{wallet}/buckets"),
+            &[
+                ("balance_type_id", &cash.to_string()),
+                ("value", "8.00"),
+                ("offset", ""),
+                ("expiry", &tomorrow),
+                ("change_reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let api = Api::new(&app, Some(&make_token(&app, 1).await));
+    assert_eq!(api.balance("800010").await, (1000, 1000, 0));
+    let (s, v) = api.reserve("800010", 900, 600).await;
+    assert_eq!(s, 201, "{v}");
+    // The dated bucket's day passes while the call goes on.
+    let balance_id: i64 = wallet_balances::table
+        .filter(wallet_balances::wallet_id.eq(wallet))
+        .select(wallet_balances::id)
+        .first(&mut app.db())
+        .unwrap();
+    diesel::update(
+        balance_buckets::table
+            .filter(balance_buckets::balance_id.eq(balance_id))
+            .filter(balance_buckets::expires_at.is_not_null()),
+    )
+    .set(balance_buckets::expires_at.eq(selfcare::db::now() - 1))
+    .execute(&mut app.db())
+    .unwrap();
+    let id = v["id"].as_i64().unwrap();
+    let (s, v) = api
+        .post(
+            &format!("/api/v1/reservations/{id}/commit"),
+            json!({"used": 900}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["used"], 200, "only what was left could be charged: {v}");
+    assert_eq!(api.balance("800010").await, (0, 0, 0), "never below zero");
+    assert_eq!(edr_costs(&app, wallet), -1000 + 200, "EDRs add up");
+}
+
+#[tokio::test]
+async fn a_charge_and_a_commit_are_reversed_once_from_their_edr() {
+    let app = spawn_admin().await;
+    let (_, wallet) = funded_wallet(&app, "800011", "10.00", "5").await;
+    let api = Api::new(&app, Some(&make_token(&app, 1).await));
+    let (s, v) = api
+        .post(
+            "/api/v1/wallets/800011/charges",
+            json!({"balance_type": "GENERAL_CASH", "amount": 250, "called_number": "+4712345678"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let charge = v["edr_id"].as_i64().unwrap();
+    let (_, v) = api.reserve("800011", 300, 600).await;
+    let (s, v) = api
+        .post(
+            &format!("/api/v1/reservations/{}/commit", v["id"]),
+            json!({"used": 120}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let commit = v["edr_id"].as_i64().unwrap();
+    assert_eq!(api.balance("800011").await.0, 1000 - 250 - 120);
+
+    for (edr, after) in [(charge, 1000 - 120), (commit, 1000)] {
+        let r = app
+            .post_form(
+                &format!("/edrs/{edr}/reverse"),
+                &[("change_reason", "disputed call")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "EDR {edr} reversed");
+        assert_eq!(api.balance("800011").await.0, after);
+        let r = app
+            .post_form(
+                &format!("/edrs/{edr}/reverse"),
+                &[("change_reason", "again")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 409, "and only once");
+    }
+    assert_eq!(api.balance("800011").await.0, 1000);
+    assert_eq!(edr_costs(&app, wallet), -1000, "EDRs add up to the balance");
 }

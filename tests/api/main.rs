@@ -3,6 +3,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod api_cdrs;
+mod api_recharges;
 mod audit;
 mod authz;
 mod backup;

@@ -9,7 +9,7 @@ use selfcare::db::schema::{
     balance_types, edrs, subscribers, voucher_batches, voucher_recharge_attempts, vouchers, wallets,
 };
 
-async fn subscriber_with_wallet(app: &TestApp, card: &str, cli: &str) -> (i64, i64) {
+pub async fn subscriber_with_wallet(app: &TestApp, card: &str, cli: &str) -> (i64, i64) {
     let sub = create_subscriber(app, card, cli).await;
     add_private_wallet(app, sub, card).await;
     let wallet: i64 = wallets::table
@@ -51,7 +51,7 @@ fn shown(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn make_batch(app: &TestApp, count: &str, value: &str) -> Vec<(String, String)> {
+pub async fn make_batch(app: &TestApp, count: &str, value: &str) -> Vec<(String, String)> {
     let bt = cash(app);
     let r = app
         .post_form(
@@ -84,7 +84,7 @@ async fn recharge(app: &TestApp, wallet: i64, number: &str, serial: &str) -> (u1
     (s, r.text().await.unwrap())
 }
 
-async fn total(app: &TestApp, sub: i64) -> i64 {
+pub async fn total(app: &TestApp, sub: i64) -> i64 {
     let page = app.get_html(&format!("/subscribers/{sub}")).await;
     let marker = "<tr data-balance-type=\"GENERAL_CASH\" data-total=\"";
     match page.find(marker) {

@@ -76,7 +76,11 @@ fn invalid<T>(m: impl Into<String>) -> Outcome<T> {
     refuse(Refusal::Invalid(m.into()))
 }
 
-fn wallet_of(conn: &mut DbConnection, c: ApiClient, wallet_ref: &str) -> Outcome<Wallet> {
+pub(super) fn wallet_of(
+    conn: &mut DbConnection,
+    c: ApiClient,
+    wallet_ref: &str,
+) -> Outcome<Wallet> {
     if has_control(wallet_ref) {
         return refuse(Refusal::NotFound);
     }
@@ -260,10 +264,14 @@ pub(crate) fn end_reservation(
     let w = wallet::find(conn, WalletId(r.wallet_id))?
         .ok_or(super::Fail::Refused(Refusal::NotFound))?;
     let writes_edr = state == ReservationState::Committed || charge > 0;
-    let edr_id = if writes_edr {
+    let (edr_id, charge) = if writes_edr {
         let bt = balance::find_type(conn, r.balance_type_id)?
             .ok_or(super::Fail::Refused(Refusal::NotFound))?;
         let current = balance::one(conn, WalletId(w.id), &bt)?;
+        // A bucket that expired (or was taken by an operator) since the reservation was made
+        // no longer covers it: charge at most what is there above the floor, never overdraw.
+        let total = current.as_ref().map(|b| b.total_at(now)).unwrap_or(0);
+        let charge = charge.min((total - debit::floor(&w, &bt)).max(0));
         let part = if charge > 0 {
             debit::debit(conn, WalletId(w.id), &bt, current.as_ref(), charge, now)?
         } else {
@@ -276,7 +284,7 @@ pub(crate) fn end_reservation(
             }
         };
         let subscriber = wallet::holder_ids(conn, w.id)?.first().copied();
-        Some(edr::insert(
+        let edr_id = edr::insert(
             conn,
             &NewEdr {
                 edr_type: EdrType::Reservation,
@@ -290,9 +298,10 @@ pub(crate) fn end_reservation(
                 created_at: now,
             },
             &[part],
-        )?)
+        )?;
+        (Some(edr_id), charge)
     } else {
-        None
+        (None, charge)
     };
     let ending = Ending {
         state,

@@ -8,8 +8,10 @@
 //! reservation ends by a conditional update, so it ends (and is charged) exactly once.
 
 pub mod api;
+pub mod cdrs;
 pub mod expiry;
 pub mod panel;
+pub mod recharge;
 pub mod tokens;
 
 use crate::db::DbConnection;
