@@ -10,6 +10,7 @@ mod color;
 mod contact;
 pub mod country_list;
 mod credentials;
+pub mod customer_search;
 pub mod exchange;
 mod form_state;
 pub mod geo;

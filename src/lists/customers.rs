@@ -124,6 +124,23 @@ pub const COLUMNS: &[ListColumn<Customer>] = &[
     }),
 ];
 
+/// The filters refused, by parameter name, with the message to show next to each: a
+/// contains-match with fewer than 3 characters (no trigram to look up, so it would read every
+/// row) and an IP network that cannot be read. A refused filter selects nothing.
+pub fn refusals(f: &CustomerFilter) -> Vec<(&'static str, String)> {
+    use crate::domain::customer_search::{contains_text, ip_ranges};
+    let mut out = Vec::new();
+    for (key, typed) in [("q_company", &f.company), ("q_name", &f.name)] {
+        if let Err(m) = contains_text(typed) {
+            out.push((key, m));
+        }
+    }
+    if let Err(m) = ip_ranges(&f.ip) {
+        out.push(("q_ip", m));
+    }
+    out
+}
+
 /// The sort column asked for, if allowed, else by company.
 pub fn sort(asked: Option<&str>) -> &'static ListColumn<Customer> {
     super::sort_column(COLUMNS, asked, "company")

@@ -28,6 +28,7 @@ pub struct PanesQuery {
     pub q_account: Option<String>,
     pub q_sip_user: Option<String>,
     pub q_status: Option<String>,
+    pub q_webid: Option<String>,
 }
 
 /// Parameter order in generated links (stable, so links compare equal).
@@ -51,6 +52,7 @@ const ORDER: &[&str] = &[
     "q_account",
     "q_sip_user",
     "q_status",
+    "q_webid",
 ];
 
 impl PanesQuery {
@@ -75,6 +77,7 @@ impl PanesQuery {
             "q_account" => self.q_account.as_ref(),
             "q_sip_user" => self.q_sip_user.as_ref(),
             "q_status" => self.q_status.as_ref(),
+            "q_webid" => self.q_webid.as_ref(),
             _ => None,
         }
     }
@@ -116,6 +119,7 @@ impl PanesQuery {
             status: CustomerStatus::parse(&Self::text(&self.q_status))
                 .map(|s| s.code().to_string())
                 .unwrap_or_default(),
+            webid: Self::text(&self.q_webid),
             service_provider_id: None,
         }
     }

@@ -320,6 +320,7 @@ fn customers_export(
         ("Account code", &filter.account),
         ("SIP user", &filter.sip_user),
         ("Status", &filter.status),
+        ("WebID", &filter.webid),
     ]
     .into_iter()
     .filter(|(_, v)| !v.is_empty())

@@ -61,6 +61,9 @@ pub struct Pane<R: 'static> {
 /// Everything the page shows. The customers pane is the operators' only.
 pub struct Panes {
     pub customers: Option<Pane<Customer>>,
+    /// The customers pane's filters refused (`lists::customers::refusals`): the pane is then
+    /// empty and the page says why next to each.
+    pub refused: Vec<(&'static str, String)>,
     pub customer: Option<Customer>,
     pub sites: Option<Pane<Site>>,
     pub site: Option<Site>,
@@ -73,6 +76,7 @@ pub struct Panes {
 pub fn load(conn: &mut DbConnection, viewer: &Viewer, ask: &PanesAsk) -> AppResult<Panes> {
     let prefs = column_prefs(conn, viewer)?;
     let chosen = |pane: PaneKind| prefs.get(&pane.pref_key()).map(String::as_str);
+    let refused = customer_list::refusals(&ask.filter);
     let customers = match viewer {
         Viewer::Operator { scope, .. } => {
             let list = Customers {
@@ -83,8 +87,16 @@ pub fn load(conn: &mut DbConnection, viewer: &Viewer, ask: &PanesAsk) -> AppResu
                 sort: customer_list::sort(ask.customers.sort.as_deref()),
                 dir: ask.customers.dir,
             };
+            let rows = if refused.is_empty() {
+                list.page(conn, ask.customers.page, PER_PAGE)?
+            } else {
+                Page {
+                    rows: Vec::new(),
+                    has_more: false,
+                }
+            };
             Some(Pane {
-                rows: list.page(conn, ask.customers.page, PER_PAGE)?,
+                rows,
                 index: ask.customers.page,
                 sort: list.sort,
                 dir: list.dir,
@@ -130,6 +142,7 @@ pub fn load(conn: &mut DbConnection, viewer: &Viewer, ask: &PanesAsk) -> AppResu
     };
     Ok(Panes {
         customers,
+        refused,
         customer,
         sites,
         site,

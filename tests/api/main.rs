@@ -20,6 +20,7 @@ mod delete;
 mod edrs;
 mod export_jobs;
 mod exports;
+mod filters;
 mod fuzz;
 mod hardening;
 mod health_and_errors;

@@ -347,4 +347,22 @@ impl TestApp {
         let end = page[start..].find('"').unwrap() + start;
         page[start..end].parse().unwrap()
     }
+
+    /// Gives customer `c` an IP device at `ip` (asserting it was added).
+    pub async fn add_ip_device(&self, c: i64, ip: &str) {
+        let r = self
+            .post_form(
+                &format!("/customers/{c}/ip-devices"),
+                &[
+                    ("ip_address", ip),
+                    ("description", "Office PBX"),
+                    ("dial_prefix", "0047"),
+                    ("max_call_sessions", "30"),
+                    ("calls_per_second", "5"),
+                    ("active", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "IP device {ip} is added");
+    }
 }

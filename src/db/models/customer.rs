@@ -1,11 +1,12 @@
 //! `customers`: rows, insert form, the listing with its filters (the order comes from the
 //! customers list declaration), inline updates.
 
-use super::{contains_pattern, lower, After, Order, Page};
+use super::{After, Order, Page};
 use crate::db::schema::{customers, ip_devices, sip_devices};
 use crate::db::DbConnection;
 use crate::domain::{BillingType, CustomerStatus, CustomerType, TaxFlag};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use serde::Serialize;
 
 /// Identifies a customer; kept apart from other ids so they cannot be mixed up.
@@ -128,72 +129,108 @@ pub struct CustomerUpdate {
     pub updated_at: i64,
 }
 
-/// Filters of the customers pane (`q_*` in the URL); empty means "any".
+/// Filters of the customers pane (`q_*` in the URL); empty means "any". What each means is
+/// `domain::customer_search`; how each engine answers it, `customer_lookup`.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct CustomerFilter {
+    /// Contains (at least 3 characters).
     pub company: String,
+    /// Prefix of the web username, any case.
     pub username: String,
+    /// Contains (at least 3 characters).
     pub name: String,
+    /// Prefix of an IP device's address, or an IPv4 network (`10.0.182.0/24`).
     pub ip: String,
+    /// Prefix of the account code.
     pub account: String,
+    /// Prefix of a SIP device's login, any case.
     pub sip_user: String,
+    /// Exactly this status.
     pub status: String,
+    /// Exactly this WebID, any case.
+    #[serde(default)]
+    pub webid: String,
     /// Operators limited to one service provider see only its customers.
     pub service_provider_id: Option<i64>,
 }
 
-type Boxed<'a> = customers::BoxedQuery<'a, crate::db::MultiBackend>;
+type Boxed = customers::BoxedQuery<'static, crate::db::MultiBackend>;
 
-fn filtered<'a>(f: &'a CustomerFilter) -> Boxed<'a> {
+/// The customers `f` selects, every filter answered from an index (a filter refused by
+/// `lists::customers::refusals` selects nothing rather than reading every row).
+/// `sorted_by` is the list's order column (`None` for a count).
+fn filtered(
+    conn: &mut DbConnection,
+    f: &CustomerFilter,
+    sorted_by: Option<&str>,
+) -> QueryResult<Boxed> {
+    use super::customer_lookup::{self as lookup, KeyColumn, TextColumn};
+    use crate::domain::customer_search::{contains_text, ip_ranges, KeyRange};
     let mut q = customers::table.into_boxed();
     if let Some(sp) = f.service_provider_id {
         q = q.filter(customers::service_provider_id.eq(sp));
     }
-    if !f.company.trim().is_empty() {
-        q = q.filter(
-            lower(customers::company)
-                .like(contains_pattern(&f.company))
-                .escape('\\'),
-        );
+    for (typed, column) in [
+        (&f.company, TextColumn::Company),
+        (&f.name, TextColumn::Name),
+    ] {
+        match contains_text(typed) {
+            Ok(Some(text)) => q = q.filter(lookup::contains(conn, column, &text, sorted_by)?),
+            Ok(None) => {}
+            Err(_) => return Ok(q.filter(nothing())),
+        }
     }
-    if !f.username.trim().is_empty() {
-        q = q.filter(
-            customers::username_key
-                .like(contains_pattern(&f.username))
-                .escape('\\'),
-        );
+    if let Some(range) = KeyRange::prefix(f.account.trim()) {
+        q = q.filter(lookup::key_range(conn, KeyColumn::AccountCode, &range));
     }
-    if !f.name.trim().is_empty() {
-        q = q.filter(
-            lower(customers::name)
-                .like(contains_pattern(&f.name))
-                .escape('\\'),
-        );
+    if let Some(range) = KeyRange::prefix(&f.username.trim().to_lowercase()) {
+        q = q.filter(lookup::key_range(conn, KeyColumn::UsernameKey, &range));
     }
-    if !f.account.trim().is_empty() {
-        q = q.filter(
-            lower(customers::account_code)
-                .like(contains_pattern(&f.account))
-                .escape('\\'),
-        );
+    if !f.webid.trim().is_empty() {
+        q = q.filter(customers::webid.eq(f.webid.trim().to_lowercase()));
     }
     if !f.status.trim().is_empty() {
         q = q.filter(customers::status.eq(f.status.trim().to_string()));
     }
-    // IP address and SIP user: customers with a device whose address / login starts with the
-    // text, found through the device tables' unique indexes (a key range, byte order on both
-    // engines), never by reading the customers.
-    if let Some((lo, hi)) = prefix_range(&f.ip) {
-        q = q.filter(
-            customers::id.eq_any(
-                ip_devices::table
-                    .filter(ip_devices::ip_address.ge(lo))
-                    .filter(ip_devices::ip_address.lt(hi))
-                    .select(ip_devices::customer_id),
-            ),
-        );
+    // IP address and SIP user: customers with a device whose address / login is in the ranges,
+    // found through the device tables' unique indexes (byte order on both engines), never by
+    // reading the customers.
+    match ip_ranges(&f.ip) {
+        Ok(ranges) if ranges.is_empty() => {}
+        Ok(ranges) => {
+            // One indexed subquery per range (a network cut inside an octet has several).
+            let mut any: Option<lookup::Pred> = None;
+            for r in ranges {
+                let one: lookup::Pred = match r {
+                    KeyRange::Exact(k) => Box::new(
+                        customers::id.eq_any(
+                            ip_devices::table
+                                .filter(ip_devices::ip_address.eq(k))
+                                .select(ip_devices::customer_id),
+                        ),
+                    ),
+                    KeyRange::Prefix { lo, hi } => Box::new(
+                        customers::id.eq_any(
+                            ip_devices::table
+                                .filter(ip_devices::ip_address.ge(lo))
+                                .filter(ip_devices::ip_address.lt(hi))
+                                .select(ip_devices::customer_id),
+                        ),
+                    ),
+                };
+                any = Some(match any {
+                    Some(a) => Box::new(a.or(one)),
+                    None => one,
+                });
+            }
+            if let Some(any) = any {
+                q = q.filter(any);
+            }
+        }
+        Err(_) => return Ok(q.filter(nothing())),
     }
-    if let Some((lo, hi)) = prefix_range(&f.sip_user) {
+    if let Some(KeyRange::Prefix { lo, hi }) = KeyRange::prefix(&f.sip_user.trim().to_lowercase())
+    {
         q = q.filter(
             customers::id.eq_any(
                 sip_devices::table
@@ -203,23 +240,32 @@ fn filtered<'a>(f: &'a CustomerFilter) -> Boxed<'a> {
             ),
         );
     }
-    q
+    Ok(q)
 }
 
-/// The keys that start with `text` (lower-cased, trimmed): `lo <= key < hi`; `None` for no text.
-fn prefix_range(text: &str) -> Option<(String, String)> {
-    let lo = text.trim().to_lowercase();
-    if lo.is_empty() {
-        return None;
-    }
-    let hi = format!("{lo}{}", char::MAX);
-    Some((lo, hi))
+/// A condition no row meets, known as such by both planners before reading anything.
+fn nothing() -> diesel::expression::SqlLiteral<Bool> {
+    diesel::dsl::sql::<Bool>("1 = 0")
+}
+
+/// The query plan of the customers pane's first page under `filter` in `order` (tests check
+/// that every filter walks an index).
+pub fn explain_page(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    order: Order,
+) -> QueryResult<Vec<String>> {
+    let q = filtered(conn, filter, Some(order.column))?
+        .order(order.by("customers.id"))
+        .select(customers::id)
+        .limit(51);
+    super::explain::plan(conn, q)
 }
 
 /// The query plan of the customers pane's first page under `filter` (tests check that the
 /// device filters walk an index).
 pub fn explain_list(conn: &mut DbConnection, filter: &CustomerFilter) -> QueryResult<Vec<String>> {
-    let q = filtered(filter)
+    let q = filtered(conn, filter, Some("customers.id"))?
         .order(customers::id)
         .select(customers::id)
         .limit(51);
@@ -234,7 +280,7 @@ pub fn list(
     page: i64,
     per_page: i64,
 ) -> QueryResult<Page<Customer>> {
-    let rows = filtered(filter)
+    let rows = filtered(conn, filter, Some(order.column))?
         .order(order.by("customers.id"))
         .select(Customer::as_select())
         .limit(per_page + 1)
@@ -252,7 +298,7 @@ pub fn list_after(
     after: After,
     limit: i64,
 ) -> QueryResult<Vec<Customer>> {
-    let mut q = filtered(filter);
+    let mut q = filtered(conn, filter, Some(order.column))?;
     if let Some(cond) = order.after(after, "customers.id") {
         q = q.filter(cond);
     }
@@ -263,7 +309,7 @@ pub fn list_after(
 }
 
 pub fn count_filtered(conn: &mut DbConnection, filter: &CustomerFilter) -> QueryResult<i64> {
-    filtered(filter).count().get_result(conn)
+    filtered(conn, filter, None)?.count().get_result(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: CustomerId) -> QueryResult<Option<Customer>> {

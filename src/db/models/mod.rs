@@ -7,6 +7,7 @@ pub mod billing;
 pub mod branding;
 pub mod compliance;
 pub mod customer;
+pub mod customer_lookup;
 pub mod edr;
 pub mod exchange_rate;
 pub mod explain;

@@ -25,9 +25,22 @@ pub struct FilterView {
     pub account: String,
     pub sip_user: String,
     pub status: String,
+    pub webid: String,
     pub statuses: Vec<(&'static str, &'static str)>,
     pub active: bool,
     pub hidden: Vec<(&'static str, String)>,
+    /// Filters refused (too short to use an index, unreadable network), by parameter name.
+    pub errors: Vec<(&'static str, String)>,
+}
+
+impl FilterView {
+    /// The message next to the filter `key`, if it was refused.
+    pub fn error(&self, key: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, m)| m.as_str())
+    }
 }
 
 /// The selected customer's summary and its lifecycle actions.
@@ -125,7 +138,7 @@ pub async fn page(
             .customer
             .as_ref()
             .map(|c| CustomerCard::of(c, can_edit)),
-        filter: FilterView::of(filter, &q),
+        filter: FilterView::of(filter, &q, loaded.refused.clone()),
         panes: view.panes,
         return_to,
         link_details: view.link_details,
@@ -138,13 +151,18 @@ pub async fn page(
             ("q_account", None),
             ("q_sip_user", None),
             ("q_status", None),
+            ("q_webid", None),
             ("c_page", None),
         ]),
     })
 }
 
 impl FilterView {
-    fn of(filter: CustomerFilter, q: &PanesQuery) -> FilterView {
+    fn of(
+        filter: CustomerFilter,
+        q: &PanesQuery,
+        errors: Vec<(&'static str, String)>,
+    ) -> FilterView {
         let hidden: Vec<(&'static str, String)> = [
             ("customer", q.customer.clone()),
             ("c_sort", q.c_sort.clone()),
@@ -160,7 +178,8 @@ impl FilterView {
                 && filter.ip.is_empty()
                 && filter.account.is_empty()
                 && filter.sip_user.is_empty()
-                && filter.status.is_empty()),
+                && filter.status.is_empty()
+                && filter.webid.is_empty()),
             company: filter.company,
             username: filter.username,
             name: filter.name,
@@ -168,11 +187,13 @@ impl FilterView {
             account: filter.account,
             sip_user: filter.sip_user,
             status: filter.status,
+            webid: filter.webid,
             statuses: CustomerStatus::ALL
                 .iter()
                 .map(|s| (s.code(), s.label()))
                 .collect(),
             hidden,
+            errors,
         }
     }
 }

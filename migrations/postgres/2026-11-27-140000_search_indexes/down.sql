@@ -1,0 +1,10 @@
+DROP INDEX audit_log_object_at;
+DROP INDEX audit_log_type_at;
+DROP INDEX audit_log_action_at;
+DROP INDEX audit_log_actor_at;
+DROP INDEX audit_log_at_id;
+DROP INDEX customers_status_company;
+DROP INDEX customers_username_prefix;
+DROP INDEX customers_account_prefix;
+DROP INDEX customers_name_trgm;
+DROP INDEX customers_company_trgm;

@@ -1,0 +1,9 @@
+DROP INDEX audit_log_object_at;
+DROP INDEX audit_log_type_at;
+DROP INDEX audit_log_action_at;
+DROP INDEX audit_log_actor_at;
+DROP INDEX customers_status_company;
+DROP TRIGGER customers_search_update;
+DROP TRIGGER customers_search_delete;
+DROP TRIGGER customers_search_insert;
+DROP TABLE customers_search;
