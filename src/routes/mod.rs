@@ -23,6 +23,7 @@ pub mod observe;
 mod operators;
 mod ops;
 mod packages;
+mod people;
 mod pane_save;
 mod portal;
 mod preferences;
@@ -60,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(packages::configure)
         .configure(customers::numbers::configure)
         .configure(customers::telephony::configure)
+        .configure(people::configure)
         .configure(billing::configure)
         .configure(subscribers::configure)
         .configure(admin::configure)

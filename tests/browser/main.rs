@@ -13,6 +13,7 @@ mod helpers;
 #[path = "../api/subscriber_support.rs"]
 mod subscriber_support;
 mod subscribers;
+mod customer_users;
 mod telephony;
 
 use common::{param, PNG};
