@@ -486,7 +486,13 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 next_customer - n as i64,
                 next_customer - 1
             ))?;
-            people(conn, next_customer - n as i64, next_customer - 1, seat, console)?;
+            people(
+                conn,
+                next_customer - n as i64,
+                next_customer - 1,
+                seat,
+                console,
+            )?;
             // Each customer's web access account is its first administrator.
             conn.batch_execute(&format!(
                 "INSERT INTO customer_admins (customer_id, username, username_key, password_hash, \

@@ -35,10 +35,10 @@ pub use choices::{
 };
 pub use color::{BrandColor, HexColor};
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
+pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
 pub use customer_users::{
     AdminRole, ManagedBy, PackageKind, PbxOptionKind, SetPasswordToken, UserExtension,
 };
-pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
 pub use form_state::FormState;
 pub use logo::{Logo, MAX_LOGO_BYTES};
 pub use money::{Amount, CreditLimit, Unit};

@@ -7,7 +7,6 @@ use super::customers::editable;
 use crate::auth::csrf::Fields;
 use crate::db::models::customer::{self, Customer, CustomerId};
 use crate::db::models::customer_user;
-use crate::service::customer_users::billing_changes;
 use crate::db::models::numbers::{self, Cpn, DidRangeRow, EmergencyLocation, NewEmergencyLocation};
 use crate::db::models::packages::{self, Package};
 use crate::db::{write_transaction, DbConnection};
@@ -16,6 +15,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::service::access::{customer_visible, Scope};
+use crate::service::customer_users::billing_changes;
 use serde::Serialize;
 
 /// What the numbers page shows of a customer.

@@ -170,7 +170,11 @@ pub fn parse(
     );
     let key_template_id = f.check(
         "key_template_id",
-        optional_pick(&fields.key_template_id, &lists.key_templates, "key template"),
+        optional_pick(
+            &fields.key_template_id,
+            &lists.key_templates,
+            "key template",
+        ),
     );
     let hotdesk_device_id = f.check(
         "hotdesk_device_id",
@@ -183,9 +187,19 @@ pub fn parse(
     let flag = |f: &mut FormState, name: &str, input: &str, default: bool| {
         f.check(name, yes_no(input, default))
     };
-    let dial_internal = flag(f, "dial_internal", &fields.dial_internal, base.dial_internal);
+    let dial_internal = flag(
+        f,
+        "dial_internal",
+        &fields.dial_internal,
+        base.dial_internal,
+    );
     let dial_local = flag(f, "dial_local", &fields.dial_local, base.dial_local);
-    let dial_national = flag(f, "dial_national", &fields.dial_national, base.dial_national);
+    let dial_national = flag(
+        f,
+        "dial_national",
+        &fields.dial_national,
+        base.dial_national,
+    );
     let dial_international = flag(
         f,
         "dial_international",
@@ -202,7 +216,8 @@ pub fn parse(
     let time_zone = if fields.time_zone.trim().is_empty() {
         Some(base.time_zone.clone())
     } else {
-        f.check("time_zone", TimeZone::parse(&fields.time_zone)).map(|z| z.as_str().to_string())
+        f.check("time_zone", TimeZone::parse(&fields.time_zone))
+            .map(|z| z.as_str().to_string())
     };
     let managed_by = if fields.managed_by.trim().is_empty() {
         Some(base.managed_by)
@@ -226,7 +241,10 @@ pub fn parse(
 }
 
 /// The stored settings and chosen options of a customer (defaults when never saved).
-pub fn stored(conn: &mut DbConnection, customer_id: i64) -> AppResult<(PbxSettings, Vec<PbxOption>)> {
+pub fn stored(
+    conn: &mut DbConnection,
+    customer_id: i64,
+) -> AppResult<(PbxSettings, Vec<PbxOption>)> {
     let settings = pbx::settings(conn, customer_id)?;
     let ids = pbx::chosen(conn, customer_id)?;
     let chosen = pbx::options(conn)?
@@ -329,15 +347,27 @@ pub fn add_option(
     }
     let written = crate::db::write_transaction(conn, |conn| {
         let id = pbx::add_option(conn, kind, name.as_str())?;
-        AuditEvent::new(ObjectKind::Setting, id, crate::service::audit::Action::Create)
-            .reason(Some(format!("{} added to the {} list", name.as_str(), kind.label())))
-            .write(conn, actor)?;
+        AuditEvent::new(
+            ObjectKind::Setting,
+            id,
+            crate::service::audit::Action::Create,
+        )
+        .reason(Some(format!(
+            "{} added to the {} list",
+            name.as_str(),
+            kind.label()
+        )))
+        .write(conn, actor)?;
         Ok::<_, crate::error::AppError>(())
     });
     match written {
         Ok(()) => Ok(Ok(())),
         Err(e) => {
-            crate::service::unique_to_field(e, &mut f, &[("name", "name", "This list has an entry with this name.")])?;
+            crate::service::unique_to_field(
+                e,
+                &mut f,
+                &[("name", "name", "This list has an entry with this name.")],
+            )?;
             Ok(Err(f))
         }
     }

@@ -133,7 +133,11 @@ fn operator_routes(w: &World) -> Vec<(&'static str, String, Viewer)> {
         ("GET", format!("/customers/{b}/billing-changes"), Reads),
         ("GET", format!("/customers/{b}/mail"), Reads),
         ("POST", format!("/customers/{b}/admins"), Forbidden),
-        ("POST", format!("/customers/{b}/admins/1/disable"), Forbidden),
+        (
+            "POST",
+            format!("/customers/{b}/admins/1/disable"),
+            Forbidden,
+        ),
         ("POST", format!("/customers/{b}/admins/1/enable"), Forbidden),
         ("POST", format!("/customers/{b}/users"), Forbidden),
         ("POST", format!("/customers/{b}/users/1/delete"), Forbidden),

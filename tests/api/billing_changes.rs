@@ -37,10 +37,15 @@ async fn a_pending_change_waits_for_a_customer_admin_and_applies_on_acceptance()
     assert_eq!(location(&r), format!("/customers/{a}/billing-changes"));
     let users = app.get_html(&format!("/customers/{a}/users")).await;
     assert_eq!(quantity(&users, basic), None, "nothing applied yet");
-    let ops = app.get_html(&format!("/customers/{a}/billing-changes")).await;
+    let ops = app
+        .get_html(&format!("/customers/{a}/billing-changes"))
+        .await;
     assert_eq!(statuses(&ops), ["pending"]);
     assert!(ops.contains("Basic: 0 → 10") && ops.contains("Console: 0 → 2"));
-    assert!(!ops.contains("data-action=\"accept-change\""), "operators do not answer");
+    assert!(
+        !ops.contains("data-action=\"accept-change\""),
+        "operators do not answer"
+    );
     // The customer's viewer sees it but cannot answer; an admin accepts it.
     let viewer = app.portal_browser(a, "alpha-web", "vera", "viewer").await;
     let page = viewer.get_html("/c/alpha-web/billing-changes").await;
@@ -75,7 +80,10 @@ async fn a_pending_change_waits_for_a_customer_admin_and_applies_on_acceptance()
     assert!(page.contains("no longer pending"), "{page}");
     assert_eq!(statuses(&page), ["accepted"]);
     assert_eq!(
-        statuses(&app.get_html(&format!("/customers/{a}/billing-changes")).await),
+        statuses(
+            &app.get_html(&format!("/customers/{a}/billing-changes"))
+                .await
+        ),
         ["accepted"]
     );
 }

@@ -10,8 +10,14 @@ async fn the_web_access_account_is_the_first_administrator_and_others_sign_in_on
     let app = spawn_app().await;
     let TwoCustomers { a, b, .. } = app.two_customers().await;
     let page = app.get_html(&format!("/customers/{a}/admins")).await;
-    assert!(page.contains("alpha") && page.contains("(web access account)"), "{page}");
-    assert!(TestApp::row_id_with(&page, "alpha").is_some(), "rows carry data-id");
+    assert!(
+        page.contains("alpha") && page.contains("(web access account)"),
+        "{page}"
+    );
+    assert!(
+        TestApp::row_id_with(&page, "alpha").is_some(),
+        "rows carry data-id"
+    );
     let r = app.post_customer_admin(a, "carol", "admin").await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), format!("/customers/{a}/admins"));
@@ -19,18 +25,32 @@ async fn the_web_access_account_is_the_first_administrator_and_others_sign_in_on
     assert!(page.contains("carol"));
     // Carol signs in to Alpha's portal, and only Alpha's.
     let carol = app.another_browser();
-    let r = carol.portal_login("alpha-web", "carol", CUSTOMER_PASSWORD).await;
+    let r = carol
+        .portal_login("alpha-web", "carol", CUSTOMER_PASSWORD)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let home = carol.get_html("/c/alpha-web/").await;
     assert!(home.contains("carol") && home.contains("Alpha Foods AS"));
     let elsewhere = app.another_browser();
-    let r = elsewhere.portal_login("bravo-web", "carol", CUSTOMER_PASSWORD).await;
+    let r = elsewhere
+        .portal_login("bravo-web", "carol", CUSTOMER_PASSWORD)
+        .await;
     assert_eq!(r.status().as_u16(), 401, "Bravo has no carol");
     // The same name may serve another customer; within one customer it is refused.
-    assert_eq!(app.post_customer_admin(b, "carol", "viewer").await.status().as_u16(), 303);
+    assert_eq!(
+        app.post_customer_admin(b, "carol", "viewer")
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let r = app.post_customer_admin(a, "Carol", "viewer").await;
     assert_eq!(r.status().as_u16(), 422);
-    assert!(r.text().await.unwrap().contains("administrator with this username already"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("administrator with this username already"));
     // Bad input: messages at the fields, nothing stored.
     let r = app
         .post_form(
@@ -47,7 +67,10 @@ async fn the_web_access_account_is_the_first_administrator_and_others_sign_in_on
     let body = r.text().await.unwrap();
     assert!(body.contains("letters and digits only"), "{body}");
     assert!(body.contains("Choose admin or viewer."));
-    assert!(!app.get_html(&format!("/customers/{a}/admins")).await.contains("dave"));
+    assert!(!app
+        .get_html(&format!("/customers/{a}/admins"))
+        .await
+        .contains("dave"));
 }
 
 #[tokio::test]
@@ -104,7 +127,9 @@ async fn a_portal_viewer_sees_but_every_post_is_403() {
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), "/c/alpha-web/admins");
     let eve = app.another_browser();
-    let r = eve.portal_login("alpha-web", "eve", CUSTOMER_PASSWORD).await;
+    let r = eve
+        .portal_login("alpha-web", "eve", CUSTOMER_PASSWORD)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
 }
 
@@ -130,8 +155,14 @@ async fn disabling_an_administrator_ends_their_sessions_and_their_sign_in() {
     assert_eq!(r.status().as_u16(), 303, "carol's session ended");
     assert!(location(&r).starts_with("/c/alpha-web/login"));
     let again = app.another_browser();
-    let r = again.portal_login("alpha-web", "carol", CUSTOMER_PASSWORD).await;
-    assert_eq!(r.status().as_u16(), 401, "a disabled administrator cannot sign in");
+    let r = again
+        .portal_login("alpha-web", "carol", CUSTOMER_PASSWORD)
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        401,
+        "a disabled administrator cannot sign in"
+    );
     // The boss stays signed in, cannot disable themselves, nor the last admin.
     let r = boss
         .post_with_token_of(
@@ -142,7 +173,10 @@ async fn disabling_an_administrator_ends_their_sessions_and_their_sign_in() {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let page = boss.get_html("/c/alpha-web/admins").await;
-    assert!(page.contains("You cannot disable your own account."), "{page}");
+    assert!(
+        page.contains("You cannot disable your own account."),
+        "{page}"
+    );
     let r = app
         .post_form(&format!("/customers/{a}/admins/{alpha_id}/disable"), &[])
         .await;
@@ -154,7 +188,9 @@ async fn disabling_an_administrator_ends_their_sessions_and_their_sign_in() {
         .post_form(&format!("/customers/{a}/admins/{carol_id}/enable"), &[])
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let r = again.portal_login("alpha-web", "carol", CUSTOMER_PASSWORD).await;
+    let r = again
+        .portal_login("alpha-web", "carol", CUSTOMER_PASSWORD)
+        .await;
     assert_eq!(r.status().as_u16(), 303);
 }
 
@@ -163,7 +199,14 @@ async fn an_operator_viewer_cannot_add_and_another_providers_operator_sees_404()
     let app = spawn_app().await;
     let TwoCustomers { a, .. } = app.two_customers().await;
     let viewer = app.operator_browser("olga", "viewer").await;
-    assert_eq!(viewer.get(&format!("/customers/{a}/admins")).await.status().as_u16(), 200);
+    assert_eq!(
+        viewer
+            .get(&format!("/customers/{a}/admins"))
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
     let r = viewer.post_customer_admin(a, "mallory", "admin").await;
     assert_eq!(r.status().as_u16(), 403);
     let r = app.get(&format!("/customers/{}/admins", a + 1000)).await;

@@ -25,7 +25,13 @@ async fn users_hold_one_package_within_the_quantity_and_lowering_below_use_is_re
     let TwoCustomers { a, .. } = app.two_customers().await;
     let basic = app.create_package("Basic", "package").await;
     let console = app.create_package("Console", "addon").await;
-    assert_eq!(app.post_quantities(a, &[(basic, 2), (console, 1)]).await.status().as_u16(), 303);
+    assert_eq!(
+        app.post_quantities(a, &[(basic, 2), (console, 1)])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let base = format!("/customers/{a}");
     let mut ann = TestApp::user_fields("Ann Berg", "1001", "ann.berg", basic);
     ann.push(("addon_id", console.to_string()));
@@ -33,7 +39,10 @@ async fn users_hold_one_package_within_the_quantity_and_lowering_below_use_is_re
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(location(&r), format!("/customers/{a}/users"));
     let r = app
-        .post_user(&base, &TestApp::user_fields("Bo Ek", "1002", "bo.ek", basic))
+        .post_user(
+            &base,
+            &TestApp::user_fields("Bo Ek", "1002", "bo.ek", basic),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let page = app.get_html(&format!("/customers/{a}/users")).await;
@@ -42,7 +51,10 @@ async fn users_hold_one_package_within_the_quantity_and_lowering_below_use_is_re
     assert_eq!(used(&page, console), 1);
     // The quantity is reached: the third user is refused at the package, nothing stored.
     let r = app
-        .post_user(&base, &TestApp::user_fields("Cy Dahl", "1003", "cy.dahl", basic))
+        .post_user(
+            &base,
+            &TestApp::user_fields("Cy Dahl", "1003", "cy.dahl", basic),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422);
     let body = r.text().await.unwrap();
@@ -70,9 +82,18 @@ async fn users_hold_one_package_within_the_quantity_and_lowering_below_use_is_re
     assert!(m.contains("2 in use"), "{m}");
     let page = app.get_html(&format!("/customers/{a}/users")).await;
     assert!(page.contains("data-quantity=\"2\""), "quantity unchanged");
-    assert_eq!(app.post_quantities(a, &[(basic, 3), (console, 1)]).await.status().as_u16(), 303);
+    assert_eq!(
+        app.post_quantities(a, &[(basic, 3), (console, 1)])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let r = app
-        .post_user(&base, &TestApp::user_fields("Cy Dahl", "1003", "cy.dahl", basic))
+        .post_user(
+            &base,
+            &TestApp::user_fields("Cy Dahl", "1003", "cy.dahl", basic),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303);
 }
@@ -82,7 +103,13 @@ async fn twenty_parallel_adds_against_a_quantity_of_ten_leave_exactly_ten() {
     let app = spawn_app().await;
     let TwoCustomers { a, .. } = app.two_customers().await;
     let basic = app.create_package("Basic", "package").await;
-    assert_eq!(app.post_quantities(a, &[(basic, 10)]).await.status().as_u16(), 303);
+    assert_eq!(
+        app.post_quantities(a, &[(basic, 10)])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
     let token = app.csrf_token().await;
     let posts = (0..20).map(|i| {
         let (app, token) = (app.same_browser_at(&app), token.clone());
@@ -175,7 +202,10 @@ async fn extensions_have_the_customers_length_and_are_unique_within_it() {
     let basic = app.create_package("Basic", "package").await;
     app.post_quantities(a, &[(basic, 5)]).await;
     let base = format!("/customers/{a}");
-    for (ext, says) in [("123", "have 4 digits (you typed 3)"), ("12a4", "digits only")] {
+    for (ext, says) in [
+        ("123", "have 4 digits (you typed 3)"),
+        ("12a4", "digits only"),
+    ] {
         let r = app
             .post_user(&base, &TestApp::user_fields("Ann", ext, "ann", basic))
             .await;
@@ -253,5 +283,8 @@ async fn a_customer_admin_adds_users_in_the_portal_and_a_viewer_cannot() {
         )
         .await;
     assert_eq!(r.status().as_u16(), 404);
-    assert!(app.get_html(&format!("/customers/{b}/users")).await.contains("Bravo User"));
+    assert!(app
+        .get_html(&format!("/customers/{b}/users"))
+        .await
+        .contains("Bravo User"));
 }

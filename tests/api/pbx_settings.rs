@@ -3,7 +3,7 @@
 //! the IANA list, the extension length 3–7 that users' and SIP devices' extensions follow, and
 //! lowering it refused while longer extensions exist.
 
-use crate::common::{location, spawn_app, spawn_admin, TestApp, TwoCustomers};
+use crate::common::{location, spawn_admin, spawn_app, TestApp, TwoCustomers};
 
 fn field_error(html: &str, field: &str) -> Option<String> {
     let marker = format!("id=\"e-{field}\">");
@@ -61,7 +61,9 @@ async fn pbx_settings_are_chosen_on_the_form_and_checked() {
         .await;
     assert_eq!(r.status().as_u16(), 422);
     let body = r.text().await.unwrap();
-    assert!(field_error(&body, "extension_length").unwrap().contains("3 to 7"));
+    assert!(field_error(&body, "extension_length")
+        .unwrap()
+        .contains("3 to 7"));
     assert!(field_error(&body, "time_zone").is_some());
     assert!(field_error(&body, "platform_id").is_some());
     let id = app

@@ -34,7 +34,12 @@ async fn a_new_user_gets_a_welcome_mail_with_a_one_time_link() {
     let outbox = app.get_html(&format!("/customers/{a}/mail")).await;
     assert!(outbox.contains("ann.berg@example.com"), "{outbox}");
     assert!(outbox.contains("…(hidden)"));
-    assert!(!app.get_html(&format!("/customers/{b}/mail")).await.contains("bo.ek"), "off for Bravo");
+    assert!(
+        !app.get_html(&format!("/customers/{b}/mail"))
+            .await
+            .contains("bo.ek"),
+        "off for Bravo"
+    );
     let body: String = schema::mail_outbox::table
         .filter(schema::mail_outbox::customer_id.eq(a))
         .select(schema::mail_outbox::body)
@@ -42,19 +47,29 @@ async fn a_new_user_gets_a_welcome_mail_with_a_one_time_link() {
         .expect("the welcome mail");
     let at = body.find("/set-password/").expect("a link") + "/set-password/".len();
     let token = &body[at..at + 64];
-    assert!(!outbox.contains(token), "operators never see the whole link");
+    assert!(
+        !outbox.contains(token),
+        "operators never see the whole link"
+    );
     let link = format!("/set-password/{token}");
     let user = app.another_browser();
     assert_eq!(user.get(&link).await.status().as_u16(), 200);
     let r = user
-        .post_with_token_of(&link, &link, &[("password", "weak"), ("password_confirm", "weak")])
+        .post_with_token_of(
+            &link,
+            &link,
+            &[("password", "weak"), ("password_confirm", "weak")],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 422);
     let r = user
         .post_with_token_of(
             &link,
             &link,
-            &[("password", "Phone-Passw0rd!"), ("password_confirm", "Phone-Passw0rd!")],
+            &[
+                ("password", "Phone-Passw0rd!"),
+                ("password_confirm", "Phone-Passw0rd!"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
@@ -71,7 +86,10 @@ async fn a_new_user_gets_a_welcome_mail_with_a_one_time_link() {
         .post_with_token_of(
             "/login",
             &link,
-            &[("password", "Other-Passw0rd!"), ("password_confirm", "Other-Passw0rd!")],
+            &[
+                ("password", "Other-Passw0rd!"),
+                ("password_confirm", "Other-Passw0rd!"),
+            ],
         )
         .await;
     assert_eq!(r.status().as_u16(), 404);

@@ -30,7 +30,10 @@ async fn a_customer_admin_adds_a_user_and_accepts_a_pending_billing_change() {
         .await;
     wait_for!(
         "the portal's home is shown",
-        b.current_url().await.ends_with("/c/alpha-web/").then_some(())
+        b.current_url()
+            .await
+            .ends_with("/c/alpha-web/")
+            .then_some(())
     );
     b.goto(&app.url("/c/alpha-web/billing-changes")).await;
     wait_for!(

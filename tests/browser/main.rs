@@ -9,11 +9,11 @@
 mod common;
 #[macro_use]
 mod webdriver;
+mod customer_users;
 mod helpers;
 #[path = "../api/subscriber_support.rs"]
 mod subscriber_support;
 mod subscribers;
-mod customer_users;
 mod telephony;
 
 use common::{param, PNG};

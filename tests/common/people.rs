@@ -146,7 +146,11 @@ impl TestApp {
         let version = page[s..s + page[s..].find('"').unwrap()].to_string();
         let mut fields = super::customer_fields(
             username,
-            &[("company", company), ("password", ""), ("password_confirm", "")],
+            &[
+                ("company", company),
+                ("password", ""),
+                ("password_confirm", ""),
+            ],
         );
         fields.push(("version", version));
         for (k, v) in extra {

@@ -5,14 +5,14 @@
 
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::domain::country_list::COUNTRIES;
+use crate::domain::customer_users::EXTENSION_LENGTHS;
+use crate::domain::time_zone_list::TIME_ZONES;
 use crate::domain::FormState;
+use crate::domain::ManagedBy;
 use crate::domain::{BillingType, CustomerType, TaxFlag};
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
 use crate::routes::{render, see_other, Layout};
-use crate::domain::customer_users::EXTENSION_LENGTHS;
-use crate::domain::time_zone_list::TIME_ZONES;
-use crate::domain::ManagedBy;
 use crate::service::customers::{self as service, Choices, CreateOutcome, CustomerForm};
 use crate::service::pbx_settings::{PbxFields, PbxLists};
 use crate::state::with_conn;

@@ -147,15 +147,24 @@ async fn create(
         password_confirm: form.password_confirm,
         role: form.role,
     };
-    let outcome =
-        with_conn(&state, move |conn| service::create(conn, &whose, &actor, &input)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        service::create(conn, &whose, &actor, &input)
+    })
+    .await?;
     match outcome {
         Changed::Done => {
             FlashMessage::success("Administrator added.").send();
             Ok(see_other(&format!("{}/admins", side.base())))
         }
         Changed::Invalid(f) => {
-            show(side, state, StatusCode::UNPROCESSABLE_ENTITY, Some(f), flashes).await
+            show(
+                side,
+                state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(f),
+                flashes,
+            )
+            .await
         }
     }
 }

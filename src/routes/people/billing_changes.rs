@@ -87,7 +87,8 @@ async fn show(
                 id: v.change.id,
                 status: v.change.status.label(),
                 status_code: v.change.status.code(),
-                pending: v.change.status == crate::db::models::billing_change::ChangeStatus::Pending,
+                pending: v.change.status
+                    == crate::db::models::billing_change::ChangeStatus::Pending,
                 requested_by: v.change.requested_by.clone(),
                 requested_at: zone.time(v.change.created_at),
                 decided_by: v.change.decided_by.clone().unwrap_or_default(),

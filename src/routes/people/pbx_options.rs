@@ -66,7 +66,14 @@ pub async fn page(
     admin: Admin,
     flashes: IncomingFlashMessages,
 ) -> AppResult<HttpResponse> {
-    show(&state, &admin, StatusCode::OK, FormState::default(), &flashes).await
+    show(
+        &state,
+        &admin,
+        StatusCode::OK,
+        FormState::default(),
+        &flashes,
+    )
+    .await
 }
 
 pub async fn add(
@@ -91,6 +98,15 @@ pub async fn add(
             FlashMessage::success("Entry added.").send();
             Ok(see_other("/admin/pbx-options"))
         }
-        Err(f) => show(&state, &admin, StatusCode::UNPROCESSABLE_ENTITY, f, &flashes).await,
+        Err(f) => {
+            show(
+                &state,
+                &admin,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                f,
+                &flashes,
+            )
+            .await
+        }
     }
 }

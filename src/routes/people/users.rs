@@ -203,8 +203,10 @@ async fn create(
     let (whose, actor) = (side.whose(), side.actor());
     let input = input_of(&fields);
     let ticked = input.addon_ids.clone();
-    let outcome =
-        with_conn(&state, move |conn| service::create(conn, &whose, &actor, &input)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        service::create(conn, &whose, &actor, &input)
+    })
+    .await?;
     match outcome {
         Created::Done(u) => {
             FlashMessage::success(format!("User {} added.", u.name)).send();
@@ -239,14 +241,23 @@ async fn addon(
         service::set_addon(conn, &whose, &actor, user_id, addon_id, on)
     })
     .await?;
-    flash(outcome, if on { "Add-on given." } else { "Add-on taken away." });
+    flash(
+        outcome,
+        if on {
+            "Add-on given."
+        } else {
+            "Add-on taken away."
+        },
+    );
     Ok(see_other(&format!("{}/users", side.base())))
 }
 
 async fn delete(side: Side, state: web::Data<AppState>, user_id: i64) -> AppResult<HttpResponse> {
     let (whose, actor) = (side.whose(), side.actor());
-    let outcome =
-        with_conn(&state, move |conn| service::delete(conn, &whose, &actor, user_id)).await?;
+    let outcome = with_conn(&state, move |conn| {
+        service::delete(conn, &whose, &actor, user_id)
+    })
+    .await?;
     flash(outcome, "User deleted.");
     Ok(see_other(&format!("{}/users", side.base())))
 }

@@ -124,8 +124,7 @@ pub async fn set(
     .await?;
     let form = match outcome {
         PasswordSet::Done => {
-            FlashMessage::success("Your password is set. You can use it on your phone now.")
-                .send();
+            FlashMessage::success("Your password is set. You can use it on your phone now.").send();
             return Ok(see_other("/login"));
         }
         PasswordSet::Gone => return Err(AppError::NotFound),

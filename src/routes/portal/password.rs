@@ -89,7 +89,10 @@ pub async fn change(
         password_confirm: form.password_confirm,
     };
     let (actor, c) = (user.actor(), user.customer.clone());
-    let admin = user.admin.clone().ok_or(crate::error::AppError::Forbidden)?;
+    let admin = user
+        .admin
+        .clone()
+        .ok_or(crate::error::AppError::Forbidden)?;
     let ip = client_ip(&req, &state.trusted_proxies);
     let throttle = state.throttle.clone();
     let outcome = with_conn(&state, move |conn| {

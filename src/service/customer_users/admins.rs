@@ -5,8 +5,8 @@
 
 use super::{Changed, Whose};
 use crate::auth::{password, session_keys};
-use crate::db::models::customer_admin::{self, CustomerAdmin, NewCustomerAdmin};
 use crate::db::models::customer::{self, CustomerId};
+use crate::db::models::customer_admin::{self, CustomerAdmin, NewCustomerAdmin};
 use crate::db::models::session;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{AdminRole, FormState, WebPassword, WebUsername};

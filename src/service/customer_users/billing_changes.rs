@@ -142,7 +142,11 @@ pub fn decide(
                 )))
                 .write(conn, actor)?;
         }
-        let action = if accept { Action::Accept } else { Action::Decline };
+        let action = if accept {
+            Action::Accept
+        } else {
+            Action::Decline
+        };
         AuditEvent::new(ObjectKind::BillingChange, c.id, action)
             .after(&change)
             .write(conn, actor)?;

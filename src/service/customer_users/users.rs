@@ -132,7 +132,8 @@ fn parse(input: &UserInput, extension_length: usize) -> Result<ValidUser, FormSt
 
 /// The message when a SIP username is held by a user or a SIP device (the same words either
 /// way, and never whose it is: SIP usernames are system-wide).
-pub const SIP_TAKEN: &str = "This SIP username is taken (by a user or a SIP device); choose another.";
+pub const SIP_TAKEN: &str =
+    "This SIP username is taken (by a user or a SIP device); choose another.";
 const EXTENSION_TAKEN: &str = "Another user of this customer has this extension.";
 
 /// Whether `key` is held by any user (but `except`) or any SIP device, system-wide.
@@ -193,8 +194,8 @@ pub fn create(
     let outcome = write_transaction(conn, |conn| {
         customer::lock(conn, CustomerId(c.id))?;
         lock_key_spaces(conn)?;
-        let package = packages::find(conn, v.package_id)?
-            .filter(|p| p.kind == PackageKind::Package);
+        let package =
+            packages::find(conn, v.package_id)?.filter(|p| p.kind == PackageKind::Package);
         match &package {
             None => f.error("package_id", "Choose a package from the list."),
             Some(p) => {
@@ -246,12 +247,10 @@ pub fn create(
             super::welcome::queue(conn, actor, &c, &user)?;
         }
         AuditEvent::created(ObjectKind::CustomerUser, c.id, &user)
-            .reason(
-                (!addons.is_empty()).then(|| {
-                    let names: Vec<&str> = addons.iter().map(|a| a.name.as_str()).collect();
-                    format!("add-ons: {}", names.join(", "))
-                }),
-            )
+            .reason((!addons.is_empty()).then(|| {
+                let names: Vec<&str> = addons.iter().map(|a| a.name.as_str()).collect();
+                format!("add-ons: {}", names.join(", "))
+            }))
             .write(conn, actor)?;
         Ok::<_, AppError>(Created::Done(user))
     });

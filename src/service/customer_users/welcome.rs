@@ -151,7 +151,10 @@ mod tests {
         let token = "ab".repeat(32);
         let body = format!("Hi\n/set-password/{token}\nBye");
         let shown = masked(&body);
-        assert!(shown.contains("/set-password/abababab…(hidden)\nBye"), "{shown}");
+        assert!(
+            shown.contains("/set-password/abababab…(hidden)\nBye"),
+            "{shown}"
+        );
         assert!(!shown.contains(&token));
     }
 }

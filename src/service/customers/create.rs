@@ -10,8 +10,8 @@ use crate::domain::{AdminRole, CustomerStatus, FormState};
 use crate::error::{AppError, AppResult};
 use crate::service::access::Scope;
 use crate::service::audit::{AuditEvent, ObjectKind};
-use crate::service::{compliance, pbx_settings};
 use crate::service::unique_to_field;
+use crate::service::{compliance, pbx_settings};
 use crate::state::{blocking, with_conn, AppState};
 use rand::Rng;
 

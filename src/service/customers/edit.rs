@@ -194,7 +194,11 @@ fn save(conn: &mut DbConnection, actor: &str, change: Edit, mut f: FormState) ->
     }
     let password_changed = change.hash.is_some();
     let pbx = change.valid.pbx.clone();
-    let (name, key, hash) = (username.as_str().to_string(), username.key(), change.hash.clone());
+    let (name, key, hash) = (
+        username.as_str().to_string(),
+        username.key(),
+        change.hash.clone(),
+    );
     let update = changes(change.valid, change.hash);
     let Some(after) = customer::update(conn, id, change.version, &update)? else {
         f.error("version", STALE);

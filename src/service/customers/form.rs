@@ -3,13 +3,13 @@
 //! to each field that failed. Parsing is split by the form's four fieldsets.
 
 use crate::db::models::customer::Customer;
+use crate::db::models::pbx::PbxSettings;
 use crate::db::models::reference;
 use crate::db::DbConnection;
 use crate::domain::{
     parse_int_in, BillingType, Country, CreditLimit, CustomerType, Description, Email, FormState,
     LongText, PartyName, Phone, PostalPin, ShortList, TaxFlag, WebId, WebPassword, WebUsername,
 };
-use crate::db::models::pbx::PbxSettings;
 use crate::error::AppResult;
 use crate::service::pbx_settings::{self, PbxFields, PbxLists, ValidPbx};
 use serde::Deserialize;
