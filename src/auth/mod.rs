@@ -12,4 +12,4 @@ pub mod throttle;
 
 pub use csrf::{CsrfField, CsrfForm};
 pub use guard::{Admin, CurrentOperator, Editor, Reviewer, SharedEditor};
-pub use portal::PortalUser;
+pub use portal::{PortalEditor, PortalUser};

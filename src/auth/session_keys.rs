@@ -10,6 +10,8 @@ pub const OPERATOR_SP: &str = "op_sp";
 pub const OPERATOR_TZ: &str = "op_tz";
 /// The customer whose administrator is signed in (portal sessions).
 pub const CUSTOMER_ID: &str = "cust_id";
+/// The customer administrator (`customer_admins.id`) signed in to that portal.
+pub const CUSTOMER_ADMIN_ID: &str = "cust_admin";
 /// The customer whose portal an operator has switched to (operator sessions).
 pub const IMPERSONATING: &str = "imp_cust";
 pub const CREATED: &str = "created";
@@ -30,4 +32,10 @@ pub fn operator_principal(id: i64) -> String {
 /// The principal string of a customer's administrators.
 pub fn customer_principal(customer_id: i64) -> String {
     format!("cust:{customer_id}")
+}
+
+/// The principal string of one administrator of a customer: ending `customer_principal`'s
+/// sessions ends these too (`db::models::session::delete_for_principal`).
+pub fn customer_admin_principal(customer_id: i64, admin_id: i64) -> String {
+    format!("cust:{customer_id}:{admin_id}")
 }

@@ -55,10 +55,14 @@ pub fn start_operator(session: &Session, op: &SignedInOperator) -> AppResult<()>
 }
 
 /// A customer administrator's session after their sign-in to the portal.
-pub fn start_customer(session: &Session, customer_id: i64) -> AppResult<()> {
+pub fn start_customer(session: &Session, customer_id: i64, admin_id: i64) -> AppResult<()> {
     start(session, |s| {
-        s.insert(keys::PRINCIPAL, keys::customer_principal(customer_id))?;
+        s.insert(
+            keys::PRINCIPAL,
+            keys::customer_admin_principal(customer_id, admin_id),
+        )?;
         s.insert(keys::CUSTOMER_ID, customer_id)?;
+        s.insert(keys::CUSTOMER_ADMIN_ID, admin_id)?;
         Ok(())
     })
 }

@@ -144,6 +144,62 @@ fn slug(s: &str) -> String {
         .collect()
 }
 
+/// The demo package list: a seat package and an attendant console add-on (made once).
+fn demo_packages(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
+    use crate::db::models::packages;
+    use crate::domain::PackageKind;
+    let mut id_of = |name: &str, kind: PackageKind| -> QueryResult<i64> {
+        match packages::list(conn)?.into_iter().find(|p| p.name == name) {
+            Some(p) => Ok(p.id),
+            None => Ok(packages::insert(conn, name, "Demo", kind)?.id),
+        }
+    };
+    Ok((
+        id_of("Standard seat", PackageKind::Package)?,
+        id_of("Attendant console", PackageKind::Addon)?,
+    ))
+}
+
+/// The people and PBX settings of demo customers `first..=last`: quantities of the seat and
+/// the console, PBX settings (every fourth confirms billing changes), a viewer administrator
+/// (`viewer`, the demo password) besides the web access account, and two users each — the
+/// first with the console — within the quantities.
+fn people(
+    conn: &mut DbConnection,
+    first: i64,
+    last: i64,
+    seat: i64,
+    console: i64,
+) -> QueryResult<()> {
+    let range = format!("FROM customers WHERE id BETWEEN {first} AND {last}");
+    conn.batch_execute(&format!(
+        "INSERT INTO customer_packages (customer_id, package_id, quantity) \
+         SELECT id, {seat}, 5 {range}; \
+         INSERT INTO customer_packages (customer_id, package_id, quantity) \
+         SELECT id, {console}, 1 {range}; \
+         INSERT INTO customer_pbx_settings (customer_id, platform_id, extension_length, \
+         dial_internal, dial_local, dial_national, dial_international, welcome_mail, \
+         confirm_billing, time_zone, managed_by, version, updated_at) \
+         SELECT id, NULL, 4, TRUE, TRUE, TRUE, FALSE, FALSE, id % 4 = 0, 'Europe/Oslo', \
+         CASE WHEN id % 2 = 0 THEN 'mbg' ELSE 'mivoice' END, 1, created_at {range}; \
+         INSERT INTO customer_admins (customer_id, username, username_key, password_hash, role, \
+         is_primary, disabled, version, created_at, updated_at) \
+         SELECT id, 'viewer', 'viewer', password_hash, 'viewer', FALSE, FALSE, 1, created_at, \
+         updated_at {range} AND username_key <> 'viewer'; \
+         INSERT INTO customer_users (customer_id, name, email, extension, sip_username, sip_key, \
+         package_id, version, created_at, updated_at) \
+         SELECT id, 'Reception', 'r' || id || '@example.com', '1001', 'u' || id || 'a', \
+         'u' || id || 'a', {seat}, 1, created_at, created_at {range}; \
+         INSERT INTO customer_users (customer_id, name, email, extension, sip_username, sip_key, \
+         package_id, version, created_at, updated_at) \
+         SELECT id, 'Sales desk', 's' || id || '@example.com', '1002', 'u' || id || 'b', \
+         'u' || id || 'b', {seat}, 1, created_at, created_at {range}; \
+         INSERT INTO customer_user_addons (user_id, package_id, customer_id) \
+         SELECT id, {console}, customer_id FROM customer_users \
+         WHERE customer_id BETWEEN {first} AND {last} AND extension = '1001';"
+    ))
+}
+
 fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
     #[derive(QueryableByName)]
     struct M {
@@ -174,6 +230,7 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
         .select(crate::db::schema::branding_profiles::id)
         .order(crate::db::schema::branding_profiles::id)
         .first(conn)?;
+    let (seat, console) = demo_packages(conn)?;
     let mut next_customer = max_id(conn, "customers")? + 1;
     let mut next_site = max_id(conn, "sites")? + 1;
     let mut next_link = max_id(conn, "access_links")? + 1;
@@ -426,6 +483,22 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 "INSERT INTO dialing_routes (customer_id, route_id, pattern, created_at) \
                  SELECT id, (SELECT MIN(id) FROM dialing_route_list), '00*', created_at \
                  FROM customers WHERE id BETWEEN {} AND {}",
+                next_customer - n as i64,
+                next_customer - 1
+            ))?;
+            people(
+                conn,
+                next_customer - n as i64,
+                next_customer - 1,
+                seat,
+                console,
+            )?;
+            // Each customer's web access account is its first administrator.
+            conn.batch_execute(&format!(
+                "INSERT INTO customer_admins (customer_id, username, username_key, password_hash, \
+                 role, is_primary, disabled, version, created_at, updated_at) \
+                 SELECT id, username, username_key, password_hash, 'admin', TRUE, FALSE, 1, \
+                 created_at, updated_at FROM customers WHERE id BETWEEN {} AND {}",
                 next_customer - n as i64,
                 next_customer - 1
             ))?;

@@ -92,6 +92,7 @@ diesel::table! {
         name -> Text,
         description -> Text,
         created_at -> Int8,
+        kind -> Text,
     }
 }
 
@@ -830,3 +831,147 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     zone_shapes,
 );
+
+// Customer administrators (issue 14): kept apart so that parallel branches merge cleanly.
+diesel::table! {
+    customer_admins (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        username -> Text,
+        username_key -> Text,
+        password_hash -> Text,
+        role -> Text,
+        is_primary -> Bool,
+        disabled -> Bool,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::joinable!(customer_admins -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(customer_admins, customers);
+
+// A customer's users, PBX settings, pending billing changes, the mail outbox (issue 14).
+diesel::table! {
+    customer_users (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        name -> Text,
+        email -> Text,
+        extension -> Text,
+        sip_username -> Text,
+        sip_key -> Text,
+        package_id -> Int8,
+        password_hash -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    customer_user_addons (user_id, package_id) {
+        user_id -> Int8,
+        package_id -> Int8,
+        customer_id -> Int8,
+    }
+}
+
+diesel::table! {
+    pbx_options (id) {
+        id -> Int8,
+        kind -> Text,
+        name -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    customer_pbx_settings (customer_id) {
+        customer_id -> Int8,
+        platform_id -> Nullable<Int8>,
+        extension_length -> Int4,
+        dial_internal -> Bool,
+        dial_local -> Bool,
+        dial_national -> Bool,
+        dial_international -> Bool,
+        welcome_mail -> Bool,
+        confirm_billing -> Bool,
+        time_zone -> Text,
+        managed_by -> Text,
+        version -> Int4,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    customer_pbx_options (customer_id, option_id) {
+        customer_id -> Int8,
+        option_id -> Int8,
+    }
+}
+
+diesel::table! {
+    billing_changes (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        quantities -> Text,
+        status -> Text,
+        requested_by -> Text,
+        decided_by -> Nullable<Text>,
+        created_at -> Int8,
+        decided_at -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        user_id -> Nullable<Int8>,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Int4,
+        last_error -> Nullable<Text>,
+        created_at -> Int8,
+        sent_at -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    user_password_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Int8,
+        expires_at -> Int8,
+        used_at -> Nullable<Int8>,
+    }
+}
+
+diesel::joinable!(customer_users -> customers (customer_id));
+diesel::joinable!(customer_users -> packages (package_id));
+diesel::joinable!(customer_user_addons -> customer_users (user_id));
+diesel::joinable!(customer_user_addons -> packages (package_id));
+diesel::joinable!(customer_pbx_settings -> customers (customer_id));
+diesel::joinable!(customer_pbx_options -> pbx_options (option_id));
+diesel::joinable!(billing_changes -> customers (customer_id));
+diesel::joinable!(mail_outbox -> customers (customer_id));
+diesel::joinable!(user_password_tokens -> customer_users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    customer_admins,
+    customer_users,
+    customer_user_addons,
+    customer_pbx_settings,
+    customer_pbx_options,
+    pbx_options,
+    billing_changes,
+    mail_outbox,
+    user_password_tokens,
+);
+diesel::allow_tables_to_appear_in_same_query!(customer_users, packages);
+diesel::allow_tables_to_appear_in_same_query!(customer_user_addons, packages);
+diesel::allow_tables_to_appear_in_same_query!(customer_users, customers);
+diesel::allow_tables_to_appear_in_same_query!(customer_user_addons, customers);
+diesel::allow_tables_to_appear_in_same_query!(mail_outbox, customers);

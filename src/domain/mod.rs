@@ -11,6 +11,7 @@ mod contact;
 pub mod country_list;
 mod credentials;
 pub mod customer_search;
+pub mod customer_users;
 pub mod exchange;
 mod form_state;
 pub mod geo;
@@ -36,6 +37,9 @@ pub use choices::{
 pub use color::{BrandColor, HexColor};
 pub use contact::{Country, Email, Phone, PostalPin, TimeZone};
 pub use credentials::{OperatorPassword, OperatorUsername, WebId, WebPassword, WebUsername};
+pub use customer_users::{
+    AdminRole, ManagedBy, PackageKind, PbxOptionKind, SetPasswordToken, UserExtension,
+};
 pub use form_state::FormState;
 pub use logo::{Logo, MAX_LOGO_BYTES};
 pub use money::{Amount, CreditLimit, Unit};

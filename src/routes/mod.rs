@@ -24,6 +24,7 @@ mod operators;
 mod ops;
 mod packages;
 mod pane_save;
+mod people;
 mod portal;
 mod preferences;
 mod query_url;
@@ -60,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(packages::configure)
         .configure(customers::numbers::configure)
         .configure(customers::telephony::configure)
+        .configure(people::configure)
         .configure(billing::configure)
         .configure(subscribers::configure)
         .configure(admin::configure)

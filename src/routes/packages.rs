@@ -3,7 +3,7 @@
 
 use crate::auth::csrf::Fields;
 use crate::auth::{CsrfForm, SharedEditor};
-use crate::domain::FormState;
+use crate::domain::{FormState, PackageKind};
 use crate::error::AppResult;
 use crate::routes::{render, see_other, Layout};
 use crate::service::packages::{self as service, CreateOutcome, DeleteOutcome};
@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct PackageRow {
     pub id: i64,
     pub name: String,
+    pub kind: &'static str,
     pub description: String,
     pub customers: i64,
 }
@@ -34,6 +35,8 @@ pub struct PackagesPage {
     pub layout: Layout,
     pub rows: Vec<PackageRow>,
     pub form: FormState,
+    /// Package or add-on.
+    pub kinds: Vec<(String, String)>,
 }
 
 async fn render_page(
@@ -50,11 +53,16 @@ async fn render_page(
             .map(|(p, customers)| PackageRow {
                 customers,
                 id: p.id,
+                kind: p.kind.label(),
                 name: p.name,
                 description: p.description,
             })
             .collect(),
         form,
+        kinds: PackageKind::ALL
+            .iter()
+            .map(|k| (k.code().to_string(), k.label().to_string()))
+            .collect(),
     })
 }
 
@@ -63,7 +71,9 @@ pub async fn page(
     editor: SharedEditor,
     flashes: IncomingFlashMessages,
 ) -> AppResult<PackagesPage> {
-    render_page(&state, &editor, FormState::default(), &flashes).await
+    let mut form = FormState::default();
+    form.set("kind", PackageKind::Package.code());
+    render_page(&state, &editor, form, &flashes).await
 }
 
 pub async fn create(
@@ -76,7 +86,9 @@ pub async fn create(
     let outcome = with_conn(&state, move |conn| {
         let name = form.0.get("name").unwrap_or("");
         let description = form.0.get("description").unwrap_or("");
-        service::create(conn, &actor, name, description)
+        // Posts from before add-ons existed name no kind: a package.
+        let kind = form.0.get("kind").unwrap_or("package");
+        service::create(conn, &actor, name, description, kind)
     })
     .await?;
     match outcome {

@@ -43,6 +43,11 @@ crate::domain::choice!(
         VoucherBatch => "voucher_batch", "Voucher batch";
         ApiToken => "api_token", "API token";
         Reservation => "reservation", "Reservation";
+        CustomerAdmin => "customer_admin", "Customer administrator";
+        CustomerUser => "customer_user", "Customer user";
+        PbxSettings => "pbx_settings", "PBX settings";
+        BillingChange => "billing_change", "Pending billing change";
+        WelcomeMail => "welcome_mail", "Welcome mail";
     ]
 );
 
@@ -68,6 +73,8 @@ crate::domain::choice!(
         Revoke => "revoke", "Revoke";
         Commit => "commit", "Commit";
         Expire => "expire", "Expire";
+        Accept => "accept", "Accept";
+        Decline => "decline", "Decline";
     ]
 );
 

@@ -5,7 +5,8 @@
 use super::audit::{AuditEvent, ObjectKind};
 use super::customers::editable;
 use crate::auth::csrf::Fields;
-use crate::db::models::customer::Customer;
+use crate::db::models::customer::{self, Customer, CustomerId};
+use crate::db::models::customer_user;
 use crate::db::models::numbers::{self, Cpn, DidRangeRow, EmergencyLocation, NewEmergencyLocation};
 use crate::db::models::packages::{self, Package};
 use crate::db::{write_transaction, DbConnection};
@@ -14,6 +15,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::service::access::{customer_visible, Scope};
+use crate::service::customer_users::billing_changes;
 use serde::Serialize;
 
 /// What the numbers page shows of a customer.
@@ -46,6 +48,8 @@ pub fn numbers(conn: &mut DbConnection, scope: Scope, customer_id: i64) -> AppRe
 #[derive(Debug)]
 pub enum Changed {
     Done,
+    /// Kept as a pending billing change until the customer accepts it (quantities only).
+    Pending,
     /// Refused: the typed values with a message per field; nothing was saved.
     Invalid(FormState),
 }
@@ -55,7 +59,8 @@ pub fn quantity_field(package_id: i64) -> String {
     format!("qty_{package_id}")
 }
 
-/// Sets the quantities of every package (an empty field is zero).
+/// Sets the quantities of every package (an empty field is zero), refused below what the
+/// customer's users hold; kept as a pending billing change when the customer must confirm.
 #[tracing::instrument(skip(conn, fields))]
 pub fn set_packages(
     conn: &mut DbConnection,
@@ -79,13 +84,55 @@ pub fn set_packages(
     if f.has_errors() {
         return Ok(Changed::Invalid(f));
     }
-    write_transaction(conn, |conn| {
+    let refused = write_transaction(conn, |conn| {
+        // Users are counted and quantities changed while holding the customer's row, so a
+        // user added meanwhile cannot slip under a lowered quantity.
+        customer::lock(conn, CustomerId(c.id))?;
+        if let Some(f) = below_use(conn, c.id, &wanted, f.clone())? {
+            return Ok(Some(Err(f)));
+        }
+        if billing_changes::needs_confirmation(conn, c.id)? {
+            billing_changes::request(conn, actor, c.id, &wanted)?;
+            return Ok(Some(Ok(())));
+        }
         let before = packages::quantities(conn, c.id)?;
         packages::set_quantities(conn, c.id, &wanted)?;
         let after = packages::quantities(conn, c.id)?;
-        AuditEvent::updated(ObjectKind::CustomerPackages, c.id, &before, &after).write(conn, actor)
+        AuditEvent::updated(ObjectKind::CustomerPackages, c.id, &before, &after)
+            .write(conn, actor)?;
+        Ok::<_, AppError>(None)
     })?;
-    Ok(Changed::Done)
+    Ok(match refused {
+        Some(Err(f)) => Changed::Invalid(f),
+        Some(Ok(())) => Changed::Pending,
+        None => Changed::Done,
+    })
+}
+
+/// The form with a message at each quantity that would fall below what the customer's users
+/// hold (the count in use named), or `None` when every wanted quantity covers its use.
+pub fn below_use(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    wanted: &[(i64, i64)],
+    mut f: FormState,
+) -> AppResult<Option<FormState>> {
+    for (id, used) in customer_user::in_use(conn, customer_id)? {
+        let want = wanted
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map(|(_, q)| *q)
+            .unwrap_or(0);
+        if used > want {
+            f.error(
+                &quantity_field(id),
+                format!(
+                    "{used} in use by this customer's users: the quantity cannot be lower than {used}."
+                ),
+            );
+        }
+    }
+    Ok(f.has_errors().then_some(f))
 }
 
 /// The typed values of `keys`, to show again.

@@ -1,10 +1,11 @@
-//! The package list customers get quantities of: create (names are unique), delete (refused
-//! while some customer holds the package), each audited.
+//! The package list customers get quantities of — packages (one per user) and add-ons (per
+//! user on top): create (names are unique), delete (refused while some customer holds the
+//! package), each audited.
 
 use super::audit::{AuditEvent, ObjectKind};
 use crate::db::models::packages::{self, Package};
 use crate::db::{write_transaction, DbConnection};
-use crate::domain::{Description, FormState, ObjectName};
+use crate::domain::{Description, FormState, ObjectName, PackageKind};
 use crate::error::{AppError, AppResult};
 
 /// Every package, with how many customers hold it.
@@ -33,20 +34,23 @@ pub fn create(
     actor: &str,
     name: &str,
     description: &str,
+    kind: &str,
 ) -> AppResult<CreateOutcome> {
     let mut f = FormState::default();
     f.set("name", name);
     f.set("description", description);
+    f.set("kind", kind);
     let name = f.check("name", ObjectName::parse(name));
     let description = f.check("description", Description::parse(description));
-    let (Some(name), Some(description)) = (name, description) else {
+    let kind = f.check("kind", PackageKind::parse(kind));
+    let (Some(name), Some(description), Some(kind)) = (name, description, kind) else {
         return Ok(CreateOutcome::Invalid(f));
     };
     let created = write_transaction(conn, |conn| {
         if packages::name_taken(conn, name.as_str())? {
             return Ok(None);
         }
-        let p = packages::insert(conn, name.as_str(), description.as_str())?;
+        let p = packages::insert(conn, name.as_str(), description.as_str(), kind)?;
         AuditEvent::created(ObjectKind::Package, p.id, &p).write(conn, actor)?;
         Ok::<_, AppError>(Some(p))
     })?;

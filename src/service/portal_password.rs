@@ -1,11 +1,12 @@
 //! A customer administrator changes their own web access password in the portal: the current
-//! one first, then the new one twice under the web access password policy. Every session of the
-//! customer ends in the same transaction (the caller renews its own session's id), and the
-//! change is audited without either password.
+//! one first, then the new one twice under the web access password policy. Every session of
+//! that administrator ends in the same transaction (the caller renews its own session's id),
+//! and the change is audited (under the customer) without either password.
 
 use crate::auth::throttle::{LoginThrottle, Verdict};
 use crate::auth::{password, session_keys};
 use crate::db::models::customer::{self, Customer, CustomerId};
+use crate::db::models::customer_admin::{self, CustomerAdmin};
 use crate::db::models::session;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::{FormState, WebPassword};
@@ -57,11 +58,12 @@ pub struct Attempt<'a> {
 
 /// Changes `c`'s web access password as `actor`. Blocking (argon2, and the throttle's delay):
 /// call it through `with_conn`, never on an async worker.
-#[tracing::instrument(skip(conn, c, input, attempt), fields(customer_id = c.id))]
+#[tracing::instrument(skip(conn, c, admin, input, attempt), fields(customer_id = c.id))]
 pub fn change(
     conn: &mut DbConnection,
     actor: &str,
     c: &Customer,
+    admin: &CustomerAdmin,
     input: &PasswordInput,
     attempt: Attempt<'_>,
 ) -> AppResult<PasswordChange> {
@@ -69,14 +71,14 @@ pub fn change(
         Ok(p) => p,
         Err(f) => return Ok(PasswordChange::Invalid(f)),
     };
-    let name = portal_throttle_name(&c.webid, &c.username_key);
+    let name = portal_throttle_name(&c.webid, &admin.username_key);
     let now = crate::db::now();
     if let Verdict::Locked { minutes } = attempt.throttle.check(conn, &name, attempt.ip, now)? {
         let mut f = FormState::default();
         f.error("current_password", locked_message(minutes));
         return Ok(PasswordChange::Invalid(f));
     }
-    if !password::verify(&input.current_password, &c.password_hash) {
+    if !password::verify(&input.current_password, &admin.password_hash) {
         tracing::warn!(target: "signin", webid = %c.webid, ip = %attempt.ip, outcome = "failed", "portal password change: wrong current password");
         let (delay, locked) = attempt
             .throttle
@@ -96,14 +98,24 @@ pub fn change(
     attempt.throttle.record_success(conn, &name)?;
     let hash = password::hash(new.expose())?;
     write_transaction(conn, |conn| {
-        customer::set_password_hash(conn, CustomerId(c.id), &hash)?;
-        session::delete_for_principal(conn, &session_keys::customer_principal(c.id))?;
+        customer_admin::set_password_hash(conn, admin.id, &hash)?;
+        if admin.is_primary {
+            // The customer row's copy of the first account stays alike (nothing signs in by it).
+            customer::set_password_hash(conn, CustomerId(c.id), &hash)?;
+        }
+        session::delete_for_principal(
+            conn,
+            &session_keys::customer_admin_principal(c.id, admin.id),
+        )?;
         AuditEvent::new(
-            ObjectKind::Customer,
+            ObjectKind::CustomerAdmin,
             c.id,
             crate::service::audit::Action::Update,
         )
-        .reason(Some("web access password changed by the customer"))
+        .reason(Some(format!(
+            "web access password of {} changed by themselves",
+            admin.username
+        )))
         .write(conn, actor)?;
         Ok(PasswordChange::Changed)
     })

@@ -1,5 +1,5 @@
 //! Signing in: the credentials check behind the login throttle, for operators (`/login`) and for
-//! a customer's own administrator (`/c/{webid}/login`). An unknown name, a wrong password and a
+//! one of a customer's administrators (`/c/{webid}/login`). An unknown name, a wrong password and a
 //! disabled operator all end alike (and take as long), so the answer does not tell strangers
 //! which accounts exist; why a portal account cannot be used is said only after its password
 //! was right. Every attempt is logged under the `signin` target.
@@ -8,6 +8,7 @@ use crate::auth::password;
 pub use crate::auth::sessions::SignedInOperator;
 use crate::auth::throttle::Verdict;
 use crate::db::models::customer::Customer;
+use crate::db::models::customer_admin;
 use crate::db::models::operator;
 use crate::domain::portal_refusal;
 use crate::error::AppResult;
@@ -135,8 +136,15 @@ pub async fn operator(
     }))
 }
 
-/// Checks the credentials of `customer`'s own administrator (`typed` as typed) from `ip`;
-/// another customer's username fails like a wrong password. Returns the customer's id.
+/// Who a portal sign-in admitted.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedInAdmin {
+    pub customer_id: i64,
+    pub admin_id: i64,
+}
+
+/// Checks the credentials of one of `customer`'s administrators (`typed` as typed) from `ip`;
+/// another customer's username, and a disabled administrator, fail like a wrong password.
 #[tracing::instrument(skip(state, customer, password), fields(webid = %customer.webid))]
 pub async fn customer_admin(
     state: &AppState,
@@ -144,7 +152,7 @@ pub async fn customer_admin(
     typed: &str,
     password: String,
     ip: &str,
-) -> AppResult<SignIn<i64>> {
+) -> AppResult<SignIn<SignedInAdmin>> {
     let webid = &customer.webid;
     let typed = typed.trim();
     let throttle_name = portal_throttle_name(webid, typed);
@@ -152,28 +160,36 @@ pub async fn customer_admin(
         tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "locked", "portal sign-in refused");
         return Ok(SignIn::Locked { minutes });
     }
-    let is_theirs = typed.to_ascii_lowercase() == customer.username_key;
-    let stored = customer.password_hash.clone();
-    let ok = blocking(move || {
-        Ok(if is_theirs {
-            password::verify(&password, &stored)
-        } else {
-            password::verify_dummy(&password);
-            false
+    let (customer_id, key) = (customer.id, typed.to_ascii_lowercase());
+    let found = with_conn(state, move |conn| {
+        Ok(customer_admin::find_by_key(conn, customer_id, &key)?)
+    })
+    .await?;
+    let admitted = blocking(move || {
+        Ok(match found {
+            Some(a) if !a.disabled && password::verify(&password, &a.password_hash) => Some(a),
+            Some(_) => None,
+            None => {
+                password::verify_dummy(&password);
+                None
+            }
         })
     })
     .await?;
-    if !ok {
+    let Some(admin) = admitted else {
         tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "failed", "portal sign-in failed");
         return failed(state, &throttle_name, ip).await;
-    }
+    };
     succeeded(state, &throttle_name).await?;
     if let Some(why) = portal_refusal(customer.customer_type, customer.status) {
         tracing::warn!(target: "signin", %webid, username = %typed, %ip, outcome = "refused", status = customer.status.code(), "portal sign-in refused");
         return Ok(SignIn::NotActive(why));
     }
     tracing::info!(target: "signin", %webid, username = %typed, %ip, outcome = "ok", "customer administrator signed in");
-    Ok(SignIn::SignedIn(customer.id))
+    Ok(SignIn::SignedIn(SignedInAdmin {
+        customer_id: customer.id,
+        admin_id: admin.id,
+    }))
 }
 
 #[cfg(test)]

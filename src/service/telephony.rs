@@ -356,6 +356,42 @@ fn login_clash(
     })
 }
 
+/// A device's extension has the customer's extension length once its PBX settings were saved
+/// (before that, any 2–10 digits, as always); an empty extension is none.
+fn extension_length_rule(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    extension: &str,
+) -> AppResult<Option<String>> {
+    let settings = crate::db::models::pbx::settings(conn, customer_id)?;
+    let length = settings.extension_length as usize;
+    Ok(
+        (settings.version > 0 && !extension.is_empty() && extension.len() != length).then(|| {
+            format!(
+                "This customer's extensions have {length} digits (you typed {}).",
+                extension.len()
+            )
+        }),
+    )
+}
+
+/// The check, inside a SIP device's write, that no customer user holds the login: users' SIP
+/// usernames and device logins are one key space. The write lock the user side takes too
+/// (`numbers::lock_ranges`) makes the two checks and inserts take turns.
+fn user_holds(
+    fields: &Fields,
+) -> impl Fn(&mut DbConnection, &str) -> AppResult<Option<Changed>> + '_ {
+    move |conn, key| {
+        crate::db::models::numbers::lock_ranges(conn)?;
+        if crate::db::models::customer_user::sip_user_holder(conn, key)?.is_some() {
+            let mut f = typed(Kind::SipDevice, fields);
+            f.error("login", super::customer_users::users::SIP_TAKEN);
+            return Ok(Some(Changed::Invalid(f)));
+        }
+        Ok(None)
+    }
+}
+
 /// Runs a write; a unique violation becomes the message on its field (`Invalid`).
 fn guarded(
     conn: &mut DbConnection,
@@ -467,12 +503,20 @@ pub fn add_sip_device(
         }
     };
     let mut f = typed(Kind::SipDevice, fields);
+    if let Some(m) = extension_length_rule(conn, c.id, &new.extension)? {
+        f.error("extension", m);
+        return Ok(Changed::Invalid(f));
+    }
     if let Some(m) = login_clash(conn, scope, c.id, &new.login_key, None)? {
         f.error("login", m);
         return Ok(Changed::Invalid(f));
     }
     let sealed = secrets.seal(secret.expose());
+    let held = user_holds(fields);
     guarded(conn, f, &[("login", "login", LOGIN_TAKEN)], |conn| {
+        if let Some(refused) = held(conn, &new.login_key)? {
+            return Ok(refused);
+        }
         let row = rows::insert_sip_device(conn, c.id, &new, &sealed)?;
         AuditEvent::created(ObjectKind::SipDevice, c.id, &row).write(conn, actor)?;
         Ok(Changed::Done(row.id))
@@ -500,13 +544,21 @@ pub fn edit_sip_device(
         Err(f) => return Ok(Changed::Invalid(f)),
     };
     let mut f = typed(Kind::SipDevice, fields);
+    if let Some(m) = extension_length_rule(conn, c.id, &new.extension)? {
+        f.error("extension", m);
+        return Ok(Changed::Invalid(f));
+    }
     if let Some(m) = login_clash(conn, scope, c.id, &new.login_key, Some(item_id))? {
         f.error("login", m);
         return Ok(Changed::Invalid(f));
     }
     let version = version_of(fields);
     let stale = f.clone();
+    let held = user_holds(fields);
     guarded(conn, f, &[("login", "login", LOGIN_TAKEN)], |conn| {
+        if let Some(refused) = held(conn, &new.login_key)? {
+            return Ok(refused);
+        }
         if rows::update_sip_device(conn, item_id, version, &new)? == 0 {
             return Ok(Changed::Stale(stale));
         }

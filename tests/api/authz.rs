@@ -127,6 +127,21 @@ fn operator_routes(w: &World) -> Vec<(&'static str, String, Viewer)> {
         ("POST", format!("/sites/{sb}/links/save"), Forbidden),
         ("POST", format!("/links/{lb}"), Forbidden),
         ("POST", format!("/links/{lb}/delete"), Forbidden),
+        // A customer's people (issue 14).
+        ("GET", format!("/customers/{b}/admins"), Reads),
+        ("GET", format!("/customers/{b}/users"), Reads),
+        ("GET", format!("/customers/{b}/billing-changes"), Reads),
+        ("GET", format!("/customers/{b}/mail"), Reads),
+        ("POST", format!("/customers/{b}/admins"), Forbidden),
+        (
+            "POST",
+            format!("/customers/{b}/admins/1/disable"),
+            Forbidden,
+        ),
+        ("POST", format!("/customers/{b}/admins/1/enable"), Forbidden),
+        ("POST", format!("/customers/{b}/users"), Forbidden),
+        ("POST", format!("/customers/{b}/users/1/delete"), Forbidden),
+        ("POST", format!("/customers/{b}/users/1/addons"), Forbidden),
     ]
 }
 
@@ -140,6 +155,16 @@ fn portal_routes(w: &World) -> Vec<(&'static str, String)> {
         ("POST", "/c/bravo-web/sites/save".into()),
         ("POST", format!("/c/bravo-web/sites/{sb}/links/save")),
         ("POST", "/c/bravo-web/password".into()),
+        ("GET", "/c/bravo-web/admins".into()),
+        ("GET", "/c/bravo-web/users".into()),
+        ("GET", "/c/bravo-web/billing-changes".into()),
+        ("POST", "/c/bravo-web/admins".into()),
+        ("POST", "/c/bravo-web/admins/1/disable".into()),
+        ("POST", "/c/bravo-web/users".into()),
+        ("POST", "/c/bravo-web/users/1/delete".into()),
+        ("POST", "/c/bravo-web/users/1/addons".into()),
+        ("POST", "/c/bravo-web/billing-changes/1/accept".into()),
+        ("POST", "/c/bravo-web/billing-changes/1/decline".into()),
     ]
 }
 

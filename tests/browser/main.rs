@@ -9,6 +9,7 @@
 mod common;
 #[macro_use]
 mod webdriver;
+mod customer_users;
 mod helpers;
 #[path = "../api/subscriber_support.rs"]
 mod subscriber_support;

@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 mod fixtures;
+mod people;
+
 pub use fixtures::*;
 
 use diesel::connection::SimpleConnection;

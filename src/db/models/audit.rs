@@ -148,13 +148,19 @@ fn in_provider(
             .and(audit_log::object_id.eq_any(customer_ids()))
             .or(of("customer_packages").and(audit_log::object_id.eq_any(customer_ids())))
             .or(of("site").and(audit_log::object_id.eq_any(site_ids())))
-            // Telephony entries are recorded under their customer's id.
+            // Telephony entries (and a customer's administrators, users, PBX settings,
+            // billing changes and welcome mails) are recorded under their customer's id.
             .or(audit_log::object_type
                 .eq_any([
                     "ip_device",
                     "sip_device",
                     "dialing_route",
                     "translation_rule",
+                    "customer_admin",
+                    "customer_user",
+                    "pbx_settings",
+                    "billing_change",
+                    "welcome_mail",
                 ])
                 .and(audit_log::object_id.eq_any(customer_ids())))
             .or(of("access_link").and(

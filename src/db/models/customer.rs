@@ -487,3 +487,13 @@ pub fn delete(conn: &mut DbConnection, id: CustomerId) -> QueryResult<usize> {
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     customers::table.count().get_result(conn)
 }
+
+/// Holds the customer's row until the transaction ends (PostgreSQL row lock; SQLite's write
+/// transaction holds everything already), so that checks of its quantities, users and
+/// administrators and the writes that follow them cannot interleave with another request's.
+pub fn lock(conn: &mut DbConnection, id: CustomerId) -> QueryResult<bool> {
+    let n = diesel::update(customers::table.find(id.0))
+        .set(customers::version.eq(customers::version))
+        .execute(conn)?;
+    Ok(n == 1)
+}

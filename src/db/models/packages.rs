@@ -3,6 +3,7 @@
 
 use crate::db::schema::{customer_packages, packages};
 use crate::db::DbConnection;
+use crate::domain::PackageKind;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -13,11 +14,14 @@ pub struct Package {
     pub name: String,
     pub description: String,
     pub created_at: i64,
+    /// A package (one per user) or an add-on (assigned per user on top).
+    #[diesel(deserialize_as = String)]
+    pub kind: PackageKind,
 }
 
 pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Package>> {
     packages::table
-        .order(packages::name)
+        .order((packages::kind.desc(), packages::name))
         .select(Package::as_select())
         .load(conn)
 }
@@ -37,11 +41,17 @@ pub fn name_taken(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
-pub fn insert(conn: &mut DbConnection, name: &str, description: &str) -> QueryResult<Package> {
+pub fn insert(
+    conn: &mut DbConnection,
+    name: &str,
+    description: &str,
+    kind: PackageKind,
+) -> QueryResult<Package> {
     let id: i64 = diesel::insert_into(packages::table)
         .values((
             packages::name.eq(name),
             packages::description.eq(description),
+            packages::kind.eq(kind.code()),
             packages::created_at.eq(crate::db::now()),
         ))
         .returning(packages::id)

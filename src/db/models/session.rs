@@ -61,9 +61,20 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
     Ok(())
 }
 
-/// Ends every session of one principal (e.g. `op:7` or `cust:12`).
+/// Ends every session of one principal (e.g. `op:7` or `cust:12`). A customer's principal
+/// `cust:12` also ends the sessions of each of its administrators (`cust:12:5`), so deleting,
+/// converting or re-keying a customer signs all of them out.
 pub fn delete_for_principal(conn: &mut DbConnection, principal: &str) -> QueryResult<usize> {
-    diesel::delete(web_sessions::table.filter(web_sessions::principal.eq(principal))).execute(conn)
+    let whole = diesel::delete(web_sessions::table.filter(web_sessions::principal.eq(principal)))
+        .execute(conn)?;
+    let is_customer = principal.starts_with("cust:") && principal.matches(':').count() == 1;
+    if !is_customer {
+        return Ok(whole);
+    }
+    let admins = format!("{principal}:%");
+    let each = diesel::delete(web_sessions::table.filter(web_sessions::principal.like(admins)))
+        .execute(conn)?;
+    Ok(whole + each)
 }
 
 pub fn purge_expired(conn: &mut DbConnection, now: i64) -> QueryResult<usize> {

@@ -5,12 +5,16 @@
 
 use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::domain::country_list::COUNTRIES;
+use crate::domain::customer_users::EXTENSION_LENGTHS;
+use crate::domain::time_zone_list::TIME_ZONES;
 use crate::domain::FormState;
+use crate::domain::ManagedBy;
 use crate::domain::{BillingType, CustomerType, TaxFlag};
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
 use crate::routes::{render, see_other, Layout};
 use crate::service::customers::{self as service, Choices, CreateOutcome, CustomerForm};
+use crate::service::pbx_settings::{PbxFields, PbxLists};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -47,6 +51,11 @@ pub struct NewCustomerPage {
     pub yes_no: Vec<(String, String)>,
     /// The customer's own history, on the edit form.
     pub history: Option<Vec<HistoryView>>,
+    /// The "Hosted PBX" fieldset's lists.
+    pub pbx: PbxLists,
+    pub managed_by: Vec<(String, String)>,
+    pub time_zones: Vec<(String, String)>,
+    pub extension_lengths: Vec<(String, String)>,
 }
 
 pub(super) fn pairs<T: Copy>(
@@ -119,6 +128,15 @@ pub(super) fn form_page(
         tax_flags: pairs(TaxFlag::ALL, TaxFlag::code, TaxFlag::code),
         yes_no: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
         history: frame.history,
+        pbx: choices.pbx,
+        managed_by: pairs(ManagedBy::ALL, ManagedBy::code, ManagedBy::label),
+        time_zones: TIME_ZONES
+            .iter()
+            .map(|z| (z.to_string(), z.to_string()))
+            .collect(),
+        extension_lengths: EXTENSION_LENGTHS
+            .map(|n| (n.to_string(), format!("{n} digits")))
+            .collect(),
     }
 }
 
@@ -134,6 +152,9 @@ fn defaults(choices: &Choices) -> FormState {
     f.set("max_call_sessions", "10");
     f.set("calls_per_second", "5");
     f.set("call_with_media", "no");
+    for (k, v) in PbxFields::of(&choices.pbx_base, &[]).pairs() {
+        f.set(k, v);
+    }
     if let [(only, _)] = choices.tariffs.as_slice() {
         f.set("tariff_id", only.clone());
     }

@@ -46,7 +46,9 @@ pub async fn form(
     let (scope, id) = (editor.0.service_provider_id, path.into_inner());
     let data = with_conn(&state, move |conn| service::edit_form(conn, scope, id)).await?;
     let (form, version) = (
-        CustomerForm::of(&data.customer).state(),
+        CustomerForm::of(&data.customer)
+            .with_pbx(data.pbx.clone())
+            .state(),
         data.customer.version,
     );
     Ok(edit_page(

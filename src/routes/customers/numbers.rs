@@ -157,6 +157,13 @@ async fn answer(
             FlashMessage::success(done).send();
             Ok(see_other(&format!("/customers/{id}/numbers")))
         }
+        Changed::Pending => {
+            FlashMessage::info(
+                "This customer confirms changes that affect billing: the new quantities wait                  for one of its administrators to accept them.",
+            )
+            .send();
+            Ok(see_other(&format!("/customers/{id}/billing-changes")))
+        }
         Changed::Invalid(form) => {
             let scope = editor.0.service_provider_id;
             let data = with_conn(state, move |conn| service::numbers(conn, scope, id)).await?;

@@ -1,7 +1,7 @@
 //! Portal sign-in (`/c/{webid}/login`), sign-out, and an operator's way back from a portal.
 //!
-//! Only the administrator of the customer the WebID names can sign in here: the username must
-//! be that customer's, so another customer's credentials fail like any wrong password. Why an
+//! Only an administrator of the customer the WebID names can sign in here: the username must
+//! be one of that customer's, so another customer's credentials fail like any wrong password. Why an
 //! account cannot be used (suspended, demo…) is said only after the password was right, so the
 //! page does not tell strangers which accounts exist.
 
@@ -125,8 +125,8 @@ pub async fn login(
     let ip = client_ip(&req, &state.trusted_proxies);
     let outcome = sign_in::customer_admin(&state, &customer, &username, password, &ip).await?;
     let status = match &outcome {
-        SignIn::SignedIn(id) => {
-            sessions::start_customer(&session, *id)?;
+        SignIn::SignedIn(who) => {
+            sessions::start_customer(&session, who.customer_id, who.admin_id)?;
             return Ok(see_other(&home_of(&customer.webid)));
         }
         SignIn::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,

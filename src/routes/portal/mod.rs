@@ -78,6 +78,8 @@ impl BrandView {
 /// Who is signed in to the portal, for the frame.
 pub struct PortalWho {
     pub username: String,
+    /// Whether they may change things (the portal's forms show only then).
+    pub can_edit: bool,
     pub company: String,
     /// The operator who switched to this portal, if that is who is looking.
     pub impersonator: Option<String>,
@@ -112,7 +114,8 @@ impl PortalLayout {
             csrf_token: user.csrf_token.clone(),
             flashes: collect_flashes(flashes),
             who: Some(PortalWho {
-                username: user.customer.username.clone(),
+                username: user.username().to_string(),
+                can_edit: user.role.can_edit(),
                 company: user.customer.company.clone(),
                 impersonator: user.impersonator.clone(),
             }),

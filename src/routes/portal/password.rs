@@ -89,6 +89,10 @@ pub async fn change(
         password_confirm: form.password_confirm,
     };
     let (actor, c) = (user.actor(), user.customer.clone());
+    let admin = user
+        .admin
+        .clone()
+        .ok_or(crate::error::AppError::Forbidden)?;
     let ip = client_ip(&req, &state.trusted_proxies);
     let throttle = state.throttle.clone();
     let outcome = with_conn(&state, move |conn| {
@@ -96,7 +100,7 @@ pub async fn change(
             throttle: &throttle,
             ip: &ip,
         };
-        portal_password::change(conn, &actor, &c, &input, attempt)
+        portal_password::change(conn, &actor, &c, &admin, &input, attempt)
     })
     .await?;
     match outcome {

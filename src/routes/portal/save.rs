@@ -1,10 +1,10 @@
 //! POSTs of the portal's Save buttons: the customer's own name and description, its sites,
 //! and the access links of one of its sites. `service::pane_save` does the work, as for the
-//! operators' panes, limited to rows of the signed-in customer.
+//! operators' panes, limited to rows of the signed-in customer. A portal viewer gets 403.
 
 use super::safe_portal_return;
 use crate::auth::csrf::Fields;
-use crate::auth::{CsrfForm, PortalUser};
+use crate::auth::{CsrfForm, PortalEditor, PortalUser};
 use crate::error::AppResult;
 use crate::routes::pane_save::{save_and_return, PaneSave};
 use crate::service::pane_save::{Pane, Saver};
@@ -31,7 +31,7 @@ async fn save(
 
 pub async fn customer(
     state: web::Data<AppState>,
-    user: PortalUser,
+    PortalEditor(user): PortalEditor,
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     save(state, user, Pane::Customers, form.0).await
@@ -39,7 +39,7 @@ pub async fn customer(
 
 pub async fn sites(
     state: web::Data<AppState>,
-    user: PortalUser,
+    PortalEditor(user): PortalEditor,
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {
     let customer_id = user.customer.id;
@@ -48,7 +48,7 @@ pub async fn sites(
 
 pub async fn links(
     state: web::Data<AppState>,
-    user: PortalUser,
+    PortalEditor(user): PortalEditor,
     path: web::Path<(String, i64)>,
     form: CsrfForm<Fields>,
 ) -> AppResult<HttpResponse> {

@@ -3,14 +3,15 @@
 
 use super::form::{choices, Choices, CustomerForm, ValidCustomer};
 use crate::db::models::customer::{self, NewCustomer};
+use crate::db::models::customer_admin::{self, NewCustomerAdmin};
 use crate::db::models::reference;
 use crate::db::{write_transaction, DbConnection};
-use crate::domain::{CustomerStatus, FormState};
+use crate::domain::{AdminRole, CustomerStatus, FormState};
 use crate::error::{AppError, AppResult};
 use crate::service::access::Scope;
 use crate::service::audit::{AuditEvent, ObjectKind};
-use crate::service::compliance;
 use crate::service::unique_to_field;
+use crate::service::{compliance, pbx_settings};
 use crate::state::{blocking, with_conn, AppState};
 use rand::Rng;
 
@@ -93,6 +94,7 @@ fn insert(
             .map(|s| s.id)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no service provider on file")))?,
     };
+    let pbx = valid.pbx.clone();
     let new = new_customer(
         valid,
         service_provider_id,
@@ -101,6 +103,23 @@ fn insert(
     );
     let c = customer::insert(conn, &new)?;
     AuditEvent::created(ObjectKind::Customer, c.id, &c).write(conn, actor)?;
+    // The form's web access account is the customer's first administrator.
+    let first = customer_admin::insert(
+        conn,
+        &NewCustomerAdmin {
+            customer_id: c.id,
+            username: c.username.clone(),
+            username_key: c.username_key.clone(),
+            password_hash: c.password_hash.clone(),
+            role: AdminRole::Admin,
+            is_primary: true,
+            disabled: false,
+            created_at: c.created_at,
+            updated_at: c.created_at,
+        },
+    )?;
+    AuditEvent::created(ObjectKind::CustomerAdmin, c.id, &first).write(conn, actor)?;
+    pbx_settings::write(conn, actor, c.id, &pbx)?;
     let held = compliance::screen(conn, &c, actor)?;
     Ok(CreateOutcome::Created { id: c.id, held })
 }

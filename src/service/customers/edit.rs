@@ -9,12 +9,14 @@ use crate::auth::session_keys;
 use crate::db::models::audit::AuditEntry;
 use crate::db::models::billing;
 use crate::db::models::customer::{self, Customer, CustomerId, CustomerUpdate};
+use crate::db::models::customer_admin;
 use crate::db::models::session;
 use crate::db::{write_transaction, DbConnection};
 use crate::domain::FormState;
 use crate::error::{AppError, AppResult};
 use crate::service::access::Scope;
 use crate::service::audit::{self, AuditEvent, ObjectKind};
+use crate::service::pbx_settings::{self, PbxFields};
 use crate::service::{compliance, unique_to_field, Refusal};
 use crate::state::{blocking, with_conn, AppState};
 
@@ -35,6 +37,8 @@ pub struct EditForm {
     pub customer: Customer,
     pub choices: Choices,
     pub history: Vec<AuditEntry>,
+    /// The stored PBX settings as the form's fields.
+    pub pbx: PbxFields,
 }
 
 /// The edit form of a visible, live customer.
@@ -45,8 +49,12 @@ pub fn edit_form(conn: &mut DbConnection, scope: Scope, id: i64) -> AppResult<Ed
 }
 
 fn form_data(conn: &mut DbConnection, customer: Customer) -> AppResult<EditForm> {
+    let (settings, chosen) = pbx_settings::stored(conn, customer.id)?;
+    let mut lists = choices(conn)?;
+    lists.pbx_base = settings.clone();
     Ok(EditForm {
-        choices: choices(conn)?,
+        pbx: PbxFields::of(&settings, &chosen),
+        choices: lists,
         history: audit::history(conn, ObjectKind::Customer, customer.id, HISTORY)?,
         customer,
     })
@@ -87,7 +95,12 @@ pub async fn update(
     let version: i32 = form.version.trim().parse().map_err(|_| {
         AppError::BadRequest("The form is missing its version; reload the page.".into())
     })?;
-    let lists = with_conn(state, choices).await?;
+    let lists = with_conn(state, move |conn| {
+        let mut lists = choices(conn)?;
+        lists.pbx_base = pbx_settings::stored(conn, id)?.0;
+        Ok(lists)
+    })
+    .await?;
     let valid = match form.parse(&lists, false) {
         Ok(v) => v,
         Err(f) => return refused(state, Refusal::Invalid(f), before, version).await,
@@ -153,6 +166,14 @@ fn save(conn: &mut DbConnection, actor: &str, change: Edit, mut f: FormState) ->
     if customer::username_taken_by_other(conn, &username.key(), id)? {
         f.error("username", "This username is taken; choose another.");
     }
+    if let Some(other) = customer_admin::find_by_key(conn, before.id, &username.key())? {
+        if !other.is_primary {
+            f.error(
+                "username",
+                "Another administrator of this customer has this username.",
+            );
+        }
+    }
     if customer::webid_taken_by_other(conn, change.valid.account.webid.as_str(), id)? {
         f.error("webid", "This WebID is taken; choose another.");
     }
@@ -161,15 +182,31 @@ fn save(conn: &mut DbConnection, actor: &str, change: Edit, mut f: FormState) ->
     {
         f.error("billing_decimals", DECIMALS_FIXED);
     }
+    // Users and SIP devices are counted while the customer's row is held.
+    customer::lock(conn, id)?;
+    if let Some(m) =
+        pbx_settings::check_lowering(conn, before.id, change.valid.pbx.extension_length)?
+    {
+        f.error("extension_length", m);
+    }
     if f.has_errors() {
         return Ok(Err(Refusal::Invalid(f)));
     }
     let password_changed = change.hash.is_some();
+    let pbx = change.valid.pbx.clone();
+    let (name, key, hash) = (
+        username.as_str().to_string(),
+        username.key(),
+        change.hash.clone(),
+    );
     let update = changes(change.valid, change.hash);
     let Some(after) = customer::update(conn, id, change.version, &update)? else {
         f.error("version", STALE);
         return Ok(Err(Refusal::Stale(f)));
     };
+    // The web access account of the form is the customer's first administrator.
+    customer_admin::sync_primary(conn, before.id, &name, &key, hash.as_deref())?;
+    pbx_settings::write(conn, actor, before.id, &pbx)?;
     AuditEvent::updated(ObjectKind::Customer, after.id, before, &after)
         .reason(password_changed.then_some("web access password changed"))
         .write(conn, actor)?;

@@ -3,6 +3,7 @@
 //! to each field that failed. Parsing is split by the form's four fieldsets.
 
 use crate::db::models::customer::Customer;
+use crate::db::models::pbx::PbxSettings;
 use crate::db::models::reference;
 use crate::db::DbConnection;
 use crate::domain::{
@@ -10,6 +11,7 @@ use crate::domain::{
     LongText, PartyName, Phone, PostalPin, ShortList, TaxFlag, WebId, WebPassword, WebUsername,
 };
 use crate::error::AppResult;
+use crate::service::pbx_settings::{self, PbxFields, PbxLists, ValidPbx};
 use serde::Deserialize;
 
 /// The customer form as posted; every field is text so nothing is lost before it is checked.
@@ -44,6 +46,20 @@ pub struct CustomerForm {
     pub branding_id: String,
     /// The version the edit form was loaded at (empty on create).
     pub version: String,
+    // The "Hosted PBX" fieldset (`service::pbx_settings`): optional, so that posts of the
+    // original create contract still succeed with the defaults.
+    pub platform_id: String,
+    pub extension_length: String,
+    pub dial_internal: String,
+    pub dial_local: String,
+    pub dial_national: String,
+    pub dial_international: String,
+    pub key_template_id: String,
+    pub hotdesk_device_id: String,
+    pub welcome_mail: String,
+    pub confirm_billing: String,
+    pub time_zone: String,
+    pub managed_by: String,
 }
 
 /// Everything needed to insert or update, after every rule has passed.
@@ -53,6 +69,7 @@ pub struct ValidCustomer {
     pub billing: Billing,
     pub calls: Calls,
     pub contact: Contact,
+    pub pbx: ValidPbx,
 }
 
 /// The "Account" fieldset: who signs in to the portal, and where.
@@ -105,6 +122,10 @@ pub struct Contact {
 pub struct Choices {
     pub tariffs: Vec<(String, String)>,
     pub brandings: Vec<(String, String)>,
+    /// The PBX admin lists.
+    pub pbx: PbxLists,
+    /// What PBX fields left empty keep: the defaults (create) or the stored settings (edit).
+    pub pbx_base: PbxSettings,
 }
 
 /// The tariffs and branding profiles the form offers.
@@ -119,6 +140,8 @@ pub fn choices(conn: &mut DbConnection) -> AppResult<Choices> {
             .into_iter()
             .map(|b| (b.id.to_string(), b.name))
             .collect(),
+        pbx: pbx_settings::lists(conn)?,
+        pbx_base: PbxSettings::defaults(0),
     })
 }
 
@@ -223,7 +246,45 @@ impl CustomerForm {
         ] {
             f.set(k, v.as_str());
         }
+        for (k, v) in self.pbx_fields().pairs() {
+            f.set(k, v);
+        }
         f
+    }
+
+    /// The "Hosted PBX" fieldset as posted.
+    pub fn pbx_fields(&self) -> PbxFields {
+        PbxFields {
+            platform_id: self.platform_id.clone(),
+            extension_length: self.extension_length.clone(),
+            dial_internal: self.dial_internal.clone(),
+            dial_local: self.dial_local.clone(),
+            dial_national: self.dial_national.clone(),
+            dial_international: self.dial_international.clone(),
+            key_template_id: self.key_template_id.clone(),
+            hotdesk_device_id: self.hotdesk_device_id.clone(),
+            welcome_mail: self.welcome_mail.clone(),
+            confirm_billing: self.confirm_billing.clone(),
+            time_zone: self.time_zone.clone(),
+            managed_by: self.managed_by.clone(),
+        }
+    }
+
+    /// The form with the stored PBX settings filled in (the edit form).
+    pub fn with_pbx(mut self, p: PbxFields) -> CustomerForm {
+        self.platform_id = p.platform_id;
+        self.extension_length = p.extension_length;
+        self.dial_internal = p.dial_internal;
+        self.dial_local = p.dial_local;
+        self.dial_national = p.dial_national;
+        self.dial_international = p.dial_international;
+        self.key_template_id = p.key_template_id;
+        self.hotdesk_device_id = p.hotdesk_device_id;
+        self.welcome_mail = p.welcome_mail;
+        self.confirm_billing = p.confirm_billing;
+        self.time_zone = p.time_zone;
+        self.managed_by = p.managed_by;
+        self
     }
 
     /// Checks every field; on an edit (`password_required` false) both password fields left
@@ -238,13 +299,17 @@ impl CustomerForm {
         let billing = self.billing(&mut f, choices);
         let calls = self.calls(&mut f);
         let contact = self.contact(&mut f);
-        match (account, billing, calls, contact) {
-            (Some(account), Some(billing), Some(calls), Some(contact)) if !f.has_errors() => {
+        let pbx = pbx_settings::parse(&self.pbx_fields(), &choices.pbx, &choices.pbx_base, &mut f);
+        match (account, billing, calls, contact, pbx) {
+            (Some(account), Some(billing), Some(calls), Some(contact), Some(pbx))
+                if !f.has_errors() =>
+            {
                 Ok(ValidCustomer {
                     account,
                     billing,
                     calls,
                     contact,
+                    pbx,
                 })
             }
             _ => Err(f),
@@ -361,6 +426,8 @@ mod tests {
         Choices {
             tariffs: vec![("1".into(), "Standard".into())],
             brandings: vec![("2".into(), "Default".into())],
+            pbx: PbxLists::default(),
+            pbx_base: PbxSettings::defaults(0),
         }
     }
 
