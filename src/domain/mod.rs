@@ -23,6 +23,7 @@ pub mod subscriber;
 pub mod subscriber_rules;
 pub mod telephony;
 mod text;
+pub mod transfer;
 pub mod time_zone_list;
 mod zone;
 

@@ -43,6 +43,8 @@ crate::domain::choice!(
         VoucherBatch => "voucher_batch", "Voucher batch";
         ApiToken => "api_token", "API token";
         Reservation => "reservation", "Reservation";
+        TransferDefinition => "transfer_definition", "Transfer definition";
+        BplTask => "bpl_task", "BPL task";
     ]
 );
 
@@ -68,6 +70,8 @@ crate::domain::choice!(
         Revoke => "revoke", "Revoke";
         Commit => "commit", "Commit";
         Expire => "expire", "Expire";
+        Transfer => "transfer", "Credit transfer";
+        ExecuteTask => "execute_task", "Execute BPL task";
     ]
 );
 

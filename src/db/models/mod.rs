@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod audit;
 pub mod balance;
 pub mod billing;
+pub mod bpl_task;
 pub mod branding;
 pub mod compliance;
 pub mod customer;
@@ -28,6 +29,7 @@ pub mod subscriber;
 pub mod subscriber_profile;
 pub mod subscriber_search;
 pub mod telephony;
+pub mod transfer;
 pub mod voucher;
 pub mod wallet;
 
