@@ -23,8 +23,8 @@ pub mod subscriber;
 pub mod subscriber_rules;
 pub mod telephony;
 mod text;
-pub mod transfer;
 pub mod time_zone_list;
+pub mod transfer;
 mod zone;
 
 pub use address_list::AddressList;

@@ -142,12 +142,21 @@ mod tests {
     #[test]
     fn parameters_by_kind() {
         let choices = vec!["gold".to_string(), "silver".to_string()];
-        assert_eq!(parse_param(ParamKind::Number, &[], " 12 "), Ok(Some("12".into())));
-        assert_eq!(parse_param(ParamKind::Number, &[], "-3.50"), Ok(Some("-3.50".into())));
+        assert_eq!(
+            parse_param(ParamKind::Number, &[], " 12 "),
+            Ok(Some("12".into()))
+        );
+        assert_eq!(
+            parse_param(ParamKind::Number, &[], "-3.50"),
+            Ok(Some("-3.50".into()))
+        );
         assert!(parse_param(ParamKind::Number, &[], "1e3").is_err());
         assert!(parse_param(ParamKind::Number, &[], "1.").is_err());
         assert!(parse_param(ParamKind::Date, &[], "2027-02-30").is_err());
-        assert_eq!(parse_param(ParamKind::Choice, &choices, "gold"), Ok(Some("gold".into())));
+        assert_eq!(
+            parse_param(ParamKind::Choice, &choices, "gold"),
+            Ok(Some("gold".into()))
+        );
         assert!(parse_param(ParamKind::Choice, &choices, "bronze").is_err());
         assert_eq!(parse_param(ParamKind::Text, &[], "  "), Ok(None));
         assert!(parse_choices("a, b, a").is_err());

@@ -123,14 +123,21 @@ async fn admins_define_tasks_with_typed_parameters() {
     let (s, body) = post(&app, "/admin/bpl-tasks", &bad).await;
     assert_eq!(s, 422, "{body}");
     for field in ["name", "action", "param_choices_1", "param_supplies_2"] {
-        assert!(field_error(&body, field).is_some(), "message at {field}: {body}");
+        assert!(
+            field_error(&body, field).is_some(),
+            "message at {field}: {body}"
+        );
     }
     assert_eq!(count(), 0);
     // A state task without its state is refused at that field.
     let (s, body) = post(
         &app,
         "/admin/bpl-tasks",
-        &owned(&[("service_provider_id", "1"), ("name", "Freeze"), ("action", "set_wallet_state")]),
+        &owned(&[
+            ("service_provider_id", "1"),
+            ("name", "Freeze"),
+            ("action", "set_wallet_state"),
+        ]),
     )
     .await;
     assert_eq!(s, 422);
@@ -165,7 +172,10 @@ async fn an_adjustment_task_takes_its_parameters_and_its_charge() {
     let (t, p) = goodwill(&app, "Goodwill", "0.50").await;
     let screen = app.get_html(&format!("/subscribers/{s}")).await;
     assert!(screen.contains("id=\"p-bpl\""), "{screen}");
-    assert!(screen.contains(&format!("name=\"bpl_param_{}\"", p[0])), "{screen}");
+    assert!(
+        screen.contains(&format!("name=\"bpl_param_{}\"", p[0])),
+        "{screen}"
+    );
     assert!(
         screen.contains(&format!("formaction=\"/subscribers/{s}/bpl-tasks/{t}\"")),
         "{screen}"
@@ -174,7 +184,11 @@ async fn an_adjustment_task_takes_its_parameters_and_its_charge() {
         &app,
         s,
         t,
-        &[param(p[0], "2.50"), param(p[1], "T-42"), param(p[2], "gold")],
+        &[
+            param(p[0], "2.50"),
+            param(p[1], "T-42"),
+            param(p[2], "gold"),
+        ],
     )
     .await;
     assert_eq!(status, 303, "{body}");
@@ -251,12 +265,20 @@ async fn state_product_type_and_expiry_tasks_change_the_wallet() {
     let (s, w) = subscriber(&app, "BPL-WAL", "4760000003").await;
     let (suspend, _) = task(
         &app,
-        &[("name", "Suspend"), ("action", "set_wallet_state"), ("wallet_state", "suspended")],
+        &[
+            ("name", "Suspend"),
+            ("action", "set_wallet_state"),
+            ("wallet_state", "suspended"),
+        ],
     )
     .await;
     let (swap, _) = task(
         &app,
-        &[("name", "To business"), ("action", "swap_product_type"), ("product_type_id", "3")],
+        &[
+            ("name", "To business"),
+            ("action", "swap_product_type"),
+            ("product_type_id", "3"),
+        ],
     )
     .await;
     let (extend, ep) = task(
@@ -284,7 +306,11 @@ async fn state_product_type_and_expiry_tasks_change_the_wallet() {
     assert_eq!(status, 303, "{body}");
     let (state, product, expires): (String, i64, Option<i64>) = wallets::table
         .find(w)
-        .select((wallets::state, wallets::product_type_id, wallets::expires_at))
+        .select((
+            wallets::state,
+            wallets::product_type_id,
+            wallets::expires_at,
+        ))
         .first(&mut app.db())
         .unwrap();
     assert_eq!(state, "suspended");
@@ -325,7 +351,12 @@ async fn save_and_execute_runs_the_task_with_the_screen_and_its_reason() {
             ("bpl_change_reason", Some("Network outage")),
         ],
     );
-    let r = post_scraped(&app, &format!("/subscribers/{s}/bpl-tasks/{t}/save"), &fields).await;
+    let r = post_scraped(
+        &app,
+        &format!("/subscribers/{s}/bpl-tasks/{t}/save"),
+        &fields,
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
     let description: String = subscribers::table
         .find(s)

@@ -1312,7 +1312,12 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         ),
     ] {
         let r = app.post_form(path, &fields).await;
-        assert_eq!(r.status().as_u16(), 303, "{path}: {}", r.text().await.unwrap());
+        assert_eq!(
+            r.status().as_u16(),
+            303,
+            "{path}: {}",
+            r.text().await.unwrap()
+        );
     }
     // A staged CDR file, so that its preview's commit form is on a page too.
     let account: String = schema::customers::table

@@ -129,7 +129,10 @@ async fn admins_add_change_and_delete_transfer_definitions() {
     let (s, body) = post(&app, "/admin/transfer-definitions", &bad).await;
     assert_eq!(s, 422, "{body}");
     for field in ["name", "kind", "cost", "gives_balance_type_id_1"] {
-        assert!(field_error(&body, field).is_some(), "message at {field}: {body}");
+        assert!(
+            field_error(&body, field).is_some(),
+            "message at {field}: {body}"
+        );
     }
     let count = || -> i64 {
         transfer_definitions::table
@@ -149,7 +152,10 @@ async fn admins_add_change_and_delete_transfer_definitions() {
     .await;
     let page = app.get_html("/admin/transfer-definitions").await;
     assert!(page.contains(&format!("<tr data-id=\"{id}\">")), "{page}");
-    assert!(page.contains("Gift 2") && page.contains("2.00 GENERAL_CASH"), "{page}");
+    assert!(
+        page.contains("Gift 2") && page.contains("2.00 GENERAL_CASH"),
+        "{page}"
+    );
     assert!(page.contains("Prepaid Standard"), "{page}");
     // The same name twice for one provider is refused.
     let (s, body) = post(
@@ -166,16 +172,25 @@ async fn admins_add_change_and_delete_transfer_definitions() {
         .get_html(&format!("/admin/transfer-definitions/{id}"))
         .await;
     let fields = form_fields(&edit, "definition-form");
-    assert!(fields.contains(&("cost".to_string(), "2.00".to_string())), "{fields:?}");
+    assert!(
+        fields.contains(&("cost".to_string(), "2.00".to_string())),
+        "{fields:?}"
+    );
     let mut changed = fields.clone();
-    set_fields(&mut changed, &[("cost", Some("3.00")), ("name", Some("Gift 3"))]);
+    set_fields(
+        &mut changed,
+        &[("cost", Some("3.00")), ("name", Some("Gift 3"))],
+    );
     let r = post_scraped(&app, &format!("/admin/transfer-definitions/{id}"), &changed).await;
     assert_eq!(r.status().as_u16(), 303);
     // The same older form again: someone changed it meanwhile.
     let r = post_scraped(&app, &format!("/admin/transfer-definitions/{id}"), &fields).await;
     assert_eq!(r.status().as_u16(), 409);
     let page = app.get_html("/admin/transfer-definitions").await;
-    assert!(page.contains("Gift 3") && page.contains("3.00 GENERAL_CASH"), "{page}");
+    assert!(
+        page.contains("Gift 3") && page.contains("3.00 GENERAL_CASH"),
+        "{page}"
+    );
 
     let (s, _) = post(
         &app,
@@ -212,7 +227,10 @@ async fn a_peer_to_peer_transfer_pays_and_credits_with_an_edr_on_each_side() {
         &app,
         with(
             definition(&app, "Gift", "2.00", "1.50"),
-            &[("pin_required", "on"), ("wallet_expiry_extension_days", "30")],
+            &[
+                ("pin_required", "on"),
+                ("wallet_expiry_extension_days", "30"),
+            ],
         ),
     )
     .await;
@@ -224,7 +242,10 @@ async fn a_peer_to_peer_transfer_pays_and_credits_with_an_edr_on_each_side() {
     let screen = app.get_html(&format!("/subscribers/{}", p.a)).await;
     assert!(screen.contains("id=\"p-transfers\""), "{screen}");
     assert!(
-        screen.contains(&format!("formaction=\"/subscribers/{}/transfers/{d}\"", p.a)),
+        screen.contains(&format!(
+            "formaction=\"/subscribers/{}/transfers/{d}\"",
+            p.a
+        )),
         "one button per definition: {screen}"
     );
 
@@ -253,9 +274,14 @@ async fn a_peer_to_peer_transfer_pays_and_credits_with_an_edr_on_each_side() {
     assert_eq!(b_expiry, Some(expiry + 30 * 86_400));
     // The screen shows the result and the new balances; the EDR keeps the reason.
     let screen = app.get_html(&format!("/subscribers/{}", p.a)).await;
-    assert!(screen.contains("Peer-to-peer transfer Gift done"), "{screen}");
+    assert!(
+        screen.contains("Peer-to-peer transfer Gift done"),
+        "{screen}"
+    );
     assert!(screen.contains("data-balance-type=\"GENERAL_CASH\" data-total=\"800\""));
-    let edrs = app.get_html(&format!("/subscribers/{}/edrs?edr_type=transfer", p.b)).await;
+    let edrs = app
+        .get_html(&format!("/subscribers/{}/edrs?edr_type=transfer", p.b))
+        .await;
     assert!(edrs.contains("Birthday gift"), "{edrs}");
     let audited: i64 = audit_log::table
         .filter(audit_log::action.eq("transfer"))
@@ -267,7 +293,10 @@ async fn a_peer_to_peer_transfer_pays_and_credits_with_an_edr_on_each_side() {
     // A service bundle for oneself: blank recipient.
     let own = define(
         &app,
-        with(definition(&app, "Bundle", "1.00", "0.25"), &[("kind", "service_bundle")]),
+        with(
+            definition(&app, "Bundle", "1.00", "0.25"),
+            &[("kind", "service_bundle")],
+        ),
     )
     .await;
     let (s, body) = transfer(&app, p.a, own, &[]).await;
@@ -282,7 +311,10 @@ async fn each_refusal_changes_nothing_on_either_side() {
     let b_cli = cli(&app, p.b);
     let pin = define(
         &app,
-        with(definition(&app, "Pinned", "2.00", "1.00"), &[("pin_required", "on")]),
+        with(
+            definition(&app, "Pinned", "2.00", "1.00"),
+            &[("pin_required", "on")],
+        ),
     )
     .await;
     let dear = define(&app, definition(&app, "Dear", "50.00", "1.00")).await;
@@ -298,17 +330,35 @@ async fn each_refusal_changes_nothing_on_either_side() {
     let cases: Vec<(i64, Vec<(&'static str, &str)>, &str)> = vec![
         (
             pin,
-            vec![("transfer_recipient_cli", "4799999999"), ("transfer_pin", "1234")],
+            vec![
+                ("transfer_recipient_cli", "4799999999"),
+                ("transfer_pin", "1234"),
+            ],
             "transfer_recipient_cli",
         ),
         (
             pin,
-            vec![("transfer_recipient_cli", b_cli.as_str()), ("transfer_pin", "9999")],
+            vec![
+                ("transfer_recipient_cli", b_cli.as_str()),
+                ("transfer_pin", "9999"),
+            ],
             "transfer_pin",
         ),
-        (pin, vec![("transfer_recipient_cli", b_cli.as_str())], "transfer_pin"),
-        (dear, vec![("transfer_recipient_cli", b_cli.as_str())], "transfer"),
-        (youth, vec![("transfer_recipient_cli", b_cli.as_str())], "transfer_recipient_cli"),
+        (
+            pin,
+            vec![("transfer_recipient_cli", b_cli.as_str())],
+            "transfer_pin",
+        ),
+        (
+            dear,
+            vec![("transfer_recipient_cli", b_cli.as_str())],
+            "transfer",
+        ),
+        (
+            youth,
+            vec![("transfer_recipient_cli", b_cli.as_str())],
+            "transfer_recipient_cli",
+        ),
         (
             dear,
             vec![("transfer_recipient_wallet_type", "secondary")],
@@ -328,7 +378,10 @@ async fn each_refusal_changes_nothing_on_either_side() {
     set_auditing(&app, true).await;
     let (s, body) = transfer(&app, p.a, dear, &[]).await;
     assert_eq!(s, 422);
-    assert!(field_error(&body, "transfer_change_reason").is_some(), "{body}");
+    assert!(
+        field_error(&body, "transfer_change_reason").is_some(),
+        "{body}"
+    );
     assert_eq!(state(&app, &p), before);
     // Another provider's definition, or an unknown one, is not found.
     let (s, _) = transfer(&app, p.a, 999_999, &[]).await;
@@ -367,7 +420,10 @@ async fn the_max_balance_policy_applies_to_what_the_recipient_gets() {
             ("kind", "service_bundle".into()),
             ("cost_balance_type_id", cash.clone()),
             ("cost", "1.00".into()),
-            ("gives_balance_type_id_1", app.balance_type_id(code).to_string()),
+            (
+                "gives_balance_type_id_1",
+                app.balance_type_id(code).to_string(),
+            ),
             ("gives_value_1", "6.00".into()),
         ]
     };
@@ -375,11 +431,23 @@ async fn the_max_balance_policy_applies_to_what_the_recipient_gets() {
     let limit = define(&app, gives("Cut", "CAPLIM")).await;
     let b_cli = cli(&app, p.b);
     let before = state(&app, &p);
-    let (s, body) = transfer(&app, p.a, reject, &[("transfer_recipient_cli", b_cli.as_str())]).await;
+    let (s, body) = transfer(
+        &app,
+        p.a,
+        reject,
+        &[("transfer_recipient_cli", b_cli.as_str())],
+    )
+    .await;
     assert_eq!(s, 422, "{body}");
     assert!(body.contains("beyond its maximum"), "{body}");
     assert_eq!(state(&app, &p), before, "the purchaser did not pay either");
-    let (s, body) = transfer(&app, p.a, limit, &[("transfer_recipient_cli", b_cli.as_str())]).await;
+    let (s, body) = transfer(
+        &app,
+        p.a,
+        limit,
+        &[("transfer_recipient_cli", b_cli.as_str())],
+    )
+    .await;
     assert_eq!(s, 303, "{body}");
     assert_eq!(app.stored(p.wb, "CAPLIM"), 500, "cut to the maximum");
     assert_eq!(app.stored(p.wa, "GENERAL_CASH"), 900);
@@ -391,7 +459,10 @@ async fn save_and_execute_saves_the_screen_and_transfers_together_or_neither() {
     let p = pair(&app, "SAVE", 4).await;
     let d = define(
         &app,
-        with(definition(&app, "Gift", "2.00", "1.00"), &[("pin_required", "on")]),
+        with(
+            definition(&app, "Gift", "2.00", "1.00"),
+            &[("pin_required", "on")],
+        ),
     )
     .await;
     let b_cli = cli(&app, p.b);
@@ -412,7 +483,10 @@ async fn save_and_execute_saves_the_screen_and_transfers_together_or_neither() {
     assert_eq!(r.status().as_u16(), 422);
     let body = r.text().await.unwrap();
     assert!(field_error(&body, "transfer_pin").is_some(), "{body}");
-    assert!(body.contains("Saved with the transfer"), "what was typed stays: {body}");
+    assert!(
+        body.contains("Saved with the transfer"),
+        "what was typed stays: {body}"
+    );
     let description = || -> String {
         subscribers::table
             .find(p.a)

@@ -72,16 +72,28 @@ async fn a_peer_to_peer_transfer_with_save_and_execute_and_a_change_reason() {
         "the Credit transfers panel opens",
         shown(&b, "#f-transfer_recipient_cli").await.then_some(())
     );
-    assert!(shown(&b, &format!("#transfer-definitions tr[data-id='{definition}']")).await);
+    assert!(
+        shown(
+            &b,
+            &format!("#transfer-definitions tr[data-id='{definition}']")
+        )
+        .await
+    );
     b.type_into("#f-transfer_recipient_cli", "4741000002").await;
     b.type_into("#f-transfer_pin", "1234").await;
     b.type_into("#f-transfer_change_reason", "Birthday present")
         .await;
     b.check_accessibility().await;
-    b.click_css(&format!(
-        "#transfer-definitions tr[data-id='{definition}'] [data-action=save-and-transfer]"
-    ))
-    .await;
+    // The button is scrolled to the middle of the window, clear of the sticky menu.
+    let button =
+        format!("#transfer-definitions tr[data-id='{definition}'] [data-action=save-and-transfer]");
+    b.execute(
+        &format!("document.querySelector(\"{button}\").scrollIntoView({{block: 'center'}})"),
+        vec![],
+    )
+    .await
+    .expect("scroll to the button");
+    b.click_css(&button).await;
     wait_for!(
         "the screen shows the purchaser's balance after the transfer",
         (total(&b, "GENERAL_CASH").await.as_deref() == Some("800")).then_some(())

@@ -376,7 +376,9 @@ impl TestApp {
     /// The sum of the wallet's buckets of balance type `code` (0 without the balance).
     pub fn stored(&self, wallet: i64, code: &str) -> i64 {
         use diesel::prelude::*;
-        use selfcare::db::schema::{balance_buckets as k, balance_types as t, wallet_balances as b};
+        use selfcare::db::schema::{
+            balance_buckets as k, balance_types as t, wallet_balances as b,
+        };
         k::table
             .inner_join(b::table.inner_join(t::table))
             .filter(b::wallet_id.eq(wallet))

@@ -130,7 +130,11 @@ fn with_params(conn: &mut DbConnection, rows: Vec<BplTask>) -> QueryResult<Vec<T
     Ok(rows
         .into_iter()
         .map(|row| Task {
-            params: all.iter().filter(|p| p.task_id == row.id).cloned().collect(),
+            params: all
+                .iter()
+                .filter(|p| p.task_id == row.id)
+                .cloned()
+                .collect(),
             row,
         })
         .collect())

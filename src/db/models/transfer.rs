@@ -162,13 +162,17 @@ pub fn update(
     values: &[Gives],
     product_types: &[i64],
 ) -> QueryResult<bool> {
-    let n = diesel::update(defs::table.filter(defs::id.eq(id)).filter(defs::version.eq(version)))
-        .set((
-            fields.clone(),
-            defs::version.eq(version + 1),
-            defs::updated_at.eq(crate::db::now()),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        defs::table
+            .filter(defs::id.eq(id))
+            .filter(defs::version.eq(version)),
+    )
+    .set((
+        fields.clone(),
+        defs::version.eq(version + 1),
+        defs::updated_at.eq(crate::db::now()),
+    ))
+    .execute(conn)?;
     if n != 1 {
         return Ok(false);
     }
@@ -196,7 +200,10 @@ fn put_details(
     }
     for p in product_types {
         diesel::insert_into(allowed::table)
-            .values((allowed::definition_id.eq(id), allowed::product_type_id.eq(*p)))
+            .values((
+                allowed::definition_id.eq(id),
+                allowed::product_type_id.eq(*p),
+            ))
             .execute(conn)?;
     }
     Ok(())

@@ -124,7 +124,12 @@ async fn page(
     let option = |t: &crate::db::models::balance::BalanceType| {
         (
             t.id.to_string(),
-            format!("{} — {} ({})", provider(t.service_provider_id), t.code, t.unit.label()),
+            format!(
+                "{} — {} ({})",
+                provider(t.service_provider_id),
+                t.code,
+                t.unit.label()
+            ),
         )
     };
     Ok(TasksPage {
@@ -170,7 +175,12 @@ pub async fn list(
     admin: Admin,
     flashes: IncomingFlashMessages,
 ) -> AppResult<TasksPage> {
-    page(&state, Layout::for_operator(&admin.0, &flashes), FormState::default()).await
+    page(
+        &state,
+        Layout::for_operator(&admin.0, &flashes),
+        FormState::default(),
+    )
+    .await
 }
 
 pub async fn create(

@@ -86,7 +86,10 @@ async fn page(
         .definitions
         .iter()
         .map(|d| {
-            let cost_type = l.balance_types.iter().find(|t| t.id == d.row.cost_balance_type_id);
+            let cost_type = l
+                .balance_types
+                .iter()
+                .find(|t| t.id == d.row.cost_balance_type_id);
             DefinitionRow {
                 id: d.row.id,
                 provider: name_of(d.row.service_provider_id),
@@ -107,7 +110,12 @@ async fn page(
     let type_option = |t: &crate::db::models::balance::BalanceType| {
         (
             t.id.to_string(),
-            format!("{} — {} ({})", name_of(t.service_provider_id), t.code, t.unit.label()),
+            format!(
+                "{} — {} ({})",
+                name_of(t.service_provider_id),
+                t.code,
+                t.unit.label()
+            ),
         )
     };
     Ok(DefinitionsPage {
@@ -199,7 +207,13 @@ pub async fn edit(
     })
     .await?;
     let f = service::form_of(&d, &types);
-    page(&state, Layout::for_operator(&admin.0, &flashes), f, Some(id)).await
+    page(
+        &state,
+        Layout::for_operator(&admin.0, &flashes),
+        f,
+        Some(id),
+    )
+    .await
 }
 
 pub async fn update(
@@ -213,7 +227,11 @@ pub async fn update(
     let actor = admin.0.actor();
     let fields = form.0;
     let layout = Layout::for_operator(&admin.0, &flashes);
-    match with_conn(&state, move |conn| service::update(conn, &actor, id, &fields)).await? {
+    match with_conn(&state, move |conn| {
+        service::update(conn, &actor, id, &fields)
+    })
+    .await?
+    {
         Saved::Saved(_) => {
             FlashMessage::success("Transfer definition saved.").send();
             Ok(see_other("/admin/transfer-definitions"))

@@ -114,11 +114,7 @@ fn saved(
 ) -> AppResult<HttpResponse> {
     match outcome {
         SaveOutcome::Saved | SaveOutcome::Unchanged => {
-            FlashMessage::success(format!(
-                "Saved. {}",
-                done.unwrap_or_default()
-            ))
-            .send();
+            FlashMessage::success(format!("Saved. {}", done.unwrap_or_default())).send();
             Ok(see_other(&format!("/subscribers/{id}#{anchor}")))
         }
         SaveOutcome::Invalid(data, mut f) => {
@@ -185,11 +181,15 @@ pub async fn transfer_save(
     };
     let who = op.clone();
     let versions = (p.versions().to_vec(), "transfer");
-    let (outcome, done) =
-        edit_service::save_and_run(&state, &op, SubscriberId(id), fields, versions, move |conn| {
-            as_refusal(transfer::within(conn, &who, &p))
-        })
-        .await?;
+    let (outcome, done) = edit_service::save_and_run(
+        &state,
+        &op,
+        SubscriberId(id),
+        fields,
+        versions,
+        move |conn| as_refusal(transfer::within(conn, &who, &p)),
+    )
+    .await?;
     let layout = Layout::for_operator(&op, &flashes);
     saved(&op, id, outcome, done, "p-transfers", layout)
 }
@@ -230,8 +230,13 @@ pub async fn task_save(
     };
     let who = op.clone();
     let versions = (p.versions().to_vec(), "bpl");
-    let (outcome, done) =
-        edit_service::save_and_run(&state, &op, SubscriberId(id), fields, versions, move |conn| {
+    let (outcome, done) = edit_service::save_and_run(
+        &state,
+        &op,
+        SubscriberId(id),
+        fields,
+        versions,
+        move |conn| {
             let result = bpl::within(conn, &who, &p).map_err(|f| match f {
                 Fail::Refused(mut r) if r.field == "transfer" => {
                     r.field = "bpl".into();
@@ -240,8 +245,9 @@ pub async fn task_save(
                 other => other,
             });
             as_refusal(result)
-        })
-        .await?;
+        },
+    )
+    .await?;
     let layout = Layout::for_operator(&op, &flashes);
     saved(&op, id, outcome, done, "p-bpl", layout)
 }

@@ -162,10 +162,15 @@ pub fn prepare(
         };
         match p.supplies {
             ParamUse::Amount => {
-                let unit = adjusted.as_ref().map(|t| t.unit).unwrap_or(crate::domain::Unit::Units);
+                let unit = adjusted
+                    .as_ref()
+                    .map(|t| t.unit)
+                    .unwrap_or(crate::domain::Unit::Units);
                 match Amount::parse(&value, unit, decimals) {
                     Ok(a) if a != Amount::ZERO => amount = Some(a.minor()),
-                    Ok(_) => return Ok(Err(Refusal::new(field, "Enter an amount other than zero."))),
+                    Ok(_) => {
+                        return Ok(Err(Refusal::new(field, "Enter an amount other than zero.")))
+                    }
                     Err(m) => return Ok(Err(Refusal::new(field, m))),
                 }
             }
@@ -296,7 +301,12 @@ pub fn within(conn: &mut DbConnection, by: &CurrentOperator, p: &Prepared) -> Re
         now,
         &ledger::parts(&before, &after),
     )?;
-    let result = format!("Task {} executed on wallet {}: {}.", t.name, w.wallet_ref, said.join("; "));
+    let result = format!(
+        "Task {} executed on wallet {}: {}.",
+        t.name,
+        w.wallet_ref,
+        said.join("; ")
+    );
     AuditEvent::new(ObjectKind::Wallet, w.id, Action::ExecuteTask)
         .after_value(serde_json::json!({
             "task": t.name,

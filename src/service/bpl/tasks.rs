@@ -111,7 +111,10 @@ fn parse(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<Parsed, F
         };
         if let (Some(ParamUse::Amount | ParamUse::Days), Some(k)) = (supplies, kind) {
             if k != ParamKind::Number {
-                f.error(&field("supplies"), "Only a number parameter supplies an amount or days.");
+                f.error(
+                    &field("supplies"),
+                    "Only a number parameter supplies an amount or days.",
+                );
             }
         }
         let fits = match supplies {
@@ -125,15 +128,22 @@ fn parse(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<Parsed, F
         if let (Some(pname), Some(kind), Some(supplies), Some(choices)) =
             (pname, kind, supplies, choices)
         {
-            if supplies != ParamUse::Recorded && params.iter().any(|p: &NewBplParam| p.supplies == supplies) {
-                f.error(&field("supplies"), "Another parameter supplies this already.");
+            if supplies != ParamUse::Recorded
+                && params.iter().any(|p: &NewBplParam| p.supplies == supplies)
+            {
+                f.error(
+                    &field("supplies"),
+                    "Another parameter supplies this already.",
+                );
             }
             params.push(NewBplParam {
                 task_id: 0,
                 position: n as i32,
                 name: pname.into_inner(),
                 kind,
-                mandatory: fields.get(&field("mandatory")).is_some_and(|v| !v.is_empty()),
+                mandatory: fields
+                    .get(&field("mandatory"))
+                    .is_some_and(|v| !v.is_empty()),
                 choices,
                 supplies,
             });
@@ -159,7 +169,10 @@ fn parse(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<Parsed, F
                     f.check("amount", Amount::parse(&typed, bt.unit, CASH_DECIMALS))
                 {
                     if a == Amount::ZERO {
-                        f.error("amount", "Enter an amount other than zero, or let a parameter supply it.");
+                        f.error(
+                            "amount",
+                            "Enter an amount other than zero, or let a parameter supply it.",
+                        );
                     }
                     amount = a.minor();
                 }
@@ -183,7 +196,10 @@ fn parse(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<Parsed, F
         Some(BplAction::ExtendWalletExpiry) => {
             if let Some(d) = f.check("extension_days", parse_days(&get("extension_days"))) {
                 if d == 0 && !supplied(ParamUse::Days) {
-                    f.error("extension_days", "Enter the days to extend by, or let a parameter supply them.");
+                    f.error(
+                        "extension_days",
+                        "Enter the days to extend by, or let a parameter supply them.",
+                    );
                 }
                 days = d;
             }
@@ -192,24 +208,29 @@ fn parse(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<Parsed, F
     }
     let charge_type = match get("charge_balance_type_id").as_str() {
         "" => Some(None),
-        typed => f
-            .check(
-                "charge_balance_type_id",
-                type_of(typed)
-                    .filter(|t| t.unit == Unit::Cash)
-                    .map(Some)
-                    .ok_or_else(|| "Choose a cash balance type for the charge.".to_string()),
-            ),
+        typed => f.check(
+            "charge_balance_type_id",
+            type_of(typed)
+                .filter(|t| t.unit == Unit::Cash)
+                .map(Some)
+                .ok_or_else(|| "Choose a cash balance type for the charge.".to_string()),
+        ),
     };
     let charge = match get("charge").as_str() {
         "" => Some(0),
         typed => f
-            .check("charge", Amount::parse_non_negative(typed, Unit::Cash, CASH_DECIMALS))
+            .check(
+                "charge",
+                Amount::parse_non_negative(typed, Unit::Cash, CASH_DECIMALS),
+            )
             .map(Amount::minor),
     };
     if let (Some(None), Some(c)) = (&charge_type, charge) {
         if c > 0 {
-            f.error("charge_balance_type_id", "Choose the balance type the charge is taken from.");
+            f.error(
+                "charge_balance_type_id",
+                "Choose the balance type the charge is taken from.",
+            );
         }
     }
     let (Some(provider), Some(name), Some(action), Some(charge_type), Some(charge)) =
@@ -262,7 +283,10 @@ pub fn create(conn: &mut DbConnection, actor: &str, fields: &Fields) -> AppResul
         Some(id) => Ok(Created::Created(id)),
         None => {
             let mut f = posted(fields);
-            f.error("name", "This service provider has a BPL task of this name already.");
+            f.error(
+                "name",
+                "This service provider has a BPL task of this name already.",
+            );
             Ok(Created::Invalid(f))
         }
     }

@@ -174,13 +174,12 @@ fn parse(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<Parsed, F
     };
     let swap = match get("swap_product_type_id").as_str() {
         "" => Some(None),
-        typed => f
-            .check(
-                "swap_product_type_id",
-                product_type(typed)
-                    .map(Some)
-                    .ok_or_else(|| "Choose a product type from the list.".to_string()),
-            ),
+        typed => f.check(
+            "swap_product_type_id",
+            product_type(typed)
+                .map(Some)
+                .ok_or_else(|| "Choose a product type from the list.".to_string()),
+        ),
     };
     let mut allowed = Vec::new();
     for typed in fields.all("allowed_product_type_ids") {
@@ -242,10 +241,7 @@ fn parse(conn: &mut DbConnection, fields: &Fields) -> AppResult<Result<Parsed, F
             });
         }
     }
-    if gives.is_empty()
-        && wallet_days == Some(0)
-        && matches!(swap, Some(None))
-    {
+    if gives.is_empty() && wallet_days == Some(0) && matches!(swap, Some(None)) {
         f.error(
             "gives_balance_type_id_1",
             "Say what the recipient gets: a balance value, an expiry extension or a product type swap.",

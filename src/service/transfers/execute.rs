@@ -129,7 +129,10 @@ pub async fn prepare(
 ) -> AppResult<Result<Prepared, Refusal>> {
     let scope = by.service_provider_id;
     let f = form.clone();
-    let read = with_conn(state, move |conn| read(conn, scope, purchaser, definition, &f)).await?;
+    let read = with_conn(state, move |conn| {
+        read(conn, scope, purchaser, definition, &f)
+    })
+    .await?;
     let p = match read {
         Ok(p) => p,
         Err(r) => return Ok(Err(r)),
@@ -258,8 +261,7 @@ fn read(
 
 /// Whether the recipient's wallet has one of the product types the definition allows.
 fn allowed(d: &Definition, w: &Wallet) -> Result<(), String> {
-    if d.allowed_product_types.is_empty() || d.allowed_product_types.contains(&w.product_type_id)
-    {
+    if d.allowed_product_types.is_empty() || d.allowed_product_types.contains(&w.product_type_id) {
         Ok(())
     } else {
         Err(format!(
@@ -336,12 +338,8 @@ pub fn within(conn: &mut DbConnection, by: &CurrentOperator, p: &Prepared) -> Re
             "bucket_expiry_extension_days": g.bucket_expiry_extension_days,
         }));
     }
-    let expiry = movement::extend_wallet(
-        conn,
-        &recipient_wallet,
-        d.wallet_expiry_extension_days,
-        now,
-    )?;
+    let expiry =
+        movement::extend_wallet(conn, &recipient_wallet, d.wallet_expiry_extension_days, now)?;
     if let Some(to) = d.swap_product_type_id {
         if !movement::swap_product(conn, &recipient_wallet, to, &by.actor())? {
             return Err(Fail::App(AppError::Conflict(
