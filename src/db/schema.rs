@@ -975,3 +975,78 @@ diesel::allow_tables_to_appear_in_same_query!(customer_user_addons, packages);
 diesel::allow_tables_to_appear_in_same_query!(customer_users, customers);
 diesel::allow_tables_to_appear_in_same_query!(customer_user_addons, customers);
 diesel::allow_tables_to_appear_in_same_query!(mail_outbox, customers);
+
+// Credit transfers and BPL tasks (2026-11-27-120000_transfers_bpl).
+
+diesel::table! {
+    transfer_definitions (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        name -> Text,
+        kind -> Text,
+        cost_balance_type_id -> Int8,
+        cost -> Int8,
+        wallet_expiry_extension_days -> Int4,
+        swap_product_type_id -> Nullable<Int8>,
+        pin_required -> Bool,
+        version -> Int4,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    transfer_definition_values (id) {
+        id -> Int8,
+        definition_id -> Int8,
+        balance_type_id -> Int8,
+        value -> Int8,
+        bucket_expiry_extension_days -> Int4,
+    }
+}
+
+diesel::table! {
+    transfer_definition_product_types (definition_id, product_type_id) {
+        definition_id -> Int8,
+        product_type_id -> Int8,
+    }
+}
+
+diesel::table! {
+    bpl_tasks (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        name -> Text,
+        action -> Text,
+        balance_type_id -> Nullable<Int8>,
+        amount -> Int8,
+        product_type_id -> Nullable<Int8>,
+        wallet_state -> Nullable<Text>,
+        extension_days -> Int4,
+        charge_balance_type_id -> Nullable<Int8>,
+        charge -> Int8,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    bpl_task_parameters (id) {
+        id -> Int8,
+        task_id -> Int8,
+        position -> Int4,
+        name -> Text,
+        kind -> Text,
+        mandatory -> Bool,
+        choices -> Text,
+        supplies -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    transfer_definitions,
+    transfer_definition_values,
+    transfer_definition_product_types,
+    bpl_tasks,
+    bpl_task_parameters,
+);
+

@@ -34,6 +34,8 @@ choice!(
         Recharge => "recharge", "Voucher recharge";
         Reservation => "reservation", "Reservation";
         Charge => "charge", "Charge";
+        Transfer => "transfer", "Credit transfer";
+        BplTask => "bpl_task", "BPL task";
     ]
 );
 choice!(

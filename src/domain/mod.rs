@@ -26,6 +26,7 @@ pub mod subscriber_rules;
 pub mod telephony;
 mod text;
 pub mod time_zone_list;
+pub mod transfer;
 mod zone;
 
 pub use address_list::AddressList;

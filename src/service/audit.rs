@@ -48,6 +48,8 @@ crate::domain::choice!(
         PbxSettings => "pbx_settings", "PBX settings";
         BillingChange => "billing_change", "Pending billing change";
         WelcomeMail => "welcome_mail", "Welcome mail";
+        TransferDefinition => "transfer_definition", "Transfer definition";
+        BplTask => "bpl_task", "BPL task";
     ]
 );
 
@@ -75,6 +77,8 @@ crate::domain::choice!(
         Expire => "expire", "Expire";
         Accept => "accept", "Accept";
         Decline => "decline", "Decline";
+        Transfer => "transfer", "Credit transfer";
+        ExecuteTask => "execute_task", "Execute BPL task";
     ]
 );
 

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod audit;
 pub mod billing;
+pub mod bpl;
 pub mod brandings;
 pub mod charging;
 pub mod compliance;
@@ -27,6 +28,7 @@ pub mod sign_in;
 pub mod sites;
 pub mod subscribers;
 pub mod telephony;
+pub mod transfers;
 
 use crate::domain::FormState;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -128,6 +128,15 @@ const POST_ROUTES: &[&str] = &[
     "/reservations/{id}/commit",
     "/reservations/{id}/revoke",
     "/reservations/{id}/delete",
+    "/admin/transfer-definitions",
+    "/admin/transfer-definitions/{id}",
+    "/admin/transfer-definitions/{id}/delete",
+    "/admin/bpl-tasks",
+    "/admin/bpl-tasks/{id}/delete",
+    "/subscribers/{id}/transfers/{id}",
+    "/subscribers/{id}/transfers/{id}/save",
+    "/subscribers/{id}/bpl-tasks/{id}",
+    "/subscribers/{id}/bpl-tasks/{id}/save",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -1298,6 +1307,49 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
             r.text().await.unwrap()
         );
     }
+    // A transfer definition and a BPL task, so that the edit screen shows their buttons.
+    let cash: i64 = schema::balance_types::table
+        .filter(schema::balance_types::service_provider_id.eq(1))
+        .filter(schema::balance_types::code.eq("GENERAL_CASH"))
+        .select(schema::balance_types::id)
+        .first(&mut app.db())
+        .expect("the general cash balance type");
+    let cash = cash.to_string();
+    for (path, fields) in [
+        (
+            "/admin/transfer-definitions",
+            vec![
+                ("service_provider_id", "1"),
+                ("name", "Fuzz bundle"),
+                ("kind", "service_bundle"),
+                ("cost_balance_type_id", cash.as_str()),
+                ("cost", "0.10"),
+                ("gives_balance_type_id_1", cash.as_str()),
+                ("gives_value_1", "0.05"),
+            ],
+        ),
+        (
+            "/admin/bpl-tasks",
+            vec![
+                ("service_provider_id", "1"),
+                ("name", "Fuzz task"),
+                ("action", "adjust_balance"),
+                ("balance_type_id", cash.as_str()),
+                ("amount", "0.01"),
+                ("param_name_1", "Ticket"),
+                ("param_kind_1", "text"),
+                ("param_mandatory_1", "on"),
+            ],
+        ),
+    ] {
+        let r = app.post_form(path, &fields).await;
+        assert_eq!(
+            r.status().as_u16(),
+            303,
+            "{path}: {}",
+            r.text().await.unwrap()
+        );
+    }
     // A staged CDR file, so that its preview's commit form is on a page too.
     let account: String = schema::customers::table
         .find(t.a)
@@ -1397,6 +1449,9 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         "/links/export.txt?mode=background".to_string(),
         "/subscribers/export.xls?mode=background&card_number=7&match=prefix".to_string(),
         "/admin/api-tokens".to_string(),
+        "/admin/transfer-definitions".to_string(),
+        "/admin/transfer-definitions/1".to_string(),
+        "/admin/bpl-tasks".to_string(),
         format!("/reservations/{}/commit", reserved[4]),
         format!("/reservations/{}/revoke", reserved[5]),
         format!("/reservations/{}/delete", reserved[6]),

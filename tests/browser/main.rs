@@ -15,6 +15,7 @@ mod helpers;
 mod subscriber_support;
 mod subscribers;
 mod telephony;
+mod transfers;
 
 use common::{param, PNG};
 use helpers::{companies, finish, open_customer, row_ids, setup, signed_in, sorted};

@@ -366,3 +366,69 @@ impl TestApp {
         assert_eq!(r.status().as_u16(), 303, "IP device {ip} is added");
     }
 }
+
+/// Wallet money behind the pages (provider 1): balance type and wallet ids, the sum of a
+/// balance's buckets, EDRs — what a test asserts did or did not change.
+impl TestApp {
+    pub fn balance_type_id(&self, code: &str) -> i64 {
+        use diesel::prelude::*;
+        use selfcare::db::schema::balance_types as t;
+        t::table
+            .filter(t::service_provider_id.eq(1))
+            .filter(t::code.eq(code))
+            .select(t::id)
+            .first(&mut self.db())
+            .expect("balance type")
+    }
+
+    pub fn wallet_id(&self, wallet_ref: &str) -> i64 {
+        use diesel::prelude::*;
+        use selfcare::db::schema::wallets as w;
+        w::table
+            .filter(w::wallet_ref.eq(wallet_ref))
+            .select(w::id)
+            .first(&mut self.db())
+            .expect("wallet")
+    }
+
+    /// The sum of the wallet's buckets of balance type `code` (0 without the balance).
+    pub fn stored(&self, wallet: i64, code: &str) -> i64 {
+        use diesel::prelude::*;
+        use selfcare::db::schema::{
+            balance_buckets as k, balance_types as t, wallet_balances as b,
+        };
+        k::table
+            .inner_join(b::table.inner_join(t::table))
+            .filter(b::wallet_id.eq(wallet))
+            .filter(t::code.eq(code))
+            .select(k::value)
+            .load::<i64>(&mut self.db())
+            .expect("buckets")
+            .into_iter()
+            .sum()
+    }
+
+    /// The types of the wallet's EDRs, oldest first.
+    pub fn edr_types_of(&self, wallet: i64) -> Vec<String> {
+        use diesel::prelude::*;
+        use selfcare::db::schema::edrs as e;
+        e::table
+            .filter(e::wallet_id.eq(wallet))
+            .order(e::id)
+            .select(e::edr_type)
+            .load(&mut self.db())
+            .expect("edrs")
+    }
+
+    /// Adds a bucket of `value` (as typed) of balance type `code` to the wallet.
+    pub async fn add_bucket(&self, wallet: i64, code: &str, value: &str) {
+        let bt = self.balance_type_id(code).to_string();
+        let r = self
+            .post_form(
+                &format!("/wallets/{wallet}/buckets"),
+                &[("balance_type_id", &bt), ("value", value)],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "bucket of {value} {code} added");
+    }
+}

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod balance;
 pub mod billing;
 pub mod billing_change;
+pub mod bpl_task;
 pub mod branding;
 pub mod compliance;
 pub mod customer;
@@ -34,6 +35,7 @@ pub mod subscriber;
 pub mod subscriber_profile;
 pub mod subscriber_search;
 pub mod telephony;
+pub mod transfer;
 pub mod voucher;
 pub mod wallet;
 

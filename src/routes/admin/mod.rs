@@ -3,10 +3,12 @@
 
 pub mod api_tokens;
 pub mod balance_types;
+pub mod bpl_tasks;
 pub mod exchange_rates;
 pub mod limits;
 pub mod reference;
 pub mod settings;
+pub mod transfer_definitions;
 pub mod vouchers;
 
 use actix_web::web;
@@ -43,6 +45,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(exchange_rates::delete),
         )
         .route("/admin/settings", web::post().to(settings::save))
+        .route(
+            "/admin/transfer-definitions",
+            web::get().to(transfer_definitions::list),
+        )
+        .route(
+            "/admin/transfer-definitions",
+            web::post().to(transfer_definitions::create),
+        )
+        .route(
+            "/admin/transfer-definitions/{id}",
+            web::get().to(transfer_definitions::edit),
+        )
+        .route(
+            "/admin/transfer-definitions/{id}",
+            web::post().to(transfer_definitions::update),
+        )
+        .route(
+            "/admin/transfer-definitions/{id}/delete",
+            web::post().to(transfer_definitions::delete),
+        )
+        .route("/admin/bpl-tasks", web::get().to(bpl_tasks::list))
+        .route("/admin/bpl-tasks", web::post().to(bpl_tasks::create))
+        .route(
+            "/admin/bpl-tasks/{id}/delete",
+            web::post().to(bpl_tasks::delete),
+        )
         .route("/admin/vouchers", web::get().to(vouchers::list))
         .route("/admin/vouchers", web::post().to(vouchers::create))
         .route("/admin/reference", web::get().to(reference::index))

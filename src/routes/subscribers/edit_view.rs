@@ -264,6 +264,9 @@ pub struct EditPage {
     pub can_add_wallet: bool,
     pub history: Vec<HistoryView>,
     pub has_pin: bool,
+    /// The Credit transfers and BPL tasks panels (`movements_view`).
+    pub transfers: super::movements_view::TransferPanel,
+    pub bpl: super::movements_view::BplPanel,
 }
 
 fn pairs<T: Copy>(
@@ -431,6 +434,8 @@ pub fn page(
             .map(|e| history_view(&d, e, &op.zone))
             .collect(),
         has_pin: d.subscriber.pin_defined(),
+        transfers: super::movements_view::transfers(&d),
+        bpl: super::movements_view::bpl(&d),
         wallets: wallet_views(&d),
         money: money_views(&d, &FormState::default(), &op.zone),
         adjust_types: adjust_types(&d),

@@ -8,6 +8,8 @@ pub mod edit;
 pub mod edit_view;
 pub mod edrs;
 pub mod money;
+pub mod movements;
+pub mod movements_view;
 pub mod reservations;
 pub mod search;
 pub mod wallet_new;
@@ -62,6 +64,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(money::save_and_execute),
         )
         .route("/subscribers/{id}/merge", web::post().to(money::merge))
+        .route(
+            "/subscribers/{id}/transfers/{definition_id}",
+            web::post().to(movements::transfer),
+        )
+        .route(
+            "/subscribers/{id}/transfers/{definition_id}/save",
+            web::post().to(movements::transfer_save),
+        )
+        .route(
+            "/subscribers/{id}/bpl-tasks/{task_id}",
+            web::post().to(movements::task),
+        )
+        .route(
+            "/subscribers/{id}/bpl-tasks/{task_id}/save",
+            web::post().to(movements::task_save),
+        )
         .route("/wallets/{id}/recharges", web::post().to(money::recharge))
         .route("/wallets/{id}/buckets", web::post().to(money::add_bucket))
         .route(

@@ -137,6 +137,74 @@ pub async fn save_and_adjust(
     .await
 }
 
+/// A refusal of the action a "Save & execute" runs: the field its message goes next to.
+pub type ActionRefusal = (String, String);
+
+/// "Save & execute" of an action of the edit screen (a credit transfer, a BPL task): checks the
+/// screen's wallet `versions` (wallet id, version shown) before the save moves them on, saves
+/// the posted edit form (as `save`; an unchanged form saves nothing) and runs `action` in the
+/// same transaction; a refusal of either changes nothing (422, the message at its field).
+#[tracing::instrument(skip(state, op, fields, versions, action), fields(operator = %op.username))]
+pub async fn save_and_run<T, F>(
+    state: &AppState,
+    op: &CurrentOperator,
+    id: SubscriberId,
+    fields: Fields,
+    (versions, stale_field): (Vec<(i64, String)>, &'static str),
+    action: F,
+) -> AppResult<(SaveOutcome, Option<T>)>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> AppResult<Result<T, ActionRefusal>> + Send + 'static,
+{
+    let scope = op.service_provider_id;
+    let operator = op.id;
+    let data = with_conn(state, move |conn| edit_data(conn, scope, operator, id)).await?;
+    let plan = match plan(&data, op, &fields) {
+        Ok(plan) => Some(hash_pin(plan).await?),
+        Err(NoPlan::Unchanged) => None,
+        Err(NoPlan::Stale) => return Ok((SaveOutcome::Stale(Box::new(data)), None)),
+        Err(NoPlan::Invalid(f)) => return Ok((SaveOutcome::Invalid(Box::new(data), f), None)),
+    };
+    let version = data.subscriber.version;
+    let posted = edit_form::posted_state(&fields);
+    let by = SavedBy {
+        actor: op.actor(),
+        id: op.id,
+        name: op.username.clone(),
+    };
+    with_conn(state, move |conn| {
+        let result = write_transaction(conn, |conn| {
+            for (wallet_id, shown) in &versions {
+                if let Some(m) = money_changes::stale_message(conn, *wallet_id, shown)? {
+                    let mut f = posted.clone();
+                    f.error(stale_field, m);
+                    return Err(NotSaved::Invalid(f));
+                }
+            }
+            if let Some(plan) = plan {
+                apply(conn, id.0, version, plan, posted.clone(), &by)?;
+            }
+            match action(conn) {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err((field, m))) => {
+                    let mut f = posted.clone();
+                    f.error(&field, m);
+                    Err(NotSaved::Invalid(f))
+                }
+                Err(AppError::Db(e)) => Err(NotSaved::Db(e)),
+                Err(e) => Err(NotSaved::App(e)),
+            }
+        });
+        let (result, value) = match result {
+            Ok(v) => (Ok(()), Some(v)),
+            Err(e) => (Err(e), None),
+        };
+        Ok((finish(conn, scope, id.0, result, posted, &by)?, value))
+    })
+    .await
+}
+
 /// Why there is nothing to apply.
 enum NoPlan {
     Unchanged,

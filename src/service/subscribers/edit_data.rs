@@ -31,6 +31,8 @@ pub struct EditData {
     /// Each wallet's balances, in the order of `wallets`.
     pub money: Vec<crate::service::money::panel::WalletMoney>,
     pub history: Vec<AuditEntry>,
+    /// The Credit transfers and BPL tasks panels' definitions and tasks.
+    pub movements: crate::service::transfers::panel::Movements,
 }
 
 /// History entries shown at most.
@@ -80,6 +82,10 @@ pub fn edit_data(
             ObjectKind::Wallet.code(),
             &wallet_ids,
             HISTORY,
+        )?,
+        movements: crate::service::transfers::panel::movements(
+            conn,
+            subscriber.service_provider_id,
         )?,
         wallets,
         subscriber,
