@@ -34,6 +34,8 @@ choice!(
         Recharge => "recharge", "Voucher recharge";
         Reservation => "reservation", "Reservation";
         Charge => "charge", "Charge";
+        Promotion => "promotion", "Promotion reward";
+        Topup => "topup", "Periodic top-up";
     ]
 );
 choice!(

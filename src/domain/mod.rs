@@ -4,6 +4,7 @@
 mod address_list;
 pub mod balance;
 pub mod billing;
+pub mod card;
 pub mod charging;
 mod choices;
 mod color;
@@ -17,6 +18,7 @@ mod logo;
 pub mod money;
 mod network;
 mod numbers;
+pub mod promotion;
 mod region;
 pub mod screening;
 pub mod subscriber;
@@ -24,6 +26,7 @@ pub mod subscriber_rules;
 pub mod telephony;
 mod text;
 pub mod time_zone_list;
+pub mod topup;
 mod zone;
 
 pub use address_list::AddressList;

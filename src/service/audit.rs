@@ -43,6 +43,8 @@ crate::domain::choice!(
         VoucherBatch => "voucher_batch", "Voucher batch";
         ApiToken => "api_token", "API token";
         Reservation => "reservation", "Reservation";
+        Promotion => "promotion", "Promotion";
+        TopupRule => "topup_rule", "Top-up rule";
     ]
 );
 
@@ -68,6 +70,12 @@ crate::domain::choice!(
         Revoke => "revoke", "Revoke";
         Commit => "commit", "Commit";
         Expire => "expire", "Expire";
+        Award => "award", "Promotion reward";
+        Topup => "topup", "Periodic top-up";
+        RegisterCard => "register_card", "Register credit card";
+        ConfirmCard => "confirm_card", "Confirm credit card";
+        DeregisterCard => "deregister_card", "Deregister credit card";
+        FreezeCard => "freeze_card", "Freeze credit card";
     ]
 );
 

@@ -128,6 +128,10 @@ const POST_ROUTES: &[&str] = &[
     "/reservations/{id}/commit",
     "/reservations/{id}/revoke",
     "/reservations/{id}/delete",
+    "/admin/promotions",
+    "/admin/topup-rules",
+    "/admin/credit-cards",
+    "/subscribers/{id}/credit-cards",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -1366,6 +1370,9 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         "/links/export.txt?mode=background".to_string(),
         "/subscribers/export.xls?mode=background&card_number=7&match=prefix".to_string(),
         "/admin/api-tokens".to_string(),
+        "/admin/promotions".to_string(),
+        "/admin/topup-rules".to_string(),
+        "/admin/credit-cards".to_string(),
         format!("/reservations/{}/commit", reserved[4]),
         format!("/reservations/{}/revoke", reserved[5]),
         format!("/reservations/{}/delete", reserved[6]),

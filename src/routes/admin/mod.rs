@@ -3,10 +3,13 @@
 
 pub mod api_tokens;
 pub mod balance_types;
+pub mod credit_cards;
 pub mod exchange_rates;
 pub mod limits;
+pub mod promotions;
 pub mod reference;
 pub mod settings;
+pub mod topup_rules;
 pub mod vouchers;
 
 use actix_web::web;
@@ -43,6 +46,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(exchange_rates::delete),
         )
         .route("/admin/settings", web::post().to(settings::save))
+        .route("/admin/promotions", web::get().to(promotions::list))
+        .route("/admin/promotions", web::post().to(promotions::create))
+        .route("/admin/topup-rules", web::get().to(topup_rules::list))
+        .route("/admin/topup-rules", web::post().to(topup_rules::create))
+        .route("/admin/credit-cards", web::get().to(credit_cards::page))
+        .route("/admin/credit-cards", web::post().to(credit_cards::save))
         .route("/admin/vouchers", web::get().to(vouchers::list))
         .route("/admin/vouchers", web::post().to(vouchers::create))
         .route("/admin/reference", web::get().to(reference::index))
