@@ -233,7 +233,9 @@ pub fn register(
     else {
         return refused(f);
     };
-    let pepper = write_transaction(conn, pepper)?;
+    // Outside a transaction: two first uses racing agree on the first pepper written (on
+    // PostgreSQL a unique violation inside a transaction would end it).
+    let pepper = pepper(conn)?;
     let token = token(&pepper, &number)?;
     let last_four = number.last_four();
     let outcome = write_transaction(
