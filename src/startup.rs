@@ -71,7 +71,7 @@ impl Application {
             &jobs,
             crate::export::jobs::WorkerSteps {
                 prepare: crate::lists::spec::prepare,
-                periodic: crate::service::charging::expiry::run,
+                periodic: crate::service::periodic::run,
             },
         )?;
         let state = web::Data::from(Arc::new(AppState {

@@ -375,6 +375,8 @@ diesel::table! {
         version -> Int4,
         created_at -> Int8,
         updated_at -> Int8,
+        fd_change_count -> Int4,
+        fd_changed_at -> Nullable<Int8>,
     }
 }
 
@@ -1049,4 +1051,77 @@ diesel::allow_tables_to_appear_in_same_query!(
     bpl_tasks,
     bpl_task_parameters,
 );
+
+
+// Issue 12 part B: tracker promotions and their awards, credit cards, top-up rules and runs.
+
+diesel::table! {
+    promotions (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        name -> Text,
+        tracker_balance_type_id -> Int8,
+        threshold -> Int8,
+        reward_balance_type_id -> Int8,
+        reward -> Int8,
+        validity_days -> Nullable<Int4>,
+        ends_at -> Nullable<Int8>,
+        created_by -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    promotion_awards (id) {
+        id -> Int8,
+        promotion_id -> Int8,
+        wallet_id -> Int8,
+        credited -> Int8,
+        edr_id -> Nullable<Int8>,
+        awarded_at -> Int8,
+    }
+}
+
+diesel::table! {
+    credit_cards (id) {
+        id -> Int8,
+        subscriber_id -> Int8,
+        token -> Text,
+        last_four -> Text,
+        expiry_month -> Int4,
+        expiry_year -> Int4,
+        holder -> Text,
+        state -> Text,
+        created_at -> Int8,
+        updated_at -> Int8,
+    }
+}
+
+diesel::table! {
+    topup_rules (id) {
+        id -> Int8,
+        service_provider_id -> Int8,
+        name -> Text,
+        balance_type_id -> Int8,
+        amount -> Int8,
+        period -> Text,
+        product_type_id -> Nullable<Int8>,
+        subscriber_id -> Nullable<Int8>,
+        active -> Bool,
+        created_by -> Text,
+        created_at -> Int8,
+    }
+}
+
+diesel::table! {
+    topup_runs (id) {
+        id -> Int8,
+        rule_id -> Int8,
+        wallet_id -> Int8,
+        period_start -> Int8,
+        credited -> Int8,
+        edr_id -> Nullable<Int8>,
+        ran_at -> Int8,
+    }
+}
 

@@ -36,6 +36,8 @@ choice!(
         Charge => "charge", "Charge";
         Transfer => "transfer", "Credit transfer";
         BplTask => "bpl_task", "BPL task";
+        Promotion => "promotion", "Promotion reward";
+        Topup => "topup", "Periodic top-up";
     ]
 );
 choice!(

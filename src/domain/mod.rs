@@ -4,6 +4,7 @@
 mod address_list;
 pub mod balance;
 pub mod billing;
+pub mod card;
 pub mod charging;
 mod choices;
 mod color;
@@ -19,6 +20,7 @@ mod logo;
 pub mod money;
 mod network;
 mod numbers;
+pub mod promotion;
 mod region;
 pub mod screening;
 pub mod subscriber;
@@ -27,6 +29,7 @@ pub mod telephony;
 mod text;
 pub mod time_zone_list;
 pub mod transfer;
+pub mod topup;
 mod zone;
 
 pub use address_list::AddressList;

@@ -50,6 +50,8 @@ crate::domain::choice!(
         WelcomeMail => "welcome_mail", "Welcome mail";
         TransferDefinition => "transfer_definition", "Transfer definition";
         BplTask => "bpl_task", "BPL task";
+        Promotion => "promotion", "Promotion";
+        TopupRule => "topup_rule", "Top-up rule";
     ]
 );
 
@@ -79,6 +81,12 @@ crate::domain::choice!(
         Decline => "decline", "Decline";
         Transfer => "transfer", "Credit transfer";
         ExecuteTask => "execute_task", "Execute BPL task";
+        Award => "award", "Promotion reward";
+        Topup => "topup", "Periodic top-up";
+        RegisterCard => "register_card", "Register credit card";
+        ConfirmCard => "confirm_card", "Confirm credit card";
+        DeregisterCard => "deregister_card", "Deregister credit card";
+        FreezeCard => "freeze_card", "Freeze credit card";
     ]
 );
 

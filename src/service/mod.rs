@@ -18,6 +18,7 @@ pub mod money;
 pub mod numbers;
 pub mod operators;
 pub mod packages;
+pub mod periodic;
 pub mod pane_save;
 pub mod panes;
 pub mod pbx_settings;

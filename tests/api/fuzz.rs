@@ -137,6 +137,10 @@ const POST_ROUTES: &[&str] = &[
     "/subscribers/{id}/transfers/{id}/save",
     "/subscribers/{id}/bpl-tasks/{id}",
     "/subscribers/{id}/bpl-tasks/{id}/save",
+    "/admin/promotions",
+    "/admin/topup-rules",
+    "/admin/credit-cards",
+    "/subscribers/{id}/credit-cards",
 ];
 
 const FORMATS: &[&str] = &["csv", "txt", "xlsx", "pdf", "xls"];
@@ -1452,6 +1456,9 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         "/admin/transfer-definitions".to_string(),
         "/admin/transfer-definitions/1".to_string(),
         "/admin/bpl-tasks".to_string(),
+        "/admin/promotions".to_string(),
+        "/admin/topup-rules".to_string(),
+        "/admin/credit-cards".to_string(),
         format!("/reservations/{}/commit", reserved[4]),
         format!("/reservations/{}/revoke", reserved[5]),
         format!("/reservations/{}/delete", reserved[6]),

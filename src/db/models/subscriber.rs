@@ -36,6 +36,10 @@ pub struct Subscriber {
     pub version: i32,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The Friends & Destination frame's own change count and date (the `ff_` pair is the
+    /// Friends & Family frame's).
+    pub fd_change_count: i32,
+    pub fd_changed_at: Option<i64>,
 }
 
 impl Subscriber {
@@ -83,6 +87,8 @@ pub struct SubscriberUpdate {
     pub ff_discount_prefix: String,
     pub ff_change_count: i32,
     pub ff_changed_at: Option<i64>,
+    pub fd_change_count: i32,
+    pub fd_changed_at: Option<i64>,
 }
 
 impl SubscriberUpdate {
@@ -105,6 +111,8 @@ impl SubscriberUpdate {
             ff_discount_prefix: s.ff_discount_prefix.clone(),
             ff_change_count: s.ff_change_count,
             ff_changed_at: s.ff_changed_at,
+            fd_change_count: s.fd_change_count,
+            fd_changed_at: s.fd_changed_at,
         }
     }
 }

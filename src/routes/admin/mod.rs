@@ -4,11 +4,14 @@
 pub mod api_tokens;
 pub mod balance_types;
 pub mod bpl_tasks;
+pub mod credit_cards;
 pub mod exchange_rates;
 pub mod limits;
+pub mod promotions;
 pub mod reference;
 pub mod settings;
 pub mod transfer_definitions;
+pub mod topup_rules;
 pub mod vouchers;
 
 use actix_web::web;
@@ -71,6 +74,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/bpl-tasks/{id}/delete",
             web::post().to(bpl_tasks::delete),
         )
+        .route("/admin/promotions", web::get().to(promotions::list))
+        .route("/admin/promotions", web::post().to(promotions::create))
+        .route("/admin/topup-rules", web::get().to(topup_rules::list))
+        .route("/admin/topup-rules", web::post().to(topup_rules::create))
+        .route("/admin/credit-cards", web::get().to(credit_cards::page))
+        .route("/admin/credit-cards", web::post().to(credit_cards::save))
         .route("/admin/vouchers", web::get().to(vouchers::list))
         .route("/admin/vouchers", web::post().to(vouchers::create))
         .route("/admin/reference", web::get().to(reference::index))

@@ -55,6 +55,13 @@ pub fn saved_state(d: &EditData) -> FormState {
             .map(date_time_input_value)
             .unwrap_or_default(),
     );
+    f.set("fd_change_count", s.fd_change_count.to_string());
+    f.set(
+        "fd_change_date",
+        s.fd_changed_at
+            .map(date_time_input_value)
+            .unwrap_or_default(),
+    );
     for c in &d.profile.short_codes {
         f.set(&format!("sc_{}_number", c.id), c.number.clone());
     }
@@ -267,6 +274,8 @@ pub struct EditPage {
     /// The Credit transfers and BPL tasks panels (`movements_view`).
     pub transfers: super::movements_view::TransferPanel,
     pub bpl: super::movements_view::BplPanel,
+    /// The Promotions, Credit cards and Top-up rules panels (`promo_view`).
+    pub promo: super::promo_view::PromoView,
 }
 
 fn pairs<T: Copy>(
@@ -396,8 +405,10 @@ pub fn page(
     stale: bool,
 ) -> EditPage {
     let can_edit = op.role.can_edit();
+    let promo = super::promo_view::view(&d, &FormState::default(), &op.zone);
     EditPage {
         layout,
+        promo,
         id: d.subscriber.id,
         title: format!("{} ({})", d.subscriber.card_number, d.subscriber.cli),
         provider: d.provider.clone(),

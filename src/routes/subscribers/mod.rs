@@ -2,6 +2,7 @@
 //! with its panels, deletion. Each write is one call into `service::subscribers`; the form
 //! helpers the pages share are re-exported here from there.
 
+pub mod cards;
 pub mod create;
 pub mod delete;
 pub mod edit;
@@ -10,6 +11,7 @@ pub mod edrs;
 pub mod money;
 pub mod movements;
 pub mod movements_view;
+pub mod promo_view;
 pub mod reservations;
 pub mod search;
 pub mod wallet_new;
@@ -90,6 +92,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/wallets/{id}/buckets/{bucket_id}/delete",
             web::post().to(money::delete_bucket),
         )
+        .route(
+            "/subscribers/{id}/credit-cards",
+            web::post().to(cards::register),
+        )
+        .route("/credit-cards/{id}/{action}", web::post().to(cards::act))
         .route(
             "/reservations/{id}/{action}",
             web::get().to(reservations::confirm),

@@ -94,6 +94,17 @@ pub fn apply_bonus(
         .after_value(serde_json::json!({"bonus": credited, "edr_id": edr_id}))
         .reason(by.reason)
         .write(conn, actor)?;
+    // A bonus on a tracker balance may reach a promotion's threshold.
+    super::promotions::award_due(
+        conn,
+        w,
+        subscriber_id,
+        &super::promotions::Who {
+            operator_name: Some(by.operator_name),
+            actor,
+        },
+        now,
+    )?;
     Ok(())
 }
 

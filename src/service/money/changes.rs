@@ -469,6 +469,17 @@ fn change(
         }))
         .reason(reason)
         .write(conn, &by.actor())?;
+    // A credit of a tracker balance may reach a promotion's threshold.
+    super::promotions::award_due(
+        conn,
+        w,
+        Some(subscriber_id),
+        &super::promotions::Who {
+            operator_name: Some(&by.username),
+            actor: &by.actor(),
+        },
+        now,
+    )?;
     // Screens opened before this change are stale for money forms now.
     wallet::bump_version(conn, w.id)?;
     Ok(())

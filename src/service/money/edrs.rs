@@ -306,6 +306,19 @@ fn reverse_in(
         .after_value(json!({ "reversal_edr_id": reversal_id, "totals": image(&rows) }))
         .reason(reason)
         .write(conn, &by.actor())?;
+    // Charges given back may raise a tracker balance to a promotion's threshold.
+    if let Some(w) = crate::db::models::wallet::find(conn, WalletId(e.wallet_id))? {
+        super::promotions::award_due(
+            conn,
+            &w,
+            e.subscriber_id,
+            &super::promotions::Who {
+                operator_name: Some(&by.username),
+                actor: &by.actor(),
+            },
+            now,
+        )?;
+    }
     Ok(reversal_id)
 }
 

@@ -332,6 +332,19 @@ fn run(
         }))
         .reason(r.reason.as_deref())
         .write(conn, &actor)?;
+    // The merged buckets may take a tracker balance to a promotion's threshold.
+    if let Some(t) = target_now {
+        super::promotions::award_due(
+            conn,
+            &t,
+            Some(target_sub),
+            &super::promotions::Who {
+                operator_name: Some(who.operator_name),
+                actor: &actor,
+            },
+            now,
+        )?;
+    }
     Ok(())
 }
 

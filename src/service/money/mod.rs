@@ -13,6 +13,8 @@ pub mod ledger;
 pub mod limits;
 pub mod merge;
 pub mod panel;
+pub mod promotions;
+pub mod topups;
 pub mod vouchers;
 
 /// What a money form led to.

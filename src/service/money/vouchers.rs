@@ -453,7 +453,7 @@ pub fn recharge(
                 service_provider_id: w.service_provider_id,
                 wallet_id: w.id,
                 subscriber_id,
-                operator_name,
+                operator_name: operator_name.clone(),
                 change_reason: reason.clone(),
                 called_number: None,
                 duration_s: None,
@@ -482,6 +482,17 @@ pub fn recharge(
             }))
             .reason(reason.clone())
             .write(conn, &actor)?;
+        // A recharge of a tracker balance may reach a promotion's threshold.
+        super::promotions::award_due(
+            conn,
+            &w,
+            subscriber_id,
+            &super::promotions::Who {
+                operator_name: operator_name.as_deref(),
+                actor: &actor,
+            },
+            now,
+        )?;
         Ok(RechargeOutcome::Recharged {
             edr_id,
             credited: credit,

@@ -30,6 +30,8 @@ pub struct EditData {
     pub audit_on: bool,
     /// Each wallet's balances, in the order of `wallets`.
     pub money: Vec<crate::service::money::panel::WalletMoney>,
+    /// The Promotions, Credit cards and Top-up rules panels.
+    pub promo: super::promo_panels::PromoPanels,
     pub history: Vec<AuditEntry>,
     /// The Credit transfers and BPL tasks panels' definitions and tasks.
     pub movements: crate::service::transfers::panel::Movements,
@@ -64,6 +66,8 @@ pub fn edit_data(
     let wallet_ids: Vec<i64> = wallets.iter().map(|(h, _)| h.wallet.id).collect();
     let currencies = ref_data::all_currencies(conn)?;
     let money = crate::service::money::panel::wallets_money(conn, operator, &wallets, &currencies)?;
+    let plain: Vec<wallet::Wallet> = wallets.iter().map(|(h, _)| h.wallet.clone()).collect();
+    let promo = super::promo_panels::load(conn, id.0, &plain)?;
     Ok(EditData {
         provider,
         profile,
@@ -75,6 +79,7 @@ pub fn edit_data(
         cugs: ref_data::options(conn, RefKind::ClosedUserGroups)?,
         audit_on: settings::audit_financial_changes(conn)?,
         money,
+        promo,
         history: audit::history_of(
             conn,
             ObjectKind::Subscriber.code(),

@@ -202,6 +202,32 @@ pub fn parse(fields: &Fields, ctx: &EditContext<'_>) -> Result<Plan, FormState> 
     }
 }
 
+/// A settings frame's change count and date (`{prefix}_change_count`, `{prefix}_change_date`;
+/// blank: 0 and none): `ff` the Friends & Family frame, `fd` the Friends & Destination frame.
+fn change_frame(
+    get: &dyn Fn(&str) -> String,
+    prefix: &str,
+    f: &mut FormState,
+) -> Option<(i64, Option<i64>)> {
+    let count_field = format!("{prefix}_change_count");
+    let date_field = format!("{prefix}_change_date");
+    let count = get(&count_field);
+    let count = f.check(
+        &count_field,
+        parse_int_in(
+            if count.trim().is_empty() { "0" } else { &count },
+            0,
+            1_000_000,
+        ),
+    );
+    let date = if get(&date_field).trim().is_empty() {
+        Some(None)
+    } else {
+        f.check(&date_field, parse_date_time(&get(&date_field)).map(Some))
+    };
+    Some((count?, date?))
+}
+
 /// Details, call barring, friends and family, remote access: the row itself (and the PIN).
 fn row(get: &dyn Fn(&str) -> String, ctx: &EditContext<'_>, f: &mut FormState, plan: &mut Plan) {
     let s = ctx.subscriber;
@@ -215,31 +241,11 @@ fn row(get: &dyn Fn(&str) -> String, ctx: &EditContext<'_>, f: &mut FormState, p
         "ff_discount_prefix",
         DiscountPrefix::parse(&get("ff_discount_prefix")),
     );
-    let count = get("ff_change_count");
-    let ff_count = f.check(
-        "ff_change_count",
-        parse_int_in(
-            if count.trim().is_empty() { "0" } else { &count },
-            0,
-            1_000_000,
-        ),
-    );
-    let ff_date = if get("ff_change_date").trim().is_empty() {
-        Some(None)
-    } else {
-        f.check(
-            "ff_change_date",
-            parse_date_time(&get("ff_change_date")).map(Some),
-        )
-    };
-    if let (Some(d), Some(bt), Some(fs), Some(fp), Some(fc), Some(fd)) = (
-        details,
-        barring_type,
-        ff_service,
-        ff_prefix,
-        ff_count,
-        ff_date,
-    ) {
+    let ff = change_frame(get, "ff", f);
+    let fd = change_frame(get, "fd", f);
+    if let (Some(d), Some(bt), Some(fs), Some(fp), Some((fc, fdate)), Some((dc, ddate))) =
+        (details, barring_type, ff_service, ff_prefix, ff, fd)
+    {
         let row = SubscriberUpdate {
             card_number: d.card_number.into_inner(),
             cli: d.cli.into_inner(),
@@ -256,7 +262,9 @@ fn row(get: &dyn Fn(&str) -> String, ctx: &EditContext<'_>, f: &mut FormState, p
             ff_service: fs,
             ff_discount_prefix: fp.into_inner(),
             ff_change_count: fc as i32,
-            ff_changed_at: fd,
+            ff_changed_at: fdate,
+            fd_change_count: dc as i32,
+            fd_changed_at: ddate,
         };
         let pin_changes = !matches!(d.pin, PinChange::Keep);
         if pin_changes || row != SubscriberUpdate::from_row(s) {

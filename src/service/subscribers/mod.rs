@@ -3,6 +3,7 @@
 //! blacklist after failed voucher recharges. The pure form reading (`form`, `details`,
 //! `edit_form`) sits beside the use cases that apply it.
 
+pub mod cards;
 pub mod create;
 pub mod delete;
 pub mod details;
@@ -10,6 +11,7 @@ pub mod edit;
 pub mod edit_data;
 pub mod edit_form;
 pub mod form;
+pub mod promo_panels;
 pub mod recharge;
 pub mod wallets;
 
