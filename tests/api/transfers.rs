@@ -304,6 +304,9 @@ async fn a_peer_to_peer_transfer_pays_and_credits_with_an_edr_on_each_side() {
     assert_eq!(app.stored(p.wa, "GENERAL_CASH"), 725);
 }
 
+/// A refused transfer: the definition, the fields posted, the field the message is at.
+type Case<'a> = (i64, Vec<(&'static str, &'a str)>, &'a str);
+
 #[tokio::test]
 async fn each_refusal_changes_nothing_on_either_side() {
     let app = spawn_admin().await;
@@ -327,7 +330,7 @@ async fn each_refusal_changes_nothing_on_either_side() {
     )
     .await;
     let before = state(&app, &p);
-    let cases: Vec<(i64, Vec<(&'static str, &str)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             pin,
             vec![
