@@ -9,7 +9,7 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/selfcare_charging bash bench/charging.sh
 #
 # Knobs (environment): CLIENTS=64, SECS=30 (per run), WALLETS=10000, SKIP_BUILD=1 (use
-# target/$PROFILE/selfcare as it is), WORKERS= (server workers; default one per core),
+# target/$PROFILE/selfcare as it is, or the binaries in SELFCARE= and CLIENT=), WORKERS= (server workers; default one per core),
 # PROFILE=release (debug: the dev build, for a quick look only; its figures are not comparable).
 # Results: bench/out/charging-<engine>.txt. All traffic stays on 127.0.0.1.
 set -euo pipefail
@@ -49,14 +49,12 @@ wait_http() {
 PROFILE=${PROFILE:-release}
 FLAG=$([ "$PROFILE" = release ] && echo --release || true)
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-    log "cargo build $FLAG --bin selfcare"
-    cargo build $FLAG --bin selfcare
+    log "cargo build $FLAG --bin selfcare --example charging"
+    cargo build $FLAG --bin selfcare --example charging
 fi
-log "cargo build $FLAG --example charging"
-cargo build $FLAG --example charging
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-SELFCARE="$TARGET_DIR/$PROFILE/selfcare"
-CLIENT="$TARGET_DIR/$PROFILE/examples/charging"
+SELFCARE=${SELFCARE:-$TARGET_DIR/$PROFILE/selfcare}
+CLIENT=${CLIENT:-$TARGET_DIR/$PROFILE/examples/charging}
 [ -x "$SELFCARE" ] || die "missing $SELFCARE"
 
 if [ -n "${DATABASE_URL:-}" ]; then

@@ -74,19 +74,21 @@ wait_http() { # wait_http URL SECONDS: until the URL answers 200
 
 # ---- build ------------------------------------------------------------------------------
 SUFFIX=${FEATURES:+-${FEATURES// /-}}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+mkdir -p "$OUT/bin"
 if [ "${SKIP_BUILD:-}" != 1 ]; then
     log "cargo build --release --bin selfcare ${FEATURES:+--features $FEATURES}"
     cargo build --release --bin selfcare ${FEATURES:+--features "$FEATURES"}
+    log "cargo build --example soak"
+    cargo build --example soak
+    [ -x "$TARGET_DIR/release/selfcare" ] || die "missing $TARGET_DIR/release/selfcare"
+    cp "$TARGET_DIR/release/selfcare" "$OUT/bin/selfcare-soak$SUFFIX"
+    cp "$TARGET_DIR/debug/examples/soak" "$OUT/bin/soak-client"
 fi
-log "cargo build --example soak"
-cargo build --example soak
-TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-[ -x "$TARGET_DIR/release/selfcare" ] || die "missing $TARGET_DIR/release/selfcare"
-mkdir -p "$OUT/bin"
-cp "$TARGET_DIR/release/selfcare" "$OUT/bin/selfcare-soak$SUFFIX"
-cp "$TARGET_DIR/debug/examples/soak" "$OUT/bin/soak-client"
-SELFCARE="$OUT/bin/selfcare-soak$SUFFIX"
-CLIENT="$OUT/bin/soak-client"
+# With SKIP_BUILD=1: the binaries of an earlier run, or the ones named in SELFCARE= / CLIENT=.
+SELFCARE=${SELFCARE:-$OUT/bin/selfcare-soak$SUFFIX}
+CLIENT=${CLIENT:-$OUT/bin/soak-client}
+[ -x "$SELFCARE" ] && [ -x "$CLIENT" ] || die "missing $SELFCARE or $CLIENT"
 
 # ---- database ---------------------------------------------------------------------------
 if [ -n "${DATABASE_URL:-}" ]; then

@@ -8,6 +8,7 @@
 #   bench/wallet_money.sh [sqlite|postgres|both]        (default: both)
 #
 # Environment: DURATION (20s), THREADS (2), PG_URL (postgres://postgres@127.0.0.1:5432),
+# SKIP_BUILD=1 with SELFCARE= (the binary; default target/release/selfcare),
 # WORK (a temp dir). Loopback only; run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,10 +19,10 @@ THREADS=${THREADS:-2}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 WORK=${WORK:-$(mktemp -d /tmp/selfcare-bench.XXXXXX)}
 PASSWORD='Bench-Passw0rd!'
-BIN=target/release/selfcare
+BIN=${SELFCARE:-target/release/selfcare}
 
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
-cargo build --release --quiet
+[ "${SKIP_BUILD:-}" = 1 ] || cargo build --release --quiet
 mkdir -p "$WORK"
 echo "work directory: $WORK"
 
