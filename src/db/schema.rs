@@ -1052,7 +1052,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     bpl_task_parameters,
 );
 
-
 // Issue 12 part B: tracker promotions and their awards, credit cards, top-up rules and runs.
 
 diesel::table! {
@@ -1125,3 +1124,8 @@ diesel::table! {
     }
 }
 
+// The audit log names these by id (its provider scope looks them up).
+diesel::allow_tables_to_appear_in_same_query!(audit_log, transfer_definitions);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, bpl_tasks);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, promotions);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, topup_rules);

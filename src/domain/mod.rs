@@ -28,8 +28,8 @@ pub mod subscriber_rules;
 pub mod telephony;
 mod text;
 pub mod time_zone_list;
-pub mod transfer;
 pub mod topup;
+pub mod transfer;
 mod zone;
 
 pub use address_list::AddressList;

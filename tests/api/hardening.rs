@@ -345,6 +345,23 @@ async fn the_audit_log_is_scoped_to_the_operators_provider() {
     let page = pia.get_html("/audit?object_type=balance_type").await;
     assert!(page.contains("BRAVO_MINUTES"), "{page}");
     assert!(!page.contains("ALPHA_MINUTES"), "{page}");
+    // And the API tokens (like transfer definitions, BPL tasks, promotions and top-up rules,
+    // recorded under their own id with their provider on the row).
+    for (provider, name) in [(1, "Alpha switch"), (p2, "Bravo switch")] {
+        let r = app
+            .post_form(
+                "/admin/api-tokens",
+                &[
+                    ("name", name),
+                    ("service_provider_id", &provider.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 200, "{name}");
+    }
+    let page = pia.get_html("/audit?object_type=api_token").await;
+    assert!(page.contains("Bravo switch"), "{page}");
+    assert!(!page.contains("Alpha switch"), "{page}");
 }
 
 /// Branding profiles and the package list are shared by every provider: an operator limited to

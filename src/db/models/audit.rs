@@ -129,8 +129,9 @@ fn in_provider(
     >,
 > {
     use crate::db::schema::{
-        access_links, balance_types, cdr_imports, cpn_substitutions, customers, did_ranges,
-        emergency_locations, operators, payments, sites, subscribers, voucher_batches, wallets,
+        access_links, api_tokens, balance_types, bpl_tasks, cdr_imports, cpn_substitutions,
+        customers, did_ranges, emergency_locations, operators, payments, promotions, reservations,
+        sites, subscribers, topup_rules, transfer_definitions, voucher_batches, wallets,
     };
     let customer_ids = || {
         customers::table
@@ -238,6 +239,54 @@ fn in_provider(
                     operators::table
                         .filter(operators::service_provider_id.eq(sp))
                         .select(operators::id),
+                ),
+            ))
+            .or(of("api_token").and(
+                audit_log::object_id.eq_any(
+                    api_tokens::table
+                        .filter(api_tokens::service_provider_id.eq(sp))
+                        .select(api_tokens::id),
+                ),
+            ))
+            .or(of("reservation").and(
+                audit_log::object_id.eq_any(
+                    reservations::table
+                        .filter(
+                            reservations::wallet_id.eq_any(
+                                wallets::table
+                                    .filter(wallets::service_provider_id.eq(sp))
+                                    .select(wallets::id),
+                            ),
+                        )
+                        .select(reservations::id),
+                ),
+            ))
+            .or(of("transfer_definition").and(
+                audit_log::object_id.eq_any(
+                    transfer_definitions::table
+                        .filter(transfer_definitions::service_provider_id.eq(sp))
+                        .select(transfer_definitions::id),
+                ),
+            ))
+            .or(of("bpl_task").and(
+                audit_log::object_id.eq_any(
+                    bpl_tasks::table
+                        .filter(bpl_tasks::service_provider_id.eq(sp))
+                        .select(bpl_tasks::id),
+                ),
+            ))
+            .or(of("promotion").and(
+                audit_log::object_id.eq_any(
+                    promotions::table
+                        .filter(promotions::service_provider_id.eq(sp))
+                        .select(promotions::id),
+                ),
+            ))
+            .or(of("topup_rule").and(
+                audit_log::object_id.eq_any(
+                    topup_rules::table
+                        .filter(topup_rules::service_provider_id.eq(sp))
+                        .select(topup_rules::id),
                 ),
             )),
     )

@@ -10,8 +10,8 @@ pub mod limits;
 pub mod promotions;
 pub mod reference;
 pub mod settings;
-pub mod transfer_definitions;
 pub mod topup_rules;
+pub mod transfer_definitions;
 pub mod vouchers;
 
 use actix_web::web;
