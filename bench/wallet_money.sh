@@ -77,7 +77,8 @@ sql() { # url, statement: prints the rows
 }
 
 cat >"$WORK/adjust.lua" <<'LUA'
--- POST an adjustment of 0.01 to one of the wallets in SC_WALLETS (space separated).
+-- POST an adjustment of 1 (a whole unit: valid in every currency, some have no decimals) to one
+-- of the wallets in SC_WALLETS (space separated).
 local cookie = os.getenv("SC_COOKIE")
 local token = os.getenv("SC_TOKEN")
 local cash = os.getenv("SC_CASH")
@@ -86,7 +87,7 @@ for w in string.gmatch(os.getenv("SC_WALLETS"), "%d+") do wallets[#wallets + 1] 
 math.randomseed(os.time())
 request = function()
   local w = wallets[math.random(#wallets)]
-  local body = "csrf_token=" .. token .. "&balance_type_id=" .. cash .. "&amount=0.01&change_reason=bench"
+  local body = "csrf_token=" .. token .. "&balance_type_id=" .. cash .. "&amount=1&change_reason=bench"
   return wrk.format("POST", "/wallets/" .. w .. "/adjustments", {
     ["Cookie"] = cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
