@@ -288,3 +288,49 @@ async fn a_customer_admin_adds_users_in_the_portal_and_a_viewer_cannot() {
         .await
         .contains("Bravo User"));
 }
+
+#[tokio::test]
+async fn demo_data_gives_customers_administrators_users_and_pbx_settings() {
+    use diesel::prelude::*;
+    use selfcare::db::schema::customers;
+    let url = crate::common::fresh_database_url();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_selfcare"))
+        .args(["demo-data", "--customers", "4"])
+        .env("DATABASE_URL", &url)
+        .env("SELFCARE_ADMIN_PASSWORD", crate::common::ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run selfcare demo-data");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = crate::common::spawn_app_with(url).await;
+    app.login_admin().await;
+    let (id, webid): (i64, String) = customers::table
+        .filter(customers::status.eq("active"))
+        .order(customers::id)
+        .select((customers::id, customers::webid))
+        .first(&mut app.db())
+        .expect("an active demo customer");
+    let users = app.get_html(&format!("/customers/{id}/users")).await;
+    assert!(users.contains("<td>Reception</td>") && users.contains("<td>Sales desk</td>"));
+    assert!(
+        users.contains("data-used=\"2\" data-quantity=\"5\""),
+        "{users}"
+    );
+    assert!(users.contains("Take Attendant console from Reception"));
+    let admins = app.get_html(&format!("/customers/{id}/admins")).await;
+    assert!(admins.contains("data-role=\"Viewer\""), "{admins}");
+    let edit = app.get_html(&format!("/customers/{id}/edit")).await;
+    assert!(
+        edit.contains("<option value=\"Europe/Oslo\" selected"),
+        "PBX settings"
+    );
+    let viewer = app.another_browser();
+    let r = viewer.portal_login(&webid, "viewer", "Demo1234!").await;
+    assert_eq!(r.status().as_u16(), 303, "the demo viewer signs in");
+    let page = viewer.get_html(&format!("/c/{webid}/users")).await;
+    assert!(page.contains("Reception") && !page.contains("data-action=\"add-user\""));
+}

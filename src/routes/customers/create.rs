@@ -195,7 +195,7 @@ pub async fn create(
         }
         CreateOutcome::Invalid(f, choices) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &page(Layout::for_operator(op, &flashes), f, choices),
+            &page(Layout::for_operator(op, &flashes), f, *choices),
         ),
     }
 }

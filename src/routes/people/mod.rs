@@ -57,7 +57,7 @@ pub enum Side {
         editor: bool,
     },
     Portal {
-        user: PortalUser,
+        user: Box<PortalUser>,
         editor: bool,
     },
 }
@@ -74,7 +74,10 @@ impl Side {
 
     pub fn portal(user: PortalUser) -> Side {
         let editor = user.role.can_edit();
-        Side::Portal { user, editor }
+        Side::Portal {
+            user: Box::new(user),
+            editor,
+        }
     }
 
     pub fn whose(&self) -> Whose {

@@ -21,7 +21,7 @@ pub enum CreateOutcome {
     /// The new customer's id, and the restricted party it matched when it is now on hold.
     Created { id: i64, held: Option<String> },
     /// Refused: the typed values with a message per field, and the lists to offer again.
-    Invalid(FormState, Choices),
+    Invalid(FormState, Box<Choices>),
 }
 
 /// Two people creating the same username or WebID at once: the unique index decides.
@@ -50,7 +50,7 @@ pub async fn create(
     let lists = with_conn(state, choices).await?;
     let valid = match form.parse(&lists, true) {
         Ok(v) => v,
-        Err(f) => return Ok(CreateOutcome::Invalid(f, lists)),
+        Err(f) => return Ok(CreateOutcome::Invalid(f, Box::new(lists))),
     };
     let password = valid.account.password.clone().ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("a new customer always has a password"))
@@ -63,7 +63,7 @@ pub async fn create(
             Ok(outcome) => Ok(outcome),
             Err(e) => {
                 unique_to_field(e, &mut f, TAKEN_MEANWHILE)?;
-                Ok(CreateOutcome::Invalid(f, choices(conn)?))
+                Ok(CreateOutcome::Invalid(f, Box::new(choices(conn)?)))
             }
         }
     })
@@ -85,7 +85,7 @@ fn insert(
         f.error("webid", "This WebID is taken; choose another.");
     }
     if f.has_errors() {
-        return Ok(CreateOutcome::Invalid(f, choices(conn)?));
+        return Ok(CreateOutcome::Invalid(f, Box::new(choices(conn)?)));
     }
     let service_provider_id = match scope {
         Some(sp) => sp,
