@@ -89,7 +89,7 @@ fn luhn_ok(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A card's expiry month, typed `YYYY-MM` (a month input) or `MM/YY`; not before `today`'s month.
