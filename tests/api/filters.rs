@@ -102,7 +102,10 @@ async fn fewer_than_three_characters_are_refused_with_a_message() {
         assert!(page.contains("aria-invalid=\"true\""), "{q}");
     }
     let page = app.get_html("/customers?q_company=kr").await;
-    assert!(page.contains("name=\"q_company\" value=\"kr\""), "what was typed is kept");
+    assert!(
+        page.contains("name=\"q_company\" value=\"kr\""),
+        "what was typed is kept"
+    );
     // A refused filter says so whatever else is asked; the other filters have no message.
     let page = app
         .get_html("/customers?q_company=kr&q_username=nord&c_sort=name&c_page=2")
@@ -164,7 +167,9 @@ async fn an_ip_network_finds_every_device_address_in_it() {
         app.add_ip_device(c, ip).await;
         ids.push(c);
     }
-    let [p, q, r, s] = ids[..] else { unreachable!() };
+    let [p, q, r, s] = ids[..] else {
+        unreachable!()
+    };
     for (query, expected) in [
         ("q_ip=10.0.182.0%2F24", vec![p, q]),
         ("q_ip=10.0.182.77%2F24", vec![p, q]),
@@ -182,7 +187,12 @@ async fn an_ip_network_finds_every_device_address_in_it() {
     ] {
         assert_eq!(found(&app, query).await, expected, "{query}");
     }
-    for bad in ["10.0.0.0%2F33", "10.0.0.0%2F4", "10.0%2F16", "2001%3Adb8%3A%3A%2F32"] {
+    for bad in [
+        "10.0.0.0%2F33",
+        "10.0.0.0%2F4",
+        "10.0%2F16",
+        "2001%3Adb8%3A%3A%2F32",
+    ] {
         let page = app.get_html(&format!("/customers?q_ip={bad}")).await;
         let message = filter_error(&page, "q_ip").unwrap_or_default();
         assert!(message.contains("IPv4 network"), "{bad}: {message}");
@@ -407,7 +417,10 @@ async fn the_audit_log_search_walks_an_index() {
     ] {
         let text = explain_search(conn, &filter).unwrap().join("\n");
         assert!(text.contains(index), "{filter:?} uses {index}:\n{text}");
-        assert!(!text.contains("TEMP B-TREE"), "{filter:?} sorts nothing:\n{text}");
+        assert!(
+            !text.contains("TEMP B-TREE"),
+            "{filter:?} sorts nothing:\n{text}"
+        );
         // (PostgreSQL sorts the few rows of a test; `print_filter_plans` shows it at volume.)
         assert!(!text.contains("Seq Scan"), "{filter:?}:\n{text}");
     }

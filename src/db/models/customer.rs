@@ -229,8 +229,7 @@ fn filtered(
         }
         Err(_) => return Ok(q.filter(nothing())),
     }
-    if let Some(KeyRange::Prefix { lo, hi }) = KeyRange::prefix(&f.sip_user.trim().to_lowercase())
-    {
+    if let Some(KeyRange::Prefix { lo, hi }) = KeyRange::prefix(&f.sip_user.trim().to_lowercase()) {
         q = q.filter(
             customers::id.eq_any(
                 sip_devices::table

@@ -125,10 +125,9 @@ pub fn key_range(conn: &DbConnection, column: KeyColumn, range: &KeyRange) -> Pr
         DbConnection::Sqlite(_) => name.to_string(),
     };
     match range {
-        KeyRange::Exact(k) => Box::new(
-            sql::<Bool>(&format!("{name} = "))
-                .bind::<Text, _>(k.clone()),
-        ),
+        KeyRange::Exact(k) => {
+            Box::new(sql::<Bool>(&format!("{name} = ")).bind::<Text, _>(k.clone()))
+        }
         KeyRange::Prefix { lo, hi } => Box::new(
             sql::<Bool>(&format!("{key} >= "))
                 .bind::<Text, _>(lo.clone())
