@@ -14,7 +14,7 @@
 #   DURATION=10          seconds of each wrk run (after a 2 s warm-up); CONNECTIONS=16, THREADS=2
 #   ENGINES="sqlite postgres"
 #   PG_URL=postgres://postgres@127.0.0.1:5432   (databases selfcare_filters*, dropped first)
-#   SKIP_BUILD=1         use target/release/selfcare as it is
+#   SKIP_BUILD=1         use target/release/selfcare (or SELFCARE_BIN) as it is
 #   KEEP=1               reuse the generated databases of an earlier run (bench/out/filters-*)
 #
 # All traffic goes to 127.0.0.1. Results: bench/out/filters-<engine>.md (+ wrk output, plans).
@@ -35,7 +35,7 @@ ENGINES=${ENGINES:-"sqlite postgres"}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 ADDR=127.0.0.1:18520
 PASSWORD='Bench-Admin-2024!'
-SELFCARE="$ROOT/target/release/selfcare"
+SELFCARE=${SELFCARE_BIN:-$ROOT/target/release/selfcare}
 MIGRATION=2026-11-27-140000_search_indexes
 
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -133,7 +133,7 @@ fill_audit() { # fill_audit ENGINE URL
             SELECT $now - 31536000 + i * 31536000 / $AUDIT_ROWS, 'operator' || (i % 20),
                    (ARRAY['create','update','delete'])[i % 3 + 1],
                    (ARRAY['customer','site','access_link','subscriber','wallet','operator'])[i % 6 + 1],
-                   i % 100000, NULL, '{\"name\":\"x\"}', NULL FROM generate_series(1, $AUDIT_ROWS) AS i" \
+                   i % 100000, NULL, '{\"name\":\"x\"}', NULL FROM generate_series(1::bigint, $AUDIT_ROWS::bigint) AS i" \
                 "ANALYZE audit_log" ;;
     esac
 }

@@ -448,6 +448,16 @@ async fn print_filter_plans() {
         "customers_search VIRTUAL TABLE INDEX",
         "customers_company_trgm",
     ));
+    // A word in one company of ten: walked in the order of another column (SQLite), found
+    // through the index when sorted by company itself.
+    cases.push((
+        CustomerFilter {
+            company: "ltd".into(),
+            ..CustomerFilter::default()
+        },
+        "customers_search VIRTUAL TABLE INDEX",
+        "customers_company_trgm",
+    ));
     cases.push((
         CustomerFilter {
             ip: "100.64.182.0/24".into(),
@@ -462,8 +472,14 @@ async fn print_filter_plans() {
             println!("-- {filter:?} by {column}\n{text}\n");
             let want = if pg { postgres } else { sqlite };
             // Status and dense contains-matches may walk the sort order's index instead.
-            let walks_order = text.contains("USING INDEX customers_")
-                || text.contains("Index Scan using customers_");
+            let walks_order = ["INDEX customers_", "INDEX sqlite_autoindex_customers_"]
+                .iter()
+                .any(|i| text.contains(&format!("SCAN customers USING {i}")))
+                || ["COVERING INDEX customers_", "INDEX customers_status"]
+                    .iter()
+                    .any(|i| text.contains(&format!("SEARCH customers USING {i}")))
+                || text.contains("Index Scan using customers_")
+                || text.contains("Index Only Scan using customers_");
             assert!(
                 text.contains(want) || walks_order,
                 "{filter:?} by {column} uses an index:\n{text}"
@@ -471,4 +487,83 @@ async fn print_filter_plans() {
             assert!(!text.contains("Seq Scan on customers"), "{text}");
         }
     }
+}
+
+/// `n` copies of customer `id` made straight in the database, each with its own codes and the
+/// company "Dense {i} Kraft {suffix}" (so `kraft` matches more rows than SQLite's threshold
+/// for driving the query from the trigram index).
+fn dense_copies(app: &TestApp, id: i64, n: i64) {
+    use diesel::connection::SimpleConnection;
+    let mut conn = app.db();
+    let conn: &mut DbConnection = &mut conn;
+    conn.batch_execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
+         INSERT INTO customers (service_provider_id, account_code, customer_type, username,
+             username_key, password_hash, tariff_id, billing_type, payment_term_days,
+             credit_limit_cents, billing_decimals, tax_flag, max_call_sessions, calls_per_second,
+             call_with_media, codec_list, max_call_duration_secs, name, company, description,
+             email, address, phone, country, pin, webid, branding_id, status, version,
+             created_at, updated_at)
+         SELECT c.service_provider_id, 'D' || ((n.i * 7919) % 100003), c.customer_type,
+             'dense' || n.i, 'dense' || n.i, c.password_hash, c.tariff_id, c.billing_type,
+             c.payment_term_days, c.credit_limit_cents, c.billing_decimals, c.tax_flag,
+             c.max_call_sessions, c.calls_per_second, c.call_with_media, c.codec_list,
+             c.max_call_duration_secs, 'Copy ' || n.i, 'Dense ' || n.i || ' Kraft ' ||
+             CASE n.i % 3 WHEN 0 THEN 'AS' WHEN 1 THEN 'Ltd' ELSE 'Oy' END, '', c.email,
+             c.address, c.phone, c.country, c.pin, 'dense-' || n.i, c.branding_id, c.status,
+             1, c.created_at, c.updated_at
+         FROM customers c, n WHERE c.id = {id}"
+    ))
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_word_in_thousands_of_companies_pages_the_same_either_way() {
+    use selfcare::db::models::customer_lookup::DENSE;
+    let app = spawn_admin().await;
+    let (a, b, _) = three(&app).await;
+    dense_copies(&app, a, DENSE + 200);
+    let all = all_customers(&app);
+    let kraft: Vec<&(i64, String, String, String)> = all
+        .iter()
+        .filter(|c| c.2.to_lowercase().contains("kraft"))
+        .collect();
+    assert_eq!(kraft.len() as i64, DENSE + 202);
+    assert!(kraft.iter().any(|c| c.0 == b));
+    // By account code (SQLite walks that order), third page, both directions.
+    for dir in ["asc", "desc"] {
+        let mut expected = kraft.clone();
+        expected.sort_by(|x, y| (&x.1, x.0).cmp(&(&y.1, y.0)));
+        if dir == "desc" {
+            expected.reverse();
+        }
+        let want: Vec<i64> = expected.iter().skip(100).take(50).map(|c| c.0).collect();
+        let page = app
+            .get_html(&format!(
+                "/customers?q_company=KRAFT&c_sort=account_code&c_dir={dir}&c_page=3"
+            ))
+            .await;
+        assert_eq!(customers_in(&page), want, "{dir}");
+    }
+    // By company (found through the index, then sorted), and a rarer word among them.
+    let mut expected = kraft.clone();
+    expected.sort_by(|x, y| (&x.2, x.0).cmp(&(&y.2, y.0)));
+    let want: Vec<i64> = expected.iter().skip(50).take(50).map(|c| c.0).collect();
+    let page = app
+        .get_html("/customers?q_company=kraft&c_sort=company&c_page=2")
+        .await;
+    assert_eq!(customers_in(&page), want);
+    let ltd: Vec<i64> = {
+        let mut l: Vec<&(i64, String, String, String)> = kraft
+            .iter()
+            .copied()
+            .filter(|c| c.2.to_lowercase().contains("kraft ltd"))
+            .collect();
+        l.sort_by(|x, y| (&x.3, x.0).cmp(&(&y.3, y.0)));
+        l.iter().take(50).map(|c| c.0).collect()
+    };
+    let page = app
+        .get_html("/customers?q_company=kraft%20ltd&c_sort=name")
+        .await;
+    assert_eq!(customers_in(&page), ltd);
 }
