@@ -107,6 +107,19 @@ pub struct Settings {
     /// then holds both the key and what it seals — set it in production. Never printed.
     #[arg(long, env = "SELFCARE_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
+    /// SMTP server the mail outbox (welcome mails) is sent through: `smtp://host:25` (plain, a
+    /// local relay), `smtp://host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465`.
+    /// Unset: mail stays in the outbox, readable by operators. Never printed (may hold a
+    /// password).
+    #[arg(long, env = "SELFCARE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of outgoing mail.
+    #[arg(
+        long,
+        env = "SELFCARE_MAIL_FROM",
+        default_value = "Selfcare <selfcare@localhost>"
+    )]
+    pub mail_from: String,
 }
 
 /// The server's zone from its setting; the message says which setting to fix.
@@ -137,6 +150,8 @@ impl Default for Settings {
             trusted_proxies: String::new(),
             time_zone: Zone::utc(),
             secret_key: None,
+            smtp_url: None,
+            mail_from: "Selfcare <selfcare@localhost>".into(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod error; // AppError -> HTTP
 pub mod export; // lists -> CSV / TXT / XLSX / PDF / XLS
 pub mod format; // how values are shown: times, dates, audit changes in words
 pub mod lists; // each list declared once: columns, sorts, filters, keyset source
+pub mod mail; // the mail outbox sent through SMTP when configured
 pub mod memory; // freed memory back to the system after a burst
 pub mod metrics; // Prometheus recorder: requests, latency, pool, export jobs, sign-in failures
 pub mod routes; // HTTP handlers and their page structs, one module per area

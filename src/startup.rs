@@ -71,7 +71,7 @@ impl Application {
             &jobs,
             crate::export::jobs::WorkerSteps {
                 prepare: crate::lists::spec::prepare,
-                periodic: crate::service::periodic::run,
+                periodic: periodic_steps(&settings)?,
             },
         )?;
         let state = web::Data::from(Arc::new(AppState {
@@ -285,4 +285,29 @@ fn run(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The worker's periodic work: the service's steps, and the mail outbox sent through SMTP when
+/// `SELFCARE_SMTP_URL` is set.
+fn periodic_steps(settings: &Settings) -> anyhow::Result<crate::export::jobs::Periodic> {
+    let mailer = match &settings.smtp_url {
+        Some(url) if !url.trim().is_empty() => Some(crate::mail::Mailer::new(
+            url,
+            &settings.mail_from,
+            &settings.public_url(),
+        )?),
+        _ => None,
+    };
+    Ok(Arc::new(move |conn: &mut crate::db::DbConnection| {
+        let done = crate::service::periodic::run(conn);
+        match &mailer {
+            Some(m) => {
+                done + crate::service::customer_users::welcome::send_queued(
+                    conn,
+                    &|to, subject, body| m.send(to, subject, body),
+                )
+            }
+            None => done,
+        }
+    }))
 }

@@ -76,14 +76,14 @@ impl JobSignal {
 pub type Prepare = fn(&str) -> anyhow::Result<Prepared>;
 
 /// Other periodic work of the worker, given at start-up (the layers above know what it is):
-/// e.g. releasing expired reservations. Returns how much it did.
-pub type Periodic = fn(&mut crate::db::DbConnection) -> usize;
+/// e.g. releasing expired reservations, sending the mail outbox. Returns how much it did.
+pub type Periodic = std::sync::Arc<dyn Fn(&mut crate::db::DbConnection) -> usize + Send + Sync>;
 
 /// How often the periodic step runs at most.
 const PERIODIC_EVERY: Duration = Duration::from_secs(1);
 
 /// What the worker is started with.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct WorkerSteps {
     pub prepare: Prepare,
     pub periodic: Periodic,
@@ -108,6 +108,7 @@ pub fn spawn_worker(
     let mut last_error = None;
     for attempt in 1..=SPAWN_TRIES {
         let (pool, dir, weak, name) = (pool.clone(), dir.clone(), weak.clone(), name.clone());
+        let steps = steps.clone();
         match std::thread::Builder::new()
             .name("export-worker".into())
             .spawn(move || supervise(pool, dir, weak, name, steps))
@@ -155,7 +156,7 @@ fn supervise_loop(
                 dir.clone(),
                 signal.clone(),
                 name.clone(),
-                steps,
+                steps.clone(),
             )
         });
         match std::panic::catch_unwind(run) {

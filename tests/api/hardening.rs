@@ -165,6 +165,10 @@ fn help_lists_the_settings_without_secret_values() {
             "postgres://selfcare:s3cret-pw@db.internal/selfcare",
         )
         .env("SELFCARE_ADMIN_PASSWORD", "Adm1n-secret!")
+        .env(
+            "SELFCARE_SMTP_URL",
+            "smtps://mailer:m41l-secret@smtp.example.net:465",
+        )
         .env("RUST_LOG", "warn")
         .output()
         .expect("run selfcare --help");
@@ -175,12 +179,15 @@ fn help_lists_the_settings_without_secret_values() {
         "SELFCARE_BIND",
         "SELFCARE_PUBLIC_URL",
         "SELFCARE_ADMIN_PASSWORD",
+        "SELFCARE_SMTP_URL",
+        "SELFCARE_MAIL_FROM",
         "RUST_LOG",
     ] {
         assert!(help.contains(setting), "{setting} is listed:\n{help}");
     }
     assert!(!help.contains("s3cret-pw"), "{help}");
     assert!(!help.contains("Adm1n-secret!"), "{help}");
+    assert!(!help.contains("m41l-secret"), "{help}");
 }
 
 fn session_rows(app: &crate::common::TestApp) -> i64 {

@@ -112,3 +112,50 @@ pub fn use_token(conn: &mut DbConnection, token_hash: &str, now: i64) -> QueryRe
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Queued mails, oldest first, that have been tried fewer than `max_attempts` times.
+pub fn queued(
+    conn: &mut DbConnection,
+    max_attempts: i32,
+    limit: i64,
+) -> QueryResult<Vec<OutboxMail>> {
+    mail_outbox::table
+        .filter(mail_outbox::status.eq(MailStatus::Queued.code()))
+        .filter(mail_outbox::attempts.lt(max_attempts))
+        .order(mail_outbox::id.asc())
+        .limit(limit)
+        .select(OutboxMail::as_select())
+        .load(conn)
+}
+
+/// Claims one try of a queued mail seen with `attempts` tries: true for exactly one caller
+/// (another instance that read the same row finds `attempts` moved on).
+pub fn claim(conn: &mut DbConnection, id: i64, attempts: i32) -> QueryResult<bool> {
+    diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::id.eq(id))
+            .filter(mail_outbox::status.eq(MailStatus::Queued.code()))
+            .filter(mail_outbox::attempts.eq(attempts)),
+    )
+    .set(mail_outbox::attempts.eq(attempts + 1))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Records how a claimed try ended: sent, or the error (and `Failed` after the last try).
+pub fn finish(
+    conn: &mut DbConnection,
+    id: i64,
+    status: MailStatus,
+    error: Option<&str>,
+) -> QueryResult<()> {
+    let sent_at = (status == MailStatus::Sent).then(crate::db::now);
+    diesel::update(mail_outbox::table.filter(mail_outbox::id.eq(id)))
+        .set((
+            mail_outbox::status.eq(status.code()),
+            mail_outbox::last_error.eq(error),
+            mail_outbox::sent_at.eq(sent_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,8 +1,9 @@
 //! Welcome mail: when a customer's PBX settings say so, creating a user queues a message in the
 //! outbox (in the transaction that creates the user) with a one-time set-password link — never
 //! a password. Operators see the outbox with each link's token cut short, so that reading it
-//! does not let them choose a user's password. Mail waits in the outbox (status `queued`); no
-//! SMTP sender is built in yet (see ARCHITECTURE.md).
+//! does not let them choose a user's password. Mail waits in the outbox (status `queued`) until
+//! the background worker sends it (`send_queued`, through SMTP when `SELFCARE_SMTP_URL` is set;
+//! otherwise it stays there for operators to read).
 
 use super::Whose;
 use crate::auth::password;
@@ -77,6 +78,51 @@ pub fn outbox(conn: &mut DbConnection, whose: &Whose) -> AppResult<Vec<OutboxMai
             m
         })
         .collect())
+}
+
+/// How many times a mail is tried before it is marked failed.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// Sends what waits in the outbox with `send(to, subject, body)`, each mail claimed by one
+/// instance for one try (so two workers never send it twice), and marks it sent, or after
+/// `MAX_ATTEMPTS` failed tries failed (the last error kept for operators). Returns how many
+/// were sent. The background worker calls it; failures are logged, never raised.
+pub fn send_queued(
+    conn: &mut DbConnection,
+    send: &dyn Fn(&str, &str, &str) -> Result<(), String>,
+) -> usize {
+    let mails = match rows::queued(conn, MAX_ATTEMPTS, 20) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the mail outbox failed");
+            return 0;
+        }
+    };
+    let mut sent = 0;
+    for m in mails {
+        match rows::claim(conn, m.id, m.attempts) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, mail = m.id, "claiming a mail failed");
+                continue;
+            }
+        }
+        let (status, error) = match send(&m.to_address, &m.subject, &m.body) {
+            Ok(()) => (rows::MailStatus::Sent, None),
+            Err(e) if m.attempts + 1 >= MAX_ATTEMPTS => (rows::MailStatus::Failed, Some(e)),
+            Err(e) => (rows::MailStatus::Queued, Some(e)),
+        };
+        if let Some(e) = &error {
+            tracing::warn!(mail = m.id, attempt = m.attempts + 1, error = %e, "a mail was not sent");
+        } else {
+            sent += 1;
+        }
+        if let Err(e) = rows::finish(conn, m.id, status, error.as_deref()) {
+            tracing::warn!(error = %e, mail = m.id, "recording a mail's try failed");
+        }
+    }
+    sent
 }
 
 /// What became of a set-password form.

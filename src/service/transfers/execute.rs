@@ -381,6 +381,17 @@ pub fn within(conn: &mut DbConnection, by: &CurrentOperator, p: &Prepared) -> Re
             .reason(p.reason.clone())
             .write(conn, &by.actor())?;
     }
+    // What the recipient got may take a tracker balance to a promotion's threshold.
+    crate::service::money::promotions::award_due(
+        conn,
+        &recipient_wallet,
+        Some(p.recipient.id),
+        &crate::service::money::promotions::Who {
+            operator_name: Some(&by.username),
+            actor: &by.actor(),
+        },
+        now,
+    )?;
     for id in &ids {
         wallet::bump_version(conn, *id)?;
     }
