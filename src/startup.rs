@@ -84,7 +84,6 @@ impl Application {
             https: settings.is_https(),
             time_zone: settings.time_zone.clone(),
             secrets,
-            writers: Default::default(),
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server, jobs })

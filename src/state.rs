@@ -22,8 +22,6 @@ pub struct AppState {
     pub time_zone: crate::domain::Zone,
     /// Seals and opens SIP device secrets (`auth::secret_box`).
     pub secrets: crate::auth::secret_box::SecretBox,
-    /// This instance's SQLite writers take turns here (`db::writers`).
-    pub writers: crate::db::writers::WriteQueue,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.
@@ -32,10 +30,10 @@ where
     F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let (pool, writers) = (state.pool.clone(), state.writers.clone());
+    let pool = state.pool.clone();
     actix_web::web::block(move || {
         let mut conn = crate::metrics::waiting_for_pool(|| pool.get())?;
-        crate::db::writers::within(&writers, || f(&mut conn))
+        f(&mut conn)
     })
     .await?
 }

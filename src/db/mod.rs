@@ -6,7 +6,6 @@
 pub mod models;
 pub mod pool;
 pub mod schema;
-pub mod writers;
 
 pub use pool::{build_pool, DbPool, PooledConn};
 
@@ -126,18 +125,13 @@ pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<bool> {
 /// Runs `f` in a transaction that holds the write lock from its first statement.
 ///
 /// SQLite upgrades a read transaction to a write one lazily, and two such upgrades at once fail
-/// with "database is locked" instead of waiting; taking the lock first makes writers queue:
-/// within an instance on its `writers::WriteQueue` (see there), between instances behind
-/// `busy_timeout`. PostgreSQL needs nothing of the kind.
+/// with "database is locked" instead of waiting; taking the lock first makes writers queue
+/// behind `busy_timeout`. PostgreSQL needs nothing of the kind.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    let _turn = match conn {
-        DbConnection::Sqlite(_) => writers::turn(),
-        DbConnection::Postgresql(_) => None,
-    };
     conn.transaction(|conn| {
         if matches!(conn, DbConnection::Sqlite(_)) {
             diesel::sql_query("UPDATE app_settings SET value = value WHERE name = 'write_lock'")
