@@ -61,66 +61,8 @@ async fn page(
     form: FormState,
 ) -> AppResult<TasksPage> {
     let l = with_conn(state, service::listing).await?;
-    let provider = |id: i64| {
-        l.providers
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
-    let bt = |id: Option<i64>| l.balance_types.iter().find(|t| Some(t.id) == id);
-    let show = |id: Option<i64>, v: i64| match bt(id) {
-        Some(t) => format!(
-            "{} {}",
-            Amount::from_minor(v).show(t.unit, CASH_DECIMALS),
-            t.code
-        ),
-        None => String::new(),
-    };
-    let rows = l
-        .tasks
-        .iter()
-        .map(|t| {
-            let r = &t.row;
-            TaskRow {
-                id: r.id,
-                provider: provider(r.service_provider_id),
-                name: r.name.clone(),
-                action: r.action.label(),
-                setting: match r.action {
-                    BplAction::AdjustBalance => show(r.balance_type_id, r.amount),
-                    BplAction::SwapProductType => l
-                        .product_types
-                        .iter()
-                        .find(|(p, _)| Some(*p) == r.product_type_id)
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_default(),
-                    BplAction::SetWalletState => {
-                        r.state().map(|s| s.label().to_string()).unwrap_or_default()
-                    }
-                    BplAction::ExtendWalletExpiry => format!("{} days", r.extension_days),
-                },
-                charge: if r.charge > 0 {
-                    show(r.charge_balance_type_id, r.charge)
-                } else {
-                    "none".to_string()
-                },
-                params: t
-                    .params
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{} ({}{})",
-                            p.name,
-                            p.kind.code(),
-                            if p.mandatory { ", mandatory" } else { "" }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            }
-        })
-        .collect();
+    let provider = |id: i64| provider_name(&l, id);
+    let rows = l.tasks.iter().map(|t| task_row(&l, t)).collect();
     let option = |t: &crate::db::models::balance::BalanceType| {
         (
             t.id.to_string(),
@@ -168,6 +110,65 @@ async fn page(
             .collect(),
         form,
     })
+}
+
+/// A provider's name from the listing.
+fn provider_name(l: &service::Listing, id: i64) -> String {
+    l.providers
+        .iter()
+        .find(|(p, _)| *p == id)
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default()
+}
+
+/// One task as the list shows it: what it does, its charge and its parameters in words.
+fn task_row(l: &service::Listing, t: &crate::db::models::bpl_task::Task) -> TaskRow {
+    let show = |id: Option<i64>, v: i64| match l.balance_types.iter().find(|b| Some(b.id) == id) {
+        Some(b) => format!(
+            "{} {}",
+            Amount::from_minor(v).show(b.unit, CASH_DECIMALS),
+            b.code
+        ),
+        None => String::new(),
+    };
+    let r = &t.row;
+    TaskRow {
+        id: r.id,
+        provider: provider_name(l, r.service_provider_id),
+        name: r.name.clone(),
+        action: r.action.label(),
+        setting: match r.action {
+            BplAction::AdjustBalance => show(r.balance_type_id, r.amount),
+            BplAction::SwapProductType => l
+                .product_types
+                .iter()
+                .find(|(p, _)| Some(*p) == r.product_type_id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+            BplAction::SetWalletState => {
+                r.state().map(|s| s.label().to_string()).unwrap_or_default()
+            }
+            BplAction::ExtendWalletExpiry => format!("{} days", r.extension_days),
+        },
+        charge: if r.charge > 0 {
+            show(r.charge_balance_type_id, r.charge)
+        } else {
+            "none".to_string()
+        },
+        params: t
+            .params
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({}{})",
+                    p.name,
+                    p.kind.code(),
+                    if p.mandatory { ", mandatory" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
 }
 
 pub async fn list(

@@ -69,13 +69,7 @@ async fn page(
     editing: Option<i64>,
 ) -> AppResult<DefinitionsPage> {
     let l = with_conn(state, service::listing).await?;
-    let name_of = |id: i64| {
-        l.providers
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
+    let name_of = |id: i64| provider_name(&l, id);
     let names = Movements {
         definitions: Vec::new(),
         tasks: Vec::new(),
@@ -85,27 +79,7 @@ async fn page(
     let rows = l
         .definitions
         .iter()
-        .map(|d| {
-            let cost_type = l
-                .balance_types
-                .iter()
-                .find(|t| t.id == d.row.cost_balance_type_id);
-            DefinitionRow {
-                id: d.row.id,
-                provider: name_of(d.row.service_provider_id),
-                name: d.row.name.clone(),
-                kind: d.row.kind.label(),
-                cost: format!(
-                    "{} {}",
-                    crate::domain::Amount::from_minor(d.row.cost)
-                        .show(crate::domain::Unit::Cash, 2),
-                    cost_type.map(|t| t.code.as_str()).unwrap_or("")
-                ),
-                gives: gives_text(&names, d),
-                allowed: allowed_text(&names, d),
-                pin_required: d.row.pin_required,
-            }
-        })
+        .map(|d| definition_row(&l, &names, d))
         .collect();
     let type_option = |t: &crate::db::models::balance::BalanceType| {
         (
@@ -160,6 +134,41 @@ async fn page(
         stale: false,
         form,
     })
+}
+
+/// A provider's name from the listing.
+fn provider_name(l: &service::Listing, id: i64) -> String {
+    l.providers
+        .iter()
+        .find(|(p, _)| *p == id)
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default()
+}
+
+/// One definition as the list shows it: its cost and what the recipient gets, in words.
+fn definition_row(
+    l: &service::Listing,
+    names: &Movements,
+    d: &crate::db::models::transfer::Definition,
+) -> DefinitionRow {
+    let cost_type = l
+        .balance_types
+        .iter()
+        .find(|t| t.id == d.row.cost_balance_type_id);
+    DefinitionRow {
+        id: d.row.id,
+        provider: provider_name(l, d.row.service_provider_id),
+        name: d.row.name.clone(),
+        kind: d.row.kind.label(),
+        cost: format!(
+            "{} {}",
+            crate::domain::Amount::from_minor(d.row.cost).show(crate::domain::Unit::Cash, 2),
+            cost_type.map(|t| t.code.as_str()).unwrap_or("")
+        ),
+        gives: gives_text(names, d),
+        allowed: allowed_text(names, d),
+        pin_required: d.row.pin_required,
+    }
 }
 
 pub async fn list(
