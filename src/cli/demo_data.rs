@@ -502,6 +502,17 @@ pub fn run(settings: &Settings, customers: u64, subscribers: u64, seed: u64) -> 
                 next_customer - n as i64,
                 next_customer - 1
             ))?;
+            // A customer pending review waits in the compliance queue, as screening leaves it:
+            // an open review (its company matched an entry of its country), due in 72 hours.
+            conn.batch_execute(&format!(
+                "INSERT INTO compliance_reviews (customer_id, screened_name, matched_name, \
+                 matched_country, opened_at, due_at) \
+                 SELECT id, company, company, country, {now}, {} FROM customers \
+                 WHERE id BETWEEN {} AND {} AND status = 'pending_review'",
+                now + crate::service::compliance::REVIEW_WINDOW_SECS,
+                next_customer - n as i64,
+                next_customer - 1
+            ))?;
             Ok(())
         })?;
         done += n;

@@ -2,7 +2,7 @@ use crate::common::{fresh_database_url, spawn_app_with, TestApp};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn selfcare(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+pub(crate) fn selfcare(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_selfcare"))
         .args(args)
         .env("DATABASE_URL", database_url)

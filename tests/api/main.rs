@@ -20,6 +20,7 @@ mod customer_admins;
 mod customer_users;
 mod customers_create;
 mod customers_edit;
+mod daily_use;
 mod database;
 mod delete;
 mod edrs;

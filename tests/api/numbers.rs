@@ -15,20 +15,20 @@ async fn customer_in(app: &TestApp, username: &str, company: &str, country: &str
 async fn the_billing_country_decides_the_dial_in_code() {
     let app = spawn_admin().await;
     for (user, country, code) in [
-        ("us", "US", "+1 (AMER)"),
-        ("sg", "SG", "+65 (APAC)"),
-        ("au", "AU", "+61 (ANZ)"),
-        ("gb", "GB", "+44 (EMEA)"),
-        ("de", "DE", "+49 (EURO)"),
+        ("us", "US", "+1, AMER region default"),
+        ("sg", "SG", "+65, APAC region default"),
+        ("au", "AU", "+61, ANZ region default"),
+        ("gb", "GB", "+44, EMEA region default"),
+        ("de", "DE", "+49, EURO region default"),
     ] {
         let c = customer_in(&app, user, &format!("{user} Ltd"), country).await;
         let page = app.get_html(&format!("/customers?customer={c}")).await;
         assert!(
-            page.contains(&format!("<dd data-field=\"dial_in\">{code}</dd>")),
+            page.contains(&format!("<dd data-field=\"dial_in\">{code} <span")),
             "{country}"
         );
         let numbers = app.get_html(&format!("/customers/{c}/numbers")).await;
-        assert!(numbers.contains(&code[..code.find(' ').unwrap()]));
+        assert!(numbers.contains(&code[..code.find(',').unwrap()]));
     }
 }
 
@@ -73,7 +73,7 @@ async fn did_ranges_are_checked_and_never_overlap_another_customers() {
     assert!(page.contains("<td>05550150</td>") && page.contains("<td>5550200</td>"));
     // Deleted, the range is free again; another customer's range cannot be deleted from here.
     let page = app.get_html(&format!("/customers/{a}/numbers")).await;
-    let m = format!("action=\"/customers/{a}/dids/");
+    let m = format!("href=\"/customers/{a}/dids/");
     let s = page.find(&m).unwrap() + m.len();
     let did: i64 = page[s..s + page[s..].find('/').unwrap()].parse().unwrap();
     let r = app

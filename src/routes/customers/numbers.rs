@@ -9,7 +9,8 @@ use crate::auth::{CsrfForm, CurrentOperator, Editor};
 use crate::db::models::numbers;
 use crate::domain::FormState;
 use crate::domain::{Country, CustomerType, DidRange, Region};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::routes::confirm::ConfirmDeletePage;
 use crate::routes::{render, see_other, Layout};
 use crate::service::numbers::{self as service, quantity_field, Changed, Item, Numbers};
 use crate::state::with_conn;
@@ -24,6 +25,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/customers/{id}/numbers", web::get().to(page))
         .route("/customers/{id}/packages", web::post().to(set_packages))
         .route("/customers/{id}/dids", web::post().to(add_did))
+        .route(
+            "/customers/{id}/dids/{item}/delete",
+            web::get().to(confirm_delete_did),
+        )
         .route(
             "/customers/{id}/dids/{item}/delete",
             web::post().to(delete_did),
@@ -278,6 +283,42 @@ async fn delete_item(
     .await?;
     FlashMessage::success("Deleted.").send();
     Ok(see_other(&format!("/customers/{id}/numbers")))
+}
+
+/// Asks before a DID range goes: its numbers are then free for any customer to take. Works
+/// without scripts, like every other delete.
+pub async fn confirm_delete_did(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<(i64, i64)>,
+    flashes: IncomingFlashMessages,
+) -> AppResult<ConfirmDeletePage> {
+    let (id, item_id) = path.into_inner();
+    let scope = editor.0.service_provider_id;
+    let data = with_conn(&state, move |conn| service::numbers(conn, scope, id)).await?;
+    let d = data
+        .dids
+        .iter()
+        .find(|d| d.id == item_id)
+        .ok_or(AppError::NotFound)?;
+    let (start, end) = (
+        DidRange::show(d.digits, d.range_start),
+        DidRange::show(d.digits, d.range_end),
+    );
+    let count = d.range_end - d.range_start + 1;
+    Ok(ConfirmDeletePage {
+        layout: Layout::for_operator(&editor.0, &flashes),
+        title: format!("Delete the DID range {start}–{end}?"),
+        message: format!(
+            "The range {start}–{end} ({count} number{}) will be taken from {}.",
+            if count == 1 { "" } else { "s" },
+            data.customer.company
+        ),
+        consequences: vec!["Its numbers are then free for any customer to take.".to_string()],
+        action: format!("/customers/{id}/dids/{item_id}/delete"),
+        button: "Delete",
+        cancel_href: format!("/customers/{id}/numbers"),
+    })
 }
 
 pub async fn delete_did(

@@ -62,6 +62,9 @@ pub struct PaneView {
     /// `…/export` of this pane's list; the format's extension and the page's query follow.
     pub export_base: String,
     pub exports: Vec<ExportLink>,
+    /// Whether the viewer has "My exports" (operators do): only then are background exports
+    /// offered. The portal's exports are always sent at once.
+    pub background_exports: bool,
     pub title: String,
     pub columns: Vec<ColumnView>,
     pub rows: Vec<RowView>,
@@ -293,6 +296,7 @@ fn pane<R: Row>(
         rows: rows(scope, q, &setup, pane, selected, editable),
         export_base: setup.export_base,
         exports: Vec::new(),
+        background_exports: scope.operators(),
         title: setup.title,
         columns: column_views(scope, q, &params, &pane.visible, pane.sort.key, pane.dir),
         add_href: setup.add_href,

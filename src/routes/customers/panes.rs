@@ -5,7 +5,7 @@
 use super::pane_view::{self, DetailItem, PaneView, Scope};
 use crate::auth::CurrentOperator;
 use crate::db::models::customer::{Customer, CustomerFilter};
-use crate::domain::{CustomerStatus, CustomerType, Region};
+use crate::domain::{CustomerStatus, CustomerType, Region, Role};
 use crate::error::AppResult;
 use crate::routes::query_url::PanesQuery;
 use crate::routes::{see_other, Layout};
@@ -57,13 +57,19 @@ pub struct CustomerCard {
     /// Whether an operator may set the status by hand now (not during a compliance review).
     pub status_settable: bool,
     pub statuses: Vec<(&'static str, &'static str)>,
-    /// The default dial-in code of the billing country's region, and the region.
+    /// The default dial-in code of the billing country's region, the region, and the billing
+    /// country that decided it, so the card can say where the code comes from.
     pub dial_in: &'static str,
     pub region: &'static str,
+    pub country: String,
+    /// Whether the customer waits for a compliance review (the card says so), and whether
+    /// this operator may decide it (the card then links to its row in the review queue).
+    pub pending_review: bool,
+    pub may_review: bool,
 }
 
 impl CustomerCard {
-    fn of(c: &Customer, can_edit: bool) -> CustomerCard {
+    fn of(c: &Customer, can_edit: bool, may_review: bool) -> CustomerCard {
         let status = c.status;
         let is_demo = c.customer_type != CustomerType::Live;
         CustomerCard {
@@ -79,6 +85,9 @@ impl CustomerCard {
             status_settable: can_edit && !is_demo && status.operator_may_set(),
             dial_in: Region::of(&c.country).dial_in_code(),
             region: Region::of(&c.country).label(),
+            country: c.country.clone(),
+            pending_review: status == CustomerStatus::PendingReview,
+            may_review,
             statuses: CustomerStatus::OPERATOR_SETTABLE
                 .iter()
                 .map(|s| (s.code(), s.label()))
@@ -120,6 +129,7 @@ pub async fn page(
     let filter = ask.filter.clone();
     let loaded = with_conn(&state, move |conn| panes::load(conn, &viewer, &ask)).await?;
     let can_edit = op.role.can_edit();
+    let may_review = matches!(op.role, Role::Admin | Role::Compliance);
     let query_string = req.uri().query().unwrap_or("");
     let view = pane_view::build(
         Scope::Operators { zone: &op.zone },
@@ -137,7 +147,7 @@ pub async fn page(
         customer_card: loaded
             .customer
             .as_ref()
-            .map(|c| CustomerCard::of(c, can_edit)),
+            .map(|c| CustomerCard::of(c, can_edit, may_review)),
         filter: FilterView::of(filter, &q, loaded.refused.clone()),
         panes: view.panes,
         return_to,
