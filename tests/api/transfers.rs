@@ -546,3 +546,57 @@ async fn many_transfers_at_once_never_overdraw_the_purchaser() {
     assert_eq!(app.edr_types_of(p.wa).len(), 11);
     assert_eq!(app.edr_types_of(p.wb).len(), 10);
 }
+
+#[tokio::test]
+async fn what_a_transfer_gives_can_reward_a_tracker_promotion() {
+    use crate::promo_support::{balance_type, edrs_of_type};
+    let app = spawn_admin().await;
+    let p = pair(&app, "PROMO", 6).await;
+    let tracker = balance_type(&app, "CALLS", "tracker", "").await;
+    let reward = balance_type(&app, "BONUS", "chargeable", "").await;
+    let (t, r) = (tracker.to_string(), reward.to_string());
+    let resp = app
+        .post_form(
+            "/admin/promotions",
+            &[
+                ("service_provider_id", "1"),
+                ("name", "Ten calls bonus"),
+                ("tracker_balance_type_id", &t),
+                ("threshold", "10"),
+                ("reward_balance_type_id", &r),
+                ("reward", "5"),
+                ("validity_days", ""),
+                ("ends", ""),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status().as_u16(), 303);
+    let bundle = define(
+        &app,
+        with(
+            definition(&app, "Ten calls", "1.00", "0"),
+            &[
+                ("gives_balance_type_id_1", t.as_str()),
+                ("gives_value_1", "10"),
+            ],
+        ),
+    )
+    .await;
+    let b_cli = cli(&app, p.b);
+    let (s, body) = transfer(
+        &app,
+        p.a,
+        bundle,
+        &[("transfer_recipient_cli", b_cli.as_str())],
+    )
+    .await;
+    assert_eq!(s, 303, "{body}");
+    assert_eq!(app.stored(p.wb, "CALLS"), 10);
+    assert_eq!(
+        app.stored(p.wb, "BONUS"),
+        5,
+        "the threshold reached rewards"
+    );
+    assert_eq!(edrs_of_type(&app, p.wb, "promotion"), 1);
+    assert_eq!(app.stored(p.wa, "GENERAL_CASH"), 900);
+}
