@@ -111,8 +111,9 @@ log "[$ENGINE] demo-data --customers $CUSTOMERS --subscribers $SUBSCRIBERS"
 DATABASE_URL=$URL SELFCARE_ADMIN_PASSWORD=$ADMIN_PASSWORD timeout 1800 "$SELFCARE" demo-data \
     --customers "$CUSTOMERS" --subscribers "$SUBSCRIBERS" </dev/null >"$OUT/$NAME-demo.log" 2>&1 \
     || { tail -n 20 "$OUT/$NAME-demo.log" >&2; die "demo-data failed"; }
-# One site of its own (the first of a customer) for each connection to rename.
-TARGETS=$(query "SELECT customer_id, MIN(id) FROM sites GROUP BY customer_id ORDER BY customer_id LIMIT $CONNECTIONS" | paste -sd, -)
+# One site of its own (the first of a live customer: a demo customer cannot be edited) for each
+# connection to rename.
+TARGETS=$(query "SELECT s.customer_id, MIN(s.id) FROM sites s JOIN customers c ON c.id = s.customer_id WHERE c.customer_type = 'LIVE' GROUP BY s.customer_id ORDER BY s.customer_id LIMIT $CONNECTIONS" | paste -sd, -)
 [ -n "$TARGETS" ] || die "no sites in the database"
 
 # ---- server and sampler -----------------------------------------------------------------
