@@ -50,6 +50,16 @@ pub fn refused(refusal: Refusal) -> (StatusCode, FormState) {
     }
 }
 
+/// The name of `id` in a reference list of `(id, name)` pairs (providers, product types);
+/// empty when it is not there.
+pub fn name_of(pairs: &[(i64, String)], id: i64) -> String {
+    pairs
+        .iter()
+        .find(|(p, _)| *p == id)
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default()
+}
+
 /// `(code, label)` pairs of a closed set, as the select and radio macros want them.
 pub fn choices<T: Copy>(
     all: &[T],

@@ -46,13 +46,7 @@ async fn page(
     form: FormState,
 ) -> AppResult<BalanceTypesPage> {
     let (types, providers, product_types) = with_conn(state, service::list).await?;
-    let name_of = |id: i64| {
-        providers
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
+    let name_of = |id: i64| crate::routes::object_form::name_of(&providers, id);
     let rows = types
         .iter()
         .map(|t| TypeRow {

@@ -114,11 +114,7 @@ async fn page(
 
 /// A provider's name from the listing.
 fn provider_name(l: &service::Listing, id: i64) -> String {
-    l.providers
-        .iter()
-        .find(|(p, _)| *p == id)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default()
+    crate::routes::object_form::name_of(&l.providers, id)
 }
 
 /// One task as the list shows it: what it does, its charge and its parameters in words.

@@ -43,13 +43,7 @@ async fn page(
     zone: crate::domain::Zone,
 ) -> AppResult<PromotionsPage> {
     let (promotions, types, providers) = with_conn(state, service::list).await?;
-    let provider = |id: i64| {
-        providers
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
+    let provider = |id: i64| crate::routes::object_form::name_of(&providers, id);
     let ty = |id: i64| types.iter().find(|t| t.id == id);
     let amount = |v: i64, id: i64| {
         let t = ty(id);

@@ -47,13 +47,7 @@ async fn page(
     form: FormState,
 ) -> AppResult<RulesPage> {
     let l = with_conn(state, service::list).await?;
-    let provider = |id: i64| {
-        l.providers
-            .iter()
-            .find(|(p, _)| *p == id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default()
-    };
+    let provider = |id: i64| crate::routes::object_form::name_of(&l.providers, id);
     let rows = l
         .rules
         .iter()

@@ -138,11 +138,7 @@ async fn page(
 
 /// A provider's name from the listing.
 fn provider_name(l: &service::Listing, id: i64) -> String {
-    l.providers
-        .iter()
-        .find(|(p, _)| *p == id)
-        .map(|(_, n)| n.clone())
-        .unwrap_or_default()
+    crate::routes::object_form::name_of(&l.providers, id)
 }
 
 /// One definition as the list shows it: its cost and what the recipient gets, in words.
