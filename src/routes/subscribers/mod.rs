@@ -26,6 +26,7 @@ use serde::Deserialize;
 pub use crate::service::subscribers::form::{checkbox, id_options, on, pick_option, pick_provider};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    configure_movements(cfg);
     cfg.route("/subscribers", web::get().to(search::page))
         .route("/subscribers", web::post().to(create::create))
         .route("/subscribers/new", web::get().to(create::form))
@@ -66,22 +67,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(money::save_and_execute),
         )
         .route("/subscribers/{id}/merge", web::post().to(money::merge))
-        .route(
-            "/subscribers/{id}/transfers/{definition_id}",
-            web::post().to(movements::transfer),
-        )
-        .route(
-            "/subscribers/{id}/transfers/{definition_id}/save",
-            web::post().to(movements::transfer_save),
-        )
-        .route(
-            "/subscribers/{id}/bpl-tasks/{task_id}",
-            web::post().to(movements::task),
-        )
-        .route(
-            "/subscribers/{id}/bpl-tasks/{task_id}/save",
-            web::post().to(movements::task_save),
-        )
         .route("/wallets/{id}/recharges", web::post().to(money::recharge))
         .route("/wallets/{id}/buckets", web::post().to(money::add_bucket))
         .route(
@@ -93,11 +78,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(money::delete_bucket),
         )
         .route(
-            "/subscribers/{id}/credit-cards",
-            web::post().to(cards::register),
-        )
-        .route("/credit-cards/{id}/{action}", web::post().to(cards::act))
-        .route(
             "/reservations/{id}/{action}",
             web::get().to(reservations::confirm),
         )
@@ -105,6 +85,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/reservations/{id}/{action}",
             web::post().to(reservations::act),
         );
+}
+
+/// The edit screen's money movements: transfers, BPL tasks and credit cards.
+fn configure_movements(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/subscribers/{id}/transfers/{definition_id}",
+        web::post().to(movements::transfer),
+    )
+    .route(
+        "/subscribers/{id}/transfers/{definition_id}/save",
+        web::post().to(movements::transfer_save),
+    )
+    .route(
+        "/subscribers/{id}/bpl-tasks/{task_id}",
+        web::post().to(movements::task),
+    )
+    .route(
+        "/subscribers/{id}/bpl-tasks/{task_id}/save",
+        web::post().to(movements::task_save),
+    )
+    .route(
+        "/subscribers/{id}/credit-cards",
+        web::post().to(cards::register),
+    )
+    .route("/credit-cards/{id}/{action}", web::post().to(cards::act));
 }
 
 /// A posted form: its CSRF token (checked by `CsrfForm`), and the rest as the service reads it.
