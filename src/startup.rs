@@ -84,6 +84,7 @@ impl Application {
             https: settings.is_https(),
             time_zone: settings.time_zone.clone(),
             secrets,
+            counts: Default::default(),
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server, jobs })

@@ -22,6 +22,8 @@ pub struct AppState {
     pub time_zone: crate::domain::Zone,
     /// Seals and opens SIP device secrets (`auth::secret_box`).
     pub secrets: crate::auth::secret_box::SecretBox,
+    /// Large list counts of this instance, reused for a minute (`lists::counts`).
+    pub counts: crate::lists::counts::CountCache,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.

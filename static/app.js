@@ -1,60 +1,248 @@
 // Progressive enhancement of the three-pane page: whole-row selection, panes swapped without a
-// full reload, edited cells marked. Everything also works without this file.
+// full reload, inline editing made explicit (double-click, Enter or the pane's "Edit inline"),
+// edited cells marked and counted against their limit, unsaved edits kept across another pane's
+// save and guarded when leaving, arrow keys between rows. Everything also works without it.
 (function () {
   "use strict";
+  var STASH = "selfcare.panes.unsaved";
+  var leaving = false;
+  var here = window.location.href;
 
-  function markDirty(input) {
+  function original(input) {
     var hidden = input.form && input.form.elements["o_" + input.name];
-    var original = hidden ? hidden.value : input.defaultValue;
-    input.classList.toggle("dirty", input.value !== original);
+    return hidden ? hidden.value : input.defaultValue;
   }
 
-  function swapTo(href, push) {
-    return fetch(href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (r) {
-        if (!r.ok || r.redirected) { window.location.href = href; return null; }
-        return r.text();
-      })
-      .then(function (html) {
-        if (html === null) return;
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("main");
-        if (!fresh) { window.location.href = href; return; }
-        document.querySelector("main").replaceWith(fresh);
-        document.title = doc.title;
-        if (push) history.pushState({ panes: true }, "", href);
-      })
-      .catch(function () { window.location.href = href; });
+  function markDirty(input) {
+    input.classList.toggle("dirty", input.value !== original(input));
+  }
+
+  function cellInputs(root) {
+    return (root || document).querySelectorAll("table.grid td input[form]:not([type=hidden])");
   }
 
   function hasUnsaved() {
     return document.querySelector("table.grid input.dirty") !== null;
   }
 
+  function counter(input) {
+    var max = input.maxLength;
+    var note = input.parentNode.querySelector(".counter");
+    var near = max > 0 && input.value.length >= max - Math.max(5, Math.floor(max / 10));
+    if (!near || input.readOnly) { if (note) note.remove(); return; }
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "counter";
+      note.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = input.value.length + " of " + max + " characters";
+    note.classList.toggle("full", input.value.length >= max);
+  }
+
+  function edit(input) {
+    input.readOnly = false;
+    input.focus();
+    input.select();
+    counter(input);
+  }
+
+  function stop(input) {
+    if (input.classList.contains("dirty") || input.getAttribute("aria-invalid") === "true") return;
+    input.readOnly = true;
+    counter(input);
+  }
+
+  // Cells read as text until edited; a cell shown again with a refused or kept edit stays open.
+  function start() {
+    document.documentElement.classList.add("js-inline");
+    restore();
+    cellInputs().forEach(function (i) {
+      var open = i.classList.contains("dirty") || i.getAttribute("aria-invalid") === "true";
+      i.readOnly = !open;
+    });
+    document.querySelectorAll('button[data-action="inline"]').forEach(function (b) { b.hidden = false; });
+    var summary = document.querySelector("main .error-summary");
+    if (summary) summary.focus();
+  }
+
+  // Another pane's save reloads the page: its unsaved edits ride along in the tab's storage and
+  // come back on the rows they were made on, if those rows are unchanged.
+  function stash(savedForm) {
+    var kept = [];
+    cellInputs().forEach(function (i) {
+      if (i.form !== savedForm && i.classList.contains("dirty")) {
+        kept.push({ name: i.name, form: i.getAttribute("form"), value: i.value, original: original(i) });
+      }
+    });
+    if (kept.length) sessionStorage.setItem(STASH, JSON.stringify(kept));
+  }
+
+  function restore() {
+    var raw = sessionStorage.getItem(STASH);
+    if (!raw) return;
+    sessionStorage.removeItem(STASH);
+    var kept;
+    try { kept = JSON.parse(raw); } catch (e) { return; }
+    var lost = 0;
+    kept.forEach(function (k) {
+      var input = document.querySelector('input[form="' + k.form + '"][name="' + k.name + '"]');
+      if (!input || original(input) !== k.original) { lost++; return; }
+      input.value = k.value;
+      markDirty(input);
+      input.readOnly = false;
+    });
+    if (lost) {
+      var note = document.createElement("p");
+      note.className = "flash flash-warning";
+      note.setAttribute("role", "status");
+      note.textContent = lost + " unsaved edit(s) could not be kept: the row changed or is no longer shown.";
+      var main = document.querySelector("main");
+      if (main) main.insertBefore(note, main.firstChild);
+    }
+  }
+
+  function swapTo(href, push, focusPane) {
+    return fetch(href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (r) {
+        if (!r.ok || r.redirected) { leaving = true; window.location.href = href; return null; }
+        return r.text();
+      })
+      .then(function (html) {
+        if (html === null) return;
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector("main");
+        if (!fresh) { leaving = true; window.location.href = href; return; }
+        document.querySelector("main").replaceWith(fresh);
+        document.title = doc.title;
+        if (push) history.pushState({ panes: true }, "", href);
+        here = window.location.href;
+        start();
+        if (focusPane) focusIn(focusPane);
+      })
+      .catch(function () { leaving = true; window.location.href = href; });
+  }
+
+  // After a selection, focus moves on to the pane it filled.
+  var NEXT = { customers: "sites", sites: "links", links: "link-details" };
+  function focusIn(pane) {
+    var target = pane === "link-details" ? document.getElementById("link-details")
+      : document.querySelector("#pane-" + pane + " tbody tr.selected td.sel a, #pane-" + pane + " tbody td.sel a")
+        || document.getElementById("h-" + pane) || document.getElementById("pane-" + pane);
+    if (!target) return;
+    if (!target.hasAttribute("tabindex") && target.tagName !== "A") target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
+  function confirmLeave() {
+    if (!hasUnsaved()) return true;
+    if (!window.confirm("You have unsaved changes. Leave them unsaved?")) return false;
+    leaving = true;
+    return true;
+  }
+
   document.addEventListener("click", function (e) {
-    var row = e.target.closest("table.grid tbody tr[data-href]");
-    if (!row) return;
-    if (e.target.closest("input, button, select, textarea")) return;
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    if (hasUnsaved() && !window.confirm("You have unsaved changes. Leave them unsaved?")) return;
-    swapTo(row.getAttribute("data-href"), true);
+    var toggle = e.target.closest('button[data-action="inline"]');
+    if (toggle) {
+      var pane = toggle.closest("section.pane");
+      var on = toggle.getAttribute("aria-pressed") !== "true";
+      toggle.setAttribute("aria-pressed", on ? "true" : "false");
+      cellInputs(pane).forEach(function (i) { if (on) i.readOnly = false; else stop(i); });
+      var first = pane.querySelector("table.grid td input[form]:not([type=hidden])");
+      if (on && first) first.focus();
+      return;
+    }
+    var row = e.target.closest("table.grid tbody tr[data-href]");
+    if (row) {
+      var field = e.target.closest("input, button, select, textarea");
+      if (field && !(field.tagName === "INPUT" && field.readOnly)) return;
+      e.preventDefault();
+      if (!confirmLeave()) return;
+      leaving = false;
+      var from = row.closest("section.pane");
+      swapTo(row.getAttribute("data-href"), true, from && NEXT[from.getAttribute("data-pane")]);
+      return;
+    }
+    var link = e.target.closest("a[href]");
+    if (link && !link.hasAttribute("download") && link.getAttribute("href").charAt(0) !== "#") {
+      if (!confirmLeave()) e.preventDefault();
+    }
+  });
+
+  document.addEventListener("dblclick", function (e) {
+    var input = e.target.closest("table.grid td input[form]");
+    if (input && input.readOnly) edit(input);
+  });
+
+  document.addEventListener("keydown", function (e) {
+    var input = e.target.closest && e.target.closest("table.grid td input[form]");
+    // Enter opens a cell and, typed in it, closes it again (the edit stays, unsaved and marked)
+    // rather than sending the pane's form.
+    if (input && e.key === "Enter") {
+      e.preventDefault();
+      if (input.readOnly) edit(input); else { input.readOnly = true; counter(input); }
+      return;
+    }
+    if (input && e.key === "Escape" && !input.readOnly) {
+      input.value = original(input);
+      markDirty(input);
+      stop(input);
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    var row = e.target.closest && e.target.closest("table.grid tbody tr[data-href]");
+    if (!row || (input && !input.readOnly)) return;
+    var next = e.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
+    while (next && !next.hasAttribute("data-href")) {
+      next = e.key === "ArrowDown" ? next.nextElementSibling : next.previousElementSibling;
+    }
+    var target = next && next.querySelector("td.sel a");
+    if (target) { e.preventDefault(); target.focus(); }
   });
 
   document.addEventListener("input", function (e) {
-    if (e.target.matches("table.grid input")) markDirty(e.target);
+    if (e.target.matches("table.grid input")) { markDirty(e.target); counter(e.target); }
+  });
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.hasAttribute("data-save")) { stash(form); leaving = true; return; }
+    if (!document.querySelector("table.grid")) return;
+    if (!confirmLeave()) e.preventDefault();
   });
 
   document.addEventListener("reset", function (e) {
     var form = e.target;
     window.setTimeout(function () {
-      document.querySelectorAll('input[form="' + form.id + '"]').forEach(function (i) { i.classList.remove("dirty"); });
+      document.querySelectorAll('input[form="' + form.id + '"]').forEach(function (i) {
+        var hidden = form.elements["o_" + i.name];
+        if (hidden && i.type !== "hidden") i.value = hidden.value;
+        i.classList.remove("dirty");
+        i.removeAttribute("aria-invalid");
+        stop(i);
+      });
     }, 0);
   }, true);
 
-  window.addEventListener("popstate", function () {
-    if (window.location.pathname === "/customers") swapTo(window.location.href, false);
+  window.addEventListener("beforeunload", function (e) {
+    if (leaving || !hasUnsaved()) return;
+    e.preventDefault();
+    e.returnValue = "";
   });
+
+  window.addEventListener("popstate", function () {
+    if (window.location.pathname !== "/customers") return;
+    if (hasUnsaved() && !window.confirm("You have unsaved changes. Leave them unsaved?")) {
+      history.pushState({ panes: true }, "", here);
+      return;
+    }
+    swapTo(window.location.href, false);
+  });
+
+  if (!document.querySelector("table.grid")) return;
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
 
 // Subscribers: the search takes one field at a time (the others are disabled while one holds

@@ -116,7 +116,7 @@ where
 }
 
 /// Every field of a form as posted, in order (for forms with one field per row).
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Fields(pub Vec<(String, String)>);
 

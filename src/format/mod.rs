@@ -13,6 +13,22 @@ fn local(ts: i64, tz: &TimeZone) -> Option<jiff::civil::DateTime> {
     Timestamp::from_second(ts).ok().map(|t| tz.to_datetime(t))
 }
 
+/// A whole number with thousands separators: `1234567` as `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// A UTC timestamp as `YYYY-MM-DD HH:MM` in `tz` (daylight saving time included).
 pub fn format_time(ts: i64, tz: &TimeZone) -> String {
     local(ts, tz)
@@ -60,6 +76,15 @@ pub fn day_start(year: i32, month: u8, day: u8, tz: &TimeZone) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(-12345), "-12,345");
+    }
 
     #[test]
     fn times_show_in_the_given_zone() {

@@ -1,5 +1,6 @@
 //! The customers list: the customers pane (filtered, sorted, paged) and its exports.
 
+use super::counts::{CountCache, Countable, RowCount};
 use super::{by_text, text, yes_no, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::customer::{self, Customer, CustomerFilter};
 use crate::db::DbConnection;
@@ -179,6 +180,45 @@ impl Customers {
             super::order(self.sort, self.dir),
             page,
             per_page,
+        )
+    }
+}
+
+impl Customers {
+    /// The 0-based place of `row` in the list, `None` when the filter leaves it out.
+    pub fn position(&self, conn: &mut DbConnection, row: &Customer) -> QueryResult<Option<i64>> {
+        match self.sort.sort {
+            Some(s) => customer::position(
+                conn,
+                &self.filter,
+                super::order(self.sort, self.dir),
+                ((s.value)(row), row.id),
+            ),
+            None => Ok(None),
+        }
+    }
+
+    /// How many customers the pane lists (`lists::counts`; the filter, scope included, is the key).
+    pub fn row_count(&self, conn: &mut DbConnection, cache: &CountCache) -> QueryResult<RowCount> {
+        struct Counted<'a> {
+            conn: &'a mut DbConnection,
+            filter: &'a CustomerFilter,
+        }
+        impl Countable for Counted<'_> {
+            fn more_than(&mut self, n: i64) -> QueryResult<bool> {
+                customer::more_than(self.conn, self.filter, n)
+            }
+            fn count_all(&mut self) -> QueryResult<i64> {
+                customer::count_filtered(self.conn, self.filter)
+            }
+        }
+        let key = format!("customers {:?}", self.filter);
+        cache.count(
+            &key,
+            &mut Counted {
+                conn,
+                filter: &self.filter,
+            },
         )
     }
 }

@@ -1,6 +1,7 @@
 //! The access links list: a site's links, on the links pane, in the link's details and in its
 //! exports. Its columns are named constants, so the inventory of all links reuses them.
 
+use super::counts::{CountCache, Countable, RowCount};
 use super::{by_text, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::Page;
@@ -21,7 +22,7 @@ const fn col(
 pub const NAME: ListColumn<AccessLink> = col("name", "Name", Kind::Text, 14, |l| text(&l.name))
     .sort("access_links.name", |l| by_text(&l.name))
     .shown()
-    .inline(100);
+    .inline(30);
 pub const DESCRIPTION: ListColumn<AccessLink> =
     col("description", "Description", Kind::Text, 22, |l| {
         text(&l.description)
@@ -131,6 +132,46 @@ impl Links {
     ) -> QueryResult<Page<AccessLink>> {
         let order = super::order(self.sort, self.dir);
         link::list_for_site(conn, self.site_id, order, page, per_page)
+    }
+}
+
+impl Links {
+    /// The 0-based place of `row` among the site's access links.
+    pub fn position(&self, conn: &mut DbConnection, row: &AccessLink) -> QueryResult<Option<i64>> {
+        match self.sort.sort {
+            Some(s) => link::position(
+                conn,
+                self.site_id,
+                super::order(self.sort, self.dir),
+                ((s.value)(row), row.id),
+            )
+            .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// How many access links the site has (`lists::counts`).
+    pub fn row_count(&self, conn: &mut DbConnection, cache: &CountCache) -> QueryResult<RowCount> {
+        struct Counted<'a> {
+            conn: &'a mut DbConnection,
+            site_id: i64,
+        }
+        impl Countable for Counted<'_> {
+            fn more_than(&mut self, n: i64) -> QueryResult<bool> {
+                link::more_than_for_site(self.conn, self.site_id, n)
+            }
+            fn count_all(&mut self) -> QueryResult<i64> {
+                link::count_for_site(self.conn, self.site_id)
+            }
+        }
+        let key = format!("links of {}", self.site_id);
+        cache.count(
+            &key,
+            &mut Counted {
+                conn,
+                site_id: self.site_id,
+            },
+        )
     }
 }
 

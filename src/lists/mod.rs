@@ -7,6 +7,7 @@
 //! To add a column to a list, add one `ListColumn` to that list's `COLUMNS` (its file here).
 
 pub mod audit;
+pub mod counts;
 pub mod customers;
 pub mod edrs;
 pub mod export_jobs;

@@ -1,5 +1,6 @@
 //! The sites list: a customer's sites, on the sites pane and in its exports.
 
+use super::counts::{CountCache, Countable, RowCount};
 use super::{by_text, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::site::{self, Site};
 use crate::db::models::Page;
@@ -22,7 +23,7 @@ pub const COLUMNS: &[ListColumn<Site>] = &[
     col("name", "Name", Kind::Text, 18, |s| text(&s.name))
         .sort("sites.name", |s| by_text(&s.name))
         .shown()
-        .inline(100),
+        .inline(30),
     col("description", "Description", Kind::Text, 26, |s| {
         text(&s.description)
     })
@@ -86,6 +87,46 @@ impl Sites {
     ) -> QueryResult<Page<Site>> {
         let order = super::order(self.sort, self.dir);
         site::list_for_customer(conn, self.customer_id, order, page, per_page)
+    }
+}
+
+impl Sites {
+    /// The 0-based place of `row` among the customer's sites.
+    pub fn position(&self, conn: &mut DbConnection, row: &Site) -> QueryResult<Option<i64>> {
+        match self.sort.sort {
+            Some(s) => site::position(
+                conn,
+                self.customer_id,
+                super::order(self.sort, self.dir),
+                ((s.value)(row), row.id),
+            )
+            .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// How many sites the customer has (`lists::counts`).
+    pub fn row_count(&self, conn: &mut DbConnection, cache: &CountCache) -> QueryResult<RowCount> {
+        struct Counted<'a> {
+            conn: &'a mut DbConnection,
+            customer_id: i64,
+        }
+        impl Countable for Counted<'_> {
+            fn more_than(&mut self, n: i64) -> QueryResult<bool> {
+                site::more_than_for_customer(self.conn, self.customer_id, n)
+            }
+            fn count_all(&mut self) -> QueryResult<i64> {
+                site::count_for_customer(self.conn, self.customer_id)
+            }
+        }
+        let key = format!("sites of {}", self.customer_id);
+        cache.count(
+            &key,
+            &mut Counted {
+                conn,
+                customer_id: self.customer_id,
+            },
+        )
     }
 }
 

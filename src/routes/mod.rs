@@ -53,6 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/preferences/columns",
             web::post().to(preferences::save_columns),
         )
+        .route(
+            "/preferences/page-size",
+            web::post().to(preferences::save_page_size),
+        )
         .route("/audit", web::get().to(audit::page))
         .configure(portal::configure)
         .configure(operators::configure)

@@ -130,6 +130,7 @@ impl PanesQuery {
             sort: sort.clone(),
             dir: SortDir::parse(dir.as_deref()),
             page: Self::page(page),
+            page_given: page.as_deref().is_some_and(|p| !p.trim().is_empty()),
         };
         PanesAsk {
             filter: self.customer_filter(),

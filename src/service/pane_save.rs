@@ -42,7 +42,16 @@ pub enum PaneSaved {
     /// This many rows were saved.
     Saved(usize),
     /// Nothing was saved, for this reason (said to the user as is).
-    Refused(String),
+    Refused(Refusal),
+}
+
+/// Why a save was refused, and where: the row and, when one value broke a rule, its field
+/// (`name` / `description`), so the page can mark that cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    pub row: Option<i64>,
+    pub field: Option<&'static str>,
 }
 
 impl PaneSaved {
@@ -52,7 +61,7 @@ impl PaneSaved {
             PaneSaved::NoChanges => "There were no changes to save.".into(),
             PaneSaved::Saved(1) => "Saved 1 change.".into(),
             PaneSaved::Saved(n) => format!("Saved {n} changes."),
-            PaneSaved::Refused(m) => m.clone(),
+            PaneSaved::Refused(r) => r.message.clone(),
         }
     }
 }
@@ -140,7 +149,7 @@ fn check_parent(conn: &mut DbConnection, saver: Saver, pane: Pane) -> AppResult<
 
 #[derive(Debug)]
 enum SaveError {
-    Refused(String),
+    Refused(Refusal),
     Failed(AppError),
 }
 
@@ -205,8 +214,20 @@ fn current(
     })
 }
 
-fn refused(label: &str, m: String) -> SaveError {
-    SaveError::Refused(format!("“{label}”: {m} Nothing was saved."))
+fn refused_row(id: i64, message: String) -> SaveError {
+    SaveError::Refused(Refusal {
+        message,
+        row: Some(id),
+        field: None,
+    })
+}
+
+fn refused_field(id: i64, field: &'static str, label: &str, m: String) -> SaveError {
+    SaveError::Refused(Refusal {
+        message: format!("“{label}”: {m} Nothing was saved."),
+        row: Some(id),
+        field: Some(field),
+    })
 }
 
 /// The new name and description of a row, checked by the rules of its kind.
@@ -215,16 +236,16 @@ fn new_values(pane: Pane, row: &RowNow, edit: &RowEdit) -> Result<(String, Strin
         (None, _) => row.name.clone(),
         (Some(n), Pane::Customers) => PartyName::parse(n)
             .map(PartyName::into_inner)
-            .map_err(|m| refused(&row.label, m))?,
+            .map_err(|m| refused_field(edit.id, "name", &row.label, m))?,
         (Some(n), _) => ObjectName::parse(n)
             .map(ObjectName::into_inner)
-            .map_err(|m| refused(&row.label, m))?,
+            .map_err(|m| refused_field(edit.id, "name", &row.label, m))?,
     };
     let description = match &edit.description {
         None => row.description.clone(),
         Some(d) => Description::parse(d)
             .map(Description::into_inner)
-            .map_err(|m| refused(&row.label, m))?,
+            .map_err(|m| refused_field(edit.id, "description", &row.label, m))?,
     };
     Ok((name, description))
 }
@@ -237,22 +258,29 @@ fn apply_one(
     edit: &RowEdit,
 ) -> Result<Option<serde_json::Value>, SaveError> {
     let Some(row) = current(conn, saver, pane, edit.id)? else {
-        return Err(SaveError::Refused(
+        return Err(refused_row(
+            edit.id,
             "A row you edited no longer exists; nothing was saved. Reload to see the current list."
                 .into(),
         ));
     };
     let label = &row.label;
     if row.locked {
-        return Err(SaveError::Refused(format!(
-            "“{label}” is a demo customer and can no longer be changed; nothing was saved."
-        )));
+        return Err(refused_row(
+            edit.id,
+            format!(
+                "“{label}” is a demo customer and can no longer be changed; nothing was saved."
+            ),
+        ));
     }
     if row.version != edit.version {
-        return Err(SaveError::Refused(format!(
-            "“{label}” was changed by someone else after you opened this page, so nothing was \
+        return Err(refused_row(
+            edit.id,
+            format!(
+                "“{label}” was changed by someone else after you opened this page, so nothing was \
              saved. Reload to see their change, then make yours again."
-        )));
+            ),
+        ));
     }
     let (name, description) = new_values(pane, &row, edit)?;
     let update = match pane {
@@ -261,10 +289,13 @@ fn apply_one(
         Pane::Links { .. } => link::update_name_description,
     };
     if !update(conn, edit.id, row.version, &name, &description)? {
-        return Err(SaveError::Refused(format!(
+        return Err(refused_row(
+            edit.id,
+            format!(
             "“{label}” was changed by someone else while saving; nothing was saved. Reload and \
              try again."
-        )));
+        ),
+        ));
     }
     Ok(row.image)
 }

@@ -9,14 +9,18 @@ use crate::db::models::{preference, Page, SortDir};
 use crate::db::models::{LinkId, SiteId};
 use crate::db::DbConnection;
 use crate::error::AppResult;
+use crate::lists::counts::{CountCache, RowCount};
 use crate::lists::customers::{self as customer_list, Customers};
 use crate::lists::links::{self as link_list, Links};
 use crate::lists::sites::{self as site_list, Sites};
-use crate::lists::{visible, ListColumn, PaneKind};
+use crate::lists::{visible, ListColumn, PaneKind, Row};
 use std::collections::HashMap;
 
-/// Rows per pane page.
+/// Rows per pane page unless the operator chose another of [`PAGE_SIZES`].
 pub const PER_PAGE: i64 = 50;
+
+/// The page sizes an operator may choose per pane.
+pub const PAGE_SIZES: [i64; 4] = [25, 50, 100, 200];
 
 /// What the URL asks of one pane: its sort (checked against the list's allow-list here) and
 /// page (0-based).
@@ -25,6 +29,8 @@ pub struct PaneAsk {
     pub sort: Option<String>,
     pub dir: SortDir,
     pub page: i64,
+    /// Whether the URL named the page (else the selected row decides it).
+    pub page_given: bool,
 }
 
 /// The page's state as the URL asks for it.
@@ -53,9 +59,15 @@ pub enum Viewer {
 pub struct Pane<R: 'static> {
     pub rows: Page<R>,
     pub index: i64,
+    /// Rows per page, and how many rows the whole list holds.
+    pub per_page: i64,
+    pub count: RowCount,
     pub sort: &'static ListColumn<R>,
     pub dir: SortDir,
     pub visible: Vec<&'static ListColumn<R>>,
+    /// The selected row when it is not on this page, and the page (0-based) it is on.
+    pub pinned: Option<R>,
+    pub pinned_page: Option<i64>,
 }
 
 /// Everything the page shows. The customers pane is the operators' only.
@@ -69,43 +81,85 @@ pub struct Panes {
     pub site: Option<Site>,
     pub links: Option<Pane<AccessLink>>,
     pub link: Option<AccessLink>,
+    /// Who changed the selected customer last, and when (operators only).
+    pub last_change: Option<(String, i64)>,
+}
+
+/// The count of a list whose page `index` of `per_page` rows is `rows`: known without a query
+/// on a first page that is also the last.
+fn count_of<R>(
+    rows: &Page<R>,
+    index: i64,
+    count: impl FnOnce() -> diesel::QueryResult<RowCount>,
+) -> AppResult<RowCount> {
+    if index == 0 && !rows.has_more {
+        return Ok(RowCount::Exact(rows.rows.len() as i64));
+    }
+    Ok(count()?)
 }
 
 /// Loads the panes for `viewer`; a selection the viewer may not see is simply not there.
-#[tracing::instrument(skip(conn, viewer))]
-pub fn load(conn: &mut DbConnection, viewer: &Viewer, ask: &PanesAsk) -> AppResult<Panes> {
-    let prefs = column_prefs(conn, viewer)?;
+#[tracing::instrument(skip(conn, viewer, counts))]
+pub fn load(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    ask: &PanesAsk,
+    counts: &CountCache,
+) -> AppResult<Panes> {
+    let prefs = operator_prefs(conn, viewer)?;
     let chosen = |pane: PaneKind| prefs.get(&pane.pref_key()).map(String::as_str);
+    let size = |pane: PaneKind| page_size(prefs.get(&size_key(pane)).map(String::as_str));
     let refused = customer_list::refusals(&ask.filter);
-    let customers = match viewer {
-        Viewer::Operator { scope, .. } => {
-            let list = Customers {
-                filter: CustomerFilter {
-                    service_provider_id: *scope,
-                    ..ask.filter.clone()
-                },
-                sort: customer_list::sort(ask.customers.sort.as_deref()),
-                dir: ask.customers.dir,
-            };
+    let customer_list = match viewer {
+        Viewer::Operator { scope, .. } => Some(Customers {
+            filter: CustomerFilter {
+                service_provider_id: *scope,
+                ..ask.filter.clone()
+            },
+            sort: customer_list::sort(ask.customers.sort.as_deref()),
+            dir: ask.customers.dir,
+        }),
+        Viewer::Portal { .. } => None,
+    };
+    let mut customers = match &customer_list {
+        Some(list) => {
+            let per_page = size(PaneKind::Customers);
             let rows = if refused.is_empty() {
-                list.page(conn, ask.customers.page, PER_PAGE)?
+                list.page(conn, ask.customers.page, per_page)?
             } else {
                 Page {
                     rows: Vec::new(),
                     has_more: false,
                 }
             };
+            let count = count_of(&rows, ask.customers.page, || list.row_count(conn, counts))?;
             Some(Pane {
                 rows,
                 index: ask.customers.page,
+                per_page,
+                count,
                 sort: list.sort,
                 dir: list.dir,
                 visible: visible(customer_list::COLUMNS, chosen(PaneKind::Customers)),
+                pinned: None,
+                pinned_page: None,
             })
         }
-        Viewer::Portal { .. } => None,
+        None => None,
     };
     let (customer, site, link) = selection(conn, viewer, ask, customers.as_ref())?;
+    if let (Some(list), Some(pane), Some(c)) = (&customer_list, customers.as_mut(), &customer) {
+        if refused.is_empty() {
+            show_selected(
+                conn,
+                pane,
+                c,
+                &ask.customers,
+                |conn, r| list.position(conn, r),
+                |conn, page, n| list.page(conn, page, n),
+            )?;
+        }
+    }
     let sites = match &customer {
         Some(c) => {
             let list = Sites {
@@ -113,13 +167,31 @@ pub fn load(conn: &mut DbConnection, viewer: &Viewer, ask: &PanesAsk) -> AppResu
                 sort: site_list::sort(ask.sites.sort.as_deref()),
                 dir: ask.sites.dir,
             };
-            Some(Pane {
-                rows: list.page(conn, ask.sites.page, PER_PAGE)?,
+            let per_page = size(PaneKind::Sites);
+            let rows = list.page(conn, ask.sites.page, per_page)?;
+            let count = count_of(&rows, ask.sites.page, || list.row_count(conn, counts))?;
+            let mut pane = Pane {
+                rows,
                 index: ask.sites.page,
+                per_page,
+                count,
                 sort: list.sort,
                 dir: list.dir,
                 visible: visible(site_list::COLUMNS, chosen(PaneKind::Sites)),
-            })
+                pinned: None,
+                pinned_page: None,
+            };
+            if let Some(s) = &site {
+                show_selected(
+                    conn,
+                    &mut pane,
+                    s,
+                    &ask.sites,
+                    |conn, r| list.position(conn, r),
+                    |conn, page, n| list.page(conn, page, n),
+                )?;
+            }
+            Some(pane)
         }
         None => None,
     };
@@ -130,15 +202,39 @@ pub fn load(conn: &mut DbConnection, viewer: &Viewer, ask: &PanesAsk) -> AppResu
                 sort: link_list::sort(ask.links.sort.as_deref()),
                 dir: ask.links.dir,
             };
-            Some(Pane {
-                rows: list.page(conn, ask.links.page, PER_PAGE)?,
+            let per_page = size(PaneKind::Links);
+            let rows = list.page(conn, ask.links.page, per_page)?;
+            let count = count_of(&rows, ask.links.page, || list.row_count(conn, counts))?;
+            let mut pane = Pane {
+                rows,
                 index: ask.links.page,
+                per_page,
+                count,
                 sort: list.sort,
                 dir: list.dir,
                 visible: visible(link_list::COLUMNS, chosen(PaneKind::Links)),
-            })
+                pinned: None,
+                pinned_page: None,
+            };
+            if let Some(l) = &link {
+                show_selected(
+                    conn,
+                    &mut pane,
+                    l,
+                    &ask.links,
+                    |conn, r| list.position(conn, r),
+                    |conn, page, n| list.page(conn, page, n),
+                )?;
+            }
+            Some(pane)
         }
         None => None,
+    };
+    let last_change = match (viewer, &customer) {
+        (Viewer::Operator { .. }, Some(c)) => {
+            crate::db::models::audit::last_change(conn, "customer", c.id)?
+        }
+        _ => None,
     };
     Ok(Panes {
         customers,
@@ -148,16 +244,58 @@ pub fn load(conn: &mut DbConnection, viewer: &Viewer, ask: &PanesAsk) -> AppResu
         site,
         links,
         link,
+        last_change,
     })
 }
 
-/// An operator's stored column choices (settling overdue compliance reviews first, so the
-/// statuses shown are current); the portal shows the defaults.
-fn column_prefs(conn: &mut DbConnection, viewer: &Viewer) -> AppResult<HashMap<String, String>> {
+/// Makes sure the selected row is in view. When the URL names no page (just after Add, or a
+/// bookmark) the pane opens on the page the row sorts onto; when it names another page, the
+/// row is pinned above that page's rows, with the page it is on.
+fn show_selected<R: Row + Clone>(
+    conn: &mut DbConnection,
+    pane: &mut Pane<R>,
+    selected: &R,
+    ask: &PaneAsk,
+    position: impl FnOnce(&mut DbConnection, &R) -> diesel::QueryResult<Option<i64>>,
+    page: impl FnOnce(&mut DbConnection, i64, i64) -> diesel::QueryResult<Page<R>>,
+) -> AppResult<()> {
+    if pane.rows.rows.iter().any(|r| r.id() == selected.id()) {
+        return Ok(());
+    }
+    let Some(place) = position(conn, selected)? else {
+        return Ok(());
+    };
+    let on = place / pane.per_page;
+    if ask.page_given {
+        pane.pinned = Some(selected.clone());
+        pane.pinned_page = Some(on);
+    } else {
+        pane.rows = page(conn, on, pane.per_page)?;
+        pane.index = on;
+    }
+    Ok(())
+}
+
+/// The preference key of a pane's page size.
+fn size_key(pane: PaneKind) -> String {
+    format!("page_size.{}", pane.name())
+}
+
+/// A stored page size, if it is one of [`PAGE_SIZES`], else the default.
+fn page_size(stored: Option<&str>) -> i64 {
+    stored
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|n| PAGE_SIZES.contains(n))
+        .unwrap_or(PER_PAGE)
+}
+
+/// An operator's stored column choices and page sizes (settling overdue compliance reviews
+/// first, so the statuses shown are current); the portal shows the defaults.
+fn operator_prefs(conn: &mut DbConnection, viewer: &Viewer) -> AppResult<HashMap<String, String>> {
     match viewer {
         Viewer::Operator { id, .. } => {
             crate::service::compliance::settle_overdue(conn)?;
-            Ok(preference::get_prefixed(conn, *id, "columns.")?
+            Ok(preference::get_prefixed(conn, *id, "")?
                 .into_iter()
                 .collect())
         }
@@ -222,4 +360,120 @@ pub fn save_columns(
     };
     preference::set(conn, operator_id, &pane.pref_key(), &value)?;
     Ok(ColumnsSaved::Saved)
+}
+
+/// How saving a page size ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PageSizeSaved {
+    Saved,
+    /// Not one of [`PAGE_SIZES`]: nothing changed.
+    NotOffered,
+}
+
+/// Remembers how many rows `pane` shows per page for this operator.
+#[tracing::instrument(skip(conn))]
+pub fn save_page_size(
+    conn: &mut DbConnection,
+    operator_id: i64,
+    pane: PaneKind,
+    size: &str,
+) -> AppResult<PageSizeSaved> {
+    let Some(size) = size
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| PAGE_SIZES.contains(n))
+    else {
+        return Ok(PageSizeSaved::NotOffered);
+    };
+    preference::set(conn, operator_id, &size_key(pane), &size.to_string())?;
+    Ok(PageSizeSaved::Saved)
+}
+
+/// What the quick search above the panes found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Found {
+    /// One customer: the page opens on it.
+    One(i64),
+    /// Several, by this filter (`q_…`): the list is filtered by it.
+    Several(&'static str),
+    /// None (or the text is too short to look for).
+    Nothing,
+}
+
+/// Finds the customer a person typed into the quick search: tried as WebID, account code,
+/// web username, SIP user, IP address, then company, each answered by the filter of the same
+/// name (an index range), within the viewer's service provider. The first filter that matches
+/// decides.
+#[tracing::instrument(skip(conn))]
+pub fn quick_find(conn: &mut DbConnection, scope: Option<i64>, typed: &str) -> AppResult<Found> {
+    let text: String = typed.trim().chars().take(100).collect();
+    if text.is_empty() {
+        return Ok(Found::Nothing);
+    }
+    let blank = CustomerFilter {
+        service_provider_id: scope,
+        ..CustomerFilter::default()
+    };
+    let tries: [(&'static str, CustomerFilter); 6] = [
+        (
+            "q_webid",
+            CustomerFilter {
+                webid: text.clone(),
+                ..blank.clone()
+            },
+        ),
+        (
+            "q_account",
+            CustomerFilter {
+                account: text.clone(),
+                ..blank.clone()
+            },
+        ),
+        (
+            "q_username",
+            CustomerFilter {
+                username: text.clone(),
+                ..blank.clone()
+            },
+        ),
+        (
+            "q_sip_user",
+            CustomerFilter {
+                sip_user: text.clone(),
+                ..blank.clone()
+            },
+        ),
+        (
+            "q_ip",
+            CustomerFilter {
+                ip: text.clone(),
+                ..blank.clone()
+            },
+        ),
+        (
+            "q_company",
+            CustomerFilter {
+                company: text.clone(),
+                ..blank
+            },
+        ),
+    ];
+    for (key, filter) in tries {
+        if !customer_list::refusals(&filter).is_empty() {
+            continue;
+        }
+        let list = Customers {
+            filter,
+            sort: customer_list::sort(None),
+            dir: SortDir::Asc,
+        };
+        let page = list.page(conn, 0, 1)?;
+        match (page.rows.first(), page.has_more) {
+            (Some(c), false) => return Ok(Found::One(c.id)),
+            (Some(_), true) => return Ok(Found::Several(key)),
+            (None, _) => {}
+        }
+    }
+    Ok(Found::Nothing)
 }

@@ -138,13 +138,19 @@ async fn converting_to_demo_asks_first_then_locks_the_customer_for_good() {
         409
     );
     let (k, n, o) = (format!("v_{c}"), format!("name_{c}"), format!("o_name_{c}"));
-    app.post_form(
-        "/customers/save",
-        &[(&k, "2"), (&n, "Renamed"), (&o, "Ann Berg")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            "/customers/save",
+            &[(&k, "2"), (&n, "Renamed"), (&o, "Ann Berg")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("demo customer and can no longer be changed"));
     let page = app.get_html(&format!("/customers?customer={c}")).await;
-    assert!(page.contains("demo customer and can no longer be changed"));
     assert!(!page.contains("Renamed"));
     let r = app.post_form(&format!("/customers/{c}/demo"), &[]).await;
     assert_eq!(r.status().as_u16(), 303);

@@ -54,6 +54,7 @@ mod subscribers_panels;
 mod subscribers_reference;
 mod subscribers_search;
 mod telephony;
+mod three_pane;
 mod throttle;
 mod time_zones;
 mod topups;

@@ -263,7 +263,9 @@ async fn another_customers_ids_do_nothing_inside_a_portal() {
             &[(&ks, "1"), (&ns, "Hacked"), (&ons, "Bergen Depot")],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
+    // Refused: the page comes back saying the row is not there.
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("no longer exists"));
     let (kc, nc, onc) = (format!("v_{b}"), format!("name_{b}"), format!("o_name_{b}"));
     admin
         .post_with_token_of(

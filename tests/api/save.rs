@@ -111,16 +111,32 @@ async fn a_stale_save_is_refused_naming_the_row_and_nothing_is_overwritten() {
                 (&vk2, &v2),
                 (&n2, "Bergen (mine)"),
                 (&on2, "Bergen"),
+                ("return_to", &format!("/customers?customer={c}")),
             ],
         )
         .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let page = app.get_html(&format!("/customers?customer={c}")).await;
+    // The page comes back with both edits kept and the refusal above the pane.
+    assert_eq!(r.status().as_u16(), 422);
+    let refused = r.text().await.unwrap();
     assert!(
-        page.contains("was changed by someone else"),
+        refused.contains("was changed by someone else"),
         "refusal explained"
     );
-    assert!(page.contains("“Bergen (theirs)”"), "the row is named");
+    assert!(refused.contains("“Bergen (theirs)”"), "the row is named");
+    assert_eq!(
+        input_value(&refused, "sites", &n1).as_deref(),
+        Some("Oslo (mine)")
+    );
+    assert_eq!(
+        input_value(&refused, "sites", &n2).as_deref(),
+        Some("Bergen (mine)")
+    );
+    // Shown at the version it was made at: saving it again is refused again, not overwriting.
+    assert_eq!(
+        input_value(&refused, "sites", &vk2).as_deref(),
+        Some(v2.as_str())
+    );
+    let page = app.get_html(&format!("/customers?customer={c}")).await;
     assert_eq!(
         input_value(&page, "sites", &n1).as_deref(),
         Some("Oslo"),
@@ -144,21 +160,42 @@ async fn invalid_inline_values_are_refused_whole() {
     let (n1, n2) = (format!("name_{s1}"), format!("name_{s2}"));
     let (on1, on2) = (format!("o_name_{s1}"), format!("o_name_{s2}"));
     let (vk1, vk2) = (format!("v_{s1}"), format!("v_{s2}"));
-    app.post_form(
-        &format!("/customers/{c}/sites/save"),
-        &[
-            (&vk1, &v1),
-            (&n1, "Fine"),
-            (&on1, "Oslo"),
-            (&vk2, &v2),
-            (&n2, &long),
-            (&on2, "Bergen"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &format!("/customers/{c}/sites/save"),
+            &[
+                (&vk1, &v1),
+                (&n1, "Fine"),
+                (&on1, "Oslo"),
+                (&vk2, &v2),
+                (&n2, &long),
+                (&on2, "Bergen"),
+                ("return_to", &format!("/customers?customer={c}")),
+            ],
+        )
+        .await;
+    // Every edit is kept, the bad cell is marked and named, the summary links to it.
+    assert_eq!(r.status().as_u16(), 422);
+    let refused = r.text().await.unwrap();
+    assert_eq!(input_value(&refused, "sites", &n1).as_deref(), Some("Fine"));
+    assert_eq!(
+        input_value(&refused, "sites", &n2).as_deref(),
+        Some(long.as_str())
+    );
+    assert!(refused.contains(&format!(
+        "id=\"sites-{n2}\" maxlength=\"30\" size=\"33\" aria-label=\"Name of Bergen\" class=\"dirty\" aria-invalid=\"true\" aria-describedby=\"e-sites-{n2}\""
+    )), "{refused}");
+    assert!(refused.contains(&format!(
+        "<span class=\"error\" id=\"e-sites-{n2}\">“Bergen”: "
+    )));
+    assert!(refused.contains(&format!(
+        "<a href=\"#sites-{n2}\">Go to the cell: Name of Bergen</a>"
+    )));
+    assert!(refused.contains("at most 30 characters"));
+    // Nothing was saved.
     let page = app.get_html(&format!("/customers?customer={c}")).await;
-    assert!(page.contains("at most 30 characters"));
     assert_eq!(input_value(&page, "sites", &n1).as_deref(), Some("Oslo"));
+    assert_eq!(input_value(&page, "sites", &n2).as_deref(), Some("Bergen"));
 }
 
 #[tokio::test]

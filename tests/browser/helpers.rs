@@ -60,7 +60,8 @@ pub fn sorted(mut v: Vec<i64>) -> Vec<i64> {
     v
 }
 
-/// Prints the browser console and fails on JavaScript errors (a missing favicon excepted).
+/// Prints the browser console and fails on JavaScript errors (a missing favicon excepted, and
+/// the 422 of a refused form, which the page itself explains).
 pub async fn assert_clean_console(b: &Browser) {
     let log = b.console_log().await;
     for (level, msg) in &log {
@@ -68,7 +69,9 @@ pub async fn assert_clean_console(b: &Browser) {
     }
     let errors: Vec<_> = log
         .iter()
-        .filter(|(level, msg)| level == "SEVERE" && !msg.contains("favicon.ico"))
+        .filter(|(level, msg)| {
+            level == "SEVERE" && !msg.contains("favicon.ico") && !msg.contains("status of 422")
+        })
         .collect();
     assert!(
         errors.is_empty(),
@@ -102,4 +105,19 @@ pub async fn open_customer(b: &Browser, id: i64, sites: usize, desc: &str) -> Ve
         desc,
         row_ids(b, "sites").await.filter(|ids| ids.len() == sites)
     )
+}
+
+/// Edits a pane's cell as a person does: Enter opens it when it reads as text, then the new
+/// text replaces the old.
+pub async fn edit_cell(b: &Browser, css: &str, text: &str) {
+    let el = b
+        .find(css)
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"));
+    if b.property(&el, "readOnly").await.ok() == Some(serde_json::json!(true)) {
+        b.send_keys(&el, "\u{E007}")
+            .await
+            .unwrap_or_else(|e| panic!("Enter on {css}: {e}"));
+    }
+    b.type_into(css, text).await;
 }

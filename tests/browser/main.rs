@@ -15,10 +15,11 @@ mod helpers;
 mod subscriber_support;
 mod subscribers;
 mod telephony;
+mod three_pane;
 mod transfers;
 
 use common::{param, PNG};
-use helpers::{companies, finish, open_customer, row_ids, setup, signed_in, sorted};
+use helpers::{companies, edit_cell, finish, open_customer, row_ids, setup, signed_in, sorted};
 use webdriver::Browser;
 
 // ---------------------------------------------------------------------------------------------
@@ -198,8 +199,8 @@ async fn editing_two_site_names_and_saving_keeps_the_new_names() {
             "{css} belongs to the save form"
         );
     }
-    b.type_into(&oslo_input, "Oslo Head Office").await;
-    b.type_into(&bergen_input, "Bergen Data Centre").await;
+    edit_cell(&b, &oslo_input, "Oslo Head Office").await;
+    edit_cell(&b, &bergen_input, "Bergen Data Centre").await;
     assert_eq!(b.value_of(&oslo_input).await.unwrap(), "Oslo Head Office");
     let el = b.find(&bergen_input).await.unwrap();
     let class = b.attribute(&el, "class").await.unwrap().unwrap_or_default();
@@ -269,8 +270,8 @@ async fn undo_puts_back_the_saved_name_and_saves_nothing() {
 
     let input = format!("#pane-sites input[name=name_{site}]");
     let other_input = format!("#pane-sites input[name=name_{other}]");
-    b.type_into(&input, "Typo street").await;
-    b.type_into(&other_input, "Another typo").await;
+    edit_cell(&b, &input, "Typo street").await;
+    edit_cell(&b, &other_input, "Another typo").await;
     assert_eq!(b.value_of(&input).await.unwrap(), "Typo street");
 
     b.click_css("#pane-sites [data-action=undo]").await;
@@ -622,8 +623,7 @@ async fn the_branded_portal_signs_in_and_a_renamed_site_shows_in_the_operators_p
         "the portal shows the site",
         b.exists(&input).await.then_some(())
     );
-    b.clear(&b.find(&input).await.unwrap()).await.unwrap();
-    b.type_into(&input, "Oslo Head Office").await;
+    edit_cell(&b, &input, "Oslo Head Office").await;
     b.click_css("#pane-sites [data-action=save]").await;
     wait_for!(
         "the save is confirmed",

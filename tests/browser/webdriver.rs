@@ -541,6 +541,36 @@ impl Browser {
 
     // ---- scripts and logs ----
 
+    /// The text of the open alert or confirm dialog, if one is open.
+    pub async fn alert_text(&self) -> Option<String> {
+        self.get("/alert/text")
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    }
+
+    /// Answers the open confirm dialog: OK (`true`) or Cancel.
+    pub async fn answer_alert(&self, ok: bool) -> WdResult<Value> {
+        let path = if ok {
+            "/alert/accept"
+        } else {
+            "/alert/dismiss"
+        };
+        self.post(path, json!({})).await
+    }
+
+    /// Resizes the window (CSS pixels of the whole window).
+    pub async fn set_window_size(&self, width: u32, height: u32) -> WdResult<Value> {
+        self.post("/window/rect", json!({ "width": width, "height": height }))
+            .await
+    }
+
+    /// A PNG screenshot of the viewport.
+    pub async fn screenshot(&self) -> WdResult<Vec<u8>> {
+        let b64 = self.get("/screenshot").await?;
+        Ok(decode_base64(b64.as_str().unwrap_or_default()))
+    }
+
     pub async fn execute(&self, script: &str, args: Vec<Value>) -> WdResult<Value> {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
             .await
@@ -663,4 +693,24 @@ macro_rules! wait_for {
             tokio::time::sleep($crate::webdriver::POLL).await;
         }
     }};
+}
+
+/// Standard base64 (as WebDriver sends screenshots) to bytes; other characters are skipped.
+fn decode_base64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let Some(v) = ALPHABET.iter().position(|a| *a == c) else {
+            continue;
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }

@@ -348,3 +348,18 @@ pub fn last_actor(
         .first(conn)
         .optional()
 }
+
+/// Who changed an object last and when (UTC seconds), if anyone did.
+pub fn last_change(
+    conn: &mut DbConnection,
+    object_type: &str,
+    object_id: i64,
+) -> QueryResult<Option<(String, i64)>> {
+    audit_log::table
+        .filter(audit_log::object_type.eq(object_type))
+        .filter(audit_log::object_id.eq(object_id))
+        .order(audit_log::id.desc())
+        .select((audit_log::actor, audit_log::at))
+        .first(conn)
+        .optional()
+}

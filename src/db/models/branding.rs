@@ -73,7 +73,10 @@ pub fn update(
             .filter(branding_profiles::id.eq(id))
             .filter(branding_profiles::version.eq(version)),
     )
-    .set((fields, branding_profiles::version.eq(version + 1)))
+    .set((
+        fields,
+        branding_profiles::version.eq(version.saturating_add(1)),
+    ))
     .execute(conn)?;
     if n == 1 {
         find(conn, id)

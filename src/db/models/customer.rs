@@ -1,7 +1,7 @@
 //! `customers`: rows, insert form, the listing with its filters (the order comes from the
 //! customers list declaration), inline updates.
 
-use super::{After, Order, Page};
+use super::{After, KeysetValue, Order, Page};
 use crate::db::schema::{customers, ip_devices, sip_devices};
 use crate::db::DbConnection;
 use crate::domain::{BillingType, CustomerStatus, CustomerType, TaxFlag};
@@ -307,6 +307,40 @@ pub fn list_after(
         .load(conn)
 }
 
+/// Whether more than `n` customers match `filter` (one row probed past the first `n`).
+pub fn more_than(conn: &mut DbConnection, filter: &CustomerFilter, n: i64) -> QueryResult<bool> {
+    filtered(conn, filter, None)?
+        .select(customers::id)
+        .offset(n)
+        .limit(1)
+        .first::<i64>(conn)
+        .optional()
+        .map(|row| row.is_some())
+}
+
+/// How many customers matching `filter` come before customer `id` (whose value in `order`'s
+/// column is `value`); `None` when the filter does not match it.
+pub fn position(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    order: Order,
+    (value, id): (KeysetValue, i64),
+) -> QueryResult<Option<i64>> {
+    let matches = filtered(conn, filter, None)?
+        .filter(customers::id.eq(id))
+        .select(customers::id)
+        .first::<i64>(conn)
+        .optional()?;
+    if matches.is_none() {
+        return Ok(None);
+    }
+    filtered(conn, filter, Some(order.column))?
+        .filter(order.before(value, id, "customers.id"))
+        .count()
+        .get_result(conn)
+        .map(Some)
+}
+
 pub fn count_filtered(conn: &mut DbConnection, filter: &CustomerFilter) -> QueryResult<i64> {
     filtered(conn, filter, None)?.count().get_result(conn)
 }
@@ -385,7 +419,10 @@ pub fn update(
             .filter(customers::version.eq(version))
             .filter(customers::customer_type.eq(CustomerType::Live.code())),
     )
-    .set((changes.clone(), customers::version.eq(version + 1)))
+    .set((
+        changes.clone(),
+        customers::version.eq(version.saturating_add(1)),
+    ))
     .execute(conn)?;
     if n == 1 {
         find(conn, id)
@@ -417,7 +454,7 @@ pub fn update_name_description(
     .set((
         customers::name.eq(name),
         customers::description.eq(description),
-        customers::version.eq(version + 1),
+        customers::version.eq(version.saturating_add(1)),
         customers::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)?;

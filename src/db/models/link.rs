@@ -2,7 +2,7 @@
 //! inventory of every link.
 
 use super::LinkId;
-use super::{After, Order, Page};
+use super::{After, KeysetValue, Order, Page};
 use crate::db::schema::access_links;
 use crate::db::DbConnection;
 use crate::domain::{LinkStatus, LinkType};
@@ -164,6 +164,33 @@ pub fn list_after(
         .select(AccessLink::as_select())
         .limit(limit)
         .load(conn)
+}
+
+/// Whether the site has more than `n` access links.
+pub fn more_than_for_site(conn: &mut DbConnection, site_id: i64, n: i64) -> QueryResult<bool> {
+    access_links::table
+        .filter(access_links::site_id.eq(site_id))
+        .select(access_links::id)
+        .offset(n)
+        .limit(1)
+        .first::<i64>(conn)
+        .optional()
+        .map(|row| row.is_some())
+}
+
+/// How many of the site's access links come before link `id` (`value` in `order`'s column).
+pub fn position(
+    conn: &mut DbConnection,
+    site_id: i64,
+    order: Order,
+    (value, id): (KeysetValue, i64),
+) -> QueryResult<i64> {
+    access_links::table
+        .filter(access_links::site_id.eq(site_id))
+        .into_boxed::<crate::db::MultiBackend>()
+        .filter(order.before(value, id, "access_links.id"))
+        .count()
+        .get_result(conn)
 }
 
 pub fn count_for_site(conn: &mut DbConnection, site_id: i64) -> QueryResult<i64> {

@@ -119,6 +119,14 @@ impl SortDir {
             _ => SortDir::Asc,
         }
     }
+    /// The other direction.
+    pub fn reversed(self) -> SortDir {
+        match self {
+            SortDir::Asc => SortDir::Desc,
+            SortDir::Desc => SortDir::Asc,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SortDir::Asc => "asc",
@@ -203,6 +211,25 @@ impl Order {
         >,
     > {
         after.map(|(value, id)| keyset_after(self.column, value, id_column, id, self.dir))
+    }
+}
+
+impl Order {
+    /// The condition "before this row" (its value in the sort column, its id): the rows a
+    /// list shows ahead of it, counted to find the page it is on.
+    pub fn before<QS>(
+        self,
+        value: KeysetValue,
+        id: i64,
+        id_column: &'static str,
+    ) -> Box<
+        dyn diesel::BoxableExpression<
+            QS,
+            crate::db::MultiBackend,
+            SqlType = diesel::sql_types::Bool,
+        >,
+    > {
+        keyset_after(self.column, value, id_column, id, self.dir.reversed())
     }
 }
 

@@ -69,7 +69,7 @@ pub fn settings(conn: &mut DbConnection, customer_id: i64) -> QueryResult<PbxSet
 /// were written.
 pub fn save(conn: &mut DbConnection, new: &PbxSettings, version: i32) -> QueryResult<bool> {
     let mut row = new.clone();
-    row.version = version + 1;
+    row.version = version.saturating_add(1);
     row.updated_at = crate::db::now();
     if version == 0 {
         let exists: bool = diesel::select(diesel::dsl::exists(

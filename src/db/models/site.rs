@@ -1,7 +1,7 @@
 //! `sites`: rows, insert and update forms, a customer's sites in a given order.
 
 use super::SiteId;
-use super::{After, Order, Page};
+use super::{After, KeysetValue, Order, Page};
 use crate::db::schema::sites;
 use crate::db::DbConnection;
 use diesel::prelude::*;
@@ -93,7 +93,7 @@ pub fn update(
             .filter(sites::id.eq(id))
             .filter(sites::version.eq(version)),
     )
-    .set((changes, sites::version.eq(version + 1)))
+    .set((changes, sites::version.eq(version.saturating_add(1))))
     .execute(conn)?;
     if n == 1 {
         find(conn, SiteId(id))
@@ -117,7 +117,7 @@ pub fn update_name_description(
     .set((
         sites::name.eq(name),
         sites::description.eq(description),
-        sites::version.eq(version + 1),
+        sites::version.eq(version.saturating_add(1)),
         sites::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)?;
@@ -146,6 +146,37 @@ pub fn list_after(
         .select(Site::as_select())
         .limit(limit)
         .load(conn)
+}
+
+/// Whether the customer has more than `n` sites.
+pub fn more_than_for_customer(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    n: i64,
+) -> QueryResult<bool> {
+    sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .select(sites::id)
+        .offset(n)
+        .limit(1)
+        .first::<i64>(conn)
+        .optional()
+        .map(|row| row.is_some())
+}
+
+/// How many of the customer's sites come before site `id` (`value` in `order`'s column).
+pub fn position(
+    conn: &mut DbConnection,
+    customer_id: i64,
+    order: Order,
+    (value, id): (KeysetValue, i64),
+) -> QueryResult<i64> {
+    sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .into_boxed::<crate::db::MultiBackend>()
+        .filter(order.before(value, id, "sites.id"))
+        .count()
+        .get_result(conn)
 }
 
 pub fn count_for_customer(conn: &mut DbConnection, customer_id: i64) -> QueryResult<i64> {

@@ -181,7 +181,7 @@ pub fn update(
     )
     .set((
         changes.clone(),
-        subscribers::version.eq(version + 1),
+        subscribers::version.eq(version.saturating_add(1)),
         subscribers::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)?;

@@ -181,7 +181,7 @@ pub fn update_ip_device(
     )
     .set((
         f.clone(),
-        ip_devices::version.eq(version + 1),
+        ip_devices::version.eq(version.saturating_add(1)),
         ip_devices::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)
@@ -260,7 +260,7 @@ pub fn update_sip_device(
     )
     .set((
         f.clone(),
-        sip_devices::version.eq(version + 1),
+        sip_devices::version.eq(version.saturating_add(1)),
         sip_devices::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)

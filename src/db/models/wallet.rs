@@ -186,7 +186,7 @@ pub fn update(
     )
     .set((
         changes.clone(),
-        wallets::version.eq(version + 1),
+        wallets::version.eq(version.saturating_add(1)),
         wallets::updated_at.eq(crate::db::now()),
     ))
     .execute(conn)?;

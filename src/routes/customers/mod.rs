@@ -4,6 +4,7 @@
 pub mod create;
 pub mod delete;
 pub mod edit;
+pub mod find;
 pub mod impersonate;
 pub mod lifecycle;
 pub mod numbers;
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/customers", web::get().to(panes::page))
         .route("/customers", web::post().to(create::create))
         .route("/customers/new", web::get().to(create::form))
+        .route("/customers/find", web::get().to(find::find))
         .route("/customers/save", web::post().to(save::save_customers))
         .route("/customers/{id}/delete", web::get().to(delete::confirm))
         .route("/customers/{id}/delete", web::post().to(delete::delete))

@@ -5,9 +5,11 @@
 use crate::db::models::SortDir;
 use crate::domain::{CustomerType, Zone};
 use crate::export::Format;
+use crate::format::thousands;
+use crate::lists::counts::RowCount;
 use crate::lists::{links, ListColumn, PaneKind, Row};
 use crate::routes::query_url::PanesQuery;
-use crate::service::panes::{Pane, Panes};
+use crate::service::panes::{Pane, Panes, PAGE_SIZES};
 
 pub struct ColumnView {
     pub key: &'static str,
@@ -20,9 +22,18 @@ pub struct ColumnView {
 
 pub struct CellView {
     pub key: &'static str,
+    /// The column's label, for the input's accessible name.
+    pub label: &'static str,
     pub text: String,
     /// Name of the input when the cell is edited in place.
     pub input: Option<String>,
+    /// Whether the column is edited in place at all (a demo row's cell then lines up as text).
+    pub inline: bool,
+    /// The value the page first showed (differs from `text` after a refused save).
+    pub original: String,
+    pub edited: bool,
+    /// The refused save's message, on the cell that broke a rule.
+    pub error: Option<String>,
     pub maxlength: u32,
     /// Visible width of the input, in characters.
     pub size: usize,
@@ -33,8 +44,27 @@ pub struct RowView {
     pub version: i32,
     pub href: String,
     pub selected: bool,
+    /// The selected row shown on a page it does not sort onto (just added, or bookmarked).
+    pub pinned: bool,
+    /// Where it does sort onto ("3", or "3 of about 2,000").
+    pub page_text: String,
     pub label: String,
     pub cells: Vec<CellView>,
+}
+
+/// A refused save of one pane, shown again with what was typed (`fields` as posted).
+pub struct Overlay {
+    pub pane: PaneKind,
+    pub fields: crate::auth::csrf::Fields,
+    pub refusal: crate::service::pane_save::Refusal,
+}
+
+/// The refused save's message above its pane, with a link to the cell at fault.
+pub struct SaveErrorView {
+    pub message: String,
+    /// The id of the cell's input, and what the cell is ("Name of Oslo").
+    pub field: Option<String>,
+    pub cell: String,
 }
 
 pub struct ChooserItem {
@@ -72,11 +102,22 @@ pub struct PaneView {
     pub edit_href: Option<String>,
     pub delete_href: Option<String>,
     pub save_action: Option<String>,
+    /// How many rows the list holds ("1,234", "about 120,000").
+    pub count_text: String,
+    pub first_href: Option<String>,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
+    pub last_href: Option<String>,
     pub page_number: i64,
+    /// "12", or "about 2,400" when the count is an estimate.
+    pub page_count_text: String,
+    /// The page sizes offered (size, chosen), empty where none may be chosen (the portal), and
+    /// the page to come back to after choosing (this pane's first page).
+    pub sizes: Vec<(i64, bool)>,
+    pub size_return: String,
     pub chooser: Vec<ChooserItem>,
     pub empty_message: String,
+    pub save_error: Option<SaveErrorView>,
 }
 
 /// Where the panes are shown: the operators' page, or a customer's own portal (where there is
@@ -212,17 +253,34 @@ fn chooser<R>(
         .collect()
 }
 
+/// The pager's links: first, previous, next, last (each absent where it would not move).
+struct Pager {
+    first: Option<String>,
+    prev: Option<String>,
+    next: Option<String>,
+    last: Option<String>,
+}
+
 fn pager(
     scope: Scope<'_>,
     q: &PanesQuery,
     params: &PaneParams,
     page: i64,
     has_more: bool,
-) -> (Option<String>, Option<String>) {
-    let prev =
-        (page > 0).then(|| scope.href(q, &[(params.page, (page > 1).then(|| page.to_string()))]));
-    let next = has_more.then(|| scope.href(q, &[(params.page, Some((page + 2).to_string()))]));
-    (prev, next)
+    pages: i64,
+) -> Pager {
+    let to = |index: i64| {
+        scope.href(
+            q,
+            &[(params.page, (index > 0).then(|| (index + 1).to_string()))],
+        )
+    };
+    Pager {
+        first: (page > 0).then(|| to(0)),
+        prev: (page > 0).then(|| to(page - 1)),
+        next: has_more.then(|| to(page + 1)),
+        last: (has_more && pages > page + 1).then(|| to(pages - 1)),
+    }
 }
 
 fn cells<R>(
@@ -231,19 +289,36 @@ fn cells<R>(
     id: i64,
     can_edit: bool,
     zone: &Zone,
+    overlay: Option<&Overlay>,
 ) -> Vec<CellView> {
     visible
         .iter()
         .map(|c| {
-            let text = c.text(row, zone);
+            let shown = c.text(row, zone);
+            let input = c
+                .inline
+                .filter(|_| can_edit)
+                .map(|_| format!("{}_{id}", c.key));
+            let posted = overlay.zip(input.as_deref()).and_then(|(o, name)| {
+                let typed = o.fields.get(name)?;
+                let original = o.fields.get(&format!("o_{name}")).unwrap_or(&shown);
+                Some((typed.to_string(), original.to_string()))
+            });
+            let (text, original) = posted.unwrap_or_else(|| (shown.clone(), shown));
+            let error = overlay
+                .filter(|o| o.refusal.row == Some(id) && o.refusal.field == Some(c.key))
+                .filter(|_| input.is_some())
+                .map(|o| o.refusal.message.clone());
             CellView {
                 key: c.key,
+                label: c.label,
                 size: (text.chars().count() + 2).clamp(8, 40),
+                edited: text != original,
                 text,
-                input: c
-                    .inline
-                    .filter(|_| can_edit)
-                    .map(|_| format!("{}_{id}", c.key)),
+                original,
+                error,
+                input,
+                inline: c.inline.is_some(),
                 maxlength: c.inline.unwrap_or(0),
             }
         })
@@ -257,24 +332,49 @@ fn rows<R: Row>(
     pane: &Pane<R>,
     selected: Option<i64>,
     editable: impl Fn(&R) -> bool,
+    overlay: Option<&Overlay>,
 ) -> Vec<RowView> {
-    pane.rows
-        .rows
-        .iter()
-        .map(|r| {
+    let pinned_page = pane.pinned_page.map(|p| match pane.count {
+        RowCount::Exact(_) => thousands(p + 1),
+        RowCount::About(_) => format!(
+            "{} of about {}",
+            thousands(p + 1),
+            thousands(pane.count.pages(pane.per_page))
+        ),
+    });
+    let pinned = pane.pinned.as_ref().map(|r| (r, true));
+    pinned
+        .into_iter()
+        .chain(pane.rows.rows.iter().map(|r| (r, false)))
+        .map(|(r, pinned)| {
             let id = r.id().to_string();
+            // The page shown is named, so the next selection needs no search for its page.
+            let page = (pane.index > 0).then(|| (pane.index + 1).to_string());
             let changes: Vec<(&str, Option<String>)> = setup
                 .select
                 .iter()
                 .map(|(k, v)| (*k, v.map(|v| v.replace("{id}", &id))))
+                .chain(std::iter::once((setup.kind.params().page, page.clone())))
                 .collect();
+            // A refused save is shown at the versions it was made at: a row changed by someone
+            // else meanwhile stays refused until the page is reloaded.
+            let version = overlay
+                .and_then(|o| o.fields.get(&format!("v_{id}")))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(r.version());
             RowView {
                 id: r.id(),
-                version: r.version(),
+                version,
                 href: scope.href(q, &changes),
                 selected: selected == Some(r.id()),
+                pinned,
+                page_text: if pinned {
+                    pinned_page.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
                 label: r.label().to_string(),
-                cells: cells(&pane.visible, r, r.id(), editable(r), scope.zone()),
+                cells: cells(&pane.visible, r, r.id(), editable(r), scope.zone(), overlay),
             }
         })
         .collect()
@@ -288,12 +388,19 @@ fn pane<R: Row>(
     (pane, all): (&Pane<R>, &'static [ListColumn<R>]),
     selected: Option<i64>,
     editable: impl Fn(&R) -> bool,
+    overlay: Option<&Overlay>,
 ) -> PaneView {
+    let overlay = overlay.filter(|o| o.pane == setup.kind);
     let params = setup.kind.params();
-    let (prev_href, next_href) = pager(scope, q, &params, pane.index, pane.rows.has_more);
+    let pages = pane.count.pages(pane.per_page);
+    let links = pager(scope, q, &params, pane.index, pane.rows.has_more, pages);
+    let page_count_text = match pane.count {
+        RowCount::Exact(_) => thousands(pages),
+        RowCount::About(_) => format!("about {}", thousands(pages)),
+    };
     PaneView {
         key: setup.kind.name(),
-        rows: rows(scope, q, &setup, pane, selected, editable),
+        rows: rows(scope, q, &setup, pane, selected, editable, overlay),
         export_base: setup.export_base,
         exports: Vec::new(),
         background_exports: scope.operators(),
@@ -309,15 +416,50 @@ fn pane<R: Row>(
             .zip(selected)
             .map(|(base, id)| format!("{base}/{id}/delete")),
         save_action: setup.save_action,
-        prev_href,
-        next_href,
+        count_text: pane.count.text(),
+        first_href: links.first,
+        prev_href: links.prev,
+        next_href: links.next,
+        last_href: links.last,
         page_number: pane.index + 1,
+        page_count_text,
+        sizes: if scope.operators() {
+            PAGE_SIZES
+                .iter()
+                .map(|n| (*n, *n == pane.per_page))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        size_return: scope.href(q, &[(params.page, None)]),
         chooser: if setup.chooser {
             chooser(all, &pane.visible)
         } else {
             Vec::new()
         },
         empty_message: setup.empty_message.into(),
+        save_error: overlay.map(|o| save_error(setup.kind, o, pane)),
+    }
+}
+
+/// The message of a refused save, naming the cell at fault when it is on this page.
+fn save_error<R: Row>(kind: PaneKind, o: &Overlay, pane: &Pane<R>) -> SaveErrorView {
+    let at_fault = o.refusal.row.zip(o.refusal.field).and_then(|(id, field)| {
+        let row = pane.rows.rows.iter().find(|r| r.id() == id)?;
+        let column = pane.visible.iter().find(|c| c.key == field)?;
+        Some((
+            format!("{}-{field}_{id}", kind.name()),
+            format!("{} of {}", column.label, row.label()),
+        ))
+    });
+    let (field, cell) = match at_fault {
+        Some((field, cell)) => (Some(field), cell),
+        None => (None, String::new()),
+    };
+    SaveErrorView {
+        message: o.refusal.message.clone(),
+        field,
+        cell,
     }
 }
 
@@ -402,6 +544,7 @@ pub fn build(
     loaded: &Panes,
     can_edit: bool,
     query: &str,
+    overlay: Option<&Overlay>,
 ) -> PanesView {
     use crate::lists::{customers as c, links as l, sites as s};
     let mut panes = Vec::new();
@@ -417,6 +560,7 @@ pub fn build(
                 // A demo customer can no longer be edited, only deleted.
                 can_edit && r.customer_type == CustomerType::Live
             },
+            overlay,
         ));
     }
     let nested_edit = match scope {
@@ -432,16 +576,28 @@ pub fn build(
     if let (Some(c), Some(p)) = (&loaded.customer, &loaded.sites) {
         let setup = sites_setup(scope, nested_edit, c.id, &c.company);
         let selected = loaded.site.as_ref().map(|s| s.id);
-        panes.push(pane(scope, q, setup, (p, s::COLUMNS), selected, |_| {
-            nested_edit
-        }));
+        panes.push(pane(
+            scope,
+            q,
+            setup,
+            (p, s::COLUMNS),
+            selected,
+            |_| nested_edit,
+            overlay,
+        ));
     }
     if let (Some(site), Some(p)) = (&loaded.site, &loaded.links) {
         let setup = links_setup(scope, nested_edit, site.id, &site.name);
         let selected = loaded.link.as_ref().map(|l| l.id);
-        panes.push(pane(scope, q, setup, (p, l::COLUMNS), selected, |_| {
-            nested_edit
-        }));
+        panes.push(pane(
+            scope,
+            q,
+            setup,
+            (p, l::COLUMNS),
+            selected,
+            |_| nested_edit,
+            overlay,
+        ));
     }
     let (link_title, link_details) = match &loaded.link {
         Some(l) => (

@@ -2,10 +2,10 @@
 //! The panes are loaded by `service::panes::load` and built by `pane_view::build`, as in the
 //! customer portal; this page adds the filters and the selected customer's card.
 
-use super::pane_view::{self, DetailItem, PaneView, Scope};
+use super::pane_view::{self, DetailItem, Overlay, PaneView, Scope};
 use crate::auth::CurrentOperator;
 use crate::db::models::customer::{Customer, CustomerFilter};
-use crate::domain::{CustomerStatus, CustomerType, Region, Role};
+use crate::domain::{CustomerStatus, CustomerType, Region, Role, Zone};
 use crate::error::AppResult;
 use crate::routes::query_url::PanesQuery;
 use crate::routes::{see_other, Layout};
@@ -66,9 +66,21 @@ pub struct CustomerCard {
     /// this operator may decide it (the card then links to its row in the review queue).
     pub pending_review: bool,
     pub may_review: bool,
+    pub email: String,
+    pub phone: String,
+    /// "admin at 2026-11-27 10:04", from the audit log; empty when nothing was recorded.
+    pub last_change: String,
 }
 
 impl CustomerCard {
+    fn with_last_change(mut self, last: Option<&(String, i64)>, zone: &Zone) -> CustomerCard {
+        if let Some((actor, at)) = last {
+            let who = actor.strip_prefix("operator:").unwrap_or(actor);
+            self.last_change = format!("{who} at {}", zone.time(*at));
+        }
+        self
+    }
+
     fn of(c: &Customer, can_edit: bool, may_review: bool) -> CustomerCard {
         let status = c.status;
         let is_demo = c.customer_type != CustomerType::Live;
@@ -88,6 +100,9 @@ impl CustomerCard {
             country: c.country.clone(),
             pending_review: status == CustomerStatus::PendingReview,
             may_review,
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            last_change: String::new(),
             statuses: CustomerStatus::OPERATOR_SETTABLE
                 .iter()
                 .map(|s| (s.code(), s.label()))
@@ -120,34 +135,76 @@ pub async fn page(
     req: HttpRequest,
     flashes: IncomingFlashMessages,
 ) -> AppResult<PanesPage> {
-    let q = query.into_inner();
+    let query_string = req.uri().query().unwrap_or("").to_string();
+    let layout = Layout::for_operator(&op, &flashes);
+    render(op, state, query.into_inner(), &query_string, layout, None).await
+}
+
+/// The page again after a refused "Save changes", with every value typed kept and the cell at
+/// fault marked (422). `return_to` is the page the save was made from.
+pub async fn refused(
+    op: CurrentOperator,
+    state: web::Data<AppState>,
+    return_to: &str,
+    flashes: &IncomingFlashMessages,
+    overlay: Overlay,
+) -> AppResult<HttpResponse> {
+    let query_string = return_to.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let q: PanesQuery = web::Query::from_query(query_string)
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    let layout = Layout::for_operator(&op, flashes);
+    let (pane, message) = (overlay.pane.name(), overlay.refusal.message.clone());
+    let mut page = render(op, state, q, query_string, layout, Some(overlay)).await?;
+    if !page.panes.iter().any(|p| p.key == pane) {
+        // The page came back to does not show the pane saved: the refusal is said on top.
+        page.layout.flashes.push(crate::routes::layout::Flash {
+            level: "error",
+            text: message,
+        });
+    }
+    crate::routes::render(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+async fn render(
+    op: CurrentOperator,
+    state: web::Data<AppState>,
+    q: PanesQuery,
+    query_string: &str,
+    layout: Layout,
+    overlay: Option<Overlay>,
+) -> AppResult<PanesPage> {
     let ask = q.ask();
     let viewer = Viewer::Operator {
         id: op.id,
         scope: op.service_provider_id,
     };
     let filter = ask.filter.clone();
-    let loaded = with_conn(&state, move |conn| panes::load(conn, &viewer, &ask)).await?;
+    let shared = state.clone();
+    let loaded = with_conn(&state, move |conn| {
+        panes::load(conn, &viewer, &ask, &shared.counts)
+    })
+    .await?;
     let can_edit = op.role.can_edit();
     let may_review = matches!(op.role, Role::Admin | Role::Compliance);
-    let query_string = req.uri().query().unwrap_or("");
     let view = pane_view::build(
         Scope::Operators { zone: &op.zone },
         &q,
         &loaded,
         can_edit,
         query_string,
+        overlay.as_ref(),
     );
     let return_to = match query_string {
         "" => "/customers".into(),
         qs => format!("/customers?{qs}"),
     };
     Ok(PanesPage {
-        layout: Layout::for_operator(&op, &flashes),
-        customer_card: loaded
-            .customer
-            .as_ref()
-            .map(|c| CustomerCard::of(c, can_edit, may_review)),
+        customer_card: loaded.customer.as_ref().map(|c| {
+            CustomerCard::of(c, can_edit, may_review)
+                .with_last_change(loaded.last_change.as_ref(), &op.zone)
+        }),
+        layout,
         filter: FilterView::of(filter, &q, loaded.refused.clone()),
         panes: view.panes,
         return_to,

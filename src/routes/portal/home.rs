@@ -7,7 +7,7 @@ use crate::auth::PortalUser;
 use crate::db::models::customer::Customer;
 use crate::domain::Country;
 use crate::error::AppResult;
-use crate::routes::customers::pane_view::{self, DetailItem, PaneView, Scope};
+use crate::routes::customers::pane_view::{self, DetailItem, Overlay, PaneView, Scope};
 use crate::routes::query_url::PanesQuery;
 use crate::routes::see_other;
 use crate::service::panes::{self, Viewer};
@@ -50,16 +50,53 @@ pub async fn page(
     req: HttpRequest,
     flashes: IncomingFlashMessages,
 ) -> AppResult<PortalHomePage> {
-    let q = query.into_inner();
+    let query_string = req.uri().query().unwrap_or("").to_string();
+    render(
+        user,
+        state,
+        query.into_inner(),
+        &query_string,
+        &flashes,
+        None,
+    )
+    .await
+}
+
+/// The page again after a refused save of the sites or links pane, with what was typed kept
+/// and the cell at fault marked (422).
+pub async fn refused(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    return_to: &str,
+    flashes: &IncomingFlashMessages,
+    overlay: Overlay,
+) -> AppResult<HttpResponse> {
+    let query_string = return_to.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let q: PanesQuery = web::Query::from_query(query_string)
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    let page = render(user, state, q, query_string, flashes, Some(overlay)).await?;
+    crate::routes::render(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+async fn render(
+    user: PortalUser,
+    state: web::Data<AppState>,
+    q: PanesQuery,
+    query_string: &str,
+    flashes: &IncomingFlashMessages,
+    overlay: Option<Overlay>,
+) -> AppResult<PortalHomePage> {
     let ask = q.ask();
     let viewer = Viewer::Portal {
         customer: Box::new(user.customer.clone()),
     };
     let branding_id = user.customer.branding_id;
+    let shared = state.clone();
     let (brand, loaded) = with_conn(&state, move |conn| {
         Ok((
             load_brand(conn, branding_id)?,
-            panes::load(conn, &viewer, &ask)?,
+            panes::load(conn, &viewer, &ask, &shared.counts)?,
         ))
     })
     .await?;
@@ -67,15 +104,14 @@ pub async fn page(
         webid: &user.customer.webid,
         zone: &user.zone,
     };
-    let query_string = req.uri().query().unwrap_or("");
-    let view = pane_view::build(scope, &q, &loaded, true, query_string);
+    let view = pane_view::build(scope, &q, &loaded, true, query_string, overlay.as_ref());
     let home = user.home();
     let return_to = match query_string {
         "" => home,
         qs => format!("{home}?{qs}"),
     };
     Ok(PortalHomePage {
-        layout: PortalLayout::signed_in(&user, brand, &flashes),
+        layout: PortalLayout::signed_in(&user, brand, flashes),
         customer: OwnCustomerView::of(&user.customer),
         panes: view.panes,
         return_to,
