@@ -18,7 +18,8 @@
 #   QUIET_WAIT=300       before each measured run, wait up to this many seconds for the machine to
 #                        be idle (< 20% CPU busy over 1 s: other builds or tests skew the figures);
 #                        the busy figure seen is written to the results
-#   SKIP_BUILD=1         use the binaries already in target/release
+#   SKIP_BUILD=1         use the binaries already built (SELFCARE=… and FORTUNES=… name others:
+#                        two runs with two SELFCARE binaries compare a change)
 #
 # All traffic goes to 127.0.0.1. Results: bench/out/three_pane-<engine>.txt (+ wrk and server logs).
 set -euo pipefail
@@ -41,9 +42,12 @@ DEMO_TIMEOUT=${DEMO_TIMEOUT:-1800}
 QUIET_WAIT=${QUIET_WAIT:-300}
 APP_ADDR=127.0.0.1:18480
 FORTUNES_ADDR=127.0.0.1:18490
+# The customer a person clicks first (the first row of the default order, by company) and its
+# first site: the page with all three panes filled, as reached by clicking.
+FIRST_ROW_SQL="SELECT s.customer_id, s.id FROM sites s JOIN customers c ON c.id = s.customer_id ORDER BY c.company, c.id, s.name, s.id LIMIT 1"
 ADMIN_PASSWORD='Bench-Admin-2024!'
-SELFCARE="$ROOT/target/release/selfcare"
-FORTUNES="$ROOT/target/release/examples/fortunes"
+SELFCARE="${SELFCARE:-$ROOT/target/release/selfcare}"
+FORTUNES="${FORTUNES:-$ROOT/target/release/examples/fortunes}"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'three_pane.sh: %s\n' "$*" >&2; exit 1; }
@@ -217,8 +221,8 @@ bench_engine() { # bench_engine sqlite|postgres
     echo "[$engine] demo-data took ${load_s} s" >&2
 
     case $engine in
-        sqlite) sel=$(sqlite3 "$OUT/selfcare_bench.db" 'SELECT customer_id, id FROM sites ORDER BY id LIMIT 1') ;;
-        postgres) sel=$(psql "$url" -XqAt -F'|' -c 'SELECT customer_id, id FROM sites ORDER BY id LIMIT 1') ;;
+        sqlite) sel=$(sqlite3 "$OUT/selfcare_bench.db" "$FIRST_ROW_SQL") ;;
+        postgres) sel=$(psql "$url" -XqAt -F'|' -c "$FIRST_ROW_SQL") ;;
     esac
     cust=${sel%%|*}
     site=${sel##*|}

@@ -323,3 +323,59 @@ async fn the_page_fits_a_phone_390_px_wide() {
     );
     finish(b).await;
 }
+
+#[tokio::test]
+async fn at_1440_px_no_pane_scrolls_sideways_and_the_card_stays_in_view() {
+    let Some((app, bins)) = setup().await else {
+        return;
+    };
+    let mut last = 0;
+    for i in 0..20 {
+        last = app
+            .create_customer(
+                &format!("wide{i:02}"),
+                &format!("Wide Reaching Communications Holding {i:02} AS"),
+            )
+            .await;
+    }
+    let s = app.create_site(last, "Headquarters and data centre").await;
+    app.create_link(s, "primary-fibre-uplink", "2001:db8:1234:5678::1")
+        .await;
+    let b = signed_in(&bins, &app).await;
+    b.set_window_size(1440, 500).await.unwrap();
+    b.goto(&app.url(&format!("/customers?customer={last}&site={s}")))
+        .await;
+    wait_for!(
+        "the links pane",
+        b.exists("#pane-links").await.then_some(())
+    );
+    let overflow = b
+        .execute(
+            "return Array.from(document.querySelectorAll('.grid-wrap')).map(w => w.scrollWidth - w.clientWidth);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for (i, extra) in overflow.as_array().unwrap().iter().enumerate() {
+        assert!(
+            extra.as_f64().unwrap() <= 1.0,
+            "pane {i} scrolls sideways by {extra} px"
+        );
+    }
+    // Scrolled down to the last customer row, the card beside the list is still on screen.
+    let top = b
+        .execute(
+            "if (document.documentElement.scrollHeight <= window.innerHeight + 100) return -1; \
+             document.querySelector('#pane-customers tbody tr:last-child').scrollIntoView({block: 'end'}); \
+             return document.getElementById('customer-card').getBoundingClientRect().top;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let top = top.as_f64().unwrap();
+    assert!(
+        (0.0..600.0).contains(&top),
+        "the card is in view: top at {top}"
+    );
+    finish(b).await;
+}
