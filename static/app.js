@@ -8,9 +8,10 @@
   var leaving = false;
   var here = window.location.href;
 
+  // What the cell held when the page was made (a page shown again after a refused save names
+  // it in data-o; otherwise it is the value the page came with).
   function original(input) {
-    var hidden = input.form && input.form.elements["o_" + input.name];
-    return hidden ? hidden.value : input.defaultValue;
+    return input.hasAttribute("data-o") ? input.getAttribute("data-o") : input.defaultValue;
   }
 
   function markDirty(input) {
@@ -21,8 +22,12 @@
     return (root || document).querySelectorAll("table.grid td input[form]:not([type=hidden])");
   }
 
+  function edited(input) {
+    return input.value !== original(input);
+  }
+
   function hasUnsaved() {
-    return document.querySelector("table.grid input.dirty") !== null;
+    return Array.prototype.some.call(cellInputs(), edited);
   }
 
   function counter(input) {
@@ -71,7 +76,7 @@
   function stash(savedForm) {
     var kept = [];
     cellInputs().forEach(function (i) {
-      if (i.form !== savedForm && i.classList.contains("dirty")) {
+      if (i.form !== savedForm && edited(i)) {
         kept.push({ name: i.name, form: i.getAttribute("form"), value: i.value, original: original(i) });
       }
     });
@@ -153,15 +158,16 @@
       if (on && first) first.focus();
       return;
     }
-    var row = e.target.closest("table.grid tbody tr[data-href]");
-    if (row) {
+    var row = e.target.closest("table.grid tbody tr[data-id]");
+    var rowLink = row && row.querySelector("td.sel a");
+    if (row && rowLink) {
       var field = e.target.closest("input, button, select, textarea");
       if (field && !(field.tagName === "INPUT" && field.readOnly)) return;
       e.preventDefault();
       if (!confirmLeave()) return;
       leaving = false;
       var from = row.closest("section.pane");
-      swapTo(row.getAttribute("data-href"), true, from && NEXT[from.getAttribute("data-pane")]);
+      swapTo(rowLink.getAttribute("href"), true, from && NEXT[from.getAttribute("data-pane")]);
       return;
     }
     var link = e.target.closest("a[href]");
@@ -191,10 +197,10 @@
       return;
     }
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-    var row = e.target.closest && e.target.closest("table.grid tbody tr[data-href]");
+    var row = e.target.closest && e.target.closest("table.grid tbody tr[data-id]");
     if (!row || (input && !input.readOnly)) return;
     var next = e.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
-    while (next && !next.hasAttribute("data-href")) {
+    while (next && !next.hasAttribute("data-id")) {
       next = e.key === "ArrowDown" ? next.nextElementSibling : next.previousElementSibling;
     }
     var target = next && next.querySelector("td.sel a");
@@ -207,7 +213,16 @@
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (form.hasAttribute("data-save")) { stash(form); leaving = true; return; }
+    if (form.hasAttribute("data-save")) {
+      stash(form);
+      leaving = true;
+      // Only the cells edited are sent: a row someone else changed meanwhile, left alone here,
+      // is then no reason to refuse the save.
+      document.querySelectorAll('input[form="' + form.id + '"]:not([type=hidden])').forEach(function (i) {
+        if (!edited(i)) i.disabled = true;
+      });
+      return;
+    }
     if (!document.querySelector("table.grid")) return;
     if (!confirmLeave()) e.preventDefault();
   });
@@ -216,14 +231,19 @@
     var form = e.target;
     window.setTimeout(function () {
       document.querySelectorAll('input[form="' + form.id + '"]').forEach(function (i) {
-        var hidden = form.elements["o_" + i.name];
-        if (hidden && i.type !== "hidden") i.value = hidden.value;
+        if (i.type !== "hidden") i.value = original(i);
         i.classList.remove("dirty");
         i.removeAttribute("aria-invalid");
         stop(i);
       });
     }, 0);
   }, true);
+
+  // Back to a page kept in the browser's cache: its cells are usable again.
+  window.addEventListener("pageshow", function () {
+    cellInputs().forEach(function (i) { i.disabled = false; });
+    leaving = false;
+  });
 
   window.addEventListener("beforeunload", function (e) {
     if (leaving || !hasUnsaved()) return;

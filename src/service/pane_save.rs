@@ -75,13 +75,18 @@ struct RowEdit {
     description: Option<String>,
 }
 
+/// The value posted for `name`, unless the page also posted what it showed (`o_{name}`, from
+/// pages of earlier releases) and it is the same. Pages now post the values alone: each is
+/// compared with the stored row under the version the page was loaded at.
 fn changed(fields: &Fields, name: &str) -> Option<String> {
     let now = fields.get(name)?;
-    let before = fields.get(&format!("o_{name}")).unwrap_or("");
-    (now != before).then(|| now.to_string())
+    match fields.get(&format!("o_{name}")) {
+        Some(before) if before == now => None,
+        _ => Some(now.to_string()),
+    }
 }
 
-/// The rows whose name or description differ from what the page showed.
+/// The rows whose name or description may differ from what the page showed.
 fn parse_edits(fields: &Fields) -> Vec<RowEdit> {
     fields
         .0
@@ -117,6 +122,7 @@ pub fn save(
         return Ok(PaneSaved::NoChanges);
     }
     match write_transaction(conn, |conn| apply(conn, saver, pane, actor, &edits)) {
+        Ok(0) => Ok(PaneSaved::NoChanges),
         Ok(n) => Ok(PaneSaved::Saved(n)),
         Err(SaveError::Refused(m)) => Ok(PaneSaved::Refused(m)),
         Err(SaveError::Failed(e)) => Err(e),
@@ -250,13 +256,14 @@ fn new_values(pane: Pane, row: &RowNow, edit: &RowEdit) -> Result<(String, Strin
     Ok((name, description))
 }
 
-/// Saves one row, refusing it when it is gone, locked or stale; returns its image before.
+/// Saves one row, refusing it when it is gone, locked or stale; returns its image before, or
+/// `None` when the values posted are the ones stored (nothing to save).
 fn apply_one(
     conn: &mut DbConnection,
     saver: Saver,
     pane: Pane,
     edit: &RowEdit,
-) -> Result<Option<serde_json::Value>, SaveError> {
+) -> Result<Option<Option<serde_json::Value>>, SaveError> {
     let Some(row) = current(conn, saver, pane, edit.id)? else {
         return Err(refused_row(
             edit.id,
@@ -265,6 +272,15 @@ fn apply_one(
         ));
     };
     let label = &row.label;
+    let edit = &RowEdit {
+        id: edit.id,
+        version: edit.version,
+        name: edit.name.clone().filter(|n| *n != row.name),
+        description: edit.description.clone().filter(|d| *d != row.description),
+    };
+    if edit.name.is_none() && edit.description.is_none() {
+        return Ok(None);
+    }
     if row.locked {
         return Err(refused_row(
             edit.id,
@@ -297,7 +313,7 @@ fn apply_one(
         ),
         ));
     }
-    Ok(row.image)
+    Ok(Some(row.image))
 }
 
 fn apply(
@@ -312,15 +328,19 @@ fn apply(
         Pane::Sites { .. } => ObjectKind::Site,
         Pane::Links { .. } => ObjectKind::AccessLink,
     };
+    let mut saved = 0;
     for edit in edits {
-        let before = apply_one(conn, saver, pane, edit)?;
+        let Some(before) = apply_one(conn, saver, pane, edit)? else {
+            continue;
+        };
         let after = current(conn, saver, pane, edit.id)?.and_then(|row| row.image);
         let mut event = AuditEvent::new(kind, edit.id, super::audit::Action::Update);
         event.before = before;
         event.after = after;
         event.write(conn, actor)?;
+        saved += 1;
     }
-    Ok(edits.len())
+    Ok(saved)
 }
 
 #[cfg(test)]
@@ -355,6 +375,20 @@ mod tests {
                 version: 3,
                 name: None,
                 description: Some("new".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn without_the_shown_values_every_posted_row_is_compared_with_the_stored_one() {
+        let fields = f(&[("v_1", "3"), ("name_1", "Oslo"), ("v_2", "1")]);
+        assert_eq!(
+            parse_edits(&fields),
+            vec![RowEdit {
+                id: 1,
+                version: 3,
+                name: Some("Oslo".into()),
+                description: None
             }]
         );
     }

@@ -49,7 +49,9 @@ async fn selecting_customer_site_and_link_fills_the_panes() {
     let page = app
         .get_html(&format!("/customers?customer={a}&site={s}&link={l}"))
         .await;
-    assert!(page.contains(&format!("<tr data-id=\"{l}\" data-href=")));
+    assert!(page.contains(&format!(
+        "<tr data-id=\"{l}\" class=\"selected\" aria-selected=\"true\"><td class=\"sel\"><a href="
+    )));
     assert!(page.contains("id=\"link-details\""));
     assert!(page.contains("192.0.2.0/30"));
     assert!(page.contains("CKT-1"));
