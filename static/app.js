@@ -310,7 +310,14 @@
     var menu = document.querySelector("#edit-form nav.menu");
     if (!menu) return;
     var id = window.location.hash.slice(1);
-    if (!document.getElementById(id) || !id.startsWith("p-")) id = "p-details";
+    var target = id ? document.getElementById(id) : null;
+    // A field's fragment (the error summary's links) marks the panel holding it.
+    var holder = target && !id.startsWith("p-") ? target.closest(".panels .panel") : null;
+    if (holder) id = holder.id;
+    else if (!target || !id.startsWith("p-")) {
+      var open = document.querySelector(".panels .panel.default");
+      id = open ? open.id : "p-details";
+    }
     menu.querySelectorAll("a[data-panel]").forEach(function (a) {
       var on = a.getAttribute("data-panel") === id;
       a.classList.toggle("current", on);
@@ -361,4 +368,52 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+})();
+
+// Forms: the error summary of a refused form takes the focus (autofocus does it in most
+// browsers; this covers the rest); the site form puts the chosen country's time zones first.
+(function () {
+  "use strict";
+
+  function focusSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary && (document.activeElement === document.body || !document.activeElement)) summary.focus();
+  }
+
+  // The site form: a new country's zones move to the first group, and its main zone is chosen
+  // unless the zone chosen already is one of that country's.
+  function followCountry(countrySelect) {
+    var zone = document.getElementById("f-time_zone");
+    var data = document.getElementById("country-zones");
+    var mine = document.getElementById("zones-of-country");
+    var others = document.getElementById("zones-other");
+    if (!zone || !data || !mine || !others) return;
+    var zones = JSON.parse(data.textContent)[countrySelect.value] || [];
+    var options = Array.prototype.slice.call(zone.querySelectorAll("optgroup option"));
+    var first = zones.map(function (z) {
+      return options.filter(function (o) { return o.value === z; })[0];
+    }).filter(Boolean);
+    var rest = options.filter(function (o) { return first.indexOf(o) < 0; });
+    rest.sort(function (a, b) { return a.value < b.value ? -1 : a.value > b.value ? 1 : 0; });
+    first.forEach(function (o) { mine.appendChild(o); });
+    rest.forEach(function (o) { others.appendChild(o); });
+    var name = countrySelect.options[countrySelect.selectedIndex];
+    mine.label = "Time zones of " + (name ? name.text : "the country");
+    if (zones.length && zones.indexOf(zone.value) < 0) zone.value = zones[0];
+  }
+
+  // A summary link goes to its field (the fragment opens the panel holding it) and focuses it.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest ? e.target.closest(".error-summary a[href^='#']") : null;
+    if (!a) return;
+    var field = document.getElementById(a.getAttribute("href").slice(1));
+    if (field) window.setTimeout(function () { field.focus(); }, 0);
+  });
+
+  document.addEventListener("change", function (e) {
+    if (e.target.id === "f-country" && document.getElementById("country-zones")) followCountry(e.target);
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", focusSummary);
+  else focusSummary();
 })();

@@ -79,7 +79,8 @@ impl BrandColor {
             return Ok(BrandColor(color));
         }
         Err(format!(
-            "White header text on {} has a contrast of only {:.1}:1 and the portal needs at least              4.5:1. Choose a darker colour, such as {}.",
+            "White header text on {} has a contrast of only {:.1}:1 and the portal needs at least \
+             4.5:1. Choose a darker colour, such as {}.",
             color.as_str(),
             (ratio * 10.0).floor() / 10.0,
             color.readable_under_white().as_str()

@@ -1,6 +1,7 @@
 //! Contact details: email, phone, country, postal PIN, time zone.
 
 use super::country_list::COUNTRIES;
+use super::country_zones::COUNTRY_ZONES;
 use super::time_zone_list::TIME_ZONES;
 use validator::ValidateEmail;
 
@@ -137,6 +138,21 @@ impl TimeZone {
             .map(|z| TimeZone(z))
             .ok_or_else(|| "Choose a time zone from the list.".to_string())
     }
+    /// The zone chosen or, left blank, the first zone of `country` (a site's zone follows its
+    /// country unless someone chose another). Blank for a country without zones: refused.
+    pub fn parse_or_of(input: &str, country: Option<Country>) -> Result<TimeZone, String> {
+        match country.and_then(|c| TimeZone::of_country(c.code()).first()) {
+            Some(first) if input.trim().is_empty() => TimeZone::parse(first),
+            _ => TimeZone::parse(input),
+        }
+    }
+    /// The zones of a country (ISO code), its most populous first; empty if it has none.
+    pub fn of_country(code: &str) -> &'static [&'static str] {
+        COUNTRY_ZONES
+            .binary_search_by(|(c, _)| (*c).cmp(code))
+            .map(|i| COUNTRY_ZONES[i].1)
+            .unwrap_or(&[])
+    }
     pub fn as_str(self) -> &'static str {
         self.0
     }
@@ -190,5 +206,33 @@ mod tests {
     fn time_zone_from_list() {
         assert!(TimeZone::parse("Europe/Oslo").is_ok());
         assert!(TimeZone::parse("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn a_blank_zone_is_the_countrys_first() {
+        let no = Country::parse("NO").ok();
+        assert_eq!(
+            TimeZone::parse_or_of("", no).unwrap().as_str(),
+            "Europe/Oslo"
+        );
+        let au = Country::parse("AU").ok();
+        assert_eq!(
+            TimeZone::parse_or_of(" ", au).unwrap().as_str(),
+            "Australia/Sydney"
+        );
+        // A chosen zone stays, even one of another country.
+        assert_eq!(
+            TimeZone::parse_or_of("Asia/Tokyo", no).unwrap().as_str(),
+            "Asia/Tokyo"
+        );
+        assert!(TimeZone::parse_or_of("", None).is_err());
+        assert!(TimeZone::parse_or_of("", Country::parse("BV").ok()).is_err());
+        assert!(TimeZone::of_country("US").contains(&"America/Chicago"));
+        // Every zone of every country is one the form offers.
+        for (_, zones) in COUNTRY_ZONES {
+            for z in *zones {
+                assert!(TimeZone::parse(z).is_ok(), "{z}");
+            }
+        }
     }
 }

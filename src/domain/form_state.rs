@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 
-/// Typed values and per-field messages of a form.
+/// Typed values and per-field messages of a form. Messages keep the order they were found in
+/// (the services check fields in the form's order), so the error summary lists them top down.
 #[derive(Debug, Clone, Default)]
 pub struct FormState {
     values: HashMap<String, String>,
-    errors: HashMap<String, String>,
+    errors: Vec<(String, String)>,
 }
 
 impl FormState {
@@ -15,15 +16,19 @@ impl FormState {
         self.values.insert(name.to_string(), value.into());
     }
     pub fn error(&mut self, name: &str, message: impl Into<String>) {
-        self.errors
-            .entry(name.to_string())
-            .or_insert_with(|| message.into());
+        if self.errors.iter().all(|(n, _)| n != name) {
+            self.errors.push((name.to_string(), message.into()));
+        }
     }
     pub fn value(&self, name: &str) -> &str {
         self.values.get(name).map(String::as_str).unwrap_or("")
     }
     pub fn message(&self, name: &str) -> &str {
-        self.errors.get(name).map(String::as_str).unwrap_or("")
+        self.errors
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or("")
     }
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
@@ -40,5 +45,13 @@ impl FormState {
     }
     pub fn error_count(&self) -> usize {
         self.errors.len()
+    }
+    /// Each field's message in the order they were found, for the error summary.
+    pub fn errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+    /// Whether any of these fields has a message (a panel or a block of the form).
+    pub fn any_error_in(&self, names: &[&str]) -> bool {
+        names.iter().any(|n| !self.message(n).is_empty())
     }
 }

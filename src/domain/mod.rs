@@ -10,6 +10,7 @@ mod choices;
 mod color;
 mod contact;
 pub mod country_list;
+pub mod country_zones;
 mod credentials;
 pub mod customer_search;
 pub mod customer_users;

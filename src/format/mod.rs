@@ -2,6 +2,7 @@
 //! viewer's: `domain::Zone` holds them). Times are stored as UTC seconds; only this module turns
 //! them into wall-clock text. `changes` puts what an audit entry changed into words.
 
+pub mod bandwidth;
 pub mod changes;
 pub mod chart;
 

@@ -15,6 +15,7 @@ use crate::domain::{
     parse_int_in, Description, FormState, IpNet, LinkStatus, LinkType, ObjectName,
 };
 use crate::error::{AppError, AppResult};
+use crate::format::bandwidth::thousands;
 use crate::service::access::{link_visible, refuse_if_demo, site_visible, Scope};
 use serde::Deserialize;
 
@@ -53,6 +54,16 @@ pub struct ValidLink {
     pub status: LinkStatus,
 }
 
+/// A bandwidth in kbit/s as people type it: digits, grouped or not (`1,000,000`, `1 000 000`,
+/// `1_000_000`).
+pub fn parse_kbps(input: &str) -> Result<i64, String> {
+    let digits: String = input
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    parse_int_in(&digits, 0, MAX_KBPS)
+}
+
 fn parse_circuit(input: &str) -> Result<String, String> {
     let t = input.trim();
     if t.chars().count() > 50 {
@@ -71,8 +82,9 @@ impl LinkForm {
             name: l.name.clone(),
             description: l.description.clone(),
             link_type: l.link_type.code().to_string(),
-            bandwidth_down_kbps: l.bandwidth_down_kbps.to_string(),
-            bandwidth_up_kbps: l.bandwidth_up_kbps.to_string(),
+            // Grouped as people read them; `parse_kbps` takes them back.
+            bandwidth_down_kbps: thousands(l.bandwidth_down_kbps),
+            bandwidth_up_kbps: thousands(l.bandwidth_up_kbps),
             ip_address: l.ip_address.clone(),
             circuit_id: l.circuit_id.clone(),
             status: l.status.code().to_string(),
@@ -104,14 +116,8 @@ impl LinkForm {
         let name = f.check("name", ObjectName::parse(&self.name));
         let description = f.check("description", Description::parse(&self.description));
         let link_type = f.check("link_type", LinkType::parse(&self.link_type));
-        let down = f.check(
-            "bandwidth_down_kbps",
-            parse_int_in(&self.bandwidth_down_kbps, 0, MAX_KBPS),
-        );
-        let up = f.check(
-            "bandwidth_up_kbps",
-            parse_int_in(&self.bandwidth_up_kbps, 0, MAX_KBPS),
-        );
+        let down = f.check("bandwidth_down_kbps", parse_kbps(&self.bandwidth_down_kbps));
+        let up = f.check("bandwidth_up_kbps", parse_kbps(&self.bandwidth_up_kbps));
         let ip = f.check("ip_address", IpNet::parse(&self.ip_address));
         let circuit_id = f.check("circuit_id", parse_circuit(&self.circuit_id));
         let status = f.check("status", LinkStatus::parse(&self.status));
@@ -131,11 +137,61 @@ impl LinkForm {
     }
 }
 
+/// A warning (not a refusal: links of two customers may share a provider's address, as with
+/// carrier-grade NAT) when another customer's link uses this exact address or prefix. It names
+/// those customers, unless they belong to a service provider the operator's scope does not
+/// see: then it says only that.
+pub fn shared_ip_warning(
+    conn: &mut DbConnection,
+    scope: Scope,
+    ip: &str,
+    customer_id: i64,
+) -> AppResult<Option<String>> {
+    if ip.is_empty() {
+        return Ok(None);
+    }
+    let holders = link::other_holders_of_ip(conn, ip, customer_id, 4)?;
+    if holders.is_empty() {
+        return Ok(None);
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut hidden = false;
+    for (company, provider) in holders.iter().take(3) {
+        if scope.is_none_or(|sp| sp == *provider) {
+            if !names.contains(company) {
+                names.push(company.clone());
+            }
+        } else {
+            hidden = true;
+        }
+    }
+    let mut whom: Vec<String> = names;
+    if hidden {
+        whom.push("a customer of another service provider".to_string());
+    }
+    if holders.len() > 3 {
+        whom.push("others".to_string());
+    }
+    let whom = match whom.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => return Ok(None),
+    };
+    Ok(Some(format!(
+        "{ip} is also used by a link of {whom}. Check that this is intended."
+    )))
+}
+
 /// What became of a new link's form.
 #[derive(Debug)]
 pub enum CreateOutcome {
-    /// The new link, and its site's customer.
-    Created { link: AccessLink, customer_id: i64 },
+    /// The new link, its site's customer, and a warning when another customer's link uses its
+    /// address.
+    Created {
+        link: AccessLink,
+        customer_id: i64,
+        warning: Option<String>,
+    },
     /// Refused: the typed values with a message per field, and the site and customer for the
     /// page.
     Invalid(FormState, Box<(Site, Customer)>),
@@ -177,9 +233,11 @@ pub fn create(
         AuditEvent::created(ObjectKind::AccessLink, l.id, &l).write(conn, actor)?;
         Ok::<_, AppError>(l)
     })?;
+    let warning = shared_ip_warning(conn, scope, &l.ip_address, c.id)?;
     Ok(CreateOutcome::Created {
         link: l,
         customer_id: c.id,
+        warning,
     })
 }
 
@@ -190,6 +248,8 @@ pub struct EditForm {
     pub site: Site,
     pub customer: Customer,
     pub history: Vec<AuditEntry>,
+    /// Set when another customer's link uses this link's address (see `shared_ip_warning`).
+    pub ip_warning: Option<String>,
 }
 
 /// The edit form of a visible link of a live customer.
@@ -197,17 +257,19 @@ pub struct EditForm {
 pub fn edit_form(conn: &mut DbConnection, scope: Scope, link_id: LinkId) -> AppResult<EditForm> {
     let (link, site, customer) = link_visible(conn, scope, link_id.0)?;
     refuse_if_demo(&customer)?;
-    with_history(conn, link, site, customer)
+    with_history(conn, scope, link, site, customer)
 }
 
 fn with_history(
     conn: &mut DbConnection,
+    scope: Scope,
     link: AccessLink,
     site: Site,
     customer: Customer,
 ) -> AppResult<EditForm> {
     Ok(EditForm {
         history: audit::history(conn, ObjectKind::AccessLink, link.id, HISTORY)?,
+        ip_warning: shared_ip_warning(conn, scope, &link.ip_address, customer.id)?,
         link,
         site,
         customer,
@@ -217,8 +279,13 @@ fn with_history(
 /// What became of an edit.
 #[derive(Debug)]
 pub enum UpdateOutcome {
-    /// The link as saved, and its site's customer.
-    Saved { link: AccessLink, customer_id: i64 },
+    /// The link as saved, its site's customer, and a warning when another customer's link
+    /// uses its address.
+    Saved {
+        link: AccessLink,
+        customer_id: i64,
+        warning: Option<String>,
+    },
     /// Refused: why, the form to show again (the link as it was) and the posted version.
     Refused(Refusal, Box<EditForm>, i32),
 }
@@ -242,7 +309,7 @@ pub fn update(
     })?;
     let valid = match form.parse() {
         Ok(v) => v,
-        Err(f) => return refused(conn, Refusal::Invalid(f), (before, s, c), version),
+        Err(f) => return refused(conn, scope, Refusal::Invalid(f), (before, s, c), version),
     };
     let saved = write_transaction(conn, |conn| {
         let changes = AccessLinkUpdate {
@@ -265,24 +332,26 @@ pub fn update(
     })?;
     match saved {
         Some(after) => Ok(UpdateOutcome::Saved {
+            warning: shared_ip_warning(conn, scope, &after.ip_address, c.id)?,
             link: after,
             customer_id: c.id,
         }),
         None => {
             let mut f = form.state();
             f.error("name", STALE);
-            refused(conn, Refusal::Stale(f), (before, s, c), version)
+            refused(conn, scope, Refusal::Stale(f), (before, s, c), version)
         }
     }
 }
 
 fn refused(
     conn: &mut DbConnection,
+    scope: Scope,
     refusal: Refusal,
     (link, site, customer): (AccessLink, Site, Customer),
     version: i32,
 ) -> AppResult<UpdateOutcome> {
-    let page = with_history(conn, link, site, customer)?;
+    let page = with_history(conn, scope, link, site, customer)?;
     Ok(UpdateOutcome::Refused(refusal, Box::new(page), version))
 }
 

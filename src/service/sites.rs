@@ -72,7 +72,7 @@ impl SiteForm {
         let description = f.check("description", Description::parse(&self.description));
         let address = f.check("address", LongText::parse(&self.address));
         let country = f.check("country", Country::parse(&self.country));
-        let time_zone = f.check("time_zone", TimeZone::parse(&self.time_zone));
+        let time_zone = f.check("time_zone", TimeZone::parse_or_of(&self.time_zone, country));
         match (name, description, address, country, time_zone) {
             (Some(name), Some(description), Some(address), Some(country), Some(time_zone)) => {
                 Ok(ValidSite {

@@ -466,3 +466,78 @@ async fn customer_administrators_export_their_own_sites_and_links_only() {
         assert!(!r.text().await.unwrap().contains("B-link"), "{path}");
     }
 }
+
+/// The "All data" PDF keeps long cells whole: their text wraps inside the column over several
+/// lines instead of being cut with an ellipsis, and columns that do not fit one page width go
+/// to a second band.
+#[tokio::test]
+async fn the_all_data_pdf_wraps_long_cells_instead_of_cutting_them() {
+    let app = spawn_admin().await;
+    let words = [
+        "Northwind",
+        "zebra",
+        "quartz",
+        "nebula",
+        "orchard",
+        "lantern",
+        "meadow",
+        "compass",
+        "harbor",
+        "pebble",
+        "summit",
+        "willow",
+        "thunder",
+        "velvet",
+        "glacier",
+        "saffron",
+        "tundra",
+        "marble",
+        "falcon",
+        "juniper",
+        "cobalt",
+        "ember",
+        "prairie",
+        "Endword",
+    ];
+    let description = words.join(" ");
+    assert!(description.len() <= 200);
+    let mut fields = crate::common::customer_fields(
+        "wrap01",
+        &[(
+            "company",
+            "Wrap Testing Company With A Rather Long Registered Name AS",
+        )],
+    );
+    fields.push(("description", description.clone()));
+    let r = app
+        .post_form("/customers", &crate::common::pairs(&fields))
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (headers, body) = download(&app, "/customers/export.pdf?view=all").await;
+    assert_eq!(headers["content-type"], "application/pdf");
+    if !have("pdftotext", &["-v"]) {
+        return;
+    }
+    let path = save(&body, "pdf");
+    let out = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).ok();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    for w in words {
+        assert!(text.contains(w), "{w} is in the PDF: {text}");
+    }
+    for w in ["Wrap", "Registered", "Name AS"] {
+        assert!(text.contains(w), "{w}");
+    }
+    assert!(!text.contains('…'), "nothing cut: {text}");
+    // Too many columns for one page width: they go to bands printed one after the other, each
+    // starting with the account code, so every row can be found in each.
+    let bands = text.matches("(part ").count();
+    assert!(bands >= 2, "{text}");
+    assert!(text.contains("(part 1 of ") && text.contains("page 1 of "));
+    // One header per band, and the first band's footer names it as its first column.
+    assert_eq!(text.matches("Account code").count(), bands + 1, "{text}");
+}

@@ -27,6 +27,7 @@ mod edrs;
 mod export_jobs;
 mod exports;
 mod filters;
+mod forms;
 mod friends_frames;
 mod fuzz;
 mod hardening;

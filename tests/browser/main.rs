@@ -10,6 +10,7 @@ mod common;
 #[macro_use]
 mod webdriver;
 mod customer_users;
+mod forms;
 mod helpers;
 #[path = "../api/subscriber_support.rs"]
 mod subscriber_support;

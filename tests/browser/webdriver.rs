@@ -324,6 +324,13 @@ impl Browser {
         self.check_accessibility().await;
     }
 
+    /// Sets the browser window's outer size in CSS pixels (e.g. 1440×900, the size people use).
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height }))
+            .await
+            .unwrap_or_else(|e| panic!("resize the window to {width}×{height}: {e}"));
+    }
+
     pub async fn refresh(&self) {
         self.post("/refresh", json!({}))
             .await

@@ -237,3 +237,23 @@ pub fn inventory_count(conn: &mut DbConnection, service_provider: Option<i64>) -
     }
     q.count().get_result(conn)
 }
+
+/// The customers (company, service provider) other than `except_customer` with a link on
+/// exactly this address or prefix (as stored, normalised), at most `limit`, by company.
+pub fn other_holders_of_ip(
+    conn: &mut DbConnection,
+    ip: &str,
+    except_customer: i64,
+    limit: i64,
+) -> QueryResult<Vec<(String, i64)>> {
+    use crate::db::schema::{customers, sites};
+    access_links::table
+        .inner_join(sites::table.inner_join(customers::table))
+        .filter(access_links::ip_address.eq(ip))
+        .filter(customers::id.ne(except_customer))
+        .select((customers::company, customers::service_provider_id))
+        .distinct()
+        .order(customers::company.asc())
+        .limit(limit)
+        .load(conn)
+}

@@ -38,6 +38,8 @@ pub struct NewCustomerPage {
     pub submit_label: &'static str,
     pub cancel_href: String,
     pub password_label: &'static str,
+    /// The password's attributes: required on create, optional on edit (blank keeps it).
+    pub password_attrs: &'static str,
     /// Shown, never editable, on the edit form.
     pub account_code: Option<String>,
     pub version: Option<i32>,
@@ -114,6 +116,11 @@ pub(super) fn form_page(
         } else {
             "Web access password"
         },
+        password_attrs: if frame.account_code.is_some() {
+            "maxlength=\"30\" autocomplete=\"new-password\""
+        } else {
+            "maxlength=\"30\" autocomplete=\"new-password\" required"
+        },
         account_code: frame.account_code,
         version: frame.version,
         form,
@@ -123,9 +130,9 @@ pub(super) fn form_page(
             .iter()
             .map(|(c, n)| (c.to_string(), n.to_string()))
             .collect(),
-        customer_types: pairs(CustomerType::ALL, CustomerType::code, CustomerType::code),
+        customer_types: pairs(CustomerType::ALL, CustomerType::code, CustomerType::label),
         billing_types: pairs(BillingType::ALL, BillingType::code, BillingType::label),
-        tax_flags: pairs(TaxFlag::ALL, TaxFlag::code, TaxFlag::code),
+        tax_flags: pairs(TaxFlag::ALL, TaxFlag::code, TaxFlag::label),
         yes_no: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
         history: frame.history,
         pbx: choices.pbx,

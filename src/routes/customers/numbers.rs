@@ -36,9 +36,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/customers/{id}/cpns", web::post().to(add_cpn))
         .route(
             "/customers/{id}/cpns/{item}/delete",
+            web::get().to(confirm_delete_cpn),
+        )
+        .route(
+            "/customers/{id}/cpns/{item}/delete",
             web::post().to(delete_cpn),
         )
         .route("/customers/{id}/emergency", web::post().to(add_emergency))
+        .route(
+            "/customers/{id}/emergency/{item}/delete",
+            web::get().to(confirm_delete_emergency),
+        )
         .route(
             "/customers/{id}/emergency/{item}/delete",
             web::post().to(delete_emergency),
@@ -164,7 +172,8 @@ async fn answer(
         }
         Changed::Pending => {
             FlashMessage::info(
-                "This customer confirms changes that affect billing: the new quantities wait                  for one of its administrators to accept them.",
+                "This customer confirms changes that affect billing: the new quantities wait \
+                 for one of its administrators to accept them.",
             )
             .send();
             Ok(see_other(&format!("/customers/{id}/billing-changes")))
@@ -285,40 +294,111 @@ async fn delete_item(
     Ok(see_other(&format!("/customers/{id}/numbers")))
 }
 
-/// Asks before a DID range goes: its numbers are then free for any customer to take. Works
-/// without scripts, like every other delete.
+/// What the confirm page says about one item of the customer's lists: title, message, and
+/// what follows from the delete; `None` when the item is not the customer's (404).
+fn confirm_text(data: &Numbers, item: Item, item_id: i64) -> Option<(String, String, Vec<String>)> {
+    let company = &data.customer.company;
+    match item {
+        Item::DidRange => {
+            let d = data.dids.iter().find(|d| d.id == item_id)?;
+            let (start, end) = (
+                DidRange::show(d.digits, d.range_start),
+                DidRange::show(d.digits, d.range_end),
+            );
+            let count = d.range_end - d.range_start + 1;
+            Some((
+                format!("Delete the DID range {start}–{end}?"),
+                format!(
+                    "The range {start}–{end} ({count} number{}) will be taken from {company}.",
+                    if count == 1 { "" } else { "s" },
+                ),
+                vec!["Its numbers are then free for any customer to take.".to_string()],
+            ))
+        }
+        Item::Cpn => {
+            let c = data.cpns.iter().find(|c| c.id == item_id)?;
+            Some((
+                format!("Delete the CPN substitution {}?", c.name),
+                format!(
+                    "Calls of {company} will no longer show \"{}\" with the number {}.",
+                    c.name, c.number
+                ),
+                vec![],
+            ))
+        }
+        Item::EmergencyLocation => {
+            let e = data.emergency.iter().find(|e| e.id == item_id)?;
+            Some((
+                format!("Delete the emergency response location {}?", e.name),
+                format!(
+                    "The location {} (emergency number {}) will be taken from {company}.",
+                    e.name, e.number
+                ),
+                vec!["Emergency calls will no longer be given this location.".to_string()],
+            ))
+        }
+    }
+}
+
+/// Asks before an item of the customer's lists goes (a DID range's numbers are then free for
+/// any customer to take). Works without scripts, like every other delete.
+async fn confirm_delete(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<(i64, i64)>,
+    flashes: IncomingFlashMessages,
+    item: Item,
+    segment: &str,
+) -> AppResult<ConfirmDeletePage> {
+    let (id, item_id) = path.into_inner();
+    let scope = editor.0.service_provider_id;
+    let data = with_conn(&state, move |conn| service::numbers(conn, scope, id)).await?;
+    let (title, message, consequences) =
+        confirm_text(&data, item, item_id).ok_or(AppError::NotFound)?;
+    Ok(ConfirmDeletePage {
+        layout: Layout::for_operator(&editor.0, &flashes),
+        title,
+        message,
+        consequences,
+        action: format!("/customers/{id}/{segment}/{item_id}/delete"),
+        button: "Delete",
+        cancel_href: format!("/customers/{id}/numbers"),
+    })
+}
+
 pub async fn confirm_delete_did(
     state: web::Data<AppState>,
     editor: Editor,
     path: web::Path<(i64, i64)>,
     flashes: IncomingFlashMessages,
 ) -> AppResult<ConfirmDeletePage> {
-    let (id, item_id) = path.into_inner();
-    let scope = editor.0.service_provider_id;
-    let data = with_conn(&state, move |conn| service::numbers(conn, scope, id)).await?;
-    let d = data
-        .dids
-        .iter()
-        .find(|d| d.id == item_id)
-        .ok_or(AppError::NotFound)?;
-    let (start, end) = (
-        DidRange::show(d.digits, d.range_start),
-        DidRange::show(d.digits, d.range_end),
-    );
-    let count = d.range_end - d.range_start + 1;
-    Ok(ConfirmDeletePage {
-        layout: Layout::for_operator(&editor.0, &flashes),
-        title: format!("Delete the DID range {start}–{end}?"),
-        message: format!(
-            "The range {start}–{end} ({count} number{}) will be taken from {}.",
-            if count == 1 { "" } else { "s" },
-            data.customer.company
-        ),
-        consequences: vec!["Its numbers are then free for any customer to take.".to_string()],
-        action: format!("/customers/{id}/dids/{item_id}/delete"),
-        button: "Delete",
-        cancel_href: format!("/customers/{id}/numbers"),
-    })
+    confirm_delete(state, editor, path, flashes, Item::DidRange, "dids").await
+}
+
+pub async fn confirm_delete_cpn(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<(i64, i64)>,
+    flashes: IncomingFlashMessages,
+) -> AppResult<ConfirmDeletePage> {
+    confirm_delete(state, editor, path, flashes, Item::Cpn, "cpns").await
+}
+
+pub async fn confirm_delete_emergency(
+    state: web::Data<AppState>,
+    editor: Editor,
+    path: web::Path<(i64, i64)>,
+    flashes: IncomingFlashMessages,
+) -> AppResult<ConfirmDeletePage> {
+    confirm_delete(
+        state,
+        editor,
+        path,
+        flashes,
+        Item::EmergencyLocation,
+        "emergency",
+    )
+    .await
 }
 
 pub async fn delete_did(

@@ -10,11 +10,14 @@ use crate::db::models::SiteId;
 use crate::domain::FormState;
 use crate::domain::{LinkStatus, LinkType};
 use crate::error::AppResult;
+use crate::format::bandwidth::{bandwidth, thousands};
 use crate::routes::history::HistoryView;
 use crate::routes::object_form::{choices, refused, FormFrame};
 use crate::routes::{render, see_other, Layout};
 use crate::service::access::ensure_site_visible;
-use crate::service::links::{self as service, CreateOutcome, EditForm, LinkForm, UpdateOutcome};
+use crate::service::links::{
+    self as service, parse_kbps, CreateOutcome, EditForm, LinkForm, UpdateOutcome,
+};
 use crate::state::with_conn;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -37,15 +40,32 @@ pub struct LinkFormPage {
     pub form: FormState,
     pub link_types: Vec<(String, String)>,
     pub statuses: Vec<(String, String)>,
+    /// The typed bandwidths in words ("1 Gbit/s down, 100 Mbit/s up"); empty until both read.
+    pub bandwidth_shown: String,
+    /// Another customer's link uses the stored address (edit form only).
+    pub ip_warning: Option<String>,
 }
 
 fn page(layout: Layout, frame: FormFrame, form: FormState) -> LinkFormPage {
+    let kbps = |name: &str| parse_kbps(form.value(name)).ok();
+    let bandwidth_shown = match (kbps("bandwidth_down_kbps"), kbps("bandwidth_up_kbps")) {
+        (Some(down), Some(up)) => format!(
+            "{} down ({} kbit/s), {} up ({} kbit/s)",
+            bandwidth(down),
+            thousands(down),
+            bandwidth(up),
+            thousands(up)
+        ),
+        _ => String::new(),
+    };
     LinkFormPage {
         layout,
         frame,
         form,
         link_types: choices(LinkType::ALL, LinkType::code, LinkType::label),
         statuses: choices(LinkStatus::ALL, LinkStatus::code, LinkStatus::label),
+        bandwidth_shown,
+        ip_warning: None,
     }
 }
 
@@ -74,7 +94,10 @@ fn edit_page(layout: Layout, data: &EditForm, form: FormState, version: i32) -> 
         version,
         HistoryView::all(&data.history, "Access link", &zone),
     );
-    page(layout, frame, form)
+    LinkFormPage {
+        ip_warning: data.ip_warning.clone(),
+        ..page(layout, frame, form)
+    }
 }
 
 pub async fn new_form(
@@ -113,8 +136,15 @@ pub async fn create(
     })
     .await?;
     match outcome {
-        CreateOutcome::Created { link, customer_id } => {
+        CreateOutcome::Created {
+            link,
+            customer_id,
+            warning,
+        } => {
             FlashMessage::success(format!("Access link “{}” created.", link.name)).send();
+            if let Some(w) = warning {
+                FlashMessage::warning(w).send();
+            }
             Ok(see_other(&format!(
                 "/customers?customer={customer_id}&site={}&link={}",
                 link.site_id, link.id
@@ -164,8 +194,15 @@ pub async fn update(
     })
     .await?;
     match outcome {
-        UpdateOutcome::Saved { link, customer_id } => {
+        UpdateOutcome::Saved {
+            link,
+            customer_id,
+            warning,
+        } => {
             FlashMessage::success(format!("Access link “{}” saved.", link.name)).send();
+            if let Some(w) = warning {
+                FlashMessage::warning(w).send();
+            }
             Ok(see_other(&format!(
                 "/customers?customer={customer_id}&site={}&link={}",
                 link.site_id, link.id

@@ -6,8 +6,9 @@ use crate::auth::{CsrfField, CsrfForm, Editor};
 use crate::db::models::customer::Customer;
 use crate::db::models::SiteId;
 use crate::domain::country_list::COUNTRIES;
+use crate::domain::country_zones::COUNTRY_ZONES;
 use crate::domain::time_zone_list::TIME_ZONES;
-use crate::domain::FormState;
+use crate::domain::{FormState, TimeZone};
 use crate::error::AppResult;
 use crate::routes::history::HistoryView;
 use crate::routes::object_form::{refused, FormFrame};
@@ -35,22 +36,40 @@ pub struct SiteFormPage {
     pub frame: FormFrame,
     pub form: FormState,
     pub countries: Vec<(String, String)>,
-    pub time_zones: Vec<(String, String)>,
+    /// The chosen country's name and its zones, listed first; then every other zone.
+    pub country_name: String,
+    pub country_zones: Vec<String>,
+    pub other_zones: Vec<String>,
+    /// Every country's zones as JSON, for the script that re-orders them on a change.
+    pub zones_json: String,
 }
 
 fn page(layout: Layout, frame: FormFrame, form: FormState) -> SiteFormPage {
+    let country = form.value("country").to_string();
+    let first = TimeZone::of_country(&country);
+    let zones_json = serde_json::to_string(
+        &COUNTRY_ZONES
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeMap<_, _>>(),
+    )
+    .unwrap_or_else(|_| "{}".to_string());
     SiteFormPage {
         layout,
         frame,
-        form,
         countries: COUNTRIES
             .iter()
             .map(|(c, n)| (c.to_string(), n.to_string()))
             .collect(),
-        time_zones: TIME_ZONES
+        country_name: crate::domain::Country::name_of(&country).to_string(),
+        country_zones: first.iter().map(|z| z.to_string()).collect(),
+        other_zones: TIME_ZONES
             .iter()
-            .map(|z| (z.to_string(), z.to_string()))
+            .filter(|z| !first.contains(z))
+            .map(|z| z.to_string())
             .collect(),
+        zones_json,
+        form,
     }
 }
 
@@ -89,6 +108,10 @@ pub async fn new_form(
     crate::service::access::refuse_if_demo(&c)?;
     let mut form = FormState::default();
     form.set("country", &c.country);
+    // A new site is most likely where its customer is: that country's main zone.
+    if let Some(zone) = TimeZone::of_country(&c.country).first() {
+        form.set("time_zone", *zone);
+    }
     Ok(new_page(
         Layout::for_operator(&editor.0, &flashes),
         &c,

@@ -278,6 +278,17 @@ pub struct EditPage {
     pub promo: super::promo_view::PromoView,
 }
 
+impl EditPage {
+    /// The panel shown when no fragment picks one: the first message's after a refused save.
+    pub fn open_panel(&self) -> &'static str {
+        super::panels::open_panel(&self.form)
+    }
+    /// The messages of a refused save in `panel`, for its menu entry.
+    pub fn panel_errors(&self, panel: &str) -> usize {
+        super::panels::errors_in(&self.form, panel)
+    }
+}
+
 fn pairs<T: Copy>(
     all: &[T],
     code: fn(T) -> &'static str,

@@ -11,6 +11,7 @@ pub mod edrs;
 pub mod money;
 pub mod movements;
 pub mod movements_view;
+pub mod panels;
 pub mod promo_view;
 pub mod reservations;
 pub mod search;
