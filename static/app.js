@@ -402,12 +402,20 @@
     if (zones.length && zones.indexOf(zone.value) < 0) zone.value = zones[0];
   }
 
-  // A summary link goes to its field (the fragment opens the panel holding it) and focuses it.
+  // A summary link focuses its field, its label in view. In the subscriber editor the fragment
+  // is followed (it opens the panel holding the field); elsewhere the URL is left alone (a
+  // refused new customer is shown at /customers, whose pane script reloads on a new fragment).
   document.addEventListener("click", function (e) {
     var a = e.target.closest ? e.target.closest(".error-summary a[href^='#']") : null;
     if (!a) return;
     var field = document.getElementById(a.getAttribute("href").slice(1));
-    if (field) window.setTimeout(function () { field.focus(); }, 0);
+    if (!field) return;
+    if (!field.closest(".panels")) {
+      e.preventDefault();
+      var label = document.querySelector("label[for='" + field.id + "']") || field;
+      label.scrollIntoView();
+    }
+    window.setTimeout(function () { field.focus({ preventScroll: true }); }, 0);
   });
 
   document.addEventListener("change", function (e) {

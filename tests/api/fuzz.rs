@@ -1425,6 +1425,8 @@ async fn random_input_never_gets_a_5xx_and_refused_input_changes_nothing() {
         format!("/customers/{a}/dialing-routes/1/delete"),
         format!("/customers/{a}/translations/1/delete"),
         format!("/customers/{a}/dids/1/delete"),
+        format!("/customers/{a}/cpns/1/delete"),
+        format!("/customers/{a}/emergency/1/delete"),
         format!("/customers/{a}/payments"),
         format!("/customers/{a}/statement/export.csv?mode=background"),
         "/cdrs/import".to_string(),
