@@ -1,21 +1,7 @@
 //! Bandwidths as people read them: digits grouped in thousands and the unit that keeps the
 //! number short ("100 Mbit/s", "2.5 Gbit/s"), from the kbit/s the links store.
 
-/// `n` with its digits grouped in thousands by commas: `1,000,000`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
-}
+use super::thousands;
 
 /// A bandwidth of `kbps` kbit/s in the largest unit (kbit/s, Mbit/s, Gbit/s) it reaches, with
 /// at most three decimals, trailing zeros dropped: `1500` → `1.5 Mbit/s`.
@@ -44,15 +30,6 @@ pub fn bandwidth(kbps: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn digits_are_grouped_in_thousands() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_000_000), "1,000,000");
-        assert_eq!(thousands(-12_345), "-12,345");
-    }
 
     #[test]
     fn the_unit_keeps_the_number_short() {

@@ -69,7 +69,46 @@ pub trait Countable {
     fn count_all(&mut self) -> QueryResult<i64>;
 }
 
+/// A list counted through two queries on one connection.
+struct Queries<'a, M, A> {
+    conn: &'a mut crate::db::DbConnection,
+    more_than: M,
+    count_all: A,
+}
+
+impl<M, A> Countable for Queries<'_, M, A>
+where
+    M: Fn(&mut crate::db::DbConnection, i64) -> QueryResult<bool>,
+    A: Fn(&mut crate::db::DbConnection) -> QueryResult<i64>,
+{
+    fn more_than(&mut self, n: i64) -> QueryResult<bool> {
+        (self.more_than)(self.conn, n)
+    }
+    fn count_all(&mut self) -> QueryResult<i64> {
+        (self.count_all)(self.conn)
+    }
+}
+
 impl CountCache {
+    /// [`CountCache::count`] of a list given by its two queries: whether it holds more than `n`
+    /// rows, and all its rows counted.
+    pub fn count_with(
+        &self,
+        key: &str,
+        conn: &mut crate::db::DbConnection,
+        more_than: impl Fn(&mut crate::db::DbConnection, i64) -> QueryResult<bool>,
+        count_all: impl Fn(&mut crate::db::DbConnection) -> QueryResult<i64>,
+    ) -> QueryResult<RowCount> {
+        self.count(
+            key,
+            &mut Queries {
+                conn,
+                more_than,
+                count_all,
+            },
+        )
+    }
+
     /// The count of the list known under `key` (which must name the list, its parent or the
     /// viewer's scope, and every filter).
     pub fn count(&self, key: &str, list: &mut impl Countable) -> QueryResult<RowCount> {

@@ -1,6 +1,6 @@
 //! The customers list: the customers pane (filtered, sorted, paged) and its exports.
 
-use super::counts::{CountCache, Countable, RowCount};
+use super::counts::{CountCache, RowCount};
 use super::{by_text, text, yes_no, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::customer::{self, Customer, CustomerFilter};
 use crate::db::DbConnection;
@@ -200,25 +200,12 @@ impl Customers {
 
     /// How many customers the pane lists (`lists::counts`; the filter, scope included, is the key).
     pub fn row_count(&self, conn: &mut DbConnection, cache: &CountCache) -> QueryResult<RowCount> {
-        struct Counted<'a> {
-            conn: &'a mut DbConnection,
-            filter: &'a CustomerFilter,
-        }
-        impl Countable for Counted<'_> {
-            fn more_than(&mut self, n: i64) -> QueryResult<bool> {
-                customer::more_than(self.conn, self.filter, n)
-            }
-            fn count_all(&mut self) -> QueryResult<i64> {
-                customer::count_filtered(self.conn, self.filter)
-            }
-        }
         let key = format!("customers {:?}", self.filter);
-        cache.count(
+        cache.count_with(
             &key,
-            &mut Counted {
-                conn,
-                filter: &self.filter,
-            },
+            conn,
+            |conn, n| customer::more_than(conn, &self.filter, n),
+            |conn| customer::count_filtered(conn, &self.filter),
         )
     }
 }

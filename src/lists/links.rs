@@ -1,7 +1,7 @@
 //! The access links list: a site's links, on the links pane, in the link's details and in its
 //! exports. Its columns are named constants, so the inventory of all links reuses them.
 
-use super::counts::{CountCache, Countable, RowCount};
+use super::counts::{CountCache, RowCount};
 use super::{by_text, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::Page;
@@ -152,25 +152,12 @@ impl Links {
 
     /// How many access links the site has (`lists::counts`).
     pub fn row_count(&self, conn: &mut DbConnection, cache: &CountCache) -> QueryResult<RowCount> {
-        struct Counted<'a> {
-            conn: &'a mut DbConnection,
-            site_id: i64,
-        }
-        impl Countable for Counted<'_> {
-            fn more_than(&mut self, n: i64) -> QueryResult<bool> {
-                link::more_than_for_site(self.conn, self.site_id, n)
-            }
-            fn count_all(&mut self) -> QueryResult<i64> {
-                link::count_for_site(self.conn, self.site_id)
-            }
-        }
-        let key = format!("links of {}", self.site_id);
-        cache.count(
-            &key,
-            &mut Counted {
-                conn,
-                site_id: self.site_id,
-            },
+        let id = self.site_id;
+        cache.count_with(
+            &format!("links of {id}"),
+            conn,
+            |conn, n| link::more_than_for_site(conn, id, n),
+            |conn| link::count_for_site(conn, id),
         )
     }
 }

@@ -138,11 +138,12 @@ impl<R> ListColumn<R> {
 }
 
 /// How the pane shows a cell: dates without the time, times to the minute (both in the
-/// viewer's `zone`), numbers and money as written.
+/// viewer's `zone`), whole numbers with their digits grouped (`100,000`; exports write the
+/// number itself), money as written.
 pub fn pane_text(cell: Cell, zone: &Zone) -> String {
     match cell {
         Cell::Text(s) => s,
-        Cell::Int(n) => n.to_string(),
+        Cell::Int(n) => crate::format::thousands(n),
         Cell::Date(ts) => zone.date(ts),
         Cell::Time(ts) => zone.time(ts),
         Cell::Empty => String::new(),

@@ -1,6 +1,6 @@
 //! The sites list: a customer's sites, on the sites pane and in its exports.
 
-use super::counts::{CountCache, Countable, RowCount};
+use super::counts::{CountCache, RowCount};
 use super::{by_text, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::site::{self, Site};
 use crate::db::models::Page;
@@ -107,25 +107,12 @@ impl Sites {
 
     /// How many sites the customer has (`lists::counts`).
     pub fn row_count(&self, conn: &mut DbConnection, cache: &CountCache) -> QueryResult<RowCount> {
-        struct Counted<'a> {
-            conn: &'a mut DbConnection,
-            customer_id: i64,
-        }
-        impl Countable for Counted<'_> {
-            fn more_than(&mut self, n: i64) -> QueryResult<bool> {
-                site::more_than_for_customer(self.conn, self.customer_id, n)
-            }
-            fn count_all(&mut self) -> QueryResult<i64> {
-                site::count_for_customer(self.conn, self.customer_id)
-            }
-        }
-        let key = format!("sites of {}", self.customer_id);
-        cache.count(
-            &key,
-            &mut Counted {
-                conn,
-                customer_id: self.customer_id,
-            },
+        let id = self.customer_id;
+        cache.count_with(
+            &format!("sites of {id}"),
+            conn,
+            |conn, n| site::more_than_for_customer(conn, id, n),
+            |conn| site::count_for_customer(conn, id),
         )
     }
 }

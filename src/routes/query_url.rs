@@ -56,6 +56,16 @@ const ORDER: &[&str] = &[
 ];
 
 impl PanesQuery {
+    /// The state named by a page address the browser came from (`return_to`), and its query
+    /// string; anything unreadable is the plain page.
+    pub fn of_return_to(return_to: &str) -> (PanesQuery, &str) {
+        let query = return_to.split_once('?').map(|(_, q)| q).unwrap_or("");
+        let q = actix_web::web::Query::<PanesQuery>::from_query(query)
+            .map(actix_web::web::Query::into_inner)
+            .unwrap_or_default();
+        (q, query)
+    }
+
     fn get(&self, key: &str) -> Option<&String> {
         match key {
             "customer" => self.customer.as_ref(),

@@ -15,7 +15,7 @@ use crate::domain::{
     parse_int_in, Description, FormState, IpNet, LinkStatus, LinkType, ObjectName,
 };
 use crate::error::{AppError, AppResult};
-use crate::format::bandwidth::thousands;
+use crate::format::thousands;
 use crate::service::access::{link_visible, refuse_if_demo, site_visible, Scope};
 use serde::Deserialize;
 

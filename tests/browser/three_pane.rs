@@ -288,7 +288,7 @@ async fn the_page_fits_a_phone_390_px_wide() {
     app.create_link(s, "uplink-with-long-name", "192.0.2.9")
         .await;
     let b = signed_in(&bins, &app).await;
-    b.set_window_size(390, 844).await.unwrap();
+    b.set_window_size(390, 844).await;
     b.goto(&app.url(&format!("/customers?customer={c}&site={s}")))
         .await;
     wait_for!(
@@ -342,7 +342,7 @@ async fn at_1440_px_no_pane_scrolls_sideways_and_the_card_stays_in_view() {
     app.create_link(s, "primary-fibre-uplink", "2001:db8:1234:5678::1")
         .await;
     let b = signed_in(&bins, &app).await;
-    b.set_window_size(1440, 500).await.unwrap();
+    b.set_window_size(1440, 500).await;
     b.goto(&app.url(&format!("/customers?customer={last}&site={s}")))
         .await;
     wait_for!(

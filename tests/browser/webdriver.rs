@@ -566,12 +566,6 @@ impl Browser {
         self.post(path, json!({})).await
     }
 
-    /// Resizes the window (CSS pixels of the whole window).
-    pub async fn set_window_size(&self, width: u32, height: u32) -> WdResult<Value> {
-        self.post("/window/rect", json!({ "width": width, "height": height }))
-            .await
-    }
-
     /// A PNG screenshot of the viewport.
     pub async fn screenshot(&self) -> WdResult<Vec<u8>> {
         let b64 = self.get("/screenshot").await?;

@@ -149,10 +149,7 @@ pub async fn refused(
     flashes: &IncomingFlashMessages,
     overlay: Overlay,
 ) -> AppResult<HttpResponse> {
-    let query_string = return_to.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let q: PanesQuery = web::Query::from_query(query_string)
-        .map(web::Query::into_inner)
-        .unwrap_or_default();
+    let (q, query_string) = PanesQuery::of_return_to(return_to);
     let layout = Layout::for_operator(&op, flashes);
     let (pane, message) = (overlay.pane.name(), overlay.refusal.message.clone());
     let mut page = render(op, state, q, query_string, layout, Some(overlay)).await?;

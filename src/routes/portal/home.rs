@@ -71,10 +71,7 @@ pub async fn refused(
     flashes: &IncomingFlashMessages,
     overlay: Overlay,
 ) -> AppResult<HttpResponse> {
-    let query_string = return_to.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let q: PanesQuery = web::Query::from_query(query_string)
-        .map(web::Query::into_inner)
-        .unwrap_or_default();
+    let (q, query_string) = PanesQuery::of_return_to(return_to);
     let page = render(user, state, q, query_string, flashes, Some(overlay)).await?;
     crate::routes::render(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
