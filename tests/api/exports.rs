@@ -475,7 +475,6 @@ async fn lean_inventory_export_writes_what_the_typed_cells_write() {
     use selfcare::db::models::link::{self, NewAccessLink};
     use selfcare::domain::{LinkStatus, LinkType, Zone};
     use selfcare::export::csv::DelimitedWriter;
-    use selfcare::export::RowSource;
     use selfcare::lists::spec::ListSpec;
 
     let app = spawn_admin().await;
