@@ -4,9 +4,13 @@
 # constant-memory mode writing the same rows, in the same run. See bench/README.md.
 #
 #   bash bench/exports.sh
+#   BUILDS="before=/tmp/selfcare-before after=target-release/release/selfcare" SKIP_BUILD=1 bash bench/exports.sh
 #
 # Knobs: LINK_CUSTOMERS=170000 (demo customers: about 6 access links each, so ~1M links),
-#        PDF_CUSTOMERS=10000, SKIP_BUILD=1, KEEP_DB=1 (reuse bench/out/exports-*.db).
+#        PDF_CUSTOMERS=10000, SKIP_BUILD=1, KEEP_DB=1 (reuse bench/out/exports-*.db),
+#        BUILDS (name=binary pairs measured side by side in one run; default the release build),
+#        REPEAT=3 (CSV downloads per build, alternating between builds; the median is reported),
+#        FORMATS="csv xlsx pdf" (which exports to measure), PYTHON_REF=1 (the XlsxWriter run).
 # SQLite only: the export path is the same code on both engines; the PostgreSQL run of the
 # three-pane bench covers the engine difference. All traffic goes to 127.0.0.1.
 set -euo pipefail
@@ -18,10 +22,25 @@ LINK_CUSTOMERS=${LINK_CUSTOMERS:-170000}
 PDF_CUSTOMERS=${PDF_CUSTOMERS:-10000}
 ADDR=127.0.0.1:18580
 PASSWORD='Bench-Admin-2024!'
-SELFCARE="$ROOT/target/release/selfcare"
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+SELFCARE="$TARGET_DIR/release/selfcare"
+BUILDS=${BUILDS:-"current=$SELFCARE"}
+REPEAT=${REPEAT:-3}
+FORMATS=${FORMATS:-"csv xlsx pdf"}
 export RUST_LOG=warn SELFCARE_ADMIN_PASSWORD="$PASSWORD" SELFCARE_EXPORT_DIR="$OUT/exports"
 
 [ "${SKIP_BUILD:-}" = 1 ] || cargo build --release --bin selfcare
+# The binaries are copied, so a rebuild during the run cannot change what is measured.
+declare -A BIN
+NAMES=()
+for b in $BUILDS; do
+    name=${b%%=*}
+    cp "${b#*=}" "$OUT/selfcare-$name"
+    BIN[$name]="$OUT/selfcare-$name"
+    NAMES+=("$name")
+done
+SELFCARE=${BIN[${NAMES[0]}]}
 command -v python3 >/dev/null || { echo "python3 is needed for the XlsxWriter reference"; exit 1; }
 python3 -c "import xlsxwriter" 2>/dev/null || python3 -m pip install -q xlsxwriter
 
@@ -38,9 +57,9 @@ prepare() { # prepare DB CUSTOMERS
     echo "demo-data --customers $n: $(echo "$(date +%s.%N) - $t0" | bc) s" >&2
 }
 
-start() { # start DB: a fresh server (so its peak memory belongs to one export)
+start() { # start DB BINARY: a fresh server (so its peak memory belongs to one export)
     [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true
-    DATABASE_URL="sqlite://$1" SELFCARE_BIND=$ADDR "$SELFCARE" serve > "$OUT/exports-serve.log" 2>&1 &
+    DATABASE_URL="sqlite://$1" SELFCARE_BIND=$ADDR "$2" serve > "$OUT/exports-serve.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 1 100); do curl -sf "http://$ADDR/healthz" >/dev/null && break; sleep 0.1; done
     rm -f "$OUT/exports-cookies.txt"
@@ -67,14 +86,45 @@ PDF_DB="$OUT/exports-pdf.db"
 prepare "$LINKS_DB" "$LINK_CUSTOMERS"
 prepare "$PDF_DB" "$PDF_CUSTOMERS"
 
-RESULTS=()
-start "$LINKS_DB"
-RESULTS+=("$(measure csv "/links/export.csv?mode=direct" "$OUT/links.csv")")
-ROWS=$(( $(wc -l < "$OUT/links.csv") - 1 ))
-start "$LINKS_DB"
-RESULTS+=("$(measure xlsx "/links/export.xlsx?mode=direct" "$OUT/links.xlsx")")
-start "$PDF_DB"
-RESULTS+=("$(measure pdf "/customers/export.pdf?mode=direct&view=current" "$OUT/customers.pdf")")
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# CSV: REPEAT downloads per build, alternating between the builds, each from a fresh server.
+declare -A TIMES PEAK BEFORE
+ROWS=0
+if [[ " $FORMATS " == *" csv "* ]]; then
+    for round in $(seq 1 "$REPEAT"); do
+        for name in "${NAMES[@]}"; do
+            start "$LINKS_DB" "${BIN[$name]}"
+            IFS='|' read -r _ secs _ before peak <<< "$(measure csv "/links/export.csv?mode=direct" "$OUT/links-$name.csv")"
+            TIMES[csv-$name]+="$secs "
+            BEFORE[csv-$name]=$before
+            [ "${PEAK[csv-$name]:-0}" -gt "$peak" ] || PEAK[csv-$name]=$peak
+            echo "csv $name run $round: $secs s, peak $((peak / 1024)) MB" >&2
+        done
+    done
+    ROWS=$(( $(wc -l < "$OUT/links-${NAMES[0]}.csv") - 1 ))
+    for name in "${NAMES[@]:1}"; do
+        cmp -s "$OUT/links-${NAMES[0]}.csv" "$OUT/links-$name.csv" \
+            || echo "NOTE: the CSV of $name differs from the CSV of ${NAMES[0]}" >&2
+    done
+fi
+for fmt in xlsx pdf; do
+    [[ " $FORMATS " == *" $fmt "* ]] || continue
+    for name in "${NAMES[@]}"; do
+        if [ "$fmt" = xlsx ]; then
+            start "$LINKS_DB" "${BIN[$name]}"
+            r=$(measure xlsx "/links/export.xlsx?mode=direct" "$OUT/links-$name.xlsx")
+        else
+            start "$PDF_DB" "${BIN[$name]}"
+            r=$(measure pdf "/customers/export.pdf?mode=direct&view=current" "$OUT/customers-$name.pdf")
+        fi
+        IFS='|' read -r _ secs _ before peak <<< "$r"
+        TIMES[$fmt-$name]="$secs"; BEFORE[$fmt-$name]=$before; PEAK[$fmt-$name]=$peak
+        echo "$fmt $name: $secs s, peak $((peak / 1024)) MB" >&2
+    done
+done
+[ "$ROWS" -gt 0 ] || ROWS=$(( $(wc -l < "$OUT/links.csv") - 1 ))
+cp "$OUT/links-${NAMES[0]}.csv" "$OUT/links.csv" 2>/dev/null || true
 PDF_ROWS=$PDF_CUSTOMERS
 
 # The reference: XlsxWriter, constant memory, the same rows and columns (read from our CSV).
@@ -99,21 +149,33 @@ ws.freeze_panes(1, 0)
 wb.close()
 print(f"{time.time() - t0:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
 PY
-read -r PY_SECS PY_RSS < <(python3 "$OUT/xlsxwriter_ref.py" "$OUT/links.csv" "$OUT/links-ref.xlsx")
+PY_SECS=""
+if [ "${PYTHON_REF:-1}" = 1 ]; then
+    read -r PY_SECS PY_RSS < <(python3 "$OUT/xlsxwriter_ref.py" "$OUT/links.csv" "$OUT/links-ref.xlsx")
+fi
 
 {
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
-    echo "rows: access links $ROWS; pdf $PDF_ROWS customers"
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "rows: access links $ROWS; pdf $PDF_ROWS customers; CSV: median of $REPEAT downloads per build"
     echo
-    echo "| export | rows | time | rows/s | file | server RSS before | server peak RSS |"
-    echo "|---|---|---|---|---|---|---|"
-    for r in "${RESULTS[@]}"; do
-        IFS='|' read -r name secs size before peak <<< "$r"
-        n=$ROWS; [ "$name" = pdf ] && n=$PDF_ROWS
-        printf '| %s | %d | %.2f s | %.0f | %.1f MB | %.1f MB | %.1f MB |\n' "$name" "$n" "$secs" \
-            "$(echo "$n / $secs" | bc -l)" "$(echo "$size / 1048576" | bc -l)" \
-            "$(echo "$before / 1024" | bc -l)" "$(echo "$peak / 1024" | bc -l)"
+    echo "| build | export | rows | time | rows/s | server RSS before | server peak RSS | runs (s) |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for fmt in csv xlsx pdf; do
+        for name in "${NAMES[@]}"; do
+            [ -n "${TIMES[$fmt-$name]:-}" ] || continue
+            n=$ROWS; [ "$fmt" = pdf ] && n=$PDF_ROWS
+            secs=$(echo "${TIMES[$fmt-$name]}" | tr ' ' '\n' | grep . | median)
+            printf '| %s | %s | %d | %.2f s | %.0f | %.1f MB | %.1f MB | %s |\n' "$name" "$fmt" "$n" "$secs" \
+                "$(echo "$n / $secs" | bc -l)" "$(echo "${BEFORE[$fmt-$name]} / 1024" | bc -l)" \
+                "$(echo "${PEAK[$fmt-$name]} / 1024" | bc -l)" "${TIMES[$fmt-$name]% }"
+        done
     done
-    printf '| XlsxWriter (Python, constant_memory) | %d | %.2f s | %.0f | %.1f MB | – | %.1f MB |\n' "$ROWS" "$PY_SECS" \
-        "$(echo "$ROWS / $PY_SECS" | bc -l)" "$(echo "$(stat -c %s "$OUT/links-ref.xlsx") / 1048576" | bc -l)" "$(echo "$PY_RSS / 1024" | bc -l)"
+    if [ -n "$PY_SECS" ]; then
+        printf '| reference | XlsxWriter (Python, constant_memory) | %d | %.2f s | %.0f | – | %.1f MB | |\n' "$ROWS" "$PY_SECS" \
+            "$(echo "$ROWS / $PY_SECS" | bc -l)" "$(echo "$PY_RSS / 1024" | bc -l)"
+        for name in "${NAMES[@]}"; do
+            [ -n "${TIMES[xlsx-$name]:-}" ] || continue
+            printf 'XLSX of %s: %.1f× faster than XlsxWriter\n' "$name" "$(echo "$PY_SECS / ${TIMES[xlsx-$name]}" | bc -l)"
+        done
+    fi
 } | tee "$OUT/exports.txt"

@@ -131,6 +131,21 @@ impl Cell {
     }
 }
 
+/// How a lean export (see [`RowSource::write_chunk`]) turns a column's raw value into the text
+/// the typed cell of the same column writes.
+#[derive(Debug, Clone, Copy)]
+pub enum FlatCell {
+    /// Text as stored (guarded), like `lists::text`.
+    Text,
+    /// A whole number, like `Cell::Int`.
+    Int,
+    /// UTC seconds, like `Cell::Date`.
+    Date,
+    /// A stored code shown by its label; a code the program does not know fails the export,
+    /// as it fails the typed row's load.
+    Label(fn(&str) -> Option<&'static str>),
+}
+
 /// A column's heading in a file: a time column names the zone its times are in.
 pub fn heading(column: &Column, zone: &Zone) -> String {
     if column.kind == Kind::Date {
@@ -186,6 +201,32 @@ pub trait RowSource: Send {
     fn next_chunk(&mut self, conn: &mut DbConnection) -> QueryResult<Option<Vec<Vec<Cell>>>>;
     /// How many rows the export will have (for limits, progress and the background decision).
     fn count(&self, conn: &mut DbConnection) -> QueryResult<i64>;
+    /// CSV/TXT: the next chunk's rows written by `writer`, and how many; `None` when done.
+    /// A source with a lean reading writes straight from the database's rows instead.
+    fn write_chunk(
+        &mut self,
+        conn: &mut DbConnection,
+        writer: &csv::DelimitedWriter,
+    ) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+        typed_chunk(self, conn, writer)
+    }
+}
+
+/// CSV/TXT from the typed rows: the next chunk's cells written by `writer`.
+pub fn typed_chunk<S: RowSource + ?Sized>(
+    source: &mut S,
+    conn: &mut DbConnection,
+    writer: &csv::DelimitedWriter,
+) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+    match source.next_chunk(conn).map_err(query_failed)? {
+        Some(rows) => Ok(Some((writer.rows(&rows)?, rows.len()))),
+        None => Ok(None),
+    }
+}
+
+/// A failed read of an export's rows, as the writers' error.
+pub fn query_failed(e: diesel::result::Error) -> std::io::Error {
+    std::io::Error::other(e.to_string())
 }
 
 /// An export ready to write: its format, what its header says, and its rows.
@@ -219,12 +260,13 @@ pub fn write_to(
             } else {
                 csv::DelimitedWriter::csv(info.zone())
             };
-            let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+            // Chunks arrive as ~1 MB buffers already: they go to the file as they are.
+            let mut out = std::fs::File::create(path)?;
             out.write_all(&writer.header(source.columns())?)?;
             let mut rows = 0u64;
-            while let Some(chunk) = source.next_chunk(conn)? {
-                rows += chunk.len() as u64;
-                out.write_all(&writer.rows(&chunk)?)?;
+            while let Some((bytes, n)) = source.write_chunk(conn, &writer)? {
+                rows += n as u64;
+                out.write_all(&bytes)?;
                 progress(rows);
             }
             out.flush()?;

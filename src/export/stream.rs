@@ -52,25 +52,19 @@ pub fn delimited(
             }
         };
         loop {
-            match source.next_chunk(&mut conn) {
-                Ok(Some(rows)) => match writer.rows(&rows) {
-                    Ok(bytes) => {
-                        // The client went away: stop reading.
-                        if !send(Ok(Bytes::from(bytes))) {
-                            return;
-                        }
-                    }
-                    Err(e) => {
-                        send(Err(e));
+            match source.write_chunk(&mut conn, &writer) {
+                Ok(Some((bytes, _))) => {
+                    // The client went away: stop reading.
+                    if !send(Ok(Bytes::from(bytes))) {
                         return;
                     }
-                },
+                }
                 Ok(None) => return,
                 Err(e) => {
                     tracing::error!(error = %e, "export failed while streaming");
                     // Ending with an error aborts the transfer: the browser shows a failed
                     // download, never a file that looks complete.
-                    send(Err(std::io::Error::other(e.to_string())));
+                    send(Err(e));
                     return;
                 }
             }

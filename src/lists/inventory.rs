@@ -2,7 +2,8 @@
 //! customer and site, in id order. Its link columns are the links list's own.
 
 use super::links;
-use super::{text, Keyset, Kind, ListColumn};
+use super::{text, FlatCell, Keyset, Kind, ListColumn};
+use crate::db::models::flat::FlatQuery;
 use crate::db::models::link::{self, AccessLink};
 use crate::db::DbConnection;
 use diesel::QueryResult;
@@ -21,18 +22,32 @@ macro_rules! link_column {
         link_column!($c, $c.label, $c.width)
     };
     ($c:path, $label:expr, $width:expr) => {
-        ListColumn::new($c.key, $label, $c.kind, $width, |r: &InventoryRow| {
-            ($c.cell)(&r.link)
-        })
+        ListColumn {
+            flat: $c.flat,
+            ..ListColumn::new($c.key, $label, $c.kind, $width, |r: &InventoryRow| {
+                ($c.cell)(&r.link)
+            })
+        }
     };
 }
 
 pub const COLUMNS: &[ListColumn<InventoryRow>] = &[
-    ListColumn::new("account_code", "Account code", Kind::Ident, 14, |r| {
-        text(&r.account_code)
-    }),
-    ListColumn::new("company", "Company", Kind::Text, 22, |r| text(&r.company)),
-    ListColumn::new("site", "Site", Kind::Text, 18, |r| text(&r.site)),
+    ListColumn::new(
+        "account_code",
+        "Account code",
+        Kind::Ident,
+        14,
+        |r: &InventoryRow| text(&r.account_code),
+    )
+    .flat("customers.account_code", FlatCell::Text),
+    ListColumn::new("company", "Company", Kind::Text, 22, |r: &InventoryRow| {
+        text(&r.company)
+    })
+    .flat("customers.company", FlatCell::Text),
+    ListColumn::new("site", "Site", Kind::Text, 18, |r: &InventoryRow| {
+        text(&r.site)
+    })
+    .flat("sites.name", FlatCell::Text),
     link_column!(links::NAME, "Link", 12),
     link_column!(links::LINK_TYPE),
     link_column!(links::BANDWIDTH_DOWN),
@@ -70,5 +85,8 @@ impl Keyset for Inventory {
     }
     fn count(&self, conn: &mut DbConnection) -> QueryResult<i64> {
         link::inventory_count(conn, self.service_provider)
+    }
+    fn flat<'a>(&self, columns: &'a str) -> Option<FlatQuery<'a>> {
+        Some(link::inventory_flat(self.service_provider, columns))
     }
 }

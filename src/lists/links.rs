@@ -2,11 +2,11 @@
 //! exports. Its columns are named constants, so the inventory of all links reuses them.
 
 use super::counts::{CountCache, RowCount};
-use super::{by_text, text, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
+use super::{by_text, text, Cell, FlatCell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
 use crate::db::models::link::{self, AccessLink};
 use crate::db::models::Page;
 use crate::db::DbConnection;
-use crate::domain::Zone;
+use crate::domain::{LinkStatus, LinkType, Zone};
 use diesel::QueryResult;
 
 const fn col(
@@ -22,19 +22,30 @@ const fn col(
 pub const NAME: ListColumn<AccessLink> = col("name", "Name", Kind::Text, 14, |l| text(&l.name))
     .sort("access_links.name", |l| by_text(&l.name))
     .shown()
-    .inline(30);
+    .inline(30)
+    .flat("access_links.name", FlatCell::Text);
 pub const DESCRIPTION: ListColumn<AccessLink> =
     col("description", "Description", Kind::Text, 22, |l| {
         text(&l.description)
     })
     .sort("access_links.description", |l| by_text(&l.description))
     .shown()
-    .inline(200);
+    .inline(200)
+    .flat("access_links.description", FlatCell::Text);
 pub const LINK_TYPE: ListColumn<AccessLink> = col("link_type", "Type", Kind::Text, 9, |l| {
     text(l.link_type.label())
 })
 .sort("access_links.link_type", |l| by_text(l.link_type.code()))
-.shown();
+.shown()
+.flat(
+    "access_links.link_type",
+    FlatCell::Label(|code| {
+        LinkType::ALL
+            .iter()
+            .find(|t| t.code() == code)
+            .map(|t| t.label())
+    }),
+);
 pub const BANDWIDTH_DOWN: ListColumn<AccessLink> =
     col("bandwidth_down_kbps", "Down (kbit/s)", Kind::Int, 11, |l| {
         Cell::Int(l.bandwidth_down_kbps)
@@ -42,7 +53,8 @@ pub const BANDWIDTH_DOWN: ListColumn<AccessLink> =
     .sort("access_links.bandwidth_down_kbps", |l| {
         KeysetValue::Int(l.bandwidth_down_kbps)
     })
-    .shown();
+    .shown()
+    .flat("access_links.bandwidth_down_kbps", FlatCell::Int);
 pub const BANDWIDTH_UP: ListColumn<AccessLink> =
     col("bandwidth_up_kbps", "Up (kbit/s)", Kind::Int, 11, |l| {
         Cell::Int(l.bandwidth_up_kbps)
@@ -50,30 +62,44 @@ pub const BANDWIDTH_UP: ListColumn<AccessLink> =
     .sort("access_links.bandwidth_up_kbps", |l| {
         KeysetValue::Int(l.bandwidth_up_kbps)
     })
-    .optional();
+    .optional()
+    .flat("access_links.bandwidth_up_kbps", FlatCell::Int);
 pub const IP_ADDRESS: ListColumn<AccessLink> =
     col("ip_address", "IP address", Kind::Text, 18, |l| {
         text(&l.ip_address)
     })
     .sort("access_links.ip_address", |l| by_text(&l.ip_address))
-    .shown();
+    .shown()
+    .flat("access_links.ip_address", FlatCell::Text);
 pub const CIRCUIT_ID: ListColumn<AccessLink> =
     col("circuit_id", "Circuit id", Kind::Ident, 14, |l| {
         text(&l.circuit_id)
     })
     .sort("access_links.circuit_id", |l| by_text(&l.circuit_id))
-    .optional();
+    .optional()
+    .flat("access_links.circuit_id", FlatCell::Text);
 pub const STATUS: ListColumn<AccessLink> = col("status", "Status", Kind::Text, 8, |l| {
     text(l.status.label())
 })
 .sort("access_links.status", |l| by_text(l.status.code()))
-.shown();
+.shown()
+.flat(
+    "access_links.status",
+    FlatCell::Label(|code| {
+        LinkStatus::ALL
+            .iter()
+            .find(|s| s.code() == code)
+            .map(|s| s.label())
+    }),
+);
 pub const CREATED_AT: ListColumn<AccessLink> = col("created_at", "Created", Kind::Date, 16, |l| {
     Cell::Date(l.created_at)
-});
+})
+.flat("access_links.created_at", FlatCell::Date);
 pub const UPDATED_AT: ListColumn<AccessLink> = col("updated_at", "Updated", Kind::Date, 16, |l| {
     Cell::Date(l.updated_at)
-});
+})
+.flat("access_links.updated_at", FlatCell::Date);
 
 /// Every column, in the order of the pane and of "all data" exports.
 pub const COLUMNS: &[ListColumn<AccessLink>] = &[
@@ -182,7 +208,6 @@ impl Keyset for Links {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{LinkStatus, LinkType};
 
     fn link(link_type: LinkType) -> AccessLink {
         AccessLink {

@@ -21,7 +21,7 @@ pub mod subscribers;
 
 pub use crate::db::models::{KeysetValue, Order, SortDir};
 use crate::domain::Zone;
-pub use crate::export::{Cell, Column, Kind};
+pub use crate::export::{Cell, Column, FlatCell, Kind};
 pub use source::{Keyset, Source};
 
 /// Where a column appears on the three-pane page.
@@ -42,6 +42,14 @@ pub struct Sort<R: 'static> {
     pub value: fn(&R) -> KeysetValue,
 }
 
+/// How a lean CSV/TXT export reads a column without the row struct: a constant SQL expression
+/// and how its value is written (the same text as `cell`; `tests/api/exports.rs` compares them).
+#[derive(Debug, Clone, Copy)]
+pub struct Flat {
+    pub sql: &'static str,
+    pub cell: FlatCell,
+}
+
 /// One column of a list of `R` rows.
 pub struct ListColumn<R: 'static> {
     /// The name in URLs, preferences and export column lists.
@@ -57,6 +65,8 @@ pub struct ListColumn<R: 'static> {
     pub sort: Option<Sort<R>>,
     /// The value of this column in a row: the pane shows it, every export writes it.
     pub cell: fn(&R) -> Cell,
+    /// The same value read straight from the database, for lists with a lean reading.
+    pub flat: Option<Flat>,
 }
 
 impl<R> Clone for Sort<R> {
@@ -90,7 +100,14 @@ impl<R> ListColumn<R> {
             inline: None,
             sort: None,
             cell,
+            flat: None,
         }
+    }
+
+    /// Read by lean exports as `sql`, written as `cell` says.
+    pub const fn flat(mut self, sql: &'static str, cell: FlatCell) -> Self {
+        self.flat = Some(Flat { sql, cell });
+        self
     }
 
     /// Sortable by `sql`, carrying on after `value` of the last row.

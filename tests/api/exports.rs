@@ -541,3 +541,122 @@ async fn the_all_data_pdf_wraps_long_cells_instead_of_cutting_them() {
     // One header per band, and the first band's footer names it as its first column.
     assert_eq!(text.matches("Account code").count(), bands + 1, "{text}");
 }
+
+/// The inventory's CSV and TXT are read lean (only the chosen columns, written from the
+/// database's values); they must say exactly what the typed rows and cells say, over several
+/// chunks, with awkward text, and a stored code the program does not know fails both.
+#[tokio::test]
+async fn lean_inventory_export_writes_what_the_typed_cells_write() {
+    use selfcare::db::models::link::{self, NewAccessLink};
+    use selfcare::domain::{LinkStatus, LinkType, Zone};
+    use selfcare::export::csv::DelimitedWriter;
+    use selfcare::lists::spec::ListSpec;
+
+    let app = spawn_admin().await;
+    let settings = crate::common::settings(&app.database_url);
+    // About six links per customer: more than one lean chunk (10,000 rows).
+    tokio::task::spawn_blocking(move || selfcare::cli::demo_data::run(&settings, 1_800, 0, 7))
+        .await
+        .unwrap()
+        .unwrap();
+    let customer = app.create_customer("awkward", "=cmd|' /C calc'!A0").await;
+    let site = app.create_site(customer, "Site, \"quoted\"").await;
+    let mut conn = app.db();
+    for (name, description, ip, circuit) in [
+        ("line\nbreak", "", "-1", "+CKT"),
+        ("Øst 1", "tab\there", "@x", ""),
+        ("", "\r\nx", "10.0.0.1", "42"),
+    ] {
+        link::insert(
+            &mut conn,
+            &NewAccessLink {
+                site_id: site,
+                name: name.into(),
+                description: description.into(),
+                link_type: LinkType::Fiber,
+                bandwidth_down_kbps: -5,
+                bandwidth_up_kbps: i64::MAX,
+                ip_address: ip.into(),
+                circuit_id: circuit.into(),
+                status: LinkStatus::Active,
+                created_at: 0,
+                updated_at: 0,
+            },
+        )
+        .unwrap();
+    }
+
+    let spec = ListSpec::Inventory {
+        service_provider: None,
+    };
+    let all: Vec<String> = spec.all_keys().iter().map(|k| k.to_string()).collect();
+    let some: Vec<String> = ["status", "circuit_id", "company", "bandwidth_up_kbps"]
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    for keys in [&all, &some] {
+        for writer in [
+            DelimitedWriter::csv(Zone::utc()),
+            DelimitedWriter::tsv(Zone::utc()),
+        ] {
+            let mut typed = spec.source(keys);
+            let mut lean = spec.source(keys);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let mut rows = 0;
+            while let Some(chunk) = typed.next_chunk(&mut conn).unwrap() {
+                rows += chunk.len();
+                a.extend(writer.rows(&chunk).unwrap());
+            }
+            let mut chunks = 0;
+            while let Some((bytes, _)) = lean.write_chunk(&mut conn, &writer).unwrap() {
+                chunks += 1;
+                b.extend(bytes);
+            }
+            assert!(rows > 10_000, "{rows}");
+            assert!(chunks > 1, "{chunks}");
+            assert!(a == b, "lean and typed differ ({keys:?})");
+        }
+    }
+    // And over HTTP, the whole file.
+    let (_, body) = download(&app, "/links/export.csv?mode=direct").await;
+    let writer = DelimitedWriter::csv(Zone::utc());
+    let mut typed = spec.source(&all);
+    let mut expected = writer.header(typed.columns()).unwrap();
+    while let Some(chunk) = typed.next_chunk(&mut conn).unwrap() {
+        expected.extend(writer.rows(&chunk).unwrap());
+    }
+    assert!(body == expected, "the download is not the typed rows' CSV");
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.contains("\"Site, \"\"quoted\"\"\""),
+        "quoted site name"
+    );
+    assert!(text.contains("'=cmd|"), "the formula guard");
+
+    // A stored link type the program does not know: both readings refuse to write the file.
+    use diesel::prelude::*;
+    use selfcare::db::schema::access_links;
+    diesel::update(access_links::table.filter(access_links::site_id.eq(site)))
+        .set(access_links::link_type.eq("CARRIER_PIGEON"))
+        .execute(&mut conn)
+        .unwrap();
+    let writer = DelimitedWriter::csv(Zone::utc());
+    let mut lean = spec.source(&all);
+    let failed = loop {
+        match lean.write_chunk(&mut conn, &writer) {
+            Ok(Some(_)) => continue,
+            Ok(None) => break None,
+            Err(e) => break Some(e.to_string()),
+        }
+    };
+    let failed = failed.expect("the lean reading fails");
+    assert!(failed.contains("CARRIER_PIGEON"), "{failed}");
+    let mut typed = spec.source(&all);
+    assert!(
+        std::iter::from_fn(|| typed.next_chunk(&mut conn).transpose()).any(|r| r.is_err()),
+        "the typed reading fails too"
+    );
+    let r = app.get("/links/export.csv?mode=direct").await;
+    assert_eq!(r.status().as_u16(), 200, "the headers left before the rows");
+    assert!(r.bytes().await.is_err(), "the transfer breaks off");
+}

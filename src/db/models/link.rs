@@ -257,3 +257,15 @@ pub fn other_holders_of_ip(
         .limit(limit)
         .load(conn)
 }
+
+/// The inventory's rows for a lean export: `columns` (constant SQL of the chosen columns) of
+/// every link with its site and customer, in id order, as [`super::flat::after_id`] reads them.
+pub fn inventory_flat(service_provider: Option<i64>, columns: &str) -> super::flat::FlatQuery<'_> {
+    super::flat::FlatQuery {
+        id_sql: "access_links.id",
+        columns,
+        from: "access_links INNER JOIN sites ON sites.id = access_links.site_id \
+               INNER JOIN customers ON customers.id = sites.customer_id",
+        filter: service_provider.map(|sp| format!("customers.service_provider_id = {sp}")),
+    }
+}

@@ -17,6 +17,7 @@ pub mod edr;
 pub mod exchange_rate;
 pub mod explain;
 pub mod export_job;
+pub mod flat;
 pub mod link;
 pub mod login_failure;
 pub mod mail_outbox;
