@@ -85,6 +85,12 @@ impl Application {
             time_zone: settings.time_zone.clone(),
             secrets,
             counts: Default::default(),
+            writer: match Engine::from_url(&settings.database_url) {
+                Engine::Sqlite => Some(crate::db::group_commit::GroupCommit::start(
+                    &settings.database_url,
+                )?),
+                Engine::Postgres => None,
+            },
         }));
         let server = run(listener, state, key, &settings)?;
         Ok(Application { port, server, jobs })

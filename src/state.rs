@@ -24,6 +24,9 @@ pub struct AppState {
     pub secrets: crate::auth::secret_box::SecretBox,
     /// Large list counts of this instance, reused for a minute (`lists::counts`).
     pub counts: crate::lists::counts::CountCache,
+    /// SQLite: the instance's group committer for the charging API's short writes
+    /// (`writing`); `None` on PostgreSQL, whose writers run side by side.
+    pub writer: Option<crate::db::group_commit::GroupCommit>,
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.
@@ -38,6 +41,23 @@ where
         f(&mut conn)
     })
     .await?
+}
+
+/// Runs a short write (a charging API call): on SQLite as a job of the instance's group
+/// committer, batched with the others queued at the same time in one transaction (`f` runs in
+/// a savepoint: an `Err` rolls back only its own writes); otherwise like `with_conn`.
+pub async fn writing<T, E, F>(state: &AppState, f: F) -> AppResult<Result<T, E>>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<diesel::result::Error> + Send + 'static,
+{
+    match &state.writer {
+        Some(w) => w.run(f).await.map_err(|_| {
+            crate::error::AppError::Unavailable("the write batch did not commit".into())
+        }),
+        None => with_conn(state, move |conn| Ok(f(conn))).await,
+    }
 }
 
 /// Runs blocking work that needs no connection (password hashing) on the thread pool.

@@ -4,7 +4,7 @@
 use super::{app_error, bearer, failure};
 use crate::service::charging::api::{self as service, Charge, Reserve};
 use crate::service::charging::Outcome;
-use crate::state::{with_conn, AppState};
+use crate::state::{with_conn, writing, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -102,14 +102,13 @@ pub struct ChargeResponse {
     pub edr_id: i64,
 }
 
-/// Runs a service call and answers `status` with its body, or the refusal.
-async fn answer<T: Send + 'static, B: Serialize>(
-    state: &AppState,
+/// Answers `status` with the body of a service call's result, or its refusal.
+fn respond<T, B: Serialize>(
+    out: crate::error::AppResult<Outcome<T>>,
     status: StatusCode,
-    call: impl FnOnce(&mut crate::db::DbConnection) -> Outcome<T> + Send + 'static,
     body: impl FnOnce(T) -> B,
 ) -> HttpResponse {
-    match with_conn(state, move |conn| Ok(call(conn))).await {
+    match out {
         Ok(Ok(v)) => HttpResponse::build(status).json(body(v)),
         Ok(Err(f)) => failure(f),
         Err(e) => app_error(e),
@@ -134,10 +133,12 @@ pub async fn wallet(
     path: web::Path<String>,
 ) -> HttpResponse {
     let (token, wallet_ref) = (bearer(&req), path.into_inner());
-    answer(
-        &state,
+    respond(
+        with_conn(&state, move |conn| {
+            Ok(service::wallet(conn, token.as_ref(), &wallet_ref))
+        })
+        .await,
         StatusCode::OK,
-        move |conn| service::wallet(conn, token.as_ref(), &wallet_ref),
         |w| WalletBody {
             wallet_ref: w.wallet_ref,
             state: w.state,
@@ -153,7 +154,6 @@ pub async fn wallet(
                 .collect(),
         },
     )
-    .await
 }
 
 /// Reserves an amount of a balance.
@@ -187,13 +187,14 @@ pub async fn reserve(
         called_number: b.called_number,
         charge_on_delete: b.charge_on_delete,
     };
-    answer(
-        &state,
+    respond(
+        writing(&state, move |conn| {
+            service::reserve(conn, token.as_ref(), &wallet_ref, &r)
+        })
+        .await,
         StatusCode::CREATED,
-        move |conn| service::reserve(conn, token.as_ref(), &wallet_ref, &r),
         |id| ReserveResponse { id },
     )
-    .await
 }
 
 fn ended(e: service::Ended) -> EndedResponse {
@@ -228,13 +229,14 @@ pub async fn commit(
     body: web::Json<CommitRequest>,
 ) -> HttpResponse {
     let (token, id, used) = (bearer(&req), path.into_inner(), body.used);
-    answer(
-        &state,
+    respond(
+        writing(&state, move |conn| {
+            service::commit(conn, token.as_ref(), id, used)
+        })
+        .await,
         StatusCode::OK,
-        move |conn| service::commit(conn, token.as_ref(), id, used),
         ended,
     )
-    .await
 }
 
 /// Releases a reservation without a charge.
@@ -256,13 +258,14 @@ pub async fn release(
     path: web::Path<i64>,
 ) -> HttpResponse {
     let (token, id) = (bearer(&req), path.into_inner());
-    answer(
-        &state,
+    respond(
+        writing(&state, move |conn| {
+            service::release(conn, token.as_ref(), id)
+        })
+        .await,
         StatusCode::OK,
-        move |conn| service::release(conn, token.as_ref(), id),
         ended,
     )
-    .await
 }
 
 /// Charges a balance directly (no reservation).
@@ -294,11 +297,12 @@ pub async fn charge(
         called_number: b.called_number,
         duration_s: b.duration_s,
     };
-    answer(
-        &state,
+    respond(
+        writing(&state, move |conn| {
+            service::charge(conn, token.as_ref(), &wallet_ref, &c)
+        })
+        .await,
         StatusCode::CREATED,
-        move |conn| service::charge(conn, token.as_ref(), &wallet_ref, &c),
         |edr_id| ChargeResponse { edr_id },
     )
-    .await
 }

@@ -3,6 +3,7 @@
 //! Query code lives in `models/`, grouped per table; it returns `QueryResult` and knows nothing
 //! of HTTP.
 
+pub mod group_commit;
 pub mod models;
 pub mod pool;
 pub mod schema;
@@ -126,19 +127,41 @@ pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<bool> {
 ///
 /// SQLite upgrades a read transaction to a write one lazily, and two such upgrades at once fail
 /// with "database is locked" instead of waiting; taking the lock first makes writers queue
-/// behind `busy_timeout`. PostgreSQL needs nothing of the kind.
+/// behind `busy_timeout`. PostgreSQL needs nothing of the kind. Inside a transaction already
+/// (a job of `group_commit`) this is a savepoint, and the lock is held already.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let nested = in_transaction(conn);
     conn.transaction(|conn| {
-        if matches!(conn, DbConnection::Sqlite(_)) {
-            diesel::sql_query("UPDATE app_settings SET value = value WHERE name = 'write_lock'")
-                .execute(conn)?;
+        if !nested {
+            take_write_lock(conn)?;
         }
         f(conn)
     })
+}
+
+/// SQLite: takes the database's write lock for the open transaction (a no-op write).
+pub(crate) fn take_write_lock(conn: &mut DbConnection) -> QueryResult<()> {
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        diesel::sql_query("UPDATE app_settings SET value = value WHERE name = 'write_lock'")
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Whether a transaction is open on the connection (SQLite; PostgreSQL answers false, as it
+/// takes no lock up front anyway).
+fn in_transaction(conn: &mut DbConnection) -> bool {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .is_ok_and(|d| d.is_some()),
+        DbConnection::Postgresql(_) => false,
+    }
 }
 
 /// Current time as UTC seconds since the epoch, the unit every timestamp column uses.

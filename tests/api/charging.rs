@@ -239,6 +239,31 @@ async fn tokens_are_shown_once_stored_hashed_per_provider_and_revocable() {
     assert_ne!(op.get("/admin/api-tokens").await.status().as_u16(), 200);
 }
 
+/// A revocation that did not go through this instance (another instance's, simulated by
+/// writing the row directly) is refused once the token cache's window has passed; one made
+/// here (above) is refused at once.
+#[tokio::test]
+async fn a_token_revoked_elsewhere_is_refused_after_the_cache_window() {
+    let app = spawn_admin().await;
+    funded_wallet(&app, "800011", "10.00", "5").await;
+    let token = make_token(&app, 1).await;
+    let api = Api::new(&app, Some(&token));
+    // Read and kept by this instance.
+    assert_eq!(api.reserve("800011", 100, 60).await.0, 201);
+    diesel::update(api_tokens::table)
+        .set(api_tokens::revoked_at.eq(Some(selfcare::db::now())))
+        .execute(&mut app.db())
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(
+        selfcare::service::charging::tokens::CACHE_SECS * 1000 + 500,
+    ))
+    .await;
+    let (s, _) = api.reserve("800011", 100, 60).await;
+    assert_eq!(s, 401, "refused after the window");
+    let (s, _) = api.send("GET", "/api/v1/wallets/800011", None).await;
+    assert_eq!(s, 401);
+}
+
 #[tokio::test]
 async fn reserve_commit_release_and_charge_with_their_refusals() {
     let app = spawn_admin().await;

@@ -412,23 +412,22 @@ pub fn one(
     wallet: WalletId,
     balance_type: &BalanceType,
 ) -> QueryResult<Option<Balance>> {
-    let id: Option<i64> = wallet_balances::table
+    // One statement: the balance's row with each of its buckets (none: one row without).
+    let rows: Vec<(i64, Option<Bucket>)> = wallet_balances::table
+        .left_join(balance_buckets::table)
         .filter(wallet_balances::wallet_id.eq(wallet.0))
         .filter(wallet_balances::balance_type_id.eq(balance_type.id))
-        .select(wallet_balances::id)
-        .first(conn)
-        .optional()?;
-    let Some(id) = id else { return Ok(None) };
-    let buckets = balance_buckets::table
-        .filter(balance_buckets::balance_id.eq(id))
         .order(balance_buckets::id)
-        .select(Bucket::as_select())
+        .select((wallet_balances::id, Option::<Bucket>::as_select()))
         .load(conn)?;
+    let Some(id) = rows.first().map(|(id, _)| *id) else {
+        return Ok(None);
+    };
     Ok(Some(Balance {
         id,
         wallet_id: wallet.0,
         balance_type: balance_type.clone(),
-        buckets,
+        buckets: rows.into_iter().filter_map(|(_, b)| b).collect(),
     }))
 }
 

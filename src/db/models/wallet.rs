@@ -118,6 +118,41 @@ pub fn find_by_ref(
         .optional()
 }
 
+/// The wallet, held for the rest of the write transaction: PostgreSQL locks its row
+/// (`SELECT … FOR NO KEY UPDATE`, the lock `balance::lock_wallet`'s update takes, so inserts
+/// that only reference the wallet are not held up); SQLite's write transaction holds the whole
+/// database already. One statement where a lock and a read were two.
+pub fn lock(conn: &mut DbConnection, id: WalletId) -> QueryResult<Option<Wallet>> {
+    let q = wallets::table.find(id.0);
+    match conn {
+        DbConnection::Postgresql(c) => q
+            .select(Wallet::as_select())
+            .for_no_key_update()
+            .first(c)
+            .optional(),
+        DbConnection::Sqlite(c) => q.select(Wallet::as_select()).first(c).optional(),
+    }
+}
+
+/// The provider's wallet `wallet_ref`, held as by `lock`.
+pub fn lock_by_ref(
+    conn: &mut DbConnection,
+    service_provider_id: i64,
+    wallet_ref: &str,
+) -> QueryResult<Option<Wallet>> {
+    let q = wallets::table
+        .filter(wallets::service_provider_id.eq(service_provider_id))
+        .filter(wallets::wallet_ref.eq(wallet_ref));
+    match conn {
+        DbConnection::Postgresql(c) => q
+            .select(Wallet::as_select())
+            .for_no_key_update()
+            .first(c)
+            .optional(),
+        DbConnection::Sqlite(c) => q.select(Wallet::as_select()).first(c).optional(),
+    }
+}
+
 /// The wallets a subscriber holds, primary first.
 pub fn held_by(conn: &mut DbConnection, subscriber_id: i64) -> QueryResult<Vec<HeldWallet>> {
     let rows: Vec<(String, Wallet)> = subscriber_wallets::table

@@ -168,7 +168,21 @@ pub fn wallet(
     })
 }
 
+/// The client's wallet `wallet_ref`, held for the transaction (`wallet::lock_by_ref`; 404).
+fn held_wallet(conn: &mut DbConnection, c: ApiClient, wallet_ref: &str) -> Outcome<Wallet> {
+    if has_control(wallet_ref) {
+        return refuse(Refusal::NotFound);
+    }
+    match wallet::lock_by_ref(conn, c.service_provider_id, wallet_ref)? {
+        Some(w) => Ok(w),
+        None => refuse(Refusal::NotFound),
+    }
+}
+
 /// `POST /api/v1/wallets/{wallet_ref}/reservations`: the new reservation's id.
+///
+/// Everything after the token runs in the write transaction: the wallet is found and held by
+/// one statement, the checks that read nothing cost nothing there, and a refusal rolls back.
 #[tracing::instrument(skip(conn, token))]
 pub fn reserve(
     conn: &mut DbConnection,
@@ -179,18 +193,15 @@ pub fn reserve(
     let c = authenticate(conn, token)?;
     let code = text(&r.balance_type)?.to_string();
     let number = text(&r.called_number)?.to_string();
-    let w = wallet_of(conn, c, wallet_ref)?;
-    let amount = positive_amount(r.amount).or_else(invalid)?;
-    if !(1..=MAX_EXPIRES_IN_S).contains(&r.expires_in_s) {
-        return invalid(format!(
-            "expires_in_s must be from 1 to {MAX_EXPIRES_IN_S} seconds."
-        ));
-    }
-    let number = called_number(&number).or_else(invalid)?;
     in_write_transaction(conn, |conn| {
-        if !balance::lock_wallet(conn, WalletId(w.id))? {
-            return refuse(Refusal::NotFound);
+        let w = held_wallet(conn, c, wallet_ref)?;
+        let amount = positive_amount(r.amount).or_else(invalid)?;
+        if !(1..=MAX_EXPIRES_IN_S).contains(&r.expires_in_s) {
+            return invalid(format!(
+                "expires_in_s must be from 1 to {MAX_EXPIRES_IN_S} seconds."
+            ));
         }
+        let number = called_number(&number).or_else(invalid)?;
         let bt = balance_type(conn, &w, &code)?;
         chargeable(&w)?;
         let now = crate::db::now();
@@ -210,7 +221,7 @@ pub fn reserve(
                 amount,
                 state: ReservationState::Open,
                 charge_on_delete: r.charge_on_delete,
-                called_number: number.clone(),
+                called_number: number,
                 expires_at: now + r.expires_in_s,
                 created_at: now,
             },
@@ -233,10 +244,8 @@ pub(crate) struct Ender<'a> {
     pub reason: Option<String>,
 }
 
-/// Ends the open reservation `r` as `state`, charging `charge` (0: nothing; the EDR is written
-/// for a commit all the same), inside the caller's transaction which holds the wallet.
-/// Refused as ended when it is no longer open (or has expired, unless `state` is an operator's
-/// action that applies to expired ones too).
+/// Ends the open reservation `r` as `state` (see `end_held`), reading it and its wallet afresh
+/// first, inside the caller's transaction which holds the wallet.
 pub(crate) fn end_reservation(
     conn: &mut DbConnection,
     r: &Reservation,
@@ -246,23 +255,41 @@ pub(crate) fn end_reservation(
     now: i64,
 ) -> Outcome<Ended> {
     let fresh = reservation::find(conn, r.id)?.ok_or(super::Fail::Refused(Refusal::NotFound))?;
+    let w = wallet::find(conn, WalletId(r.wallet_id))?
+        .ok_or(super::Fail::Refused(Refusal::NotFound))?;
+    end_held(conn, &fresh, &w, state, charge, by, now)
+}
+
+/// Ends the reservation `r` (read in this transaction) of the held wallet `w` as `state`,
+/// charging `charge` (0: nothing; the EDR is written for a commit all the same). Refused as
+/// ended when it is no longer open (or has expired, unless `state` is an operator's action
+/// that applies to expired ones too). The end is a conditional update: should `r` be stale
+/// (another transaction ended it since it was read), the update changes nothing and the
+/// refusal rolls the charge back with the rest.
+fn end_held(
+    conn: &mut DbConnection,
+    r: &Reservation,
+    w: &Wallet,
+    state: ReservationState,
+    charge: i64,
+    by: &Ender,
+    now: i64,
+) -> Outcome<Ended> {
     let api_end = matches!(
         state,
         ReservationState::Committed | ReservationState::Released
     );
-    if fresh.state != ReservationState::Open || (api_end && fresh.expires_at <= now) {
+    if r.state != ReservationState::Open || (api_end && r.expires_at <= now) {
         return refuse(Refusal::Ended(format!(
             "Reservation {} has ended already ({}).",
             r.id,
-            if fresh.state == ReservationState::Open {
+            if r.state == ReservationState::Open {
                 "expired"
             } else {
-                fresh.state.code()
+                r.state.code()
             }
         )));
     }
-    let w = wallet::find(conn, WalletId(r.wallet_id))?
-        .ok_or(super::Fail::Refused(Refusal::NotFound))?;
     let writes_edr = state == ReservationState::Committed || charge > 0;
     let (edr_id, charge) = if writes_edr {
         let bt = balance::find_type(conn, r.balance_type_id)?
@@ -271,11 +298,10 @@ pub(crate) fn end_reservation(
         // A bucket that expired (or was taken by an operator) since the reservation was made
         // no longer covers it: charge at most what is there above the floor, never overdraw.
         let total = current.as_ref().map(|b| b.total_at(now)).unwrap_or(0);
-        let charge = charge.min((total - debit::floor(&w, &bt)).max(0));
+        let charge = charge.min((total - debit::floor(w, &bt)).max(0));
         let part = if charge > 0 {
             debit::debit(conn, WalletId(w.id), &bt, current.as_ref(), charge, now)?
         } else {
-            let total = current.as_ref().map(|b| b.total_at(now)).unwrap_or(0);
             crate::db::models::edr::EdrBalance {
                 balance_type_id: bt.id,
                 before_total: total,
@@ -324,6 +350,29 @@ pub(crate) fn end_reservation(
     })
 }
 
+/// The API's end of reservation `id`: read, checked by `check` (422), its wallet held, ended.
+fn end_by_api(
+    conn: &mut DbConnection,
+    c: ApiClient,
+    id: i64,
+    state: ReservationState,
+    used: i64,
+    check: impl Fn(&Reservation) -> Outcome<()>,
+) -> Outcome<Ended> {
+    in_write_transaction(conn, |conn| {
+        let r = reservation_of(conn, c, id)?;
+        check(&r)?;
+        let w = wallet::lock(conn, WalletId(r.wallet_id))?
+            .ok_or(super::Fail::Refused(Refusal::NotFound))?;
+        let by = Ender {
+            how: "api",
+            operator: None,
+            reason: None,
+        };
+        end_held(conn, &r, &w, state, used, &by, crate::db::now())
+    })
+}
+
 /// `POST /api/v1/reservations/{id}/commit`: charges `used` (at most the reserved amount).
 #[tracing::instrument(skip(conn, token))]
 pub fn commit(
@@ -333,30 +382,14 @@ pub fn commit(
     used: i64,
 ) -> Outcome<Ended> {
     let c = authenticate(conn, token)?;
-    let r = reservation_of(conn, c, id)?;
-    if used < 0 || used > r.amount {
-        return invalid(format!(
-            "used must be from 0 to the reserved amount ({}).",
-            r.amount
-        ));
-    }
-    in_write_transaction(conn, |conn| {
-        if !balance::lock_wallet(conn, WalletId(r.wallet_id))? {
-            return refuse(Refusal::NotFound);
+    end_by_api(conn, c, id, ReservationState::Committed, used, |r| {
+        if used < 0 || used > r.amount {
+            return invalid(format!(
+                "used must be from 0 to the reserved amount ({}).",
+                r.amount
+            ));
         }
-        let by = Ender {
-            how: "api",
-            operator: None,
-            reason: None,
-        };
-        end_reservation(
-            conn,
-            &r,
-            ReservationState::Committed,
-            used,
-            &by,
-            crate::db::now(),
-        )
+        Ok(())
     })
 }
 
@@ -364,25 +397,7 @@ pub fn commit(
 #[tracing::instrument(skip(conn, token))]
 pub fn release(conn: &mut DbConnection, token: Option<&BearerToken>, id: i64) -> Outcome<Ended> {
     let c = authenticate(conn, token)?;
-    let r = reservation_of(conn, c, id)?;
-    in_write_transaction(conn, |conn| {
-        if !balance::lock_wallet(conn, WalletId(r.wallet_id))? {
-            return refuse(Refusal::NotFound);
-        }
-        let by = Ender {
-            how: "api",
-            operator: None,
-            reason: None,
-        };
-        end_reservation(
-            conn,
-            &r,
-            ReservationState::Released,
-            0,
-            &by,
-            crate::db::now(),
-        )
-    })
+    end_by_api(conn, c, id, ReservationState::Released, 0, |_| Ok(()))
 }
 
 /// `POST /api/v1/wallets/{wallet_ref}/charges`: the EDR's id.
@@ -396,16 +411,13 @@ pub fn charge(
     let c = authenticate(conn, token)?;
     let code = text(&ch.balance_type)?.to_string();
     let number = text(&ch.called_number)?.to_string();
-    let w = wallet_of(conn, c, wallet_ref)?;
-    let amount = positive_amount(ch.amount).or_else(invalid)?;
-    if !(0..=MAX_EXPIRES_IN_S * 7).contains(&ch.duration_s) {
-        return invalid("duration_s must be from 0 to 604800 seconds.");
-    }
-    let number = called_number(&number).or_else(invalid)?;
     in_write_transaction(conn, |conn| {
-        if !balance::lock_wallet(conn, WalletId(w.id))? {
-            return refuse(Refusal::NotFound);
+        let w = held_wallet(conn, c, wallet_ref)?;
+        let amount = positive_amount(ch.amount).or_else(invalid)?;
+        if !(0..=MAX_EXPIRES_IN_S * 7).contains(&ch.duration_s) {
+            return invalid("duration_s must be from 0 to 604800 seconds.");
         }
+        let number = called_number(&number).or_else(invalid)?;
         let bt = balance_type(conn, &w, &code)?;
         chargeable(&w)?;
         let now = crate::db::now();
@@ -424,7 +436,7 @@ pub fn charge(
                 subscriber_id: subscriber,
                 operator_name: None,
                 change_reason: None,
-                called_number: number.clone(),
+                called_number: number,
                 duration_s: Some(ch.duration_s),
                 created_at: now,
             },
