@@ -242,9 +242,14 @@ mod tests {
             LinkType::try_from("CARRIER_PIGEON".to_string()).is_err(),
             "an unknown stored type is a load error, never shown as a guess"
         );
+        // Numbers: the pane groups their digits, the export keeps the number itself.
         assert_eq!(
             BANDWIDTH_DOWN.text(&link(LinkType::Fiber), &Zone::utc()),
-            "1000"
+            "1,000"
         );
+        assert!(matches!(
+            (BANDWIDTH_DOWN.cell)(&link(LinkType::Fiber)),
+            Cell::Int(1000)
+        ));
     }
 }
