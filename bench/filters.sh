@@ -16,6 +16,8 @@
 #   PG_URL=postgres://postgres@127.0.0.1:5432   (databases selfcare_filters*, dropped first)
 #   SKIP_BUILD=1         use target/release/selfcare (or SELFCARE_BIN) as it is
 #   KEEP=1               reuse the generated databases of an earlier run (bench/out/filters-*)
+#   GENERATE_ONLY=1      generate the databases and stop (measure later with KEEP=1, e.g. once
+#                        the machine is quiet)
 #
 # All traffic goes to 127.0.0.1. Results: bench/out/filters-<engine>.md (+ wrk output, plans).
 set -euo pipefail
@@ -200,6 +202,10 @@ bench_engine() {
             fill_audit "$engine" "$url"
         fi
         echo "$gen_s" >"$OUT/filters-$engine.generated"
+    fi
+    if [ "${GENERATE_ONLY:-}" = 1 ]; then
+        log "[$engine] generated in $gen_s s; GENERATE_ONLY=1, so not measured"
+        return 0
     fi
     rows=$(sql "$engine" "$url" "SELECT count(*) FROM customers")
     {
