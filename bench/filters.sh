@@ -215,7 +215,7 @@ bench_engine() {
 
     log "[$engine] query plans"
     plan="$OUT/filters-plans-$engine.txt"
-    if SELFCARE_EXPLAIN_URL="$url" cargo test --quiet --test api filters::print_filter_plans -- --ignored --nocapture >"$plan" 2>&1; then
+    if SELFCARE_EXPLAIN_URL="$url" cargo test --quiet --test api filters::print_ -- --ignored --nocapture >"$plan" 2>&1; then
         echo "Plans: every filter uses its index (\`bench/out/filters-plans-$engine.txt\`)." >>"$report"
     else
         echo "Plans: **a filter did not use its index** (see \`bench/out/filters-plans-$engine.txt\`)." >>"$report"

@@ -2,7 +2,7 @@
 
 use super::counts::{CountCache, RowCount};
 use super::{by_text, text, yes_no, Cell, Keyset, KeysetValue, Kind, ListColumn, Row, SortDir};
-use crate::db::models::customer::{self, Customer, CustomerFilter};
+use crate::db::models::customer::{self, Customer, CustomerFilter, Listing};
 use crate::db::DbConnection;
 use crate::domain::Country;
 use diesel::QueryResult;
@@ -185,6 +185,64 @@ impl Customers {
 }
 
 impl Customers {
+    /// How the pane lists these customers in pages of `per_page` (`customer::listing`): in
+    /// the order asked, or newest first when the matches of a contains-text are too many to
+    /// sort and too few come early in that order.
+    /// Its first page comes along when finding out read it.
+    pub fn listing(
+        &self,
+        conn: &mut DbConnection,
+        per_page: i64,
+    ) -> QueryResult<(Listing, Option<crate::db::models::Page<Customer>>)> {
+        customer::listing(
+            conn,
+            &self.filter,
+            super::order(self.sort, self.dir),
+            per_page,
+        )
+    }
+
+    /// One page of the pane as `listing` says.
+    pub fn page_as(
+        &self,
+        conn: &mut DbConnection,
+        listing: Listing,
+        page: i64,
+        per_page: i64,
+    ) -> QueryResult<crate::db::models::Page<Customer>> {
+        customer::list_as(conn, &self.filter, listing, page, per_page)
+    }
+
+    /// The 0-based place of `row` in the list as `listing` orders it.
+    pub fn position_as(
+        &self,
+        conn: &mut DbConnection,
+        listing: Listing,
+        row: &Customer,
+    ) -> QueryResult<Option<i64>> {
+        match listing {
+            Listing::Newest => customer::position(
+                conn,
+                &self.filter,
+                listing.order(),
+                (KeysetValue::Int(row.id), row.id),
+            ),
+            Listing::Asked(_) | Listing::Walked(_) => self.position(conn, row),
+        }
+    }
+
+    /// What the pane says above its rows when they are not in the order asked.
+    pub fn order_note(&self, listing: Listing) -> Option<String> {
+        match listing {
+            Listing::Newest => Some(format!(
+                "Too many customers match to sort them by {}: listed newest first. \
+                 Add to the search to sort them.",
+                self.sort.label
+            )),
+            Listing::Asked(_) | Listing::Walked(_) => None,
+        }
+    }
+
     /// The 0-based place of `row` in the list, `None` when the filter leaves it out.
     pub fn position(&self, conn: &mut DbConnection, row: &Customer) -> QueryResult<Option<i64>> {
         match self.sort.sort {

@@ -68,6 +68,8 @@ pub struct Pane<R: 'static> {
     /// The selected row when it is not on this page, and the page (0-based) it is on.
     pub pinned: Option<R>,
     pub pinned_page: Option<i64>,
+    /// Why the rows are not in the order asked, when they are not (`Customers::order_note`).
+    pub order_note: Option<String>,
 }
 
 /// Everything the page shows. The customers pane is the operators' only.
@@ -121,16 +123,23 @@ pub fn load(
         }),
         Viewer::Portal { .. } => None,
     };
+    let per_page = size(PaneKind::Customers);
+    let (listing, first) = match &customer_list {
+        Some(list) if refused.is_empty() => {
+            let (listing, first) = list.listing(conn, per_page)?;
+            (Some(listing), first)
+        }
+        _ => (None, None),
+    };
     let mut customers = match &customer_list {
         Some(list) => {
-            let per_page = size(PaneKind::Customers);
-            let rows = if refused.is_empty() {
-                list.page(conn, ask.customers.page, per_page)?
-            } else {
-                Page {
+            let rows = match (listing, first) {
+                (Some(_), Some(first)) if ask.customers.page == 0 => first,
+                (Some(listing), _) => list.page_as(conn, listing, ask.customers.page, per_page)?,
+                (None, _) => Page {
                     rows: Vec::new(),
                     has_more: false,
-                }
+                },
             };
             let count = count_of(&rows, ask.customers.page, || list.row_count(conn, counts))?;
             Some(Pane {
@@ -143,22 +152,23 @@ pub fn load(
                 visible: visible(customer_list::COLUMNS, chosen(PaneKind::Customers)),
                 pinned: None,
                 pinned_page: None,
+                order_note: listing.and_then(|l| list.order_note(l)),
             })
         }
         None => None,
     };
     let (customer, site, link) = selection(conn, viewer, ask, customers.as_ref())?;
-    if let (Some(list), Some(pane), Some(c)) = (&customer_list, customers.as_mut(), &customer) {
-        if refused.is_empty() {
-            show_selected(
-                conn,
-                pane,
-                c,
-                &ask.customers,
-                |conn, r| list.position(conn, r),
-                |conn, page, n| list.page(conn, page, n),
-            )?;
-        }
+    if let (Some(list), Some(listing), Some(pane), Some(c)) =
+        (&customer_list, listing, customers.as_mut(), &customer)
+    {
+        show_selected(
+            conn,
+            pane,
+            c,
+            &ask.customers,
+            |conn, r| list.position_as(conn, listing, r),
+            |conn, page, n| list.page_as(conn, listing, page, n),
+        )?;
     }
     let sites = match &customer {
         Some(c) => {
@@ -180,6 +190,7 @@ pub fn load(
                 visible: visible(site_list::COLUMNS, chosen(PaneKind::Sites)),
                 pinned: None,
                 pinned_page: None,
+                order_note: None,
             };
             if let Some(s) = &site {
                 show_selected(
@@ -215,6 +226,7 @@ pub fn load(
                 visible: visible(link_list::COLUMNS, chosen(PaneKind::Links)),
                 pinned: None,
                 pinned_page: None,
+                order_note: None,
             };
             if let Some(l) = &link {
                 show_selected(
@@ -468,7 +480,11 @@ pub fn quick_find(conn: &mut DbConnection, scope: Option<i64>, typed: &str) -> A
             sort: customer_list::sort(None),
             dir: SortDir::Asc,
         };
-        let page = list.page(conn, 0, 1)?;
+        // One row and whether there is another, in whatever order finds them soonest.
+        let page = match list.listing(conn, 1)? {
+            (_, Some(first)) => first,
+            (listing, None) => list.page_as(conn, listing, 0, 1)?,
+        };
         match (page.rows.first(), page.has_more) {
             (Some(c), false) => return Ok(Found::One(c.id)),
             (Some(_), true) => return Ok(Found::Several(key)),

@@ -489,10 +489,133 @@ async fn print_filter_plans() {
     }
 }
 
+/// Prints and checks how the common contains-texts of the benchmark are listed on the
+/// database in `SELFCARE_EXPLAIN_URL` (`bench/filters.sh` runs it): a walk of the order asked,
+/// or of the newest, reads a range of that order's index, sorts nothing and leaves the trigram
+/// index alone, whatever other filter is given.
+#[tokio::test]
+#[ignore = "needs SELFCARE_EXPLAIN_URL; run by bench/filters.sh"]
+async fn print_listing_plans() {
+    use selfcare::db::models::customer::{explain_listing, Listing};
+    let Ok(url) = std::env::var("SELFCARE_EXPLAIN_URL") else {
+        eprintln!("SELFCARE_EXPLAIN_URL is not set");
+        return;
+    };
+    let pool = selfcare::db::build_pool(&url, 1);
+    let mut conn = pool.get().expect("connection");
+    let conn: &mut DbConnection = &mut conn;
+    let pg = matches!(conn, DbConnection::Postgresql(_));
+    let f = CustomerFilter::default;
+    let cases = [
+        (
+            CustomerFilter {
+                company: "nordic".into(),
+                ..f()
+            },
+            "customers.company",
+            SortDir::Asc,
+        ),
+        (
+            CustomerFilter {
+                company: "nordic".into(),
+                ..f()
+            },
+            "customers.company",
+            SortDir::Desc,
+        ),
+        (
+            CustomerFilter {
+                company: "ltd".into(),
+                ..f()
+            },
+            "customers.company",
+            SortDir::Asc,
+        ),
+        (
+            CustomerFilter {
+                company: "ltd".into(),
+                status: "active".into(),
+                ..f()
+            },
+            "customers.account_code",
+            SortDir::Desc,
+        ),
+        (
+            CustomerFilter {
+                name: "sen".into(),
+                ..f()
+            },
+            "customers.name",
+            SortDir::Asc,
+        ),
+        (
+            CustomerFilter {
+                account: "90000".into(),
+                name: "olsen".into(),
+                ..f()
+            },
+            "customers.created_at",
+            SortDir::Asc,
+        ),
+    ];
+    for (filter, column, dir) in cases {
+        let (listing, plan) = explain_listing(conn, &filter, Order { column, dir }).unwrap();
+        let text = plan.join("\n");
+        println!("-- {filter:?} by {column} {dir:?}: {listing:?}\n{text}\n");
+        assert!(
+            !matches!(listing, Listing::Asked(_)),
+            "{filter:?}: a common text is walked at volume"
+        );
+        assert!(
+            !text.contains("trgm") && !text.contains("customers_search"),
+            "{text}"
+        );
+        if pg {
+            assert!(text.contains("Index Scan"), "{text}");
+            assert!(!text.contains("Seq Scan on customers"), "{text}");
+        } else {
+            assert!(
+                text.contains("SEARCH customers USING INDEX")
+                    || text.contains("SEARCH customers USING INTEGER PRIMARY KEY"),
+                "{text}"
+            );
+            assert!(!text.contains("TEMP B-TREE"), "{text}");
+            assert!(!text.contains("customers_status"), "{text}");
+        }
+    }
+}
+
 /// `n` copies of customer `id` made straight in the database, each with its own codes and the
 /// company "Dense {i} Kraft {suffix}" (so `kraft` matches more rows than SQLite's threshold
 /// for driving the query from the trigram index).
 fn dense_copies(app: &TestApp, id: i64, n: i64) {
+    copies(
+        app,
+        id,
+        n,
+        "'D' || ((n.i * 7919) % 100003)",
+        "'dense'",
+        "'Dense ' || n.i || ' Kraft ' || \
+         CASE n.i % 3 WHEN 0 THEN 'AS' WHEN 1 THEN 'Ltd' ELSE 'Oy' END",
+    );
+}
+
+/// `n` copies of customer `id` whose companies ("Aaa {i} Filler") sort before every other
+/// and contain no word of the others.
+fn filler_copies(app: &TestApp, id: i64, n: i64) {
+    copies(
+        app,
+        id,
+        n,
+        "'F' || n.i",
+        "'filler'",
+        "'Aaa ' || n.i || ' Filler'",
+    );
+}
+
+/// `n` copies of customer `id` made straight in the database: account codes, the start of
+/// usernames and WebIDs, and companies given as SQL over `n.i` (1 to `n`).
+fn copies(app: &TestApp, id: i64, n: i64, account: &str, tag: &str, company: &str) {
     use diesel::connection::SimpleConnection;
     let mut conn = app.db();
     let conn: &mut DbConnection = &mut conn;
@@ -504,15 +627,14 @@ fn dense_copies(app: &TestApp, id: i64, n: i64) {
              call_with_media, codec_list, max_call_duration_secs, name, company, description,
              email, address, phone, country, pin, webid, branding_id, status, version,
              created_at, updated_at)
-         SELECT c.service_provider_id, 'D' || ((n.i * 7919) % 100003), c.customer_type,
-             'dense' || n.i, 'dense' || n.i, c.password_hash, c.tariff_id, c.billing_type,
+         SELECT c.service_provider_id, {account}, c.customer_type,
+             {tag} || n.i, {tag} || n.i, c.password_hash, c.tariff_id, c.billing_type,
              c.payment_term_days, c.credit_limit_cents, c.billing_decimals, c.tax_flag,
              c.max_call_sessions, c.calls_per_second, c.call_with_media, c.codec_list,
-             c.max_call_duration_secs, 'Copy ' || n.i, 'Dense ' || n.i || ' Kraft ' ||
-             CASE n.i % 3 WHEN 0 THEN 'AS' WHEN 1 THEN 'Ltd' ELSE 'Oy' END, '', c.email,
-             c.address, c.phone, c.country, c.pin, 'dense-' || n.i, c.branding_id, c.status,
-             1, c.created_at, c.updated_at
-         FROM customers c, n WHERE c.id = {id}"
+             c.max_call_duration_secs, 'Copy ' || n.i, {company}, '', c.email,
+             c.address, c.phone, c.country, c.pin, {tag} || '-' || n.i, c.branding_id,
+             c.status, 1, c.created_at, c.updated_at
+         FROM customers c, n WHERE c.id = {id} ORDER BY n.i"
     ))
     .unwrap();
 }
@@ -566,4 +688,117 @@ async fn a_word_in_thousands_of_companies_pages_the_same_either_way() {
         .get_html("/customers?q_company=kraft%20ltd&c_sort=name")
         .await;
     assert_eq!(customers_in(&page), ltd);
+}
+
+/// Where the customers pane says it lists its rows in another order than asked, and which
+/// column header says it is sorted.
+fn order_note(html: &str) -> Option<String> {
+    let marker = "data-order-note=\"customers\">";
+    let s = html.find(marker)? + marker.len();
+    Some(html[s..s + html[s..].find("</p>")?].to_string())
+}
+
+fn sorted_header(html: &str) -> Option<&str> {
+    let s = html.find("id=\"pane-customers\"")?;
+    let rest = &html[s..];
+    let i = rest
+        .find("aria-sort=\"ascending\"")
+        .or_else(|| rest.find("aria-sort=\"descending\""))?;
+    let col = &rest[i..];
+    let c = col.find("data-col=\"")? + "data-col=\"".len();
+    Some(&col[c..c + col[c..].find('"')?])
+}
+
+#[tokio::test]
+async fn many_matches_late_in_the_order_asked_are_listed_newest_first_and_it_says_so() {
+    use selfcare::db::models::customer::SPREAD;
+    use selfcare::db::models::customer_lookup::DENSE;
+    let app = spawn_admin().await;
+    let (a, _, _) = three(&app).await;
+    // More companies than a page's walk reads sort before every "kraft" in company order;
+    // the "kraft" companies are many, and the newest.
+    filler_copies(&app, a, 51 * SPREAD + 100);
+    dense_copies(&app, a, DENSE + 200);
+    let all = all_customers(&app);
+    let kraft: Vec<&(i64, String, String, String)> = all
+        .iter()
+        .filter(|c| c.2.to_lowercase().contains("kraft"))
+        .collect();
+    assert_eq!(kraft.len() as i64, DENSE + 202);
+    let mut newest: Vec<i64> = kraft.iter().map(|c| c.0).collect();
+    newest.sort_by(|x, y| y.cmp(x));
+
+    // By company (the default order): newest first, said above the rows, no header sorted.
+    let page = app.get_html("/customers?q_company=KRAFT").await;
+    assert_eq!(customers_in(&page), newest[..50].to_vec());
+    let note = order_note(&page).unwrap_or_default();
+    assert!(
+        note.contains("sort them by Company") && note.contains("newest first"),
+        "{note}"
+    );
+    assert_eq!(sorted_header(&page), None);
+    let page = app.get_html("/customers?q_company=kraft&c_page=3").await;
+    assert_eq!(customers_in(&page), newest[100..150].to_vec());
+    assert!(order_note(&page).is_some());
+    // A customer named without a page opens the page it is on in that order, the third.
+    let third = newest[120];
+    let page = app
+        .get_html(&format!("/customers?q_company=kraft&customer={third}"))
+        .await;
+    assert_eq!(customers_in(&page), newest[100..150].to_vec());
+    assert!(page.contains("Page 3 of "), "the pager says which page");
+
+    // By company descending the matches come first: listed exactly in that order.
+    let mut by_company = kraft.clone();
+    by_company.sort_by(|x, y| (&y.2, y.0).cmp(&(&x.2, x.0)));
+    let want: Vec<i64> = by_company.iter().skip(50).take(50).map(|c| c.0).collect();
+    let page = app
+        .get_html("/customers?q_company=kraft&c_dir=desc&c_page=2")
+        .await;
+    assert_eq!(customers_in(&page), want);
+    assert_eq!(order_note(&page), None);
+    assert_eq!(sorted_header(&page), Some("company"));
+    // So by account code, where the copies' codes ("D…") sort before the fillers' ("F…"),
+    // together with a status filter (every copy has the first customer's status).
+    let statuses: std::collections::HashMap<i64, String> = {
+        use diesel::prelude::*;
+        use selfcare::db::schema::customers;
+        let mut conn = app.db();
+        customers::table
+            .select((customers::id, customers::status))
+            .load::<(i64, String)>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    let status = statuses[&a].clone();
+    let mut by_code: Vec<&(i64, String, String, String)> = kraft
+        .iter()
+        .copied()
+        .filter(|c| statuses[&c.0] == status)
+        .collect();
+    by_code.sort_by(|x, y| (&x.1, x.0).cmp(&(&y.1, y.0)));
+    assert!(by_code.len() > 150);
+    let want: Vec<i64> = by_code.iter().skip(100).take(50).map(|c| c.0).collect();
+    let page = app
+        .get_html(&format!(
+            "/customers?q_company=kraft&q_status={status}&c_sort=account_code&c_page=3"
+        ))
+        .await;
+    assert_eq!(customers_in(&page), want);
+    assert_eq!(order_note(&page), None);
+
+    // Fewer matches than that are sorted as asked, wherever they are.
+    let mut ltd: Vec<&(i64, String, String, String)> = kraft
+        .iter()
+        .copied()
+        .filter(|c| c.2.to_lowercase().contains("kraft ltd"))
+        .collect();
+    assert!((ltd.len() as i64) < DENSE);
+    ltd.sort_by(|x, y| (&x.2, x.0).cmp(&(&y.2, y.0)));
+    let want: Vec<i64> = ltd.iter().take(50).map(|c| c.0).collect();
+    let page = app.get_html("/customers?q_company=kraft%20ltd").await;
+    assert_eq!(customers_in(&page), want);
+    assert_eq!(order_note(&page), None);
+    assert_eq!(sorted_header(&page), Some("company"));
 }

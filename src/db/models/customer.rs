@@ -156,6 +156,16 @@ pub struct CustomerFilter {
 
 type Boxed = customers::BoxedQuery<'static, crate::db::MultiBackend>;
 
+/// How the contains-texts (company, name) of a filter are asked.
+#[derive(Debug, Clone, Copy)]
+enum Texts<'a> {
+    /// Through their trigram index where that is cheaper (`customer_lookup::contains`), for a
+    /// list in this order column (`None`: a count).
+    Lookup(Option<&'a str>),
+    /// As a test of each row, for a walk of an order (`customer_lookup::contains_test`).
+    Tested,
+}
+
 /// The customers `f` selects, every filter answered from an index (a filter refused by
 /// `lists::customers::refusals` selects nothing rather than reading every row).
 /// `sorted_by` is the list's order column (`None` for a count).
@@ -164,33 +174,69 @@ fn filtered(
     f: &CustomerFilter,
     sorted_by: Option<&str>,
 ) -> QueryResult<Boxed> {
+    filtered_as(conn, f, Texts::Lookup(sorted_by))
+}
+
+/// [`filtered`], with the contains-texts asked as `texts` says.
+fn filtered_as(conn: &mut DbConnection, f: &CustomerFilter, texts: Texts) -> QueryResult<Boxed> {
     use super::customer_lookup::{self as lookup, KeyColumn, TextColumn};
     use crate::domain::customer_search::{contains_text, ip_ranges, KeyRange};
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Text};
+    let walked = matches!(texts, Texts::Tested);
+    let column = |conn: &DbConnection, name: &str| lookup::filter_column(conn, name, walked);
     let mut q = customers::table.into_boxed();
     if let Some(sp) = f.service_provider_id {
-        q = q.filter(customers::service_provider_id.eq(sp));
+        q = q.filter(
+            sql::<Bool>(&format!(
+                "{} = ",
+                column(conn, "customers.service_provider_id")
+            ))
+            .bind::<BigInt, _>(sp),
+        );
     }
     for (typed, column) in [
         (&f.company, TextColumn::Company),
         (&f.name, TextColumn::Name),
     ] {
-        match contains_text(typed) {
-            Ok(Some(text)) => q = q.filter(lookup::contains(conn, column, &text, sorted_by)?),
-            Ok(None) => {}
-            Err(_) => return Ok(q.filter(nothing())),
+        match (contains_text(typed), texts) {
+            (Ok(Some(text)), Texts::Lookup(sorted_by)) => {
+                q = q.filter(lookup::contains(conn, column, &text, sorted_by)?)
+            }
+            (Ok(Some(text)), Texts::Tested) => {
+                q = q.filter(lookup::contains_test(conn, column, &text))
+            }
+            (Ok(None), _) => {}
+            (Err(_), _) => return Ok(q.filter(nothing())),
         }
     }
     if let Some(range) = KeyRange::prefix(f.account.trim()) {
-        q = q.filter(lookup::key_range(conn, KeyColumn::AccountCode, &range));
+        q = q.filter(lookup::key_range(
+            conn,
+            KeyColumn::AccountCode,
+            &range,
+            walked,
+        ));
     }
     if let Some(range) = KeyRange::prefix(&f.username.trim().to_lowercase()) {
-        q = q.filter(lookup::key_range(conn, KeyColumn::UsernameKey, &range));
+        q = q.filter(lookup::key_range(
+            conn,
+            KeyColumn::UsernameKey,
+            &range,
+            walked,
+        ));
     }
     if !f.webid.trim().is_empty() {
-        q = q.filter(customers::webid.eq(f.webid.trim().to_lowercase()));
+        q = q.filter(
+            sql::<Bool>(&format!("{} = ", column(conn, "customers.webid")))
+                .bind::<Text, _>(f.webid.trim().to_lowercase()),
+        );
     }
     if !f.status.trim().is_empty() {
-        q = q.filter(customers::status.eq(f.status.trim().to_string()));
+        q = q.filter(
+            sql::<Bool>(&format!("{} = ", column(conn, "customers.status")))
+                .bind::<Text, _>(f.status.trim().to_string()),
+        );
     }
     // IP address and SIP user: customers with a device whose address / login is in the ranges,
     // found through the device tables' unique indexes (byte order on both engines), never by
@@ -261,6 +307,32 @@ pub fn explain_page(
     super::explain::plan(conn, q)
 }
 
+/// How the customers pane lists `filter` in `order` (pages of 50), and the query plan of its
+/// first page found that way (the plan test prints both at volume).
+pub fn explain_listing(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    order: Order,
+) -> QueryResult<(Listing, Vec<String>)> {
+    let (listing, _) = listing(conn, filter, order, 50)?;
+    let plan = match listing {
+        Listing::Asked(order) => explain_page(conn, filter, order)?,
+        Listing::Walked(_) | Listing::Newest => {
+            let order = listing.order();
+            let mut q = filtered_as(conn, filter, Texts::Tested)?;
+            if let Some(key) = key_at(conn, order, 51 * SPREAD)? {
+                q = q.filter(before(order, key));
+            }
+            let q = q
+                .order(order.by("customers.id"))
+                .select(customers::id)
+                .limit(51);
+            super::explain::plan(conn, q)?
+        }
+    };
+    Ok((listing, plan))
+}
+
 /// The query plan of the customers pane's first page under `filter` (tests check that the
 /// device filters walk an index).
 pub fn explain_list(conn: &mut DbConnection, filter: &CustomerFilter) -> QueryResult<Vec<String>> {
@@ -305,6 +377,179 @@ pub fn list_after(
         .select(Customer::as_select())
         .limit(limit)
         .load(conn)
+}
+
+/// Rows of an order a walk may read per row of the page: an order is walked when its first
+/// `(per_page + 1) × SPREAD` rows (2,550 for a page of 50) hold a page of matches, i.e. when
+/// at least one row in `SPREAD` near its start matches.
+pub const SPREAD: i64 = 50;
+
+/// How a list of customers is ordered, and how its pages are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// In the order asked, found as the engine chooses (no contains-text, or one with fewer
+    /// than `customer_lookup::DENSE` matches: those are found through the index and sorted).
+    Asked(Order),
+    /// In the order asked, found by walking it and testing each row: every contains-text has
+    /// many matches, and a page of them comes early in the order.
+    Walked(Order),
+    /// Newest first (id descending), walked likewise: the matches are many and too few of
+    /// them come early in the order asked to walk it, and sorting them all would cost as
+    /// much as there are matches.
+    Newest,
+}
+
+impl Listing {
+    /// The order the rows are listed in.
+    pub fn order(self) -> Order {
+        match self {
+            Listing::Asked(order) | Listing::Walked(order) => order,
+            Listing::Newest => NEWEST,
+        }
+    }
+}
+
+/// Newest customers first.
+const NEWEST: Order = Order {
+    column: "customers.id",
+    dir: super::SortDir::Desc,
+};
+
+/// How the list of `filter` in the order `asked` is best found, for pages of `per_page`, and
+/// its first page when finding out read it: the cost of a page must not grow with the number
+/// of matches. At most two windows of `(per_page + 1) × SPREAD` rows are read (the order
+/// asked, then the newest), each walk stopping as soon as the page fills.
+pub fn listing(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    asked: Order,
+    per_page: i64,
+) -> QueryResult<(Listing, Option<Page<Customer>>)> {
+    if !texts_match_many(conn, filter)? {
+        return Ok((Listing::Asked(asked), None));
+    }
+    let window = (per_page.max(1) + 1) * SPREAD;
+    for (listing, order) in [(Listing::Walked(asked), asked), (Listing::Newest, NEWEST)] {
+        if let Some(first) = walk(conn, filter, order, window, 0, per_page)? {
+            return Ok((listing, Some(first)));
+        }
+    }
+    // Few matches near either start: the filter as a whole is selective, so the engine's
+    // choice (an index of another filter, or the trigram index) finds them.
+    Ok((Listing::Asked(asked), None))
+}
+
+/// Whether `filter` has a contains-text and every one of them matches many customers.
+fn texts_match_many(conn: &mut DbConnection, filter: &CustomerFilter) -> QueryResult<bool> {
+    use super::customer_lookup::{matches_many, TextColumn};
+    use crate::domain::customer_search::contains_text;
+    let mut any = false;
+    for (typed, column) in [
+        (&filter.company, TextColumn::Company),
+        (&filter.name, TextColumn::Name),
+    ] {
+        match contains_text(typed) {
+            Ok(Some(text)) => {
+                if !matches_many(conn, column, &text)? {
+                    return Ok(false);
+                }
+                any = true;
+            }
+            Ok(None) => {}
+            Err(_) => return Ok(false),
+        }
+    }
+    Ok(any)
+}
+
+/// The key (value in the order's column, id) of the row `rows` rows into `order`, `None`
+/// when the table is shorter: read from the order's index alone.
+fn key_at(
+    conn: &mut DbConnection,
+    order: Order,
+    rows: i64,
+) -> QueryResult<Option<(KeysetValue, i64)>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{BigInt, Text};
+    let q = customers::table
+        .order(order.by("customers.id"))
+        .offset(rows)
+        .limit(1);
+    // The sortable columns are text, but for the creation time and the id.
+    if matches!(order.column, "customers.created_at" | "customers.id") {
+        q.select((sql::<BigInt>(order.column), customers::id))
+            .first::<(i64, i64)>(conn)
+            .optional()
+            .map(|k| k.map(|(v, id)| (KeysetValue::Int(v), id)))
+    } else {
+        q.select((sql::<Text>(order.column), customers::id))
+            .first::<(String, i64)>(conn)
+            .optional()
+            .map(|k| k.map(|(v, id)| (KeysetValue::Text(v), id)))
+    }
+}
+
+/// The rows before the row whose key is `(value, id)` in `order`: a range of the order's
+/// index (of the primary key when the order is the id's).
+fn before(order: Order, (value, id): (KeysetValue, i64)) -> super::customer_lookup::Pred {
+    if order.column == "customers.id" {
+        let op = match order.dir {
+            super::SortDir::Asc => "<",
+            super::SortDir::Desc => ">",
+        };
+        return Box::new(
+            diesel::dsl::sql::<Bool>(&format!("customers.id {op} "))
+                .bind::<diesel::sql_types::BigInt, _>(id),
+        );
+    }
+    order.before(value, id, "customers.id")
+}
+
+/// Page `page` of `filter` in `order`, found by walking the order's first `rows` rows and
+/// testing each (the walk stops as soon as the page fills); `None` when the page does not
+/// fill there.
+fn walk(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    order: Order,
+    rows: i64,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<Option<Page<Customer>>> {
+    let mut q = filtered_as(conn, filter, Texts::Tested)?;
+    if let Some(key) = key_at(conn, order, rows)? {
+        q = q.filter(before(order, key));
+    }
+    let found = q
+        .order(order.by("customers.id"))
+        .select(Customer::as_select())
+        .limit(per_page + 1)
+        .offset(page.max(0).saturating_mul(per_page))
+        .load(conn)?;
+    Ok((found.len() as i64 > per_page).then(|| Page::from_overfetch(found, per_page)))
+}
+
+/// One page of the customers list as `listing` says. A walked page reads the order up to
+/// `SPREAD` rows per row of the list up to the page's end; a page that does not fill there
+/// (the last, or matches thinning out) is found by the engine's choice instead, in the same
+/// order.
+pub fn list_as(
+    conn: &mut DbConnection,
+    filter: &CustomerFilter,
+    listing: Listing,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<Page<Customer>> {
+    let order = listing.order();
+    if let Listing::Walked(_) | Listing::Newest = listing {
+        let rows = (page.max(0).saturating_mul(per_page))
+            .saturating_add(per_page + 1)
+            .saturating_mul(SPREAD);
+        if let Some(found) = walk(conn, filter, order, rows, page, per_page)? {
+            return Ok(found);
+        }
+    }
+    list(conn, filter, order, page, per_page)
 }
 
 /// Whether more than `n` customers match `filter` (one row probed past the first `n`).

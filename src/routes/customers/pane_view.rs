@@ -118,6 +118,8 @@ pub struct PaneView {
     pub chooser: Vec<ChooserItem>,
     pub empty_message: String,
     pub save_error: Option<SaveErrorView>,
+    /// Why the rows are not in the order the URL asks (too many matches to sort).
+    pub order_note: Option<String>,
 }
 
 /// Where the panes are shown: the operators' page, or a customer's own portal (where there is
@@ -405,7 +407,20 @@ fn pane<R: Row>(
         exports: Vec::new(),
         background_exports: scope.operators(),
         title: setup.title,
-        columns: column_views(scope, q, &params, &pane.visible, pane.sort.key, pane.dir),
+        // Rows listed in another order than asked mark no column as sorted.
+        columns: column_views(
+            scope,
+            q,
+            &params,
+            &pane.visible,
+            if pane.order_note.is_some() {
+                ""
+            } else {
+                pane.sort.key
+            },
+            pane.dir,
+        ),
+        order_note: pane.order_note.clone(),
         add_href: setup.add_href,
         edit_href: setup
             .edit_base
