@@ -111,7 +111,7 @@ pub fn matches_many(conn: &mut DbConnection, column: TextColumn, text: &str) -> 
             // planner's estimate (from the statistics of the `lower(x)` index) answers instead.
             // A small table, or one never analysed, is counted.
             let rows: i64 = diesel::select(sql::<BigInt>(
-                "(SELECT greatest(reltuples, 0)::bigint FROM pg_class \\
+                "(SELECT greatest(reltuples, 0)::bigint FROM pg_class \
                  WHERE oid = 'customers'::regclass)",
             ))
             .get_result(conn)?;
@@ -124,7 +124,7 @@ pub fn matches_many(conn: &mut DbConnection, column: TextColumn, text: &str) -> 
             }
             let matches: i64 = diesel::select(
                 sql::<BigInt>(&format!(
-                    "(SELECT count(*) FROM (SELECT 1 FROM customers \\
+                    "(SELECT count(*) FROM (SELECT 1 FROM customers \
                      WHERE lower({}) LIKE ",
                     column.sql()
                 ))
