@@ -234,6 +234,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_estimate_is_read_from_the_top_node() {
+        let plan = [
+            "Bitmap Heap Scan on customers  (cost=2199.45..57033.74 rows=50510 width=8)".into(),
+            "  ->  Bitmap Index Scan on customers_company_trgm  (rows=99 width=0)".into(),
+        ];
+        assert_eq!(estimated_rows(&plan), Some(50510));
+        assert_eq!(estimated_rows(&["Result".to_string()]), None);
+        assert_eq!(estimated_rows(&[]), None);
+    }
+
+    #[test]
     fn fts_queries_are_literal_strings() {
         assert_eq!(
             fts_query(TextColumn::Company, "a \"b\" OR c*"),
