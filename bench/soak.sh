@@ -143,7 +143,17 @@ echo -e "seconds\tphase\trss_kb\tanon_kb\tfile_kb" >"$TSV"
 ) &
 PIDS+=("$!")
 
+# The allocator's own figures (heap in use / kept free), from /metrics: a growing "in use" is
+# memory still held (caches, leaks), a growing "free" is fragmentation malloc_trim cannot return.
+heap_mb() { # heap_mb: "in use X MB, free Y MB, mmapped Z MB" as /metrics says now
+    curl -s --max-time 5 "http://$ADDR/metrics" | awk '
+        /^selfcare_heap_in_use_bytes / {u = $2} /^selfcare_heap_free_bytes / {f = $2}
+        /^selfcare_heap_mmapped_bytes / {m = $2} /^selfcare_sqlite_memory_bytes / {q = $2}
+        /^selfcare_db_pool_connections / {c = $2}
+        END {if (u != "") printf "in use %.1f MB (SQLite %.1f MB, %d pooled connections), free %.1f MB, mmapped %.1f MB", u / 1048576, q / 1048576, c, f / 1048576, m / 1048576; else print "n/a"}'
+}
 sleep "$IDLE_SECS"
+HEAP_IDLE=$(heap_mb)
 echo load >"$PHASE_FILE"
 log "[$ENGINE] load: $CONNECTIONS connections for $SOAK_SECS s"
 set +e
@@ -154,6 +164,7 @@ set -e
 echo after >"$PHASE_FILE"
 sleep "$AFTER_SECS"
 kill -0 "$SERVER" 2>/dev/null || die "the server died during the soak (see $OUT/$NAME-serve.log)"
+HEAP_AFTER=$(heap_mb)
 # Where the resident memory is after the load: the largest mappings.
 awk '/^[0-9a-f]+-[0-9a-f]+ / {name = ($6 == "" ? "[anon]" : $6)} /^Rss:/ {rss[name] += $2}
      END {for (n in rss) if (rss[n] >= 512) printf "%8d kB  %s\n", rss[n], n}' \
@@ -191,6 +202,7 @@ mb() { awk -v k="$1" 'BEGIN {printf "%.1f MB", k / 1024}'; }
     echo "rss ${AFTER_SECS} s after the load: $(mb "$AFTER")"
     echo "  of which anonymous (heap, stacks): idle $(mb "$IDLE_ANON"), after $(mb "$AFTER_ANON") (after / idle $ANON_RATIO)"
     echo "  of which file-backed (binary pages, WAL index): idle $(mb "$IDLE_FILE"), after $(mb "$AFTER_FILE")"
+    echo "  heap (glibc mallinfo2): idle $HEAP_IDLE; after $HEAP_AFTER"
     echo "largest mappings after the load:"
     cat "$OUT/$NAME-smaps.txt" 2>/dev/null || true
     echo "verdict: $VERDICT"

@@ -3,7 +3,7 @@ use selfcare::config::{Cli, Command};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
-    selfcare::memory::limit_arenas();
+    selfcare::memory::tune_allocator();
     let mut cli = Cli::parse();
     cli.settings = cli.settings.with_data_dir();
     selfcare::telemetry::init(&cli.log, cli.log_format == "json");

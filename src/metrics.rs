@@ -15,14 +15,33 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// How often recorded histogram samples are folded into their buckets.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Installs the recorder once; later calls reuse it. `None` if another recorder was installed
 /// first (then `/metrics` says so instead of failing the start).
+///
+/// The recorder keeps every histogram sample until upkeep folds it into the buckets, which only
+/// a scrape did: a server nobody scraped grew by each request's sample (10 MB after a 10-minute
+/// soak, `bench/README.md`). A thread of its own runs the upkeep, whatever the worker is doing.
 pub fn install() -> Option<&'static PrometheusHandle> {
     HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new().set_buckets(LATENCY_BUCKETS).ok()?;
             match builder.install_recorder() {
-                Ok(handle) => Some(handle),
+                Ok(handle) => {
+                    let h = handle.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("metrics-upkeep".into())
+                        .spawn(move || loop {
+                            std::thread::sleep(UPKEEP_EVERY);
+                            h.run_upkeep();
+                        });
+                    if let Err(e) = spawned {
+                        tracing::warn!(error = %e, "metrics upkeep thread not started; histograms are folded at each scrape only");
+                    }
+                    Some(handle)
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "metrics recorder not installed");
                     None
@@ -65,7 +84,7 @@ pub fn waiting_for_pool<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Gauges read at scrape time: pool size/in use/waiting and export jobs per state.
+/// Gauges read at scrape time: pool size/in use/waiting, export jobs per state, the heap.
 pub fn set_gauges(pool: &crate::db::DbPool, jobs: &[(String, i64)]) {
     let state = pool.state();
     let in_use = state.connections.saturating_sub(state.idle_connections);
@@ -76,6 +95,12 @@ pub fn set_gauges(pool: &crate::db::DbPool, jobs: &[(String, i64)]) {
         let n = jobs.iter().find(|(s, _)| s == st).map_or(0, |(_, n)| *n);
         metrics::gauge!("selfcare_export_jobs", "state" => st).set(n as f64);
     }
+    if let Some(heap) = crate::memory::heap() {
+        metrics::gauge!("selfcare_heap_in_use_bytes").set(heap.in_use as f64);
+        metrics::gauge!("selfcare_heap_free_bytes").set(heap.free as f64);
+        metrics::gauge!("selfcare_heap_mmapped_bytes").set(heap.mmapped as f64);
+    }
+    metrics::gauge!("selfcare_sqlite_memory_bytes").set(crate::memory::sqlite_in_use() as f64);
 }
 
 /// The text format Prometheus scrapes.

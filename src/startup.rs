@@ -232,6 +232,11 @@ fn security_headers(https: bool) -> DefaultHeaders {
     h
 }
 
+/// How long an idle client connection is kept open. Longer than a reverse proxy keeps its idle
+/// upstream connections (nginx: 60 s), so the proxy never sends a request on a connection this
+/// server is closing at the same moment (a POST would get a 502). actix's default is 5 s.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(75);
+
 fn run(
     listener: TcpListener,
     state: web::Data<AppState>,
@@ -288,6 +293,7 @@ fn run(
             .configure(crate::routes::configure)
     })
     .workers(workers)
+    .keep_alive(KEEP_ALIVE)
     .listen(listener)?
     .run();
     Ok(server)

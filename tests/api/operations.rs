@@ -72,6 +72,9 @@ async fn metrics_count_requests_and_sign_in_failures_for_allowed_addresses_only(
         "selfcare_db_pool_waiting",
         "selfcare_export_jobs{state=\"queued\"}",
         "selfcare_login_failures_total",
+        "selfcare_heap_in_use_bytes",
+        "selfcare_heap_free_bytes",
+        "selfcare_sqlite_memory_bytes",
     ] {
         assert!(text.contains(needle), "{needle} in:\n{text}");
     }
@@ -175,4 +178,35 @@ fn the_data_directory_does_not_depend_on_the_working_directory() {
     );
     assert!(data.path().join("selfcare.db").exists());
     assert!(!elsewhere.path().join("data").exists());
+}
+
+/// A reverse proxy keeps idle upstream connections for up to a minute (nginx: 60 s) and sends
+/// the next request on one of them: the server must not have closed it meanwhile (actix's
+/// default closed it after 5 s, and a proxied POST racing that close gets a 502).
+#[tokio::test]
+async fn an_idle_connection_stays_open_longer_than_a_proxy_keeps_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let host = app.address.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+    async fn answer(stream: &mut tokio::net::TcpStream) -> String {
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buf))
+            .await
+            .expect("an answer within 5 s")
+            .unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).to_string()
+    }
+    stream.write_all(request.as_bytes()).await.unwrap();
+    assert!(answer(&mut stream).await.starts_with("HTTP/1.1 200"));
+    // Idle for longer than actix's default keep-alive.
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    let sent = stream.write_all(request.as_bytes()).await;
+    assert!(sent.is_ok(), "the connection is still open");
+    let second = answer(&mut stream).await;
+    assert!(
+        second.starts_with("HTTP/1.1 200"),
+        "the same connection answers after 7 s idle: {second:?}"
+    );
 }
