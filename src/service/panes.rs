@@ -480,15 +480,17 @@ pub fn quick_find(conn: &mut DbConnection, scope: Option<i64>, typed: &str) -> A
             sort: customer_list::sort(None),
             dir: SortDir::Asc,
         };
-        // One row and whether there is another, in whatever order finds them soonest.
-        let page = match list.listing(conn, 1)? {
+        // Asked as the pane asks for its first page: with a page of one row PostgreSQL's
+        // planner walks the company index to a bunched word's matches (1.6 s for "nordic" at
+        // a million customers), with a page of 50 it takes the same plan as the pane.
+        let page = match list.listing(conn, PER_PAGE)? {
             (_, Some(first)) => first,
-            (listing, None) => list.page_as(conn, listing, 0, 1)?,
+            (listing, None) => list.page_as(conn, listing, 0, PER_PAGE)?,
         };
-        match (page.rows.first(), page.has_more) {
-            (Some(c), false) => return Ok(Found::One(c.id)),
-            (Some(_), true) => return Ok(Found::Several(key)),
-            (None, _) => {}
+        match (page.rows.as_slice(), page.has_more) {
+            ([c], false) => return Ok(Found::One(c.id)),
+            ([], _) => {}
+            _ => return Ok(Found::Several(key)),
         }
     }
     Ok(Found::Nothing)
