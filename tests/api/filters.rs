@@ -426,17 +426,25 @@ async fn the_audit_log_search_walks_an_index() {
     }
 }
 
+/// A connection to the database in `SELFCARE_EXPLAIN_URL` (the benchmark's generated
+/// customers), for the ignored plan tests; `None` (said) when it is not set.
+fn explain_connection() -> Option<selfcare::db::PooledConn> {
+    let Ok(url) = std::env::var("SELFCARE_EXPLAIN_URL") else {
+        eprintln!("SELFCARE_EXPLAIN_URL is not set");
+        return None;
+    };
+    let pool = selfcare::db::build_pool(&url, 1);
+    Some(pool.get().expect("connection"))
+}
+
 /// Prints and checks the plans of every filter on the database in `SELFCARE_EXPLAIN_URL` (the
 /// benchmark's generated customers): `bench/filters.sh` runs it.
 #[tokio::test]
 #[ignore = "needs SELFCARE_EXPLAIN_URL; run by bench/filters.sh"]
 async fn print_filter_plans() {
-    let Ok(url) = std::env::var("SELFCARE_EXPLAIN_URL") else {
-        eprintln!("SELFCARE_EXPLAIN_URL is not set");
+    let Some(mut conn) = explain_connection() else {
         return;
     };
-    let pool = selfcare::db::build_pool(&url, 1);
-    let mut conn = pool.get().expect("connection");
     let conn: &mut DbConnection = &mut conn;
     let pg = matches!(conn, DbConnection::Postgresql(_));
     let mut cases = filter_cases();
@@ -497,12 +505,9 @@ async fn print_filter_plans() {
 #[ignore = "needs SELFCARE_EXPLAIN_URL; run by bench/filters.sh"]
 async fn print_listing_plans() {
     use selfcare::db::models::customer::{explain_listing, Listing};
-    let Ok(url) = std::env::var("SELFCARE_EXPLAIN_URL") else {
-        eprintln!("SELFCARE_EXPLAIN_URL is not set");
+    let Some(mut conn) = explain_connection() else {
         return;
     };
-    let pool = selfcare::db::build_pool(&url, 1);
-    let mut conn = pool.get().expect("connection");
     let conn: &mut DbConnection = &mut conn;
     let pg = matches!(conn, DbConnection::Postgresql(_));
     let f = CustomerFilter::default;
