@@ -44,8 +44,9 @@ where
 }
 
 /// Runs a short write (a charging API call): on SQLite as a job of the instance's group
-/// committer, batched with the others queued at the same time in one transaction (`f` runs in
-/// a savepoint: an `Err` rolls back only its own writes); otherwise like `with_conn`.
+/// committer, batched with the others queued at the same time in one transaction; otherwise
+/// like `with_conn`. `f` writes inside `db::write_transaction` (there a savepoint), so that an
+/// `Err` leaves nothing of its own behind.
 pub async fn writing<T, E, F>(state: &AppState, f: F) -> AppResult<Result<T, E>>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,

@@ -1,6 +1,6 @@
 //! Group commit for SQLite: one thread of the instance runs short write jobs (the charging
-//! API's reserve, commit, release and charge) back to back in one write transaction, each job
-//! inside its own savepoint, and answers every job only after that transaction committed.
+//! API's reserve, commit, release and charge) back to back in one write transaction, and answers
+//! every job only after that transaction committed.
 //!
 //! Why: SQLite runs one writer at a time anyway. Each job in its own transaction costs a
 //! commit (the WAL frames of every page it touched, the hot wallet and bucket pages written
@@ -8,8 +8,10 @@
 //! the writers queue in memory instead, and a batch writes each hot page once.
 //!
 //! What does not change: each job sees everything the jobs before it wrote and runs while the
-//! database's write lock is held (serialised, as with `db::write_transaction`); a job that
-//! fails or refuses rolls back its own savepoint only; nobody is told "done" before the commit.
+//! database's write lock is held (serialised, as with `db::write_transaction`); nobody is told
+//! "done" before the commit. A job that fails or refuses must leave nothing behind: it writes
+//! inside `db::write_transaction`, which is a savepoint here, rolled back on its error (one
+//! savepoint per job: a second one around it cost two more statements, each prepared afresh).
 //! Other instances and this instance's other writers still take the lock through
 //! `busy_timeout`, between batches.
 
@@ -49,8 +51,9 @@ impl GroupCommit {
         Ok(GroupCommit { jobs: tx })
     }
 
-    /// Runs `f` in the next batch, in a savepoint of its own (rolled back when `f` returns an
-    /// error, a refusal included), and returns its result once the batch committed.
+    /// Runs `f` in the next batch and returns its result once the batch committed. `f` keeps
+    /// its writes inside `db::write_transaction` (a savepoint), so an error or a refusal leaves
+    /// nothing behind for the batch to commit.
     pub async fn run<T, E, F>(&self, f: F) -> Result<Result<T, E>, Lost>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -59,7 +62,7 @@ impl GroupCommit {
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |conn: &mut DbConnection| {
-            let out = conn.transaction(f);
+            let out = f(conn);
             Box::new(move |committed: bool| {
                 // A refusal stands whatever became of the batch; a success only if it committed.
                 let _ = tx.send(if committed || out.is_err() {

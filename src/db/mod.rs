@@ -6,6 +6,7 @@
 pub mod group_commit;
 pub mod models;
 pub mod pool;
+pub mod prepared;
 pub mod schema;
 
 pub use pool::{build_pool, DbPool, PooledConn};
@@ -22,6 +23,24 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 pub enum DbConnection {
     Postgresql(diesel::PgConnection),
     Sqlite(diesel::SqliteConnection),
+}
+
+/// Runs a diesel query on the engine's own connection instead of through `DbConnection`:
+/// `on_engine!(conn, |c| query.load(c))`, the body written once and compiled for each engine.
+///
+/// Why: the `MultiConnection` writes a query's SQL out again on every call (to key its statement
+/// cache, and again to bind), where the engine's own connection finds a prepared statement of a
+/// fixed-shape query by its type and builds nothing. That was a fifth of the SQLite writer's
+/// time in the charging API (`bench/README.md`, Charging); use it on such hot paths, not as a
+/// habit.
+#[macro_export]
+macro_rules! on_engine {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
 }
 
 /// Which engine a `DATABASE_URL` names; decided by its scheme, never by trial.

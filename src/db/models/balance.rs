@@ -3,6 +3,7 @@
 //! their buckets, and the limits of product types and operators.
 
 use super::{OperatorId, WalletId};
+use crate::db::prepared::prepared;
 use crate::db::schema::{
     activation_bonuses, balance_buckets, balance_types, operator_limits, product_type_limits,
     service_providers, wallet_balances, wallets,
@@ -61,11 +62,11 @@ pub fn insert_type(conn: &mut DbConnection, new: &NewBalanceType) -> QueryResult
 }
 
 pub fn find_type(conn: &mut DbConnection, id: i64) -> QueryResult<Option<BalanceType>> {
-    balance_types::table
+    crate::on_engine!(conn, |c| balance_types::table
         .find(id)
         .select(BalanceType::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// Balance types of one provider (`None`: of all), by provider then code.
@@ -413,13 +414,13 @@ pub fn one(
     balance_type: &BalanceType,
 ) -> QueryResult<Option<Balance>> {
     // One statement: the balance's row with each of its buckets (none: one row without).
-    let rows: Vec<(i64, Option<Bucket>)> = wallet_balances::table
+    let rows: Vec<(i64, Option<Bucket>)> = crate::on_engine!(conn, |c| wallet_balances::table
         .left_join(balance_buckets::table)
         .filter(wallet_balances::wallet_id.eq(wallet.0))
         .filter(wallet_balances::balance_type_id.eq(balance_type.id))
         .order(balance_buckets::id)
         .select((wallet_balances::id, Option::<Bucket>::as_select()))
-        .load(conn)?;
+        .load(c))?;
     let Some(id) = rows.first().map(|(id, _)| *id) else {
         return Ok(None);
     };
@@ -437,20 +438,26 @@ pub fn type_by_code(
     provider: i64,
     code: &str,
 ) -> QueryResult<Option<BalanceType>> {
-    balance_types::table
+    crate::on_engine!(conn, |c| balance_types::table
         .filter(balance_types::service_provider_id.eq(provider))
         .filter(balance_types::code.eq(code))
         .select(BalanceType::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// Sets a bucket's value (a debit), leaving its dates.
 pub fn set_bucket_value(conn: &mut DbConnection, id: i64, value: i64) -> QueryResult<usize> {
-    diesel::update(balance_buckets::table.find(id))
-        .set((
-            balance_buckets::value.eq(value),
-            balance_buckets::updated_at.eq(crate::db::now()),
-        ))
-        .execute(conn)
+    /// `db::prepared`'s marker of this statement.
+    struct SetValue;
+    crate::on_engine!(conn, |c| prepared::<_, SetValue>(
+        diesel::update(balance_buckets::table.find(id))
+            .set((
+                balance_buckets::value.eq(value),
+                balance_buckets::updated_at.eq(crate::db::now()),
+            ))
+            .returning(balance_buckets::id)
+    )
+    .load::<i64>(c)
+    .map(|ids| ids.len()))
 }

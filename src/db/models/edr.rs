@@ -1,13 +1,16 @@
 //! `edrs` and `edr_balances`: one immutable event data record per balance change, with the
 //! totals before and after and the cost per balance type. Rows are only ever inserted.
 
+use crate::db::prepared::prepared;
 use crate::db::schema::{edr_balances, edrs};
 use crate::db::DbConnection;
 use crate::domain::balance::EdrType;
 use diesel::prelude::*;
 
+/// `None` is written as NULL (every optional column's default): the insert's SQL is the same
+/// whatever the values, so it stays prepared (`db::prepared`).
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = edrs)]
+#[diesel(table_name = edrs, treat_none_as_default_value = false)]
 pub struct NewEdr {
     #[diesel(serialize_as = String)]
     pub edr_type: EdrType,
@@ -33,20 +36,26 @@ pub struct EdrBalance {
 
 /// Writes the EDR and its balance rows; returns its id.
 pub fn insert(conn: &mut DbConnection, edr: &NewEdr, parts: &[EdrBalance]) -> QueryResult<i64> {
-    let id: i64 = diesel::insert_into(edrs::table)
-        .values(edr.clone())
-        .returning(edrs::id)
-        .get_result(conn)?;
+    /// `db::prepared`'s markers of the two inserts.
+    struct InsertEdr;
+    struct InsertPart;
+    let id: i64 = crate::on_engine!(conn, |c| prepared::<_, InsertEdr>(
+        diesel::insert_into(edrs::table)
+            .values(edr.clone())
+            .returning(edrs::id)
+    )
+    .get_result(c))?;
     for p in parts {
-        diesel::insert_into(edr_balances::table)
-            .values((
+        crate::on_engine!(conn, |c| prepared::<_, InsertPart>(
+            diesel::insert_into(edr_balances::table).values((
                 edr_balances::edr_id.eq(id),
                 edr_balances::balance_type_id.eq(p.balance_type_id),
                 edr_balances::before_total.eq(p.before_total),
                 edr_balances::after_total.eq(p.after_total),
                 edr_balances::cost.eq(p.cost),
             ))
-            .execute(conn)?;
+        )
+        .execute(c))?;
     }
     Ok(id)
 }

@@ -2,6 +2,7 @@
 //! released, or ends otherwise. Ending is a conditional update (`… WHERE state = 'open'`), so a
 //! reservation ends exactly once whoever tries at the same time.
 
+use crate::db::prepared::prepared;
 use crate::db::schema::reservations;
 use crate::db::DbConnection;
 use crate::domain::charging::ReservationState;
@@ -35,8 +36,10 @@ impl Reservation {
     }
 }
 
+/// `None` is written as NULL (the column's default): the insert's SQL is the same whatever the
+/// values, so it stays prepared (`db::prepared`).
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = reservations)]
+#[diesel(table_name = reservations, treat_none_as_default_value = false)]
 pub struct NewReservation {
     pub service_provider_id: i64,
     pub wallet_id: i64,
@@ -51,28 +54,32 @@ pub struct NewReservation {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewReservation) -> QueryResult<i64> {
-    diesel::insert_into(reservations::table)
-        .values(new.clone())
-        .returning(reservations::id)
-        .get_result(conn)
+    /// `db::prepared`'s marker of this statement.
+    struct Insert;
+    crate::on_engine!(conn, |c| prepared::<_, Insert>(
+        diesel::insert_into(reservations::table)
+            .values(new.clone())
+            .returning(reservations::id)
+    )
+    .get_result(c))
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Reservation>> {
-    reservations::table
+    crate::on_engine!(conn, |c| reservations::table
         .find(id)
         .select(Reservation::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 /// The wallet's reservations that hold part of a balance at `now`: (balance type, amount).
 pub fn held(conn: &mut DbConnection, wallet_id: i64, now: i64) -> QueryResult<Vec<(i64, i64)>> {
-    reservations::table
+    crate::on_engine!(conn, |c| reservations::table
         .filter(reservations::wallet_id.eq(wallet_id))
         .filter(reservations::state.eq(ReservationState::Open.code()))
         .filter(reservations::expires_at.gt(now))
         .select((reservations::balance_type_id, reservations::amount))
-        .load(conn)
+        .load(c))
 }
 
 /// A wallet's reservations, open first, then the newest ended ones (at most `limit` in all).
@@ -110,20 +117,25 @@ pub struct Ending<'a> {
 
 /// Ends the reservation if it is still open; true when this call ended it.
 pub fn end(conn: &mut DbConnection, id: i64, e: &Ending) -> QueryResult<bool> {
-    let n = diesel::update(
-        reservations::table
-            .filter(reservations::id.eq(id))
-            .filter(reservations::state.eq(ReservationState::Open.code())),
+    /// `db::prepared`'s marker of this statement.
+    struct EndOpen;
+    let n = crate::on_engine!(conn, |c| prepared::<_, EndOpen>(
+        diesel::update(
+            reservations::table
+                .filter(reservations::id.eq(id))
+                .filter(reservations::state.eq(ReservationState::Open.code())),
+        )
+        .set((
+            reservations::state.eq(e.state.code()),
+            reservations::used.eq(e.used),
+            reservations::how_ended.eq(Some(e.how)),
+            reservations::edr_id.eq(e.edr_id),
+            reservations::ended_at.eq(Some(e.at)),
+        ))
+        .returning(reservations::id)
     )
-    .set((
-        reservations::state.eq(e.state.code()),
-        reservations::used.eq(e.used),
-        reservations::how_ended.eq(Some(e.how)),
-        reservations::edr_id.eq(e.edr_id),
-        reservations::ended_at.eq(Some(e.at)),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
+    .load::<i64>(c))?;
+    Ok(n.len() == 1)
 }
 
 /// Open reservations past their expiry at `now`, oldest first (at most `limit`).

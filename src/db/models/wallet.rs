@@ -184,11 +184,11 @@ pub fn holders(conn: &mut DbConnection, wallet_id: i64) -> QueryResult<i64> {
 
 /// The subscribers holding a wallet, lowest id first.
 pub fn holder_ids(conn: &mut DbConnection, wallet_id: i64) -> QueryResult<Vec<i64>> {
-    subscriber_wallets::table
+    crate::on_engine!(conn, |c| subscriber_wallets::table
         .filter(subscriber_wallets::wallet_id.eq(wallet_id))
         .order(subscriber_wallets::subscriber_id)
         .select(subscriber_wallets::subscriber_id)
-        .load(conn)
+        .load(c))
 }
 
 pub fn link(
