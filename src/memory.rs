@@ -16,7 +16,7 @@ pub fn trim() {
 }
 
 /// How many malloc arenas the process uses unless `MALLOC_ARENA_MAX` says otherwise.
-const ARENAS: i32 = 2;
+const ARENAS: i32 = 4;
 
 /// Blocks of this size or more get mappings of their own, handed back whole when freed.
 const MMAP_THRESHOLD: i32 = 1024 * 1024;
@@ -24,7 +24,10 @@ const MMAP_THRESHOLD: i32 = 1024 * 1024;
 /// Tunes glibc's malloc for a long-running server (call it first thing, before threads start),
 /// unless the matching `MALLOC_*` variable says otherwise:
 /// - at most [`ARENAS`] arenas: with fewer arenas freed memory is less fragmented and `trim`
-///   can give more of it back;
+///   can give more of it back. Four, not two: with two, the actix workers and the blocking
+///   pool's threads queued on the arena locks (14 % of the three-pane page's CPU, +20–25 % req/s
+///   with four), and the soak's memory after the load stayed at 1.65× idle with four
+///   (`bench/README.md`);
 /// - a fixed mmap threshold of [`MMAP_THRESHOLD`]. glibc raises its threshold to the size of
 ///   each large block freed, so after the first sign-ins every argon2 hash (about 19 MB each)
 ///   was carved from the heap; sixteen sign-ins at once grew it to 180 MB, and the small
