@@ -184,6 +184,36 @@ pub struct Order {
     pub dir: SortDir,
 }
 
+/// Where a keyset chunk carries on: the last row's value in the sort column, and its id.
+pub type After = Option<(KeysetValue, i64)>;
+
+impl Order {
+    /// `ORDER BY column dir, id_column dir`, as one SQL fragment.
+    pub fn by(self, id_column: &'static str) -> OrderBy {
+        OrderBy {
+            order: self,
+            id_column,
+        }
+    }
+
+    /// The condition "after this row" of keyset pagination (`None`: from the start).
+    pub fn after<QS>(
+        self,
+        after: After,
+        id_column: &'static str,
+    ) -> Option<
+        Box<
+            dyn diesel::BoxableExpression<
+                QS,
+                crate::db::MultiBackend,
+                SqlType = diesel::sql_types::Bool,
+            >,
+        >,
+    > {
+        after.map(|(value, id)| keyset_after(self.column, value, id_column, id, self.dir))
+    }
+}
+
 /// `column dir, id_column dir` of an `Order`. Unlike a `sql()` literal, which diesel must
 /// assume unbounded and so prepares afresh on every call, its text comes from a list's
 /// allow-list, so a list query without literal filters stays prepared (keyed by its SQL): the
@@ -227,36 +257,6 @@ impl<QS> diesel::AppearsOnTable<QS> for OrderBy {}
 
 impl<GB> diesel::expression::ValidGrouping<GB> for OrderBy {
     type IsAggregate = diesel::expression::is_aggregate::Never;
-}
-
-/// Where a keyset chunk carries on: the last row's value in the sort column, and its id.
-pub type After = Option<(KeysetValue, i64)>;
-
-impl Order {
-    /// `ORDER BY column dir, id_column dir`, as one SQL fragment.
-    pub fn by(self, id_column: &'static str) -> OrderBy {
-        OrderBy {
-            order: self,
-            id_column,
-        }
-    }
-
-    /// The condition "after this row" of keyset pagination (`None`: from the start).
-    pub fn after<QS>(
-        self,
-        after: After,
-        id_column: &'static str,
-    ) -> Option<
-        Box<
-            dyn diesel::BoxableExpression<
-                QS,
-                crate::db::MultiBackend,
-                SqlType = diesel::sql_types::Bool,
-            >,
-        >,
-    > {
-        after.map(|(value, id)| keyset_after(self.column, value, id_column, id, self.dir))
-    }
 }
 
 impl Order {

@@ -128,26 +128,7 @@ async fn show(
         csrf_token: side.csrf_token(),
         can_edit: side.can_edit(),
         extension_length: data.settings.extension_length,
-        rows: data
-            .users
-            .iter()
-            .map(|u| UserRow {
-                id: u.id,
-                name: u.name.clone(),
-                email: u.email.clone(),
-                extension: u.extension.clone(),
-                sip_username: u.sip_username.clone(),
-                package: name_of(u.package_id),
-                addons: addon_list
-                    .iter()
-                    .map(|(id, name)| AddonCell {
-                        id: *id,
-                        name: name.clone(),
-                        has: data.addons.contains(&(u.id, *id)),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        rows: user_rows(&data, &addon_list, name_of),
         held: data
             .held
             .iter()
@@ -180,6 +161,34 @@ async fn show(
     };
     let frame = Frame::of(&side, &state, &flashes).await?;
     people_page!(frame, status, view, UsersPage, PortalUsersPage)
+}
+
+/// Each user's row: its package's name and, for every add-on the customer holds, whether the
+/// user has it.
+fn user_rows(
+    data: &service::Users,
+    addon_list: &[(i64, String)],
+    name_of: impl Fn(i64) -> String,
+) -> Vec<UserRow> {
+    data.users
+        .iter()
+        .map(|u| UserRow {
+            id: u.id,
+            name: u.name.clone(),
+            email: u.email.clone(),
+            extension: u.extension.clone(),
+            sip_username: u.sip_username.clone(),
+            package: name_of(u.package_id),
+            addons: addon_list
+                .iter()
+                .map(|(id, name)| AddonCell {
+                    id: *id,
+                    name: name.clone(),
+                    has: data.addons.contains(&(u.id, *id)),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn input_of(fields: &Fields) -> UserInput {
