@@ -19,7 +19,7 @@
   }
 
   function cellInputs(root) {
-    return (root || document).querySelectorAll("table.grid td input[form]:not([type=hidden])");
+    return (root || document).querySelectorAll("form[data-save] table.grid td input");
   }
 
   function edited(input) {
@@ -77,7 +77,7 @@
     var kept = [];
     cellInputs().forEach(function (i) {
       if (i.form !== savedForm && edited(i)) {
-        kept.push({ name: i.name, form: i.getAttribute("form"), value: i.value, original: original(i) });
+        kept.push({ name: i.name, form: i.form.id, value: i.value, original: original(i) });
       }
     });
     if (kept.length) sessionStorage.setItem(STASH, JSON.stringify(kept));
@@ -91,7 +91,8 @@
     try { kept = JSON.parse(raw); } catch (e) { return; }
     var lost = 0;
     kept.forEach(function (k) {
-      var input = document.querySelector('input[form="' + k.form + '"][name="' + k.name + '"]');
+      var form = document.getElementById(k.form);
+      var input = form && form.querySelector('table.grid td input[name="' + k.name + '"]');
       if (!input || original(input) !== k.original) { lost++; return; }
       input.value = k.value;
       markDirty(input);
@@ -154,7 +155,7 @@
       var on = toggle.getAttribute("aria-pressed") !== "true";
       toggle.setAttribute("aria-pressed", on ? "true" : "false");
       cellInputs(pane).forEach(function (i) { if (on) i.readOnly = false; else stop(i); });
-      var first = pane.querySelector("table.grid td input[form]:not([type=hidden])");
+      var first = cellInputs(pane)[0];
       if (on && first) first.focus();
       return;
     }
@@ -177,12 +178,12 @@
   });
 
   document.addEventListener("dblclick", function (e) {
-    var input = e.target.closest("table.grid td input[form]");
+    var input = e.target.closest("form[data-save] table.grid td input");
     if (input && input.readOnly) edit(input);
   });
 
   document.addEventListener("keydown", function (e) {
-    var input = e.target.closest && e.target.closest("table.grid td input[form]");
+    var input = e.target.closest && e.target.closest("form[data-save] table.grid td input");
     // Enter opens a cell and, typed in it, closes it again (the edit stays, unsaved and marked)
     // rather than sending the pane's form.
     if (input && e.key === "Enter") {
@@ -218,7 +219,7 @@
       leaving = true;
       // Only the cells edited are sent: a row someone else changed meanwhile, left alone here,
       // is then no reason to refuse the save.
-      document.querySelectorAll('input[form="' + form.id + '"]:not([type=hidden])').forEach(function (i) {
+      cellInputs(form).forEach(function (i) {
         if (!edited(i)) i.disabled = true;
       });
       return;
@@ -230,8 +231,8 @@
   document.addEventListener("reset", function (e) {
     var form = e.target;
     window.setTimeout(function () {
-      document.querySelectorAll('input[form="' + form.id + '"]').forEach(function (i) {
-        if (i.type !== "hidden") i.value = original(i);
+      cellInputs(form).forEach(function (i) {
+        i.value = original(i);
         i.classList.remove("dirty");
         i.removeAttribute("aria-invalid");
         stop(i);

@@ -55,6 +55,18 @@ const ORDER: &[&str] = &[
     "q_webid",
 ];
 
+/// The customers pane's filters, which its export carries too.
+pub const CUSTOMER_FILTERS: &[&str] = &[
+    "q_company",
+    "q_username",
+    "q_name",
+    "q_ip",
+    "q_account",
+    "q_sip_user",
+    "q_status",
+    "q_webid",
+];
+
 impl PanesQuery {
     /// The state named by a page address the browser came from (`return_to`), and its query
     /// string; anything unreadable is the plain page.
@@ -153,6 +165,22 @@ impl PanesQuery {
         }
     }
 
+    /// Only the parameters `keys`, as a query string without `?` (empty when none is set).
+    pub fn only<'k>(&self, keys: impl IntoIterator<Item = &'k &'k str>) -> String {
+        let mut out = String::new();
+        for key in keys {
+            if let Some(v) = self.get(key).filter(|v| !v.is_empty()) {
+                if !out.is_empty() {
+                    out.push('&');
+                }
+                out.push_str(key);
+                out.push('=');
+                out.extend(form_urlencoded::byte_serialize(v.as_bytes()));
+            }
+        }
+        out
+    }
+
     /// `/customers?…` with `changes` applied (`None` removes a parameter).
     pub fn href(&self, changes: &[(&str, Option<String>)]) -> String {
         self.href_at("/customers", changes)
@@ -198,6 +226,22 @@ mod tests {
             q.href(&[("customer", Some("6".into())), ("site", None)]),
             "/customers?customer=6&q_company=a%26b"
         );
+    }
+
+    #[test]
+    fn only_keeps_the_keys_asked_in_their_order() {
+        let q = PanesQuery {
+            customer: Some("5".into()),
+            c_sort: Some("company".into()),
+            q_company: Some("a&b".into()),
+            q_ip: Some(String::new()),
+            ..Default::default()
+        };
+        assert_eq!(
+            q.only(&["c_sort", "c_dir", "q_company", "q_ip"]),
+            "c_sort=company&q_company=a%26b"
+        );
+        assert_eq!(q.only(&["s_sort"]), "");
     }
 
     #[test]

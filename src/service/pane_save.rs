@@ -86,14 +86,29 @@ fn changed(fields: &Fields, name: &str) -> Option<String> {
     }
 }
 
-/// The rows whose name or description may differ from what the page showed.
-fn parse_edits(fields: &Fields) -> Vec<RowEdit> {
-    fields
+/// The version each row of the pane was loaded at, as the page posted them: one `versions`
+/// field of `id:version` pairs separated by spaces (one field for the whole pane keeps the page
+/// light), or a `v_{id}` field per row (pages of earlier releases). Malformed pairs are ignored.
+pub fn posted_versions(fields: &Fields) -> Vec<(i64, i32)> {
+    fn pair(id: &str, version: &str) -> Option<(i64, i32)> {
+        Some((id.parse().ok()?, version.parse().ok()?))
+    }
+    let listed = fields
+        .all("versions")
+        .flat_map(str::split_ascii_whitespace)
+        .filter_map(|p| p.split_once(':').and_then(|(id, v)| pair(id, v)));
+    let single = fields
         .0
         .iter()
-        .filter_map(|(k, v)| {
-            let id = k.strip_prefix("v_")?.parse::<i64>().ok()?;
-            let version = v.parse::<i32>().ok()?;
+        .filter_map(|(k, v)| pair(k.strip_prefix("v_")?, v));
+    listed.chain(single).collect()
+}
+
+/// The rows whose name or description may differ from what the page showed.
+fn parse_edits(fields: &Fields) -> Vec<RowEdit> {
+    posted_versions(fields)
+        .into_iter()
+        .filter_map(|(id, version)| {
             let name = changed(fields, &format!("name_{id}"));
             let description = changed(fields, &format!("description_{id}"));
             (name.is_some() || description.is_some()).then_some(RowEdit {
@@ -390,6 +405,38 @@ mod tests {
                 name: Some("Oslo".into()),
                 description: None
             }]
+        );
+    }
+
+    #[test]
+    fn one_field_carries_the_versions_of_the_whole_pane() {
+        let fields = f(&[
+            ("versions", "1:3 2:1  x:4 5:y 6"),
+            ("name_1", "Oslo"),
+            ("description_2", "new"),
+            ("name_5", "Bergen"),
+        ]);
+        assert_eq!(
+            posted_versions(&fields),
+            vec![(1, 3), (2, 1)],
+            "malformed pairs are left out"
+        );
+        assert_eq!(
+            parse_edits(&fields),
+            vec![
+                RowEdit {
+                    id: 1,
+                    version: 3,
+                    name: Some("Oslo".into()),
+                    description: None
+                },
+                RowEdit {
+                    id: 2,
+                    version: 1,
+                    name: None,
+                    description: Some("new".into())
+                }
+            ]
         );
     }
 

@@ -60,6 +60,50 @@ fn have(tool: &str, args: &[&str]) -> bool {
     ok
 }
 
+/// The `href` of the link marked `data-export="{fmt}"` in pane `pane` (escapes undone).
+fn export_href(page: &str, pane: &str, marker: &str) -> String {
+    let section = crate::common::pane_section(page, pane).expect("the pane");
+    let at = section.find(marker).expect("the export link");
+    let start = section[..at].rfind("href=\"").unwrap() + "href=\"".len();
+    let end = start + section[start..].find('"').unwrap();
+    section[start..end]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn each_panes_export_link_carries_what_its_list_reads_and_not_the_selection() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let c = app.create_customer("gamma", "Gamma Logistics AS").await;
+    app.create_site(c, "Oslo").await;
+    let page = app
+        .get_html(&format!(
+            "/customers?customer={c}&c_sort=company&c_dir=desc&s_sort=name&q_company=logistics"
+        ))
+        .await;
+    let customers = export_href(&page, "customers", "data-export=\"csv\"");
+    assert_eq!(
+        customers,
+        "/customers/export.csv?c_sort=company&c_dir=desc&q_company=logistics"
+    );
+    assert_eq!(
+        export_href(&page, "customers", "data-export-all=\"xlsx\""),
+        "/customers/export.xlsx?c_sort=company&c_dir=desc&q_company=logistics&view=all"
+    );
+    assert_eq!(
+        export_href(&page, "sites", "data-export=\"txt\""),
+        format!("/customers/{c}/sites/export.txt?s_sort=name")
+    );
+    // The link exports what the pane lists: the filter and the order, both logistics companies.
+    let (_, body) = download(&app, &customers).await;
+    let text = String::from_utf8(body).unwrap();
+    let gamma = text.find("Gamma Logistics AS").expect("gamma exported");
+    let beta = text.find("Beta Logistics AS").expect("beta exported");
+    assert!(gamma < beta, "company descending: {text}");
+    assert!(!text.contains("HYPERLINK"), "filtered out: {text}");
+}
+
 #[tokio::test]
 async fn csv_is_rfc4180_with_bom_filters_sort_and_guard() {
     let app = spawn_app().await;
@@ -426,7 +470,7 @@ async fn customer_administrators_export_their_own_sites_and_links_only() {
     let admin_a = app.portal_admin("owna").await;
     let home = admin_a.get_html("/c/owna-web/").await;
     assert!(
-        home.contains("href=\"/c/owna-web/sites/export.csv?view=current\""),
+        home.contains("href=\"/c/owna-web/sites/export.csv\""),
         "export menu in the portal"
     );
     let (h, body) = download(&admin_a, "/c/owna-web/sites/export.csv?view=all").await;

@@ -1,4 +1,4 @@
-use crate::common::{spawn_app, TestApp};
+use crate::common::{pane_input as input_value, save_form_fields, spawn_app, TestApp};
 
 async fn two_sites(app: &TestApp) -> (i64, i64, i64) {
     app.login_admin().await;
@@ -6,14 +6,6 @@ async fn two_sites(app: &TestApp) -> (i64, i64, i64) {
     let s1 = app.create_site(c, "Oslo").await;
     let s2 = app.create_site(c, "Bergen").await;
     (c, s1, s2)
-}
-
-/// The value of an input of one pane (the panes share input names like `name_{id}`).
-fn input_value(html: &str, pane: &str, name: &str) -> Option<String> {
-    let marker = format!("form=\"save-{pane}\" name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html[start..].find('"')? + start;
-    Some(html[start..end].to_string())
 }
 
 #[tokio::test]
@@ -72,6 +64,85 @@ async fn saving_a_pane_updates_every_changed_row_together() {
         .get_html(&format!("/audit?object_type=site&object_id={s1}"))
         .await;
     assert!(log.contains("update") && log.contains("Oslo HQ"));
+}
+
+/// The sites' save form as the page holds it, with the cell `name` set to `value`: what a
+/// browser without scripts posts (every cell, the versions in one field).
+fn form_with(page: &str, name: &str, value: &str) -> (String, Vec<(String, String)>) {
+    let (action, mut fields) = save_form_fields(page, "sites").expect("the sites' save form");
+    for (k, v) in fields.iter_mut() {
+        if k == name {
+            *v = value.into();
+        }
+    }
+    (action, fields)
+}
+
+async fn post_fields(app: &TestApp, (action, fields): &(String, Vec<(String, String)>)) -> u16 {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.post_raw(action, &pairs).await.status().as_u16()
+}
+
+#[tokio::test]
+async fn the_pane_form_as_the_page_holds_it_saves_and_is_refused_when_stale() {
+    let app = spawn_app().await;
+    let (c, s1, s2) = two_sites(&app).await;
+    let page = app.get_html(&format!("/customers?customer={c}")).await;
+    let (n1, n2) = (format!("name_{s1}"), format!("name_{s2}"));
+    let stale = form_with(&page, &n1, "Oslo Harbour");
+    assert_eq!(stale.0, format!("/customers/{c}/sites/save"));
+    let versions = stale
+        .1
+        .iter()
+        .find(|(k, _)| k == "versions")
+        .map(|(_, v)| v.clone())
+        .expect("the rows' versions in one field");
+    assert!(versions.contains(&format!("{s1}:")) && versions.contains(&format!("{s2}:")));
+    assert!(
+        !stale.1.iter().any(|(k, _)| k.starts_with("v_")),
+        "no field per row for versions"
+    );
+
+    // Someone else renames Bergen meanwhile: this page posts Bergen's old name with its old
+    // version, so the whole save is refused and nothing is overwritten.
+    let other = app.another_browser();
+    other.login_admin().await;
+    let r = other
+        .post_form(
+            &format!("/customers/{c}/sites/save"),
+            &[(&*format!("v_{s2}"), "1"), (&*n2, "Bergen Port")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(post_fields(&app, &stale).await, 422);
+    let page = app.get_html(&format!("/customers?customer={c}")).await;
+    assert_eq!(input_value(&page, "sites", &n1).as_deref(), Some("Oslo"));
+    assert_eq!(
+        input_value(&page, "sites", &n2).as_deref(),
+        Some("Bergen Port")
+    );
+
+    // From the page as it is now, the same edit saves, and only that row.
+    assert_eq!(
+        post_fields(&app, &form_with(&page, &n1, "Oslo Harbour")).await,
+        303
+    );
+    let page = app.get_html(&format!("/customers?customer={c}")).await;
+    assert!(
+        page.contains("Saved 1 change."),
+        "only the edited row is saved"
+    );
+    assert_eq!(
+        input_value(&page, "sites", &n1).as_deref(),
+        Some("Oslo Harbour")
+    );
+    assert_eq!(
+        input_value(&page, "sites", &n2).as_deref(),
+        Some("Bergen Port")
+    );
 }
 
 #[tokio::test]

@@ -48,11 +48,32 @@ pub async fn row_ids(b: &Browser, pane: &str) -> Option<Vec<i64>> {
     Some(ids)
 }
 
-/// The company cells of the customers pane, top to bottom.
-pub async fn companies(b: &Browser) -> Option<Vec<String>> {
-    b.texts_of("#pane-customers td[data-col=company]")
+/// A selector of the cells of column `col` in pane `pane` (of row `id` when given). Only the
+/// header cell names its column (`th[data-col]`), so the cells are found by its position; a
+/// column not shown gives a selector that matches nothing.
+pub async fn cells_css(b: &Browser, pane: &str, id: Option<i64>, col: &str) -> String {
+    let position = b
+        .execute(
+            "var h = document.querySelectorAll(arguments[0]);\
+             for (var i = 0; i < h.length; i++) if (h[i].getAttribute('data-col') === arguments[1]) return i + 1;\
+             return 0;",
+            vec![
+                serde_json::json!(format!("#pane-{pane} thead th")),
+                serde_json::json!(col),
+            ],
+        )
         .await
         .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
+    let row = id.map_or(String::new(), |id| format!("[data-id='{id}']"));
+    format!("#pane-{pane} tbody tr{row} > td:nth-child({position})")
+}
+
+/// The company cells of the customers pane, top to bottom.
+pub async fn companies(b: &Browser) -> Option<Vec<String>> {
+    let css = cells_css(b, "customers", None, "company").await;
+    b.texts_of(&css).await.ok()
 }
 
 pub fn sorted(mut v: Vec<i64>) -> Vec<i64> {
@@ -97,10 +118,8 @@ pub async fn signed_in(bins: &Binaries, app: &TestApp) -> Browser {
 /// Selects customer `id` in the customers pane (by a plain text cell: the name cells hold
 /// inputs, which do not select) and waits until the sites pane shows `sites` rows.
 pub async fn open_customer(b: &Browser, id: i64, sites: usize, desc: &str) -> Vec<i64> {
-    b.click_css(&format!(
-        "#pane-customers tr[data-id='{id}'] td[data-col=company]"
-    ))
-    .await;
+    b.click_css(&cells_css(b, "customers", Some(id), "company").await)
+        .await;
     wait_for!(
         desc,
         row_ids(b, "sites").await.filter(|ids| ids.len() == sites)

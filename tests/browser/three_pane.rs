@@ -3,7 +3,7 @@
 //! refused save and are guarded when leaving, counts and "page n of N", the quick search, the
 //! keyboard path, and the page at 390 px.
 
-use crate::helpers::{edit_cell, finish, open_customer, row_ids, setup, signed_in};
+use crate::helpers::{cells_css, edit_cell, finish, open_customer, row_ids, setup, signed_in};
 use crate::webdriver::Browser;
 use serde_json::json;
 
@@ -53,17 +53,12 @@ async fn a_click_anywhere_on_a_row_selects_it_and_editing_is_explicit() {
     .unwrap();
     assert_eq!(b.property(&el, "readOnly").await.unwrap(), json!(false));
     b.click_css("#pane-sites [data-action=inline]").await;
-    let site_inputs = b.find_all("#pane-sites td input[form]").await.unwrap();
+    let site_inputs = b.find_all("#pane-sites td input").await.unwrap();
     for i in &site_inputs {
         assert_eq!(b.property(i, "readOnly").await.unwrap(), json!(false));
     }
     // Near the limit a counter says how much is left.
-    edit_cell(
-        &b,
-        "#pane-sites td input[form][name^=name_]",
-        &"x".repeat(27),
-    )
-    .await;
+    edit_cell(&b, "#pane-sites td input[name^=name_]", &"x".repeat(27)).await;
     wait_for!(
         "the counter under the cell",
         b.text_of("#pane-sites .counter")
@@ -181,10 +176,8 @@ async fn leaving_with_unsaved_edits_asks_first() {
         "Unsaved"
     );
     // Another row: the same question; OK leaves.
-    b.click_css(&format!(
-        "#pane-customers tr[data-id='{c}'] td[data-col=company]"
-    ))
-    .await;
+    b.click_css(&cells_css(&b, "customers", Some(c), "company").await)
+        .await;
     wait_for!("the warning again", b.alert_text().await);
     b.answer_alert(true).await.unwrap();
     wait_for!(

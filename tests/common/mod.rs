@@ -5,9 +5,13 @@
 #![allow(dead_code)]
 
 mod fixtures;
+mod panes;
 mod people;
 
 pub use fixtures::*;
+// The browser tests read the panes through Chromium, not as text.
+#[allow(unused_imports)]
+pub use panes::*;
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;

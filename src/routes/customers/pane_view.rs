@@ -8,7 +8,8 @@ use crate::export::Format;
 use crate::format::thousands;
 use crate::lists::counts::RowCount;
 use crate::lists::{links, ListColumn, PaneKind, Row};
-use crate::routes::query_url::PanesQuery;
+use crate::routes::query_url::{PanesQuery, CUSTOMER_FILTERS};
+use crate::service::pane_save::posted_versions;
 use crate::service::panes::{Pane, Panes, PAGE_SIZES};
 
 pub struct ColumnView {
@@ -21,7 +22,6 @@ pub struct ColumnView {
 }
 
 pub struct CellView {
-    pub key: &'static str,
     /// The column's label, for the input's accessible name.
     pub label: &'static str,
     pub text: String,
@@ -73,7 +73,8 @@ pub struct ChooserItem {
     pub checked: bool,
 }
 
-/// Download links of one format: the columns shown, or every column.
+/// Download links of one format: the columns shown, or every column. Each carries only what
+/// its list's export reads (the pane's sort, and the customers' filters), not the selection.
 pub struct ExportLink {
     pub label: &'static str,
     pub ext: &'static str,
@@ -89,8 +90,6 @@ pub struct DetailItem {
 
 pub struct PaneView {
     pub key: &'static str,
-    /// `…/export` of this pane's list; the format's extension and the page's query follow.
-    pub export_base: String,
     pub exports: Vec<ExportLink>,
     /// Whether the viewer has "My exports" (operators do): only then are background exports
     /// offered. The portal's exports are always sent at once.
@@ -312,7 +311,6 @@ fn cells<R>(
                 .filter(|_| input.is_some())
                 .map(|o| o.refusal.message.clone());
             CellView {
-                key: c.key,
                 label: c.label,
                 size: (text.chars().count() + 2).clamp(8, 40),
                 edited: text != original,
@@ -344,6 +342,7 @@ fn rows<R: Row>(
             thousands(pane.count.pages(pane.per_page))
         ),
     });
+    let posted = overlay.map_or_else(Vec::new, |o| posted_versions(&o.fields));
     let pinned = pane.pinned.as_ref().map(|r| (r, true));
     pinned
         .into_iter()
@@ -360,10 +359,10 @@ fn rows<R: Row>(
                 .collect();
             // A refused save is shown at the versions it was made at: a row changed by someone
             // else meanwhile stays refused until the page is reloaded.
-            let version = overlay
-                .and_then(|o| o.fields.get(&format!("v_{id}")))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(r.version());
+            let version = posted
+                .iter()
+                .find(|(posted_id, _)| *posted_id == r.id())
+                .map_or(r.version(), |(_, v)| *v);
             RowView {
                 id: r.id(),
                 version,
@@ -403,8 +402,7 @@ fn pane<R: Row>(
     PaneView {
         key: setup.kind.name(),
         rows: rows(scope, q, &setup, pane, selected, editable, overlay),
-        export_base: setup.export_base,
-        exports: Vec::new(),
+        exports: export_links(&setup.export_base, &export_query(q, setup.kind)),
         background_exports: scope.operators(),
         title: setup.title,
         // Rows listed in another order than asked mark no column as sorted.
@@ -552,13 +550,11 @@ pub struct PanesView {
 
 /// Builds the panes of `loaded` for `scope`. `can_edit`: the viewer may edit at all; a demo
 /// customer's sites and links are as frozen as the customer itself (operators' page).
-/// `query` is the page's own query string (carried into the export links).
 pub fn build(
     scope: Scope<'_>,
     q: &PanesQuery,
     loaded: &Panes,
     can_edit: bool,
-    query: &str,
     overlay: Option<&Overlay>,
 ) -> PanesView {
     use crate::lists::{customers as c, links as l, sites as s};
@@ -625,38 +621,48 @@ pub fn build(
         None => (String::new(), Vec::new()),
     };
     PanesView {
-        panes: panes.into_iter().map(|p| p.with_exports(query)).collect(),
+        panes,
         link_title,
         link_details,
     }
 }
 
-impl PaneView {
-    /// Fills the export links, carrying the page's filters and sort (`query`, already encoded).
-    pub fn with_exports(mut self, query: &str) -> PaneView {
-        let sep = if query.is_empty() {
-            String::new()
-        } else {
-            format!("{query}&")
-        };
-        self.exports = Format::ALL
-            .iter()
-            .map(|f| {
-                let ext = f.extension();
-                ExportLink {
-                    label: match f {
-                        Format::Csv => "CSV",
-                        Format::Txt => "TXT",
-                        Format::Xlsx => "XLSX",
-                        Format::Pdf => "PDF",
-                        Format::Xls => "XLS",
-                    },
-                    ext,
-                    current: format!("{}.{ext}?{sep}view=current", self.export_base),
-                    all: format!("{}.{ext}?{sep}view=all", self.export_base),
-                }
-            })
-            .collect();
-        self
-    }
+/// The part of the page's state `kind`'s export reads, encoded: its sort and, for customers,
+/// the filters.
+fn export_query(q: &PanesQuery, kind: PaneKind) -> String {
+    let params = kind.params();
+    let own = [params.sort, params.dir];
+    let filters = match kind {
+        PaneKind::Customers => CUSTOMER_FILTERS,
+        PaneKind::Sites | PaneKind::Links => &[],
+    };
+    q.only(own.iter().chain(filters))
+}
+
+/// The five formats' links under `base` (`…/export`), with `query` (encoded, may be empty).
+fn export_links(base: &str, query: &str) -> Vec<ExportLink> {
+    let (current_q, all_q) = if query.is_empty() {
+        (String::new(), "?view=all".to_string())
+    } else {
+        (format!("?{query}"), format!("?{query}&view=all"))
+    };
+    Format::ALL
+        .iter()
+        .map(|f| {
+            let ext = f.extension();
+            ExportLink {
+                label: match f {
+                    Format::Csv => "CSV",
+                    Format::Txt => "TXT",
+                    Format::Xlsx => "XLSX",
+                    Format::Pdf => "PDF",
+                    Format::Xls => "XLS",
+                },
+                ext,
+                // The columns shown are what an export without `view` gives.
+                current: format!("{base}.{ext}{current_q}"),
+                all: format!("{base}.{ext}{all_q}"),
+            }
+        })
+        .collect()
 }

@@ -189,7 +189,6 @@ async fn render(
         &q,
         &loaded,
         can_edit,
-        query_string,
         overlay.as_ref(),
     );
     let return_to = match query_string {

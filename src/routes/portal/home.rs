@@ -101,7 +101,7 @@ async fn render(
         webid: &user.customer.webid,
         zone: &user.zone,
     };
-    let view = pane_view::build(scope, &q, &loaded, true, query_string, overlay.as_ref());
+    let view = pane_view::build(scope, &q, &loaded, true, overlay.as_ref());
     let home = user.home();
     let return_to = match query_string {
         "" => home,

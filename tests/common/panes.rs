@@ -1,0 +1,101 @@
+//! Reading the three-pane page as a test sees it. The page is lean: a pane's grid sits inside
+//! its save form, the rows' versions travel in one `versions` field, and only the header cells
+//! name their column (`th[data-col]`), so a cell is found by its column's position.
+
+/// The part of the page inside pane `pane`'s section.
+pub fn pane_section<'a>(html: &'a str, pane: &str) -> Option<&'a str> {
+    let start = html.find(&format!("<section class=\"pane\" id=\"pane-{pane}\""))?;
+    let end = html[start..].find("</section>")? + start;
+    Some(&html[start..end])
+}
+
+/// The value a save of pane `pane` would post for `name`: a cell's input (`name_{id}`), or for
+/// `v_{id}` the version the row was loaded at.
+pub fn pane_input(html: &str, pane: &str, name: &str) -> Option<String> {
+    let section = pane_section(html, pane)?;
+    let form = &section[section.find(&format!("<form id=\"save-{pane}\""))?..];
+    if let Some(id) = name.strip_prefix("v_") {
+        let versions = attribute_after(form, "name=\"versions\" value=\"")?;
+        let prefix = format!("{id}:");
+        return versions
+            .split_whitespace()
+            .find_map(|p| p.strip_prefix(prefix.as_str()))
+            .map(str::to_string);
+    }
+    attribute_after(form, &format!(" name=\"{name}\" value=\"")).map(str::to_string)
+}
+
+fn attribute_after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(&html[start..end])
+}
+
+/// The position of column `col` among pane `pane`'s header cells (the selection cell is 0).
+fn column_index(section: &str, col: &str) -> Option<usize> {
+    let head = &section[section.find("<thead>")? + "<thead>".len()..section.find("</thead>")?];
+    let at = head.find(&format!("data-col=\"{col}\""))?;
+    Some(head[..at].matches("<th").count() - 1)
+}
+
+/// What every row of pane `pane` holds in column `col` (the cell's inner HTML), top to bottom;
+/// `None` when the pane does not show that column.
+pub fn column_cells(html: &str, pane: &str, col: &str) -> Option<Vec<String>> {
+    let section = pane_section(html, pane)?;
+    let index = column_index(section, col)?;
+    Some(
+        section
+            .split("<tr data-id=\"")
+            .skip(1)
+            .filter_map(|row| {
+                let row = &row[..row.find("</tr>").unwrap_or(row.len())];
+                let cell = row.split("<td").nth(index + 1)?;
+                let inner = &cell[cell.find('>')? + 1..];
+                Some(inner[..inner.find("</td>").unwrap_or(inner.len())].to_string())
+            })
+            .collect(),
+    )
+}
+
+/// The cell of row `id` in column `col` of pane `pane` (inner HTML).
+pub fn cell(html: &str, pane: &str, id: i64, col: &str) -> Option<String> {
+    let section = pane_section(html, pane)?;
+    let start = section.find(&format!("<tr data-id=\"{id}\""))?;
+    let row = &section[start..];
+    let row = &row[..row.find("</tr>")?];
+    let cell = row.split("<td").nth(column_index(section, col)? + 1)?;
+    let inner = &cell[cell.find('>')? + 1..];
+    Some(inner[..inner.find("</td>").unwrap_or(inner.len())].to_string())
+}
+
+/// What pane `pane`'s save form sends when submitted as the page stands, as a browser without
+/// scripts sends it: its action and every named input inside it (token, return address,
+/// versions, each cell), values unescaped.
+pub fn save_form_fields(html: &str, pane: &str) -> Option<(String, Vec<(String, String)>)> {
+    let section = pane_section(html, pane)?;
+    let start = section.find(&format!("<form id=\"save-{pane}\""))?;
+    let form = &section[start..start + section[start..].find("</form>")?];
+    let action = unescape(attribute_after(form, "action=\"")?);
+    let fields = form
+        .split("<input ")
+        .skip(1)
+        .filter_map(|input| {
+            let tag = &input[..input.find('>')?];
+            let name = attribute_after(tag, "name=\"")?;
+            let value = attribute_after(tag, "value=\"").unwrap_or("");
+            Some((unescape(name), unescape(value)))
+        })
+        .collect();
+    Some((action, fields))
+}
+
+/// The HTML escapes askama writes, undone.
+fn unescape(text: &str) -> String {
+    text.replace("&#38;", "&")
+        .replace("&amp;", "&")
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
