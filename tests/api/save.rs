@@ -254,7 +254,7 @@ async fn invalid_inline_values_are_refused_whole() {
         Some(long.as_str())
     );
     assert!(refused.contains(&format!(
-        "id=\"sites-{n2}\" maxlength=\"30\" size=\"33\" aria-label=\"Name of Bergen\" class=\"dirty\" data-o=\"Bergen\" aria-invalid=\"true\" aria-describedby=\"e-sites-{n2}\""
+        "id=\"sites-{n2}\" maxlength=\"30\" aria-label=\"Name of Bergen\" class=\"dirty\" data-o=\"Bergen\" aria-invalid=\"true\" aria-describedby=\"e-sites-{n2}\""
     )), "{refused}");
     assert!(refused.contains(&format!(
         "<span class=\"error\" id=\"e-sites-{n2}\">“Bergen”: "

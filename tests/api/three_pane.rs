@@ -113,6 +113,14 @@ async fn the_page_size_is_chosen_per_pane_and_remembered() {
     let pages = (total + 24) / 25;
     assert_eq!(pager_text(&page, "customers"), format!("Page 1 of {pages}"));
     assert!(page.contains("<option selected>25</option>"));
+    // A pane whose list fits on the smallest page offers no choice of size.
+    let first = customer_rows(&page)[0];
+    let selected = app.get_html(&format!("/customers?customer={first}")).await;
+    let sites = crate::common::pane_section(&selected, "sites").expect("the sites pane");
+    assert!(!sites.contains("class=\"page-size\""), "1-5 sites: {sites}");
+    assert!(crate::common::pane_section(&selected, "customers")
+        .unwrap()
+        .contains("class=\"page-size\""));
     // Only the sizes offered are taken; anything else changes nothing and says why.
     let r = app
         .post_form(

@@ -217,7 +217,21 @@ async fn counts_pages_and_the_quick_search() {
             .filter(|t| t == "Count Alpha AS")
     );
     assert_eq!(b.text_of("[data-count=sites]").await.unwrap(), "(2)");
-    // The page size is chosen in the pager and kept.
+    // A list that fits on the smallest page offers no page size; one longer does, and the size
+    // chosen in the pager is kept.
+    assert!(!b.exists("#pane-customers form.page-size").await);
+    for n in 0..23 {
+        app.create_customer(&format!("countx{n}"), &format!("Count Extra {n} AS"))
+            .await;
+    }
+    b.goto(&app.url("/customers")).await;
+    wait_for!(
+        "the customers pane with 26 rows",
+        b.text_of("[data-count=customers]")
+            .await
+            .ok()
+            .filter(|t| t == "(26)")
+    );
     let select = b
         .find("#pane-customers form.page-size select")
         .await

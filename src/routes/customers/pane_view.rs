@@ -35,8 +35,6 @@ pub struct CellView {
     /// The refused save's message, on the cell that broke a rule.
     pub error: Option<String>,
     pub maxlength: u32,
-    /// Visible width of the input, in characters.
-    pub size: usize,
 }
 
 pub struct RowView {
@@ -312,7 +310,6 @@ fn cells<R>(
                 .map(|o| o.refusal.message.clone());
             CellView {
                 label: c.label,
-                size: (text.chars().count() + 2).clamp(8, 40),
                 edited: text != original,
                 text,
                 original,
@@ -436,7 +433,8 @@ fn pane<R: Row>(
         last_href: links.last,
         page_number: pane.index + 1,
         page_count_text,
-        sizes: if scope.operators() {
+        // A list that fits on the smallest page has no use for a choice of page size.
+        sizes: if scope.operators() && pane.count.value() > PAGE_SIZES[0] {
             PAGE_SIZES
                 .iter()
                 .map(|n| (*n, *n == pane.per_page))
