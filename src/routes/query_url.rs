@@ -55,17 +55,8 @@ const ORDER: &[&str] = &[
     "q_webid",
 ];
 
-/// The customers pane's filters, which its export carries too.
-pub const CUSTOMER_FILTERS: &[&str] = &[
-    "q_company",
-    "q_username",
-    "q_name",
-    "q_ip",
-    "q_account",
-    "q_sip_user",
-    "q_status",
-    "q_webid",
-];
+/// The customers pane's filters (the last of `ORDER`), which its export carries too.
+pub const CUSTOMER_FILTERS: &[&str] = ORDER.split_at(12).1;
 
 impl PanesQuery {
     /// The state named by a page address the browser came from (`return_to`), and its query
@@ -242,6 +233,16 @@ mod tests {
             "c_sort=company&q_company=a%26b"
         );
         assert_eq!(q.only(&["s_sort"]), "");
+    }
+
+    #[test]
+    fn the_customer_filters_are_the_q_parameters() {
+        let q: Vec<&str> = ORDER
+            .iter()
+            .copied()
+            .filter(|k| k.starts_with("q_"))
+            .collect();
+        assert_eq!(CUSTOMER_FILTERS, q.as_slice());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! `SELFCARE_FUZZ_SEED=<seed> cargo test --test api fuzz::`. `SELFCARE_FUZZ_CASES` sets the
 //! number of cases per form (default 60).
 
-use crate::common::{csrf_of, spawn_app_with_throttle, TestApp, ThrottlePolicy};
+use crate::common::{csrf_of, spawn_app_with_throttle, unescape, TestApp, ThrottlePolicy};
 use crate::subscriber_support::{add_private_wallet, create_subscriber};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
@@ -178,17 +178,6 @@ struct Fuzz {
     requests: usize,
     /// How many answers of each status class (2xx, 3xx, 4xx) each route gave.
     answers: std::collections::BTreeMap<(String, u16), usize>,
-}
-
-/// Decodes the entities askama writes in attribute values and text.
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// The attributes of one start tag (`<input a="b" c>` → [(a, b), (c, "")]).

@@ -2,7 +2,7 @@
 //! straight into the database (for volume), reading result tables and form fields.
 #![allow(dead_code)]
 
-use crate::common::{location, TestApp};
+use crate::common::{location, unescape, TestApp};
 use selfcare::db::DbConnection;
 
 pub fn subscriber_fields(card: &str, cli: &str) -> Vec<(&'static str, String)> {
@@ -257,18 +257,6 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     let start = tag.find(&marker)? + marker.len();
     let end = tag[start..].find('"')? + start;
     Some(unescape(&tag[start..end]))
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
 }
 
 /// Replaces (or adds) fields in a scraped form; `None` removes the field (an unticked box).

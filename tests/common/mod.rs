@@ -5,10 +5,12 @@
 #![allow(dead_code)]
 
 mod fixtures;
+mod html;
 mod panes;
 mod people;
 
 pub use fixtures::*;
+pub use html::unescape;
 // The browser tests read the panes through Chromium, not as text.
 #[allow(unused_imports)]
 pub use panes::*;

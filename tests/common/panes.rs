@@ -2,6 +2,8 @@
 //! its save form, the rows' versions travel in one `versions` field, and only the header cells
 //! name their column (`th[data-col]`), so a cell is found by its column's position.
 
+use super::unescape;
+
 /// The part of the page inside pane `pane`'s section.
 pub fn pane_section<'a>(html: &'a str, pane: &str) -> Option<&'a str> {
     let start = html.find(&format!("<section class=\"pane\" id=\"pane-{pane}\""))?;
@@ -87,15 +89,4 @@ pub fn save_form_fields(html: &str, pane: &str) -> Option<(String, Vec<(String, 
         })
         .collect();
     Some((action, fields))
-}
-
-/// The HTML escapes askama writes, undone.
-fn unescape(text: &str) -> String {
-    text.replace("&#38;", "&")
-        .replace("&amp;", "&")
-        .replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
 }
