@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   var STASH = "selfcare.panes.unsaved";
+  // A cell's input: inside its pane's save form.
+  var CELL = "form[data-save] table.grid td input";
   var leaving = false;
   var here = window.location.href;
 
@@ -19,7 +21,7 @@
   }
 
   function cellInputs(root) {
-    return (root || document).querySelectorAll("form[data-save] table.grid td input");
+    return (root || document).querySelectorAll(CELL);
   }
 
   function edited(input) {
@@ -178,12 +180,12 @@
   });
 
   document.addEventListener("dblclick", function (e) {
-    var input = e.target.closest("form[data-save] table.grid td input");
+    var input = e.target.closest(CELL);
     if (input && input.readOnly) edit(input);
   });
 
   document.addEventListener("keydown", function (e) {
-    var input = e.target.closest && e.target.closest("form[data-save] table.grid td input");
+    var input = e.target.closest && e.target.closest(CELL);
     // Enter opens a cell and, typed in it, closes it again (the edit stays, unsaved and marked)
     // rather than sending the pane's form.
     if (input && e.key === "Enter") {

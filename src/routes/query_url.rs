@@ -164,9 +164,7 @@ impl PanesQuery {
                 if !out.is_empty() {
                     out.push('&');
                 }
-                out.push_str(key);
-                out.push('=');
-                out.extend(form_urlencoded::byte_serialize(v.as_bytes()));
+                push_pair(&mut out, key, v);
             }
         }
         out
@@ -190,14 +188,19 @@ impl PanesQuery {
             };
             if let Some(v) = value.filter(|v| !v.is_empty()) {
                 out.push(sep);
-                out.push_str(key);
-                out.push('=');
-                out.extend(form_urlencoded::byte_serialize(v.as_bytes()));
+                push_pair(&mut out, key, v);
                 sep = '&';
             }
         }
         out
     }
+}
+
+/// Appends `key=value`, the value encoded for a query string.
+fn push_pair(out: &mut String, key: &str, value: &str) {
+    out.push_str(key);
+    out.push('=');
+    out.extend(form_urlencoded::byte_serialize(value.as_bytes()));
 }
 
 #[cfg(test)]

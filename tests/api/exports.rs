@@ -66,9 +66,7 @@ fn export_href(page: &str, pane: &str, marker: &str) -> String {
     let at = section.find(marker).expect("the export link");
     let start = section[..at].rfind("href=\"").unwrap() + "href=\"".len();
     let end = start + section[start..].find('"').unwrap();
-    section[start..end]
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
+    crate::common::unescape(&section[start..end])
 }
 
 #[tokio::test]

@@ -11,11 +11,17 @@ pub fn pane_section<'a>(html: &'a str, pane: &str) -> Option<&'a str> {
     Some(&html[start..end])
 }
 
+/// Pane `pane`'s save form, from its opening tag to its end.
+fn save_form<'a>(html: &'a str, pane: &str) -> Option<&'a str> {
+    let section = pane_section(html, pane)?;
+    let start = section.find(&format!("<form id=\"save-{pane}\""))?;
+    Some(&section[start..start + section[start..].find("</form>")?])
+}
+
 /// The value a save of pane `pane` would post for `name`: a cell's input (`name_{id}`), or for
 /// `v_{id}` the version the row was loaded at.
 pub fn pane_input(html: &str, pane: &str, name: &str) -> Option<String> {
-    let section = pane_section(html, pane)?;
-    let form = &section[section.find(&format!("<form id=\"save-{pane}\""))?..];
+    let form = save_form(html, pane)?;
     if let Some(id) = name.strip_prefix("v_") {
         let versions = attribute_after(form, "name=\"versions\" value=\"")?;
         let prefix = format!("{id}:");
@@ -59,24 +65,11 @@ pub fn column_cells(html: &str, pane: &str, col: &str) -> Option<Vec<String>> {
     )
 }
 
-/// The cell of row `id` in column `col` of pane `pane` (inner HTML).
-pub fn cell(html: &str, pane: &str, id: i64, col: &str) -> Option<String> {
-    let section = pane_section(html, pane)?;
-    let start = section.find(&format!("<tr data-id=\"{id}\""))?;
-    let row = &section[start..];
-    let row = &row[..row.find("</tr>")?];
-    let cell = row.split("<td").nth(column_index(section, col)? + 1)?;
-    let inner = &cell[cell.find('>')? + 1..];
-    Some(inner[..inner.find("</td>").unwrap_or(inner.len())].to_string())
-}
-
 /// What pane `pane`'s save form sends when submitted as the page stands, as a browser without
 /// scripts sends it: its action and every named input inside it (token, return address,
 /// versions, each cell), values unescaped.
 pub fn save_form_fields(html: &str, pane: &str) -> Option<(String, Vec<(String, String)>)> {
-    let section = pane_section(html, pane)?;
-    let start = section.find(&format!("<form id=\"save-{pane}\""))?;
-    let form = &section[start..start + section[start..].find("</form>")?];
+    let form = save_form(html, pane)?;
     let action = unescape(attribute_after(form, "action=\"")?);
     let fields = form
         .split("<input ")
