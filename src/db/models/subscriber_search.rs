@@ -8,6 +8,7 @@
 //! collation; `COLLATE "C"` on PostgreSQL). Pages and export chunks use the same functions; a
 //! chunk carries on after the last row it returned (keyset), so each costs the same.
 
+use crate::db::prepared::{keyed_by_sql, padded_ids};
 use crate::db::schema::{
     balance_buckets, balance_types, currencies, customers, product_types, subscriber_wallets,
     subscribers, wallet_balances, wallets,
@@ -182,32 +183,37 @@ fn with_general_cash(
     if ids.is_empty() {
         return Ok(rows);
     }
+    let ids = padded_ids(ids);
     let now = crate::db::now();
-    let sums: Vec<(i64, Option<i64>)> = balance_buckets::table
-        .inner_join(wallet_balances::table.inner_join(balance_types::table))
-        .filter(wallet_balances::wallet_id.eq_any(&ids))
-        .filter(balance_types::is_default.eq(true))
-        .filter(
-            balance_buckets::starts_at
-                .is_null()
-                .or(balance_buckets::starts_at.le(now)),
-        )
-        .filter(
-            balance_buckets::expires_at
-                .is_null()
-                .or(balance_buckets::expires_at.gt(now)),
-        )
-        .group_by(wallet_balances::wallet_id)
-        .select((
-            wallet_balances::wallet_id,
-            sql::<Nullable<BigInt>>("CAST(SUM(balance_buckets.value) AS BIGINT)"),
-        ))
-        .load(conn)?;
-    let currencies: Vec<(i64, String, i32)> = wallets::table
-        .inner_join(currencies::table.on(currencies::id.eq(wallets::currency_id)))
-        .filter(wallets::id.eq_any(&ids))
-        .select((wallets::id, currencies::code, currencies::decimals))
-        .load(conn)?;
+    let sums: Vec<(i64, Option<i64>)> = keyed_by_sql(
+        balance_buckets::table
+            .inner_join(wallet_balances::table.inner_join(balance_types::table))
+            .filter(wallet_balances::wallet_id.eq_any(&ids))
+            .filter(balance_types::is_default.eq(true))
+            .filter(
+                balance_buckets::starts_at
+                    .is_null()
+                    .or(balance_buckets::starts_at.le(now)),
+            )
+            .filter(
+                balance_buckets::expires_at
+                    .is_null()
+                    .or(balance_buckets::expires_at.gt(now)),
+            )
+            .group_by(wallet_balances::wallet_id)
+            .select((
+                wallet_balances::wallet_id,
+                sql::<Nullable<BigInt>>("CAST(SUM(balance_buckets.value) AS BIGINT)"),
+            )),
+    )
+    .load(conn)?;
+    let currencies: Vec<(i64, String, i32)> = keyed_by_sql(
+        wallets::table
+            .inner_join(currencies::table.on(currencies::id.eq(wallets::currency_id)))
+            .filter(wallets::id.eq_any(&ids))
+            .select((wallets::id, currencies::code, currencies::decimals)),
+    )
+    .load(conn)?;
     for r in &mut rows {
         let Some(w) = r.wallet_id else { continue };
         let total = sums
@@ -273,12 +279,14 @@ fn run(
 /// Loads the rows, or only asks for the plan.
 fn finish<Q>(conn: &mut DbConnection, query: Q, how: Run) -> QueryResult<Output>
 where
-    Q: diesel::query_builder::QueryFragment<MultiBackend>
-        + for<'a> diesel::query_dsl::LoadQuery<'a, DbConnection, SearchRow>,
+    Q: diesel::query_builder::QueryFragment<MultiBackend>,
+    crate::db::prepared::KeyedBySql<Q>:
+        for<'a> diesel::query_dsl::LoadQuery<'a, DbConnection, SearchRow>,
 {
     match how {
         Run::Explain => Ok(Output::Plan(super::explain::plan(conn, query)?)),
-        _ => Ok(Output::Rows(query.load(conn)?)),
+        // The text is one of a few per field and mode (see `keyed_by_sql`).
+        _ => Ok(Output::Rows(keyed_by_sql(query).load(conn)?)),
     }
 }
 
