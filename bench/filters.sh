@@ -263,6 +263,8 @@ combined_2|/customers?q_name=sen&c_sort=name&c_page=5
 combined_3|/customers?q_company=nordic&c_sort=company&c_dir=desc&c_page=2
 combined_4|/customers?q_account=90000&q_name=olsen&c_sort=created_at
 refused|/customers?q_company=ab
+quick_word|/customers/find?q=nordic
+quick_webid|/customers/find?q=$webid
 audit_actor|/audit?actor=operator7
 audit_action_range|/audit?action=update&from=$day0&to=$day1
 audit_object|/audit?object_type=customer&object_id=4242

@@ -116,12 +116,31 @@ pub fn table_ids(html: &str) -> Vec<i64> {
 
 /// The text of one column of the subscribers result table, top to bottom.
 pub fn column(html: &str, col: &str) -> Vec<String> {
-    let marker = format!("data-col=\"{col}\">");
-    html.split(&marker)
+    // Only the header names its column (`th[data-col]`); a row's cells are found by position.
+    let marker = format!(" data-col=\"{col}\"");
+    let Some(table) = html.split("<table").find(|t| t.contains(&marker)) else {
+        return Vec::new();
+    };
+    let (head, body) = table.split_once("</thead>").unwrap_or((table, ""));
+    let Some(index) = head
+        .split("<th")
         .skip(1)
-        .map(|s| {
-            let cell = s.split("</td>").next().unwrap_or("");
-            strip_tags(cell).trim().to_string()
+        .filter(|th| th.starts_with(' ') || th.starts_with('>'))
+        .position(|th| th.starts_with(&marker))
+    else {
+        return Vec::new();
+    };
+    let body = body.split("</tbody>").next().unwrap_or("");
+    body.split("<tr")
+        .skip(1)
+        .filter_map(|row| {
+            let cell = row.split("<td").skip(1).nth(index)?;
+            let inner = cell.split_once('>').map(|(_, rest)| rest).unwrap_or("");
+            Some(
+                strip_tags(inner.split("</td>").next().unwrap_or(""))
+                    .trim()
+                    .to_string(),
+            )
         })
         .collect()
 }

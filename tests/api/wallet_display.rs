@@ -330,7 +330,7 @@ async fn general_cash_is_on_each_wallets_header_and_in_the_search_results() {
     let found = app
         .get_html("/subscribers?card_number=GEN-&match=prefix")
         .await;
-    assert!(found.contains("<th>General cash</th>"));
+    assert!(found.contains("<th data-col=\"general_cash\">General cash</th>"));
     assert_eq!(
         column(&found, "general_cash"),
         ["12.30 EUR", "0.00 EUR", ""],
