@@ -4,6 +4,7 @@
 //! of HTTP.
 
 pub mod group_commit;
+pub mod keyed;
 pub mod models;
 pub mod pool;
 pub mod prepared;

@@ -8,7 +8,7 @@
 //! collation; `COLLATE "C"` on PostgreSQL). Pages and export chunks use the same functions; a
 //! chunk carries on after the last row it returned (keyset), so each costs the same.
 
-use crate::db::prepared::{keyed_by_sql, padded_ids};
+use crate::db::keyed::{keyed_by_sql, padded_ids};
 use crate::db::schema::{
     balance_buckets, balance_types, currencies, customers, product_types, subscriber_wallets,
     subscribers, wallet_balances, wallets,
@@ -280,7 +280,7 @@ fn run(
 fn finish<Q>(conn: &mut DbConnection, query: Q, how: Run) -> QueryResult<Output>
 where
     Q: diesel::query_builder::QueryFragment<MultiBackend>,
-    crate::db::prepared::KeyedBySql<Q>:
+    crate::db::keyed::KeyedBySql<Q>:
         for<'a> diesel::query_dsl::LoadQuery<'a, DbConnection, SearchRow>,
 {
     match how {
@@ -447,7 +447,7 @@ fn by_customer(
 }
 
 /// `col = text` (as `text <= col <= text`), or the prefix range `col >= text AND col < next(text)`.
-fn text_match<QS>(column: &str, text: &str, exact: bool) -> Pred<QS> {
+fn text_match<QS>(column: &'static str, text: &str, exact: bool) -> Pred<QS> {
     if exact {
         // Written as a closed range: SQLite's planner then drives the join from the expression
         // index of the customer search too, where `= ?` made it start from the wallets.
