@@ -2,7 +2,7 @@
 //! straight into the database (for volume), reading result tables and form fields.
 #![allow(dead_code)]
 
-use crate::common::{location, unescape, TestApp};
+use crate::common::{location, table_column, unescape, TestApp};
 use selfcare::db::DbConnection;
 
 pub fn subscriber_fields(card: &str, cli: &str) -> Vec<(&'static str, String)> {
@@ -114,42 +114,13 @@ pub fn table_ids(html: &str) -> Vec<i64> {
         .collect()
 }
 
-/// The text of one column of the subscribers result table, top to bottom. Only the header
-/// names its column (`th[data-col]`), so a row's cell is found by the header's position; a
-/// missing table, header or cell fails the test rather than giving an empty column.
+/// The text of one column of the subscribers result table, top to bottom; a missing header or
+/// cell fails the test rather than giving an empty column.
 pub fn column(html: &str, col: &str) -> Vec<String> {
-    let marker = format!(" data-col=\"{col}\"");
-    let table = html
-        .split("<table")
-        .skip(1)
-        .find(|t| t.contains(&marker))
-        .unwrap_or_else(|| panic!("no table with a {col} column"));
-    let (head, body) = table
-        .split_once("</thead>")
-        .unwrap_or_else(|| panic!("the table of {col} has no head"));
-    let index = head
-        .split("<th")
-        .skip(1)
-        .filter(|th| th.starts_with(' ') || th.starts_with('>'))
-        .position(|th| {
-            th.split_once('>')
-                .is_some_and(|(tag, _)| tag.contains(&marker))
-        })
-        .unwrap_or_else(|| panic!("no header cell names {col}"));
-    let body = body.split("</tbody>").next().unwrap_or("");
-    body.split("<tr")
-        .skip(1)
-        .map(|row| {
-            let cell = row
-                .split("<td")
-                .skip(1)
-                .nth(index)
-                .unwrap_or_else(|| panic!("a row has no cell under {col}: <tr{row}"));
-            let inner = cell.split_once('>').map(|(_, rest)| rest).unwrap_or("");
-            strip_tags(inner.split("</td>").next().unwrap_or(""))
-                .trim()
-                .to_string()
-        })
+    table_column(html, col)
+        .unwrap_or_else(|| panic!("no header names {col}, or a row has no cell under it"))
+        .iter()
+        .map(|cell| strip_tags(cell))
         .collect()
 }
 

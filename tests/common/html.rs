@@ -1,4 +1,5 @@
-//! Text as a page shows it: the entities askama writes in attribute values and text, undone.
+//! Reading pages as text: the entities askama writes undone, a table's column found by its
+//! header.
 
 /// Decodes askama's escapes (`&` last, so an escaped entity stays text).
 pub fn unescape(s: &str) -> String {
@@ -12,6 +13,25 @@ pub fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&#38;", "&")
         .replace("&amp;", "&")
+}
+
+/// What every row (`<tr data-id=…>`) of the first table in `html` holds in column `col` (the
+/// cell's inner HTML), top to bottom. Only header cells name their column (`th[data-col]`), so
+/// a cell is found by its header's position. `None` when no header names `col` or a row has no
+/// cell under it.
+pub fn table_column(html: &str, col: &str) -> Option<Vec<String>> {
+    let head = &html[html.find("<thead>")? + "<thead>".len()..html.find("</thead>")?];
+    let at = head.find(&format!(" data-col=\"{col}\""))?;
+    let index = head[..at].matches("<th").count().checked_sub(1)?;
+    html.split("<tr data-id=\"")
+        .skip(1)
+        .map(|row| {
+            let row = &row[..row.find("</tr>").unwrap_or(row.len())];
+            let cell = row.split("<td").nth(index + 1)?;
+            let inner = &cell[cell.find('>')? + 1..];
+            Some(inner[..inner.find("</td>").unwrap_or(inner.len())].to_string())
+        })
+        .collect()
 }
 
 #[cfg(test)]

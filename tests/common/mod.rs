@@ -10,7 +10,7 @@ mod panes;
 mod people;
 
 pub use fixtures::*;
-pub use html::unescape;
+pub use html::{table_column, unescape};
 // The browser tests read the panes through Chromium, not as text.
 #[allow(unused_imports)]
 pub use panes::*;

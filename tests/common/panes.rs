@@ -2,7 +2,7 @@
 //! its save form, the rows' versions travel in one `versions` field, and only the header cells
 //! name their column (`th[data-col]`), so a cell is found by its column's position.
 
-use super::unescape;
+use super::{table_column, unescape};
 
 /// The part of the page inside pane `pane`'s section.
 pub fn pane_section<'a>(html: &'a str, pane: &str) -> Option<&'a str> {
@@ -39,30 +39,10 @@ fn attribute_after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
     Some(&html[start..end])
 }
 
-/// The position of column `col` among pane `pane`'s header cells (the selection cell is 0).
-fn column_index(section: &str, col: &str) -> Option<usize> {
-    let head = &section[section.find("<thead>")? + "<thead>".len()..section.find("</thead>")?];
-    let at = head.find(&format!("data-col=\"{col}\""))?;
-    Some(head[..at].matches("<th").count() - 1)
-}
-
 /// What every row of pane `pane` holds in column `col` (the cell's inner HTML), top to bottom;
 /// `None` when the pane does not show that column.
 pub fn column_cells(html: &str, pane: &str, col: &str) -> Option<Vec<String>> {
-    let section = pane_section(html, pane)?;
-    let index = column_index(section, col)?;
-    Some(
-        section
-            .split("<tr data-id=\"")
-            .skip(1)
-            .filter_map(|row| {
-                let row = &row[..row.find("</tr>").unwrap_or(row.len())];
-                let cell = row.split("<td").nth(index + 1)?;
-                let inner = &cell[cell.find('>')? + 1..];
-                Some(inner[..inner.find("</td>").unwrap_or(inner.len())].to_string())
-            })
-            .collect(),
-    )
+    table_column(pane_section(html, pane)?, col)
 }
 
 /// What pane `pane`'s save form sends when submitted as the page stands, as a browser without
