@@ -36,3 +36,29 @@ async fn a_lost_database_gives_a_polite_page_and_recovers() {
     );
     assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
 }
+
+/// PostgreSQL only: when the server ends the pooled connections (a restart, a failover, an
+/// administrator), the pool notices at check-out, without a query of its own, and replaces them:
+/// no request gets a dead connection, so the very next page answers as usual.
+#[tokio::test]
+async fn connections_the_server_ended_are_replaced_before_a_request_gets_them() {
+    let app = spawn_admin().await;
+    let Some((mut admin, db)) = app.pg_admin() else {
+        assert_eq!(app.get("/customers").await.status().as_u16(), 200);
+        return;
+    };
+    for _ in 0..3 {
+        assert_eq!(app.get("/customers").await.status().as_u16(), 200);
+        admin
+            .batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = '{db}' AND pid <> pg_backend_pid()"
+            ))
+            .unwrap();
+        // Give the ended backends time to say so and close their sockets.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let r = app.get("/customers").await;
+        let status = r.status().as_u16();
+        assert_eq!(status, 200, "{}", r.text().await.unwrap());
+    }
+}

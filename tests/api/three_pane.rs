@@ -284,3 +284,62 @@ async fn inline_names_are_limited_as_the_forms() {
         "name=\"name_{c}\" value=\"Ann Berg\" maxlength=\"100\""
     )));
 }
+
+#[tokio::test]
+async fn a_site_is_selected_only_under_its_own_customer_and_shown_from_any_page() {
+    let app = spawn_admin().await;
+    let a = app.create_customer("ownera", "Owner A AS").await;
+    let b = app.create_customer("ownerb", "Owner B AS").await;
+    let theirs = app.create_site(b, "Their Site").await;
+    let mut ours = Vec::new();
+    for n in 0..30 {
+        ours.push(app.create_site(a, &format!("Site {n:02}")).await);
+    }
+    // Sorted by name, "Site 29" is on page 2 of 25 rows.
+    let r = app
+        .post_form(
+            "/preferences/page-size",
+            &[
+                ("pane", "sites"),
+                ("size", "25"),
+                ("return_to", "/customers"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let last = ours[29];
+    app.create_link(last, "Uplink 29", "192.0.2.29").await;
+
+    // Named beside its customer, from the link the sites pane gives: selected, its links shown.
+    let page = app
+        .get_html(&format!("/customers?customer={a}&site={}", ours[3]))
+        .await;
+    assert!(page.contains(&format!("<tr data-id=\"{}\" class=\"selected\"", ours[3])));
+    assert!(crate::common::pane_section(&page, "links").is_some());
+
+    // On a later page than the one the URL names: pinned above it, its links shown.
+    let page = app
+        .get_html(&format!("/customers?customer={a}&site={last}&s_page=1"))
+        .await;
+    let sites = crate::common::pane_section(&page, "sites").unwrap();
+    assert!(sites.contains(&format!("<tr data-id=\"{last}\" class=\"selected pinned\"")));
+    let links = crate::common::pane_section(&page, "links").expect("the links pane");
+    assert!(links.contains("Uplink 29"));
+    // With no page named, the pane opens on its page.
+    let page = app
+        .get_html(&format!("/customers?customer={a}&site={last}"))
+        .await;
+    assert!(pager_text(&page, "sites").starts_with("Page 2 of 2"));
+
+    // Another customer's site named beside this customer: not selected, nothing of it shown.
+    let page = app
+        .get_html(&format!("/customers?customer={a}&site={theirs}"))
+        .await;
+    let sites = crate::common::pane_section(&page, "sites").expect("the customer's sites");
+    assert!(sites.contains(&format!("<tr data-id=\"{}\">", ours[0])));
+    assert!(!sites.contains(&format!("data-id=\"{theirs}\"")));
+    assert!(!sites.contains("class=\"selected"));
+    assert!(crate::common::pane_section(&page, "links").is_none());
+    assert!(page.contains("Select a site to see its access links."));
+    assert!(!page.contains("Their Site"));
+}

@@ -29,8 +29,9 @@ pub struct CellView {
     pub input: Option<String>,
     /// Whether the column is edited in place at all (a demo row's cell then lines up as text).
     pub inline: bool,
-    /// The value the page first showed (differs from `text` after a refused save).
-    pub original: String,
+    /// The value the page first showed, when a refused save's `text` differs from it (`None`
+    /// otherwise: most cells are never edited, and a copy of each was an allocation per cell).
+    pub original: Option<String>,
     pub edited: bool,
     /// The refused save's message, on the cell that broke a rule.
     pub error: Option<String>,
@@ -303,14 +304,18 @@ fn cells<R>(
                 let original = o.fields.get(&format!("o_{name}")).unwrap_or(&shown);
                 Some((typed.to_string(), original.to_string()))
             });
-            let (text, original) = posted.unwrap_or_else(|| (shown.clone(), shown));
+            let (text, original) = match posted {
+                Some((typed, original)) if typed != original => (typed, Some(original)),
+                Some((typed, _)) => (typed, None),
+                None => (shown, None),
+            };
             let error = overlay
                 .filter(|o| o.refusal.row == Some(id) && o.refusal.field == Some(c.key))
                 .filter(|_| input.is_some())
                 .map(|o| o.refusal.message.clone());
             CellView {
                 label: c.label,
-                edited: text != original,
+                edited: original.is_some(),
                 text,
                 original,
                 error,
