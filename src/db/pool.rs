@@ -20,12 +20,13 @@ impl r2d2::ManageConnection for Manager {
         establish(&self.url)
     }
 
-    /// Called on every check-out. A SQLite file cannot drop its connection. A PostgreSQL server
-    /// can: the check reads what is waiting on the connection's socket without sending anything
-    /// (libpq's `PQconsumeInput`, which never blocks), so a live connection costs no round trip,
-    /// and one whose server ended it is seen at its end of file and replaced before a request
-    /// gets it. A backend that was terminated sends its last message before the end of file,
-    /// hence two reads.
+    /// Called on every PostgreSQL check-out (a SQLite file cannot drop its connection). It
+    /// reads what waits on the connection's socket and sends nothing (libpq's `PQconsumeInput`,
+    /// which never blocks), so a live connection costs no round trip where `SELECT 1` cost one.
+    /// A connection the server ended (a restart, a failover, a terminated backend) is then
+    /// usually seen at its end of file and replaced before a request gets it; one that dies
+    /// after this read fails its request with the "temporarily unavailable" page, as before.
+    /// Two reads, because a terminated backend's last message arrives before its end of file.
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
         match conn {
             DbConnection::Sqlite(_) => Ok(()),
@@ -40,8 +41,11 @@ impl r2d2::ManageConnection for Manager {
         }
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// On its return to the pool, a connection still inside a transaction (its user panicked
+    /// in the middle of one) or whose transaction failed is dropped, not handed out again: the
+    /// check-out's read would not see it, where `SELECT 1` saw a failed transaction.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -55,8 +59,8 @@ pub fn build_pool(url: &str, max_size: u32) -> DbPool {
         // statement caches; `memory::trim` then gives the memory back to the system.
         .idle_timeout(Some(Duration::from_secs(30)))
         .connection_timeout(Duration::from_secs(3))
-        // `is_valid` answers without a round trip (see there).
-        .test_on_check_out(true)
+        // On PostgreSQL, `is_valid` answers without a round trip (see there).
+        .test_on_check_out(super::Engine::from_url(url) == super::Engine::Postgres)
         .build_unchecked(Manager {
             url: url.to_string(),
         })

@@ -179,11 +179,8 @@ pub fn load(
             };
             let per_page = size(PaneKind::Sites);
             let rows = list.page(conn, ask.sites.page, per_page)?;
-            if let Some(id) = deferred_site(ask).filter(|_| site.is_none()) {
-                site = match rows.rows.iter().find(|r| r.id == id) {
-                    Some(r) => Some(r.clone()),
-                    None => site::find(conn, SiteId(id))?.filter(|s| s.customer_id == c.id),
-                };
+            if let Some(id) = deferred_site(ask) {
+                site = site_on_pane(conn, &rows, id, c.id)?;
             }
             let count = count_of(&rows, ask.sites.page, || list.row_count(conn, counts))?;
             let mut pane = Pane {
@@ -324,7 +321,8 @@ fn operator_prefs(conn: &mut DbConnection, viewer: &Viewer) -> AppResult<HashMap
 type Selection = (Option<Customer>, Option<Site>, Option<AccessLink>);
 
 /// The selected customer, site and link. A deeper selection alone (a bookmarked link) brings
-/// its parents along; each must belong to the one above it.
+/// its parents along; each must belong to the one above it. A site named beside its customer
+/// is left to [`site_on_pane`] ([`deferred_site`]).
 fn selection(
     conn: &mut DbConnection,
     viewer: &Viewer,
@@ -365,6 +363,20 @@ fn selection(
 fn deferred_site(ask: &PanesAsk) -> Option<i64> {
     ask.site
         .filter(|_| ask.link.is_none() && ask.customer.is_some())
+}
+
+/// The deferred selected site: among the sites pane's `rows` when it is on the page shown,
+/// else read, and kept only when it is `customer_id`'s.
+fn site_on_pane(
+    conn: &mut DbConnection,
+    rows: &Page<Site>,
+    id: i64,
+    customer_id: i64,
+) -> AppResult<Option<Site>> {
+    Ok(match rows.rows.iter().find(|r| r.id == id) {
+        Some(r) => Some(r.clone()),
+        None => site::find(conn, SiteId(id))?.filter(|s| s.customer_id == customer_id),
+    })
 }
 
 /// How saving a column choice ended.

@@ -38,8 +38,8 @@ async fn a_lost_database_gives_a_polite_page_and_recovers() {
 }
 
 /// PostgreSQL only: when the server ends the pooled connections (a restart, a failover, an
-/// administrator), the pool notices at check-out, without a query of its own, and replaces them:
-/// no request gets a dead connection, so the very next page answers as usual.
+/// administrator) and they are gone, the pool notices at check-out, without a query of its own,
+/// and replaces them: no request gets a dead connection, so the very next page answers as usual.
 #[tokio::test]
 async fn connections_the_server_ended_are_replaced_before_a_request_gets_them() {
     let app = spawn_admin().await;
@@ -49,16 +49,42 @@ async fn connections_the_server_ended_are_replaced_before_a_request_gets_them() 
     };
     for _ in 0..3 {
         assert_eq!(app.get("/customers").await.status().as_u16(), 200);
+        let pids = one_text(
+            &mut admin,
+            &format!(
+                "SELECT coalesce(string_agg(pid::text, ','), '') AS t FROM pg_stat_activity \
+                 WHERE datname = '{db}' AND pid <> pg_backend_pid()"
+            ),
+        );
+        assert!(!pids.is_empty(), "the app holds connections to end");
         admin
             .batch_execute(&format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = '{db}' AND pid <> pg_backend_pid()"
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN ({pids})"
             ))
             .unwrap();
-        // Give the ended backends time to say so and close their sockets.
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // Until the ended backends are gone (their sockets closed), at most 10 s.
+        let left =
+            format!("SELECT count(*)::text AS t FROM pg_stat_activity WHERE pid IN ({pids})");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while one_text(&mut admin, &left) != "0" && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         let r = app.get("/customers").await;
         let status = r.status().as_u16();
         assert_eq!(status, 200, "{}", r.text().await.unwrap());
     }
+}
+
+/// One text value from the maintenance connection.
+fn one_text(admin: &mut diesel::PgConnection, sql: &str) -> String {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct T {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        t: String,
+    }
+    diesel::sql_query(sql)
+        .get_result::<T>(admin)
+        .expect("one value")
+        .t
 }

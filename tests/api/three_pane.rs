@@ -314,7 +314,8 @@ async fn a_site_is_selected_only_under_its_own_customer_and_shown_from_any_page(
     let page = app
         .get_html(&format!("/customers?customer={a}&site={}", ours[3]))
         .await;
-    assert!(page.contains(&format!("<tr data-id=\"{}\" class=\"selected\"", ours[3])));
+    let sites = crate::common::pane_section(&page, "sites").unwrap();
+    assert!(sites.contains(&format!("<tr data-id=\"{}\" class=\"selected\"", ours[3])));
     assert!(crate::common::pane_section(&page, "links").is_some());
 
     // On a later page than the one the URL names: pinned above it, its links shown.
