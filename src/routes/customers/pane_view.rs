@@ -32,7 +32,6 @@ pub struct CellView {
     /// The value the page first showed, when a refused save's `text` differs from it (`None`
     /// otherwise: most cells are never edited, and a copy of each was an allocation per cell).
     pub original: Option<String>,
-    pub edited: bool,
     /// The refused save's message, on the cell that broke a rule.
     pub error: Option<String>,
     pub maxlength: u32,
@@ -315,7 +314,6 @@ fn cells<R>(
                 .map(|o| o.refusal.message.clone());
             CellView {
                 label: c.label,
-                edited: original.is_some(),
                 text,
                 original,
                 error,
